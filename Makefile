@@ -1,0 +1,53 @@
+# log-analysis-app: the targets of ../shared/CONTRACTS.md. Everything runs from the repo's own .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(CURDIR)/$(VENV)/bin/python
+REQUIREMENTS := service-receiver/app/requirements.txt service-log-extractor/app/requirements.txt \
+                service-result-storage/app/requirements.txt requirements-dev.txt
+CONTRACT_CHECK := ../shared/checks/contract.py
+
+.PHONY: install up down demo test unit-test stack-test contract-check bench lambda-zip clean
+
+install: $(VENV)/.installed
+
+# Re-installs only when a requirements file changed; the stamp makes `make install` idempotent and cheap.
+$(VENV)/.installed: $(REQUIREMENTS)
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -q $(addprefix -r ,$(REQUIREMENTS))
+	touch $@
+
+up: install
+	$(PY) -m devstack up
+
+down:
+	@if [ -x $(PY) ]; then $(PY) -m devstack down; else echo "nothing to stop (no .venv)"; fi
+
+demo: install
+	$(PY) -m devstack demo
+
+# Each service has its own package named `app`, so each suite runs in its own pytest process.
+unit-test: install
+	cd service-receiver && $(PY) -m pytest -q
+	cd service-log-extractor && $(PY) -m pytest -q
+	cd service-result-storage && $(PY) -m pytest -q
+	cd terraform/lambda && $(PY) -m pytest -q
+
+stack-test: install
+	$(PY) -m pytest -q tests
+
+# The outside contract checks live beside the repo (../shared); CI has them, a bare clone may not.
+contract-check: install
+	@if [ -f $(CONTRACT_CHECK) ]; then python3 $(CONTRACT_CHECK); else echo "skip: $(CONTRACT_CHECK) not present"; fi
+
+test: unit-test stack-test contract-check
+
+lambda-zip: install
+	$(PY) terraform/scripts/build_lambda_zip.py
+
+bench: install
+	$(PY) bench/run.py
+
+clean: down
+	rm -rf $(VENV) .local .pytest_cache

@@ -1,0 +1,141 @@
+"""`up` / `down` of the whole local stack, with its state (pids, logs, stack.env) in one directory."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+
+from . import procs
+from .provision import ROOT, Names, Resources, provision
+
+VENV_BIN = Path(sys.executable).parent
+START_TIMEOUT = 60.0
+# The embedded AWS accepts any credentials; fixed ones keep every process in the same moto account.
+FAKE_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@dataclass
+class Settings:
+    """Knobs of the local stack (tests shorten the queue's visibility timeout)."""
+
+    state_dir: Path = ROOT / ".local"
+    names: Names = field(default_factory=Names)
+    visibility_timeout: int = 60
+    max_receive_count: int = 5
+    receiver_wait_seconds: int = 20
+    extra_env: dict = field(default_factory=dict)
+
+
+class Stack:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.state_dir = Path(self.settings.state_dir)
+        self.pids_file = self.state_dir / "pids.json"
+        self.env_file = self.state_dir / "stack.env"
+        self.log_dir = self.state_dir / "logs"
+
+    # --- state -----------------------------------------------------------------------------------------
+    def recorded(self) -> list[procs.Proc]:
+        if not self.pids_file.exists():
+            return []
+        return [procs.Proc(**p) for p in json.loads(self.pids_file.read_text())]
+
+    def _record(self, started: list[procs.Proc]) -> None:
+        self.pids_file.write_text(json.dumps([p.to_json() for p in started], indent=1))
+
+    def running(self) -> bool:
+        return any(p.alive() for p in self.recorded())
+
+    def env(self) -> dict[str, str]:
+        """The contents of stack.env (what clients need to talk to the running stack)."""
+        pairs = (line.split("=", 1) for line in self.env_file.read_text().splitlines() if "=" in line)
+        return {k: v for k, v in pairs}
+
+    # --- up / down ---------------------------------------------------------------------------------------
+    def up(self) -> dict[str, str]:
+        if self.running():
+            raise RuntimeError(f"a stack is already running from {self.state_dir}; run `make down` first")
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.env_file.unlink(missing_ok=True)
+        started: list[procs.Proc] = []
+        try:
+            stack_env = self._start_all(started)
+        except BaseException:
+            self._record(started)
+            self.down()
+            raise
+        self._record(started)
+        self.env_file.write_text("".join(f"{k}={v}\n" for k, v in stack_env.items()))
+        return stack_env
+
+    def _start_all(self, started: list[procs.Proc]) -> dict[str, str]:
+        s = self.settings
+        deadline = time.monotonic() + START_TIMEOUT
+        moto_port, runner_port, storage_port, extractor_port, receiver_port = (procs.free_port() for _ in range(5))
+        endpoint = f"http://127.0.0.1:{moto_port}"
+        base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        base_env.update(FAKE_AWS, AWS_ENDPOINT_URL=endpoint, PYTHONUNBUFFERED="1", **s.extra_env)
+
+        def start(name, argv, cwd, health_url, **env):
+            proc = procs.spawn(name, argv, cwd=cwd, env={**base_env, **env}, log_dir=self.log_dir, health_url=health_url)
+            started.append(proc)
+            self._record(started)  # so `down` can clean up even if start-up is interrupted
+            return proc
+
+        moto = start("moto", [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(moto_port)],
+                     ROOT, f"{endpoint}/moto-api/")
+        procs.wait_healthy(moto, deadline)
+        res: Resources = provision(lambda svc: client(svc, {**FAKE_AWS, "AWS_ENDPOINT_URL": endpoint}), s.names,
+                                   visibility_timeout=s.visibility_timeout, max_receive_count=s.max_receive_count)
+
+        storage_url = f"http://127.0.0.1:{storage_port}"
+        extractor_url = f"http://127.0.0.1:{extractor_port}"
+        gunicorn = str(VENV_BIN / "gunicorn")
+        children = [
+            start("storage", [gunicorn, "-b", f"127.0.0.1:{storage_port}", "-w", "1", "--threads", "8",
+                              "app.main:create_app()"],
+                  ROOT / "service-result-storage", f"{storage_url}/healthz", RESULTS_TABLE=res.table),
+            start("extractor", [gunicorn, "-b", f"127.0.0.1:{extractor_port}", "-w", "2", "--threads", "4",
+                                "--timeout", "120", "app.main:create_app()"],
+                  ROOT / "service-log-extractor", f"{extractor_url}/healthz", STORAGE_URL=storage_url),
+            start("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
+                  f"http://127.0.0.1:{receiver_port}/healthz", QUEUE_URL=res.queue_url, EXTRACTOR_URL=extractor_url,
+                  RECEIVER_HOST="127.0.0.1", RECEIVER_PORT=str(receiver_port),
+                  RECEIVER_WAIT_SECONDS=str(s.receiver_wait_seconds)),
+            start("lambda-runner", [sys.executable, "-m", "devstack.lambda_runner"], ROOT,
+                  f"http://127.0.0.1:{runner_port}/healthz", EVENTS_QUEUE_URL=res.events_queue_url,
+                  QUEUE_URL=res.queue_url, RUNNER_PORT=str(runner_port)),
+        ]
+        for proc in children:
+            procs.wait_healthy(proc, deadline)
+        return {
+            "AWS_ENDPOINT_URL": endpoint, **FAKE_AWS,
+            "LOGS_BUCKET": res.bucket, "QUEUE_URL": res.queue_url, "DLQ_URL": res.dlq_url,
+            "EVENTS_QUEUE_URL": res.events_queue_url, "EVENTS_DLQ_URL": res.events_dlq_url,
+            "RESULTS_TABLE": res.table, "EXTRACTOR_URL": extractor_url, "STORAGE_URL": storage_url,
+            "RECEIVER_URL": f"http://127.0.0.1:{receiver_port}",
+            "LOG_DIR": str(self.log_dir),
+        }
+
+    def down(self) -> list[str]:
+        """Stops exactly the processes this state dir recorded, the services first and the embedded AWS last."""
+        stopped = []
+        for proc in reversed(self.recorded()):
+            if proc.alive():
+                procs.stop(proc, grace=40.0 if proc.name == "receiver" else 15.0)
+                stopped.append(proc.name)
+        self.pids_file.unlink(missing_ok=True)
+        self.env_file.unlink(missing_ok=True)
+        return stopped
+
+
+def client(service: str, stack_env: dict[str, str]):
+    """A boto3 client for the running stack, configured from stack.env alone."""
+    return boto3.client(service, endpoint_url=stack_env["AWS_ENDPOINT_URL"], region_name=stack_env["AWS_DEFAULT_REGION"],
+                        aws_access_key_id=stack_env["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=stack_env["AWS_SECRET_ACCESS_KEY"])

@@ -1,0 +1,318 @@
+"""Reads a log line's own severity field and the message behind its header.
+
+``classify(line)`` returns ``(level, message, flags)``:
+  level    FATAL / ERROR / WARN (an event), OTHER (a recognised non-event level: INFO, DEBUG, NOTICE, ...)
+           or None (the line has no severity field);
+  message  for events: the line without its header (timestamp, pid, host, thread), unmasked;
+  flags    HAS_TRACE (a JSON event carrying a stack trace field) | WANTS_NEXT (.NET console logger: the
+           message is on the next, indented line).
+
+Formats with a fixed layout (klog, logcat, syslog <PRI>, JSON lines, .NET console) are matched first.
+Everything else goes through a header scan that walks the leading tokens (timestamps, numbers, bracketed
+fields, a few words such as host/app/logger) and stops at the first level word; an upper-case level word
+counts anywhere in that header, a lower/mixed-case one only where formats put it (`[error]`, `[core:warn]`,
+`level=error`, `error:` at the start of the line or of the message). A word like "error" further into the
+message never counts. Lines without any hint of an event level skip the scan (cheap prefilter).
+"""
+from __future__ import annotations
+
+import json
+import re
+
+FATAL, ERROR, WARN, OTHER = "FATAL", "ERROR", "WARN", "OTHER"
+HAS_TRACE, WANTS_NEXT = 1, 2
+HEAD_CHARS = 512          # the header scan and the prefilter look at this much of a line
+MAX_HEADER_WORDS = 4      # free words (host, app, logger, thread) allowed before the level
+
+_LEVELS = {
+    **dict.fromkeys(("fatal", "critical", "crit", "emerg", "emergency", "alert", "panic", "ftl", "fata", "pani"), FATAL),
+    **dict.fromkeys(("error", "err", "severe", "erro", "eror"), ERROR),
+    **dict.fromkeys(("warn", "warning", "wrn"), WARN),
+    **dict.fromkeys(("info", "information", "informational", "inf", "notice", "note", "debug", "dbg", "debu",
+                     "trace", "trc", "trac", "verbose", "vrb", "fine", "finer", "finest", "config", "log",
+                     "statement", "detail", "hint", "context", "default"), OTHER),
+}
+_DOTNET_LEVELS = {"fail": ERROR, "crit": FATAL, "warn": WARN, "info": OTHER, "dbug": OTHER, "trce": OTHER}
+_LETTER = {"V": OTHER, "D": OTHER, "I": OTHER, "S": OTHER, "W": WARN, "E": ERROR, "F": FATAL, "A": FATAL}
+_TIME_WORDS = frozenset(
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
+    "september october november december mon tue wed thu fri sat sun monday tuesday wednesday thursday "
+    "friday saturday sunday am pm utc gmt z cet cest eet eest est edt cst cdt mst mdt pst pdt bst ist jst msk".split())
+_UPPER_LEVEL_WORDS = "|".join(sorted((w.upper() for w in _LEVELS), key=len, reverse=True))
+
+
+
+def has_event_hint(text: str) -> bool:
+    """Cheap prefilter: a line without any of these cannot be an event (no need for the header scan).
+
+    Plain substring tests on the lower-cased text: ~10x faster than a case-insensitive regex search.
+    """
+    low = text.lower()
+    return ("err" in low or "warn" in low or "wrn" in low or "fata" in low or "ftl" in low or "crit" in low
+            or "emerg" in low or "alert" in low or "pani" in low or "severe" in low or "fail" in low)
+
+
+# ... and such a line resets the multi-line context when it looks like a non-event header line.
+_OTHER_HINT = re.compile(
+    r"\b(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|FINEST|FINER|FINE|CONFIG|INF|DBG|VRB|TRC|DEBU|TRAC)\b|\bLOG:"
+    r"|(?i:\[(?:info|debug|notice|trace|note)\]|:(?:info|debug|notice|trace)\]|\b(?:level|lvl|severity)=)")
+
+_KLOG = re.compile(r"([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ ([^\]\s]+)\] ?(.*)", re.S)
+_LOGCAT_TIME = re.compile(r"(?:\d{4}-)?\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+")
+_LOGCAT_THREADTIME = re.compile(r"(?:[\w.]+\s+)??\d+\s+\d+\s+([VDIWEFAS])\s+(.*?)\s*: ?(.*)", re.S)
+# brief/time/process formats `E/Tag( 123): msg`; the pid-less `-v tag` form only with a one-word tag.
+_LOGCAT_BRIEF = re.compile(r"([VDIWEFAS])/(?:([^(:]*?)\s*\(\s*\d+\)|([\w.$-]+))\s*: ?(.*)", re.S)
+_PRI = re.compile(r"<(\d{1,3})>(.*)", re.S)
+_RFC5424 = re.compile(r"\d{1,2} \S+ \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)", re.S)
+_RFC3164 = re.compile(
+    r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+)(?: \S+)? ([^\s:\[]+)(?:\[\d+\])?: ?(.*)", re.S)
+_DOTNET = re.compile(r"(fail|crit|warn|info|dbug|trce): (.*)", re.S)
+_DOTNET_CATEGORY_ONLY = re.compile(r"[\w.`+<>-]+\[\d+\]\s*$")
+# PHP error log: `[27-Nov-2026 10:00:00 UTC] PHP Fatal error:  Uncaught ...`
+_PHP = re.compile(r"(?:\[[^\]]{0,64}\]\s*)?PHP (Fatal error|Parse error|Recoverable fatal error|Catchable fatal error"
+                  r"|Warning|Notice|Deprecated|Strict Standards): +(.*)", re.S)
+_PHP_LEVELS = {"Fatal error": FATAL, "Parse error": ERROR, "Recoverable fatal error": ERROR,
+               "Catchable fatal error": ERROR, "Warning": WARN}
+_CRI_PREFIX = re.compile(r"\d{4}-\d\d-\d\dT\S+ (?:stdout|stderr) [FP] ")
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<kv>(?i:level|lvl|severity|loglevel|log\.level)="?[A-Za-z]+)
+  | \[(?P<br>[^\[\]]{0,120})\]
+  | \((?P<pa>[^()]{0,120})\)
+  | <(?P<an>[^<>]{0,40})>
+  | (?P<num>[#*+-]?\d[^\s\[\]()<>|]*)
+  | (?P<sep>[-|:>=~*]+(?=\s|$)|[»•|])
+  | (?P<word>[^\s\[\]()<>|]+)
+  | (?P<junk>.)
+""", re.X | re.S)
+_ALPHA = re.compile(r"[A-Za-z]+")
+_LEVEL_TERMINATORS = frozenset(("", ":", ",", ";", "/", "|"))
+_APACHE_MODULE_LEVEL = re.compile(r"[\w.-]*:([A-Za-z]+)")
+_UPPER_LEVEL_IN_BRACKET = re.compile(rf"(?<![\w.-])({_UPPER_LEVEL_WORDS})(?![\w.-])")
+# Header debris between the level and the message: numbers (pid), [thread]/[component], separators.
+_HEADER_DEBRIS = re.compile(r"(?:\s+|[-:|>=~*]+(?=\s)|--+|\[[^\[\]]{0,120}\]|\d[\w#.:,/-]*|[#*]\d+:?)*")
+
+_JSON_LEVEL = re.compile(r'"(?i:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)"\s*:\s*"?([A-Za-z]+|\d+)')
+_JSON_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname", "log_level", "@l")
+_JSON_MESSAGE_KEYS = ("msg", "message", "@m", "@mt", "event", "text", "log")
+_JSON_ERROR_KEYS = ("error", "err", "exception", "exc_info", "error.message")
+_JSON_TRACE_KEYS = ("stack_trace", "stacktrace", "stack", "exc_info", "exception", "error.stack_trace")
+_JSON_STRING = re.compile(r'"(?:msg|message)"\s*:\s*"((?:[^"\\]|\\.){0,2000})"')
+_LOGFMT_VALUE = re.compile(r'(?:^|\s)(msg|message|error|err)=(?:"((?:[^"\\]|\\.)*)"|(\S+))')
+
+
+def level_of_word(word: str) -> str | None:
+    """Severity class of a level name written in any case (None if the word is not a level)."""
+    return _LEVELS.get(word.lower())
+
+
+def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
+    """Severity and message of one non-blank, non-indented line (see module docstring).
+
+    With ``context=False`` (no event is open, so OTHER and None have the same effect) a line without any
+    event hint returns None without checking for a non-event level.
+    """
+    first = line[0]
+    if first in "IWEF":
+        m = _KLOG.match(line)
+        if m:
+            return _LETTER[m.group(1)], f"{m.group(2)}] {m.group(3)}", 0
+    if first.isdigit():
+        ts = _LOGCAT_TIME.match(line)
+        if ts:
+            m = _LOGCAT_THREADTIME.match(line, ts.end())
+            if m:
+                return _LETTER[m.group(1)], f"{m.group(2)}: {m.group(3)}", 0
+            m = _LOGCAT_BRIEF.match(line, ts.end())
+            if m:
+                return _LETTER[m.group(1)], f"{m.group(2) or m.group(3)}: {m.group(4)}", 0
+    elif first in "VDIWEFAS":
+        m = _LOGCAT_BRIEF.match(line)
+        if m:
+            return _LETTER[m.group(1)], f"{m.group(2) or m.group(3)}: {m.group(4)}", 0
+    if first == "<":
+        m = _PRI.match(line)
+        if m and int(m.group(1)) < 192:
+            return _syslog(int(m.group(1)), m.group(2))
+    elif first == "{":
+        result = _classify_json(line)
+        if result is not None:
+            return result
+    elif first in "fcwidt":
+        m = _DOTNET.match(line)
+        if m:
+            rest = m.group(2)
+            return _DOTNET_LEVELS[m.group(1)], rest, WANTS_NEXT if _DOTNET_CATEGORY_ONLY.match(rest) else 0
+    head = line[:HEAD_CHARS]
+    if not has_event_hint(head):
+        return (OTHER if context and _OTHER_HINT.search(head) else None), "", 0
+    return _scan_header(line)
+
+
+def strip_container_prefix(line: str) -> str:
+    """Removes the CRI (containerd/CRI-O) prefix `<RFC3339> stdout|stderr F|P ` of Kubernetes node logs."""
+    if line[:1].isdigit() and " std" in line[:48]:
+        m = _CRI_PREFIX.match(line)
+        if m:
+            return line[m.end():]
+    return line
+
+
+def _syslog(pri: int, rest: str) -> tuple[str, str, int]:
+    severity = pri % 8
+    level = FATAL if severity <= 2 else ERROR if severity == 3 else WARN if severity == 4 else OTHER
+    m = _RFC5424.match(rest) or _RFC3164.match(rest)
+    message = f"{m.group(1)}: {m.group(2).lstrip(chr(0xFEFF))}" if m else rest
+    return level, message, 0
+
+
+def _scan_header(line: str) -> tuple[str | None, str, int]:
+    head = line[:HEAD_CHARS]
+    if "PHP " in head:
+        m = _PHP.match(line)
+        if m:
+            return _PHP_LEVELS.get(m.group(1), OTHER), m.group(2), 0
+    pos = 0
+    words = 0
+    after_colon = False   # previous token ended with ':' (a syslog tag, "app:"): a message starts here
+    tokens = 0
+    while pos < len(head) and tokens < 32:
+        m = _TOKEN.match(head, pos)
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "ws":
+            continue
+        tokens += 1
+        if kind == "kv":
+            level = level_of_word(m.group("kv").split("=", 1)[1].lstrip('"'))
+            if level is not None:
+                return level, (_logfmt_message(line) if level != OTHER else ""), 0
+            words += 1
+        elif kind == "br":
+            level = _bracket_level(m.group("br"))
+            if level is not None:
+                return level, _message_after(line, pos), 0
+        elif kind == "an":
+            level = level_of_word(m.group("an").strip())
+            if level is not None:
+                return level, _message_after(line, pos), 0
+        elif kind == "word":
+            word = m.group("word")
+            alpha = _ALPHA.match(word)
+            if alpha:
+                name = alpha.group()
+                rest = word[alpha.end():alpha.end() + 1]
+                level = _LEVELS.get(name.lower()) if rest in _LEVEL_TERMINATORS else None
+                if level is not None:
+                    lenient = rest == ":" and (words == 0 or after_colon)
+                    followed_by_tab = head[pos:pos + 1] == "\t"
+                    if name.isupper() or lenient or (words == 0 and followed_by_tab):
+                        return level, _message_after(line, m.start() + alpha.end() + 1 if rest else pos), 0
+                if name.lower() in _TIME_WORDS and len(name) == len(word.rstrip(",.")):
+                    after_colon = False
+                    continue
+            words += 1
+            if words > MAX_HEADER_WORDS:
+                break
+            after_colon = word.endswith(":")
+            continue
+        elif kind == "sep":
+            after_colon = m.group("sep").endswith(":")
+            continue
+        after_colon = False
+    return None, "", 0
+
+
+def _bracket_level(content: str) -> str | None:
+    text = content.strip()
+    level = _LEVELS.get(text.lower())
+    if level is not None:
+        return level
+    m = _APACHE_MODULE_LEVEL.fullmatch(text)
+    if m:
+        return _LEVELS.get(m.group(1).lower())
+    m = _UPPER_LEVEL_IN_BRACKET.search(text)
+    return _LEVELS[m.group(1).lower()] if m else None
+
+
+def _message_after(line: str, pos: int) -> str:
+    """The message that follows a level field, without the pid/thread/component fields after it."""
+    end = _HEADER_DEBRIS.match(line, pos).end()
+    return line[end:] if end < len(line) else line[pos:].strip()
+
+
+def _logfmt_message(line: str) -> str:
+    parts = {}
+    for m in _LOGFMT_VALUE.finditer(line):
+        parts.setdefault(m.group(1), m.group(2) if m.group(2) is not None else m.group(3))
+    msg = parts.get("msg") or parts.get("message")
+    err = parts.get("error") or parts.get("err")
+    if msg or err:
+        return ": ".join(p for p in (msg, err) if p)
+    return line
+
+
+def _classify_json(line: str) -> tuple[str | None, str, int] | None:
+    """JSON lines: level from level/severity/lvl/log.level (any case, numeric pino/bunyan levels too)."""
+    m = _JSON_LEVEL.search(line)
+    if m is not None:
+        level = _json_level_value(m.group(1))
+        if level is None or level == OTHER:
+            return OTHER, "", 0
+    elif not has_event_hint(line):
+        return None, "", 0
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        obj = None
+    if not isinstance(obj, dict):
+        if m is None:
+            return None  # not JSON after all: let the header scan look at it
+        s = _JSON_STRING.search(line)
+        return level, (s.group(1) if s else line), 0
+    fields = {k.lower(): v for k, v in obj.items()}
+    if m is not None:
+        value = next((fields[k] for k in _JSON_LEVEL_KEYS if k in fields), None)
+        if value is None and isinstance(fields.get("log"), dict):
+            value = {k.lower(): v for k, v in fields["log"].items()}.get("level")
+        if value is not None:
+            level = _json_level_value(str(value))
+            if level is None or level == OTHER:
+                return OTHER, "", 0
+    elif isinstance(fields.get("log"), str) and fields["log"].strip():
+        # Docker json-file wrapper: the log line itself is the "log" string.
+        inner = fields["log"].rstrip("\n")
+        return classify(inner) if inner[:1].strip() else (None, "", 0)
+    else:
+        return None, "", 0
+    return level, _json_message(fields, line), _json_flags(fields)
+
+
+def _json_level_value(value: str) -> str | None:
+    if value.isdigit():
+        n = int(value)  # pino/bunyan: 10 trace .. 30 info, 40 warn, 50 error, 60 fatal
+        return FATAL if n >= 60 else ERROR if n >= 50 else WARN if n >= 40 else OTHER
+    return level_of_word(value)
+
+
+def _json_message(fields: dict, line: str) -> str:
+    msg = next((fields[k] for k in _JSON_MESSAGE_KEYS if isinstance(fields.get(k), str) and fields[k]), None)
+    err = next((fields[k] for k in _JSON_ERROR_KEYS if isinstance(fields.get(k), str) and fields[k]), None)
+    if isinstance(fields.get("error"), dict):
+        err = err or next((v for k, v in fields["error"].items() if k.lower() in ("message", "msg") and isinstance(v, str)), None)
+    if err:
+        err = err.strip().split("\n", 1)[0]
+    if msg or err:
+        return ": ".join(p for p in (msg, err) if p)
+    return line
+
+
+def _json_flags(fields: dict) -> int:
+    for key in _JSON_TRACE_KEYS:
+        value = fields.get(key)
+        if isinstance(value, dict):
+            value = next((v for k, v in value.items() if "stack" in k.lower()), None)
+        if isinstance(value, (str, list)) and ("\n" in value if isinstance(value, str) else value):
+            return HAS_TRACE
+    return 0

@@ -1,0 +1,106 @@
+import socket
+
+from app.config import Config
+from app.main import create_app
+from conftest import BUCKET, SAMPLE
+
+
+def test_extract_streams_object_and_stores_summary(client, s3, storage):
+    s3.put_object(Bucket=BUCKET, Key="app/2026 11+27#é.log", Body=SAMPLE)
+    resp = client.post("/extract", json={"bucket": BUCKET, "key": "app/2026 11+27#é.log"})
+    assert resp.status_code == 201, resp.get_json()
+    [posted] = storage.posted
+    assert posted["bucket"] == BUCKET and posted["key"] == "app/2026 11+27#é.log"
+    assert posted["counts"] == {"FATAL": 0, "ERROR": 2, "WARN": 1}
+    assert posted["lines"] == 4 and posted["bytes"] == len(SAMPLE) and posted["size"] == len(SAMPLE)
+    head = s3.head_object(Bucket=BUCKET, Key="app/2026 11+27#é.log")
+    assert posted["etag"] == head["ETag"].strip('"')
+    assert resp.get_json()["id"] == "fake-id"
+
+
+def test_gzip_object_without_gz_name_is_decompressed(client, s3, storage, gz_sample):
+    s3.put_object(Bucket=BUCKET, Key="rotated.1", Body=gz_sample)
+    resp = client.post("/extract", json={"bucket": BUCKET, "key": "rotated.1"})
+    assert resp.status_code == 201
+    [posted] = storage.posted
+    assert posted["bytes"] == len(SAMPLE) and posted["size"] == len(gz_sample)
+    assert posted["counts"]["ERROR"] == 2
+
+
+def test_duplicate_answer_from_storage_is_passed_through(client, s3, storage):
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    storage.status = 200
+    assert client.post("/extract", json={"bucket": BUCKET, "key": "a.log"}).status_code == 200
+
+
+def test_missing_object_is_404_and_nothing_posted(client, storage):
+    resp = client.post("/extract", json={"bucket": BUCKET, "key": "gone.log"})
+    assert resp.status_code == 404
+    body = resp.get_json()
+    assert "not found" in body["error"] and body["details"] == [{"bucket": BUCKET, "key": "gone.log"}]
+    assert storage.posted == []
+
+
+def test_missing_bucket_is_404(client):
+    resp = client.post("/extract", json={"bucket": "no-such-bucket", "key": "x.log"})
+    assert resp.status_code == 404
+
+
+def test_bad_requests_are_400_with_details(client, storage):
+    for body in ({}, {"bucket": BUCKET}, {"bucket": "", "key": "k"}, {"bucket": BUCKET, "key": 5},
+                 {"bucket": BUCKET, "key": "k", "etag": 7}):
+        resp = client.post("/extract", json=body)
+        assert resp.status_code == 400, body
+        assert resp.get_json()["details"], body
+    resp = client.post("/extract", data="not json", content_type="application/json")
+    assert resp.status_code == 400
+    assert storage.posted == []
+
+
+def test_storage_5xx_gives_503_with_retry_after(client, s3, storage):
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    storage.status = 500
+    resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    assert resp.status_code == 503 and resp.headers["Retry-After"]
+
+
+def test_storage_rejecting_summary_gives_502(client, s3, storage):
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    storage.status = 400
+    resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    assert resp.status_code == 502
+    assert resp.get_json()["details"][0]["error"] == "scripted failure"
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_storage_unreachable_gives_503(s3):
+    app = create_app(Config(storage_url=f"http://127.0.0.1:{_closed_port()}", storage_timeout=2))
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    resp = app.test_client().post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    assert resp.status_code == 503
+    assert resp.get_json()["error"] == "storage unavailable"
+    assert not app.test_client().get("/readyz").status_code == 200
+
+
+def test_health_ready_and_metrics(client, s3):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/readyz").status_code == 200
+    client.post("/extract", json={"bucket": BUCKET, "key": "gone.log"})
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'extractor_requests_total{status="404"} 1' in text
+
+
+def test_unknown_route_is_json_404(client):
+    resp = client.get("/nope")
+    assert resp.status_code == 404 and "error" in resp.get_json()
+
+
+def test_config_from_env_defaults_and_overrides():
+    assert Config.from_env({}) == Config()
+    cfg = Config.from_env({"STORAGE_URL": "http://storage:8080/", "STORAGE_TIMEOUT_SECONDS": "7"})
+    assert cfg.storage_url == "http://storage:8080" and cfg.storage_timeout == 7.0

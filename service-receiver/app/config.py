@@ -1,0 +1,60 @@
+"""Receiver configuration, read from the environment by Config.from_env()."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings and their environment variables (defaults in brackets):
+
+    queue_url                 QUEUE_URL                        (required) the FIFO queue to consume
+    extractor_url             EXTRACTOR_URL                    [http://127.0.0.1:8081]
+    host                      RECEIVER_HOST                    [0.0.0.0] health server address
+    port                      RECEIVER_PORT                    [8080] health server port
+    wait_seconds              RECEIVER_WAIT_SECONDS            [20] SQS long-poll wait, 0..20
+    max_messages              RECEIVER_MAX_MESSAGES            [10] messages per receive, 1..10
+    extractor_timeout_seconds EXTRACTOR_TIMEOUT_SECONDS        [900] read timeout of POST /extract
+    shutdown_grace_seconds    RECEIVER_SHUTDOWN_GRACE_SECONDS  [30] time the message in flight gets on SIGTERM
+    log_level                 LOG_LEVEL                        [INFO]
+    """
+
+    queue_url: str
+    extractor_url: str = "http://127.0.0.1:8081"
+    host: str = "0.0.0.0"
+    port: int = 8080
+    wait_seconds: int = 20
+    max_messages: int = 10
+    extractor_timeout_seconds: float = 900.0
+    shutdown_grace_seconds: float = 30.0
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        if not self.queue_url:
+            raise ValueError("QUEUE_URL is required")
+        if not 0 <= self.wait_seconds <= 20:
+            raise ValueError("RECEIVER_WAIT_SECONDS must be between 0 and 20")
+        if not 1 <= self.max_messages <= 10:
+            raise ValueError("RECEIVER_MAX_MESSAGES must be between 1 and 10")
+        if self.extractor_timeout_seconds <= 0 or self.shutdown_grace_seconds < 0:
+            raise ValueError("EXTRACTOR_TIMEOUT_SECONDS must be > 0, RECEIVER_SHUTDOWN_GRACE_SECONDS >= 0")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        return cls(
+            queue_url=env.get("QUEUE_URL", ""),
+            extractor_url=env.get("EXTRACTOR_URL", cls.extractor_url).rstrip("/"),
+            host=env.get("RECEIVER_HOST", cls.host),
+            port=int(env.get("RECEIVER_PORT", cls.port)),
+            wait_seconds=int(env.get("RECEIVER_WAIT_SECONDS", cls.wait_seconds)),
+            max_messages=int(env.get("RECEIVER_MAX_MESSAGES", cls.max_messages)),
+            extractor_timeout_seconds=float(env.get("EXTRACTOR_TIMEOUT_SECONDS", cls.extractor_timeout_seconds)),
+            shutdown_grace_seconds=float(
+                env.get("RECEIVER_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds)
+            ),
+            log_level=env.get("LOG_LEVEL", cls.log_level),
+        )

@@ -1,0 +1,162 @@
+"""Receiver process: SQS poll loop in a background thread, health/metrics HTTP server in the main thread.
+
+Start with `python -m app.main` (QUEUE_URL required; see app/config.py for the other settings).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import make_server
+
+from app.config import Config
+from app.logging_setup import configure_logging
+from app.sqs_handler import SqsConsumer
+
+logger = logging.getLogger(__name__)
+
+
+class PollWorker:
+    """Owns the poll thread and its stop event."""
+
+    def __init__(self, consumer: SqsConsumer) -> None:
+        self.consumer = consumer
+        self.stop_event = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        # daemon: a long-poll still blocked at exit must not keep the process alive
+        self.thread = threading.Thread(target=self.consumer.run, args=(self.stop_event,), name="sqs-poll", daemon=True)
+        self.thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def stop(self, grace_seconds: float) -> bool:
+        """Stop receiving; give the message in flight up to grace_seconds. True if nothing was cut off."""
+        self.stop_event.set()
+        if not self.consumer.wait_until_stoppable(grace_seconds):
+            logger.warning("shutdown grace period over, abandoning the message in flight",
+                           extra={"grace_seconds": grace_seconds})
+            return False
+        if self.alive:
+            logger.info("abandoning the long-poll in progress")
+        return True
+
+
+def _error(status: int, message: str, details: list[Any] | None = None) -> tuple[Response, int]:
+    return jsonify({"error": message, "details": details or []}), status
+
+
+def _metrics_text(worker: PollWorker) -> str:
+    values = worker.consumer.metrics.snapshot()
+    lines: list[str] = []
+
+    def metric(name: str, kind: str, help_text: str, value: int) -> None:
+        lines.extend([f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", f"{name} {value}"])
+
+    metric("receiver_messages_received_total", "counter", "Messages received from SQS.", values["received"])
+    metric("receiver_messages_deleted_total", "counter", "Messages processed and deleted.", values["deleted"])
+    metric("receiver_messages_failed_total", "counter", "Messages the extractor did not accept (left in the queue).",
+           values["failed"])
+    metric("receiver_messages_malformed_total", "counter", "Messages with an unusable body (left for the DLQ).",
+           values["malformed"])
+    metric("receiver_messages_skipped_total", "counter", "Messages skipped after a failure in their FIFO group.",
+           values["skipped"])
+    metric("receiver_messages_released_total", "counter", "Messages made visible again on shutdown.",
+           values["released"])
+    metric("receiver_receive_errors_total", "counter", "Failed receive_message calls.", values["receive_errors"])
+    metric("receiver_messages_in_flight", "gauge", "Messages being processed now.", values["in_flight"])
+    metric("receiver_poll_loop_up", "gauge", "1 while the poll loop thread is alive.", int(worker.alive))
+    return "\n".join(lines) + "\n"
+
+
+def create_app(config: Config | None = None, consumer: SqsConsumer | None = None) -> Flask:
+    """Flask app with /healthz, /readyz, /metrics. The poll thread is in app.extensions["receiver"]
+    (a PollWorker) and is started by main(), not here."""
+    config = config or Config.from_env()
+    worker = PollWorker(consumer or SqsConsumer(config))
+    app = Flask(__name__)
+    app.config["RECEIVER"] = config
+    app.extensions["receiver"] = worker
+
+    @app.get("/healthz")
+    def healthz():
+        if not worker.alive:
+            return _error(503, "poll loop not running")
+        return jsonify({"status": "ok"})
+
+    @app.get("/readyz")
+    def readyz():
+        if not worker.alive:
+            return _error(503, "not ready", ["poll loop not running"])
+        if not worker.consumer.ready.is_set():
+            return _error(503, "not ready", ["queue not reachable yet"])
+        return jsonify({"status": "ready"})
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(_metrics_text(worker), mimetype="text/plain; version=0.0.4")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _error(exc.code or 500, exc.name.lower())
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        logger.exception("unhandled error")
+        return _error(500, "internal error")
+
+    return app
+
+
+def main() -> int:
+    try:
+        config = Config.from_env()
+    except ValueError as exc:
+        configure_logging("INFO")
+        logger.error("invalid configuration", extra={"error": str(exc)})
+        return 2
+    configure_logging(config.log_level)
+    if config.log_level.upper() != "DEBUG":
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per health probe
+
+    app = create_app(config)
+    worker: PollWorker = app.extensions["receiver"]
+    server = make_server(config.host, config.port, app, threaded=True)
+    shutdown_thread: list[threading.Thread] = []
+
+    def shutdown() -> None:
+        worker.stop(config.shutdown_grace_seconds)
+        server.shutdown()  # serve_forever() in the main thread returns
+
+    def on_signal(signum: int, frame: Any) -> None:
+        # serve_forever() runs in this (main) thread, so server.shutdown() must come from another one.
+        if shutdown_thread:
+            return
+        logger.info("shutdown requested", extra={"signal": signal.Signals(signum).name})
+        shutdown_thread.append(threading.Thread(target=shutdown, name="shutdown"))
+        shutdown_thread[0].start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    worker.start()
+    logger.info("receiver started", extra={"host": config.host, "port": server.server_port,
+                                           "queue_url": config.queue_url, "extractor_url": config.extractor_url})
+    server.serve_forever()
+    for thread in shutdown_thread:
+        thread.join()
+    server.server_close()
+    logger.info("receiver stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

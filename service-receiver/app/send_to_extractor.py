@@ -1,0 +1,79 @@
+"""POST one object to the extractor and classify the answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+CONNECT_TIMEOUT_SECONDS = 5.0
+OK, PERMANENT, RETRY = "ok", "permanent", "retry"
+# 4xx that mean "try again later" rather than "this request can never succeed".
+RETRYABLE_4XX = {408, 425, 429}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # OK | PERMANENT | RETRY
+    status: int | None = None  # HTTP status, None when no answer arrived
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == OK
+
+
+def classify(status: int) -> str:
+    if 200 <= status < 300:
+        return OK
+    if 400 <= status < 500 and status not in RETRYABLE_4XX:
+        return PERMANENT
+    return RETRY
+
+
+def _error_text(response: requests.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:500] or response.reason
+    if isinstance(body, dict) and body.get("error"):
+        details = body.get("details")
+        return f"{body['error']}: {details}" if details else str(body["error"])
+    return response.reason
+
+
+def extract_request(message: dict[str, Any]) -> dict[str, Any]:
+    """Body of POST /extract: bucket, key and the version identifiers that are known."""
+    payload = {name: message.get(name) for name in ("bucket", "key", "etag", "version_id")}
+    return {name: value for name, value in payload.items() if value is not None}
+
+
+def send_to_extractor(
+    session: requests.Session, extractor_url: str, message: dict[str, Any], read_timeout: float
+) -> Outcome:
+    try:
+        response = session.post(
+            f"{extractor_url}/extract",
+            json=extract_request(message),
+            timeout=(CONNECT_TIMEOUT_SECONDS, read_timeout),
+        )
+    except requests.Timeout as exc:
+        return Outcome(RETRY, None, f"timeout: {exc}")
+    except requests.RequestException as exc:  # connection refused, reset, DNS, ...
+        return Outcome(RETRY, None, f"{type(exc).__name__}: {exc}")
+    with response:
+        kind = classify(response.status_code)
+        return Outcome(kind, response.status_code, None if kind == OK else _error_text(response))
+
+
+class ExtractorClient:
+    """Callable used by the consumer; one pooled session for all requests of the poll thread."""
+
+    def __init__(self, extractor_url: str, read_timeout: float, session: requests.Session | None = None):
+        self.extractor_url = extractor_url.rstrip("/")
+        self.read_timeout = read_timeout
+        self.session = session or requests.Session()
+
+    def __call__(self, message: dict[str, Any]) -> Outcome:
+        return send_to_extractor(self.session, self.extractor_url, message, self.read_timeout)

@@ -1,0 +1,252 @@
+"""Long-poll consumer of the FIFO queue: one message at a time, in order, deleted only after a 2xx."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from app.config import Config
+from app.send_to_extractor import PERMANENT, ExtractorClient, Outcome
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_FIRST_SECONDS = 0.5
+BACKOFF_MAX_SECONDS = 5.0
+# With short polling (RECEIVER_WAIT_SECONDS=0) an empty queue would otherwise be hammered.
+EMPTY_SHORT_POLL_PAUSE_SECONDS = 1.0
+
+
+class Metrics:
+    """Hand-written counters for /metrics (thread-safe)."""
+
+    COUNTERS = ("received", "deleted", "failed", "malformed", "skipped", "released", "receive_errors")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values = dict.fromkeys(self.COUNTERS, 0)
+        self.in_flight = 0
+
+    def add(self, name: str, amount: int = 1) -> None:
+        if amount:
+            with self._lock:
+                self._values[name] += amount
+
+    def set_in_flight(self, value: int) -> None:
+        with self._lock:
+            self.in_flight = value
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return {**self._values, "in_flight": self.in_flight}
+
+
+@dataclass
+class PollResult:
+    received: int = 0
+    deleted: int = 0
+    failed: int = 0  # extractor said no (4xx/5xx/unreachable): left in the queue
+    malformed: int = 0  # body unusable: left for the redrive policy to move to the DLQ
+    skipped: int = 0  # later messages of a group that already failed in this batch
+    released: int = 0  # not processed because of shutdown: visibility reset to 0
+    receive_error: str | None = None
+
+
+def parse_body(body: str) -> dict[str, Any] | None:
+    """The FIFO message (CONVENTIONS.md), or None when it lacks a usable bucket and key."""
+    try:
+        message = json.loads(body)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(message, dict):
+        return None
+    for field in ("bucket", "key"):
+        if not isinstance(message.get(field), str) or not message[field]:
+            return None
+    for field in ("etag", "version_id"):
+        if not isinstance(message.get(field), str | None):
+            return None
+    return message
+
+
+class SqsConsumer:
+    """poll_once() handles one receive batch (tests drive it directly); run() loops until stopped."""
+
+    def __init__(
+        self,
+        config: Config,
+        extractor: Callable[[dict[str, Any]], Outcome] | None = None,
+        sqs_client: Any = None,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.config = config
+        self.extractor = extractor or ExtractorClient(config.extractor_url, config.extractor_timeout_seconds)
+        self._sqs = sqs_client
+        self.metrics = metrics or Metrics()
+        # readiness: the most recent receive succeeded (queue reachable)
+        self.ready = threading.Event()
+        # shutdown waits on this: run() still busy, and whether it is blocked in receive_message
+        self._state = threading.Condition()
+        self._receiving = False
+        self._running = False
+
+    @property
+    def sqs(self) -> Any:
+        if self._sqs is None:  # lazily, so AWS_ENDPOINT_URL etc. apply and imports stay side-effect free
+            self._sqs = boto3.client("sqs")
+        return self._sqs
+
+    # -- shutdown coordination -------------------------------------------------------------------
+    def _set_state(self, *, receiving: bool | None = None, running: bool | None = None) -> None:
+        with self._state:
+            if receiving is not None:
+                self._receiving = receiving
+            if running is not None:
+                self._running = running
+            self._state.notify_all()
+
+    def wait_until_stoppable(self, timeout: float) -> bool:
+        """After stop was requested: wait until run() has returned or sits in a long-poll (which may be
+        abandoned: what it returns stays invisible only until the visibility timeout). False on timeout."""
+        with self._state:
+            return self._state.wait_for(lambda: self._receiving or not self._running, timeout)
+
+    # -- polling -------------------------------------------------------------------------------------
+    def _receive(self) -> list[dict[str, Any]]:
+        self._set_state(receiving=True)
+        try:
+            response = self.sqs.receive_message(
+                QueueUrl=self.config.queue_url,
+                MaxNumberOfMessages=self.config.max_messages,
+                WaitTimeSeconds=self.config.wait_seconds,
+                MessageSystemAttributeNames=["ApproximateReceiveCount", "MessageGroupId"],
+            )
+        finally:
+            self._set_state(receiving=False)
+        return response.get("Messages", [])
+
+    def poll_once(self, stop_event: threading.Event | None = None) -> PollResult:
+        stop_event = stop_event or threading.Event()
+        result = PollResult()
+        try:
+            messages = self._receive()
+        except Exception as exc:  # endpoint down, throttled, bad credentials: run() backs off
+            self.ready.clear()
+            self.metrics.add("receive_errors")
+            logger.warning("receive_message failed", extra={"error": str(exc), "error_type": type(exc).__name__})
+            result.receive_error = f"{type(exc).__name__}: {exc}"
+            return result
+        self.ready.set()
+        result.received = len(messages)
+        self.metrics.add("received", len(messages))
+
+        failed_groups: set[str] = set()
+        for index, message in enumerate(messages):
+            if stop_event.is_set():
+                result.released = self._release(messages[index:])
+                break
+            group = message.get("Attributes", {}).get("MessageGroupId")
+            if group is not None and group in failed_groups:
+                # FIFO order: a later version of the object must not overtake the one that failed.
+                # Just leave it: SQS keeps the whole group back until the failed message is visible
+                # again, then redelivers both in order. (Its receive count grows too, so with a tiny
+                # maxReceiveCount it can reach the DLQ alongside the failing one.)
+                result.skipped += 1
+                self.metrics.add("skipped")
+                logger.info("skipped after failure in its group", extra=self._log_fields(message))
+                continue
+            self.metrics.set_in_flight(1)
+            try:
+                outcome = self._handle(message)
+            finally:
+                self.metrics.set_in_flight(0)
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            self.metrics.add(outcome)
+            if outcome != "deleted" and group is not None:
+                failed_groups.add(group)
+        return result
+
+    def _handle(self, message: dict[str, Any]) -> str:
+        """Process one message; returns the PollResult field it counts towards. Never raises."""
+        fields = self._log_fields(message)
+        body = parse_body(message.get("Body", ""))
+        if body is None:
+            logger.error("malformed message", extra={**fields, "body": str(message.get("Body"))[:500]})
+            return "malformed"
+        fields.update(bucket=body["bucket"], key=body["key"], etag=body.get("etag"))
+        try:
+            outcome = self.extractor(body)
+        except Exception:  # a bug in the extractor client must not kill the poll loop
+            logger.exception("extractor call crashed", extra=fields)
+            return "failed"
+        fields.update(status=outcome.status, error=outcome.error)
+        if not outcome.ok:
+            if outcome.kind == PERMANENT:
+                logger.error("extractor rejected object (permanent, left for the DLQ)", extra=fields)
+            else:
+                logger.warning("extractor failed (will be redelivered)", extra=fields)
+            return "failed"
+        try:
+            self.sqs.delete_message(QueueUrl=self.config.queue_url, ReceiptHandle=message["ReceiptHandle"])
+        except Exception as exc:
+            # The result is stored; the redelivery is answered 200 (already stored) and deleted then.
+            logger.warning("delete_message failed", extra={**fields, "delete_error": str(exc)})
+            return "failed"
+        logger.info("processed", extra=fields)
+        return "deleted"
+
+    def _release(self, messages: list[dict[str, Any]]) -> int:
+        """Make unprocessed messages visible again right away instead of after the visibility timeout."""
+        released = 0
+        for message in messages:
+            try:
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.config.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+                released += 1
+            except Exception as exc:
+                logger.warning("could not release message", extra={**self._log_fields(message), "error": str(exc)})
+        self.metrics.add("released", released)
+        if messages:
+            logger.info("released unprocessed messages on shutdown", extra={"count": released})
+        return released
+
+    @staticmethod
+    def _log_fields(message: dict[str, Any]) -> dict[str, Any]:
+        attributes = message.get("Attributes", {})
+        return {
+            "message_id": message.get("MessageId"),
+            "receive_count": attributes.get("ApproximateReceiveCount"),
+            "group_id": attributes.get("MessageGroupId"),
+        }
+
+    def run(self, stop_event: threading.Event) -> None:
+        self._set_state(running=True)
+        try:
+            self._loop(stop_event)
+        finally:
+            self.ready.clear()
+            self._set_state(running=False, receiving=False)
+
+    def _loop(self, stop_event: threading.Event) -> None:
+        logger.info("poll loop started", extra={"queue_url": self.config.queue_url})
+        delay = BACKOFF_FIRST_SECONDS
+        while not stop_event.is_set():
+            try:
+                result = self.poll_once(stop_event)
+            except Exception as exc:  # defensive: poll_once handles its own errors
+                logger.exception("poll failed unexpectedly")
+                result = PollResult(receive_error=str(exc))
+            if result.receive_error:
+                stop_event.wait(delay)
+                delay = min(delay * 2, BACKOFF_MAX_SECONDS)
+                continue
+            delay = BACKOFF_FIRST_SECONDS
+            if result.received == 0 and self.config.wait_seconds == 0:
+                stop_event.wait(EMPTY_SHORT_POLL_PAUSE_SECONDS)
+        logger.info("poll loop stopped")

@@ -1,0 +1,120 @@
+import json
+import socket
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from app.config import Config
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def aws_env(monkeypatch):
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+@dataclass
+class Queues:
+    sqs: Any
+    url: str
+    dlq_url: str
+
+    def send(self, body, group="g1", dedup=None) -> str:
+        text = body if isinstance(body, str) else json.dumps(body)
+        self._n = getattr(self, "_n", 0) + 1
+        return self.sqs.send_message(
+            QueueUrl=self.url, MessageBody=text, MessageGroupId=group, MessageDeduplicationId=dedup or f"d{self._n}"
+        )["MessageId"]
+
+    def counts(self, url=None) -> tuple[int, int]:
+        """(visible, in flight) of the queue."""
+        attrs = self.sqs.get_queue_attributes(
+            QueueUrl=url or self.url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attrs["ApproximateNumberOfMessages"]), int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+    def total(self, url=None) -> int:
+        return sum(self.counts(url))
+
+
+def create_queues(sqs, visibility_timeout=30, max_receive_count=3, prefix="logs") -> Queues:
+    dlq_url = sqs.create_queue(QueueName=f"{prefix}-dlq.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    url = sqs.create_queue(
+        QueueName=f"{prefix}.fifo",
+        Attributes={
+            "FifoQueue": "true",
+            "VisibilityTimeout": str(visibility_timeout),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": max_receive_count}),
+        },
+    )["QueueUrl"]
+    return Queues(sqs, url, dlq_url)
+
+
+@pytest.fixture
+def mocked_aws(aws_env):
+    with mock_aws():
+        yield boto3.client("sqs")
+
+
+@pytest.fixture
+def queues(mocked_aws) -> Queues:
+    return create_queues(mocked_aws)
+
+
+@dataclass
+class FakeExtractor:
+    """Tiny real HTTP server standing in for the extractor."""
+
+    url: str = ""
+    status: int = 201
+    body: Any = field(default_factory=lambda: {"id": "r1"})
+    requests: list = field(default_factory=list)
+    received: threading.Event = field(default_factory=threading.Event)
+    gate: threading.Event | None = None  # when set up, requests block until it is set
+
+    def wsgi(self, environ, start_response):
+        request = Request(environ)
+        self.requests.append({"path": request.path, "json": request.get_json(silent=True)})
+        self.received.set()
+        if self.gate is not None:
+            self.gate.wait(60)
+        payload = self.body if isinstance(self.body, str) else json.dumps(self.body)
+        return Response(payload, status=self.status, mimetype="application/json")(environ, start_response)
+
+
+@pytest.fixture
+def extractor():
+    fake = FakeExtractor()
+    server = make_server("127.0.0.1", 0, fake.wsgi, threaded=True)
+    fake.url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield fake
+    if fake.gate is not None:
+        fake.gate.set()
+    server.shutdown()
+    server.server_close()
+
+
+def make_config(queue_url, extractor_url="http://127.0.0.1:9", **overrides) -> Config:
+    values = dict(queue_url=queue_url, extractor_url=extractor_url, wait_seconds=0, max_messages=10,
+                  extractor_timeout_seconds=5.0, shutdown_grace_seconds=5.0)
+    values.update(overrides)
+    return Config(**values)

@@ -1,0 +1,254 @@
+import logging
+import threading
+
+import botocore.exceptions
+import pytest
+from conftest import create_queues, free_port, make_config
+
+from app.send_to_extractor import OK, PERMANENT, RETRY, Outcome
+from app.sqs_handler import BACKOFF_MAX_SECONDS, PollResult, SqsConsumer, parse_body
+
+OBJ = {"bucket": "bkt-logs", "key": "dir/a b+c#é.log", "etag": "e1", "version_id": None, "size": 5,
+       "sequencer": None, "event_time": "2026-11-27T20:48:41.467Z", "event_name": "ObjectCreated:Put"}
+
+
+class FakeExtractorCall:
+    """In-process stand-in for send_to_extractor: outcome chosen per key."""
+
+    def __init__(self, outcomes=None, default=Outcome(OK, 201)):
+        self.outcomes = outcomes or {}
+        self.default = default
+        self.calls = []
+
+    def __call__(self, message):
+        self.calls.append(message["key"])
+        outcome = self.outcomes.get(message["key"], self.default)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def records_with(caplog, message):
+    return [r for r in caplog.records if r.getMessage() == message]
+
+
+# --- real HTTP to a fake extractor ------------------------------------------------------------------
+
+def test_2xx_posts_object_and_deletes(queues, extractor):
+    queues.send(OBJ)
+    consumer = SqsConsumer(make_config(queues.url, extractor.url))
+
+    result = consumer.poll_once()
+
+    assert result == PollResult(received=1, deleted=1)
+    assert extractor.requests == [
+        {"path": "/extract", "json": {"bucket": "bkt-logs", "key": "dir/a b+c#é.log", "etag": "e1"}}
+    ]
+    assert queues.total() == 0
+    assert consumer.metrics.snapshot()["deleted"] == 1
+
+
+def test_200_already_stored_also_deletes(queues, extractor):
+    extractor.status = 200
+    queues.send({**OBJ, "etag": None, "version_id": "v1"})
+    assert SqsConsumer(make_config(queues.url, extractor.url)).poll_once().deleted == 1
+    assert extractor.requests[0]["json"] == {"bucket": "bkt-logs", "key": OBJ["key"], "version_id": "v1"}
+    assert queues.total() == 0
+
+
+def test_500_leaves_message_and_warns(queues, extractor, caplog):
+    extractor.status, extractor.body = 503, {"error": "storage unreachable", "details": []}
+    queues.send(OBJ)
+
+    result = SqsConsumer(make_config(queues.url, extractor.url)).poll_once()
+
+    assert (result.received, result.deleted, result.failed) == (1, 0, 1)
+    assert queues.counts() == (0, 1)  # still there, invisible until its visibility timeout
+    [record] = records_with(caplog, "extractor failed (will be redelivered)")
+    assert record.levelno == logging.WARNING
+    assert (record.status, record.error, record.key) == (503, "storage unreachable", OBJ["key"])
+
+
+def test_404_leaves_logs_error_and_ends_in_dlq(mocked_aws, extractor, caplog):
+    queues = create_queues(mocked_aws, visibility_timeout=0, max_receive_count=2)
+    extractor.status, extractor.body = 404, {"error": "object not found", "details": ["bkt-logs/x"]}
+    message_id = queues.send(OBJ)
+    consumer = SqsConsumer(make_config(queues.url, extractor.url))
+
+    assert consumer.poll_once().failed == 1
+    assert consumer.poll_once().failed == 1  # redelivered (visibility timeout 0), fails again
+    assert consumer.poll_once().received == 0  # maxReceiveCount reached: moved to the DLQ
+
+    errors = records_with(caplog, "extractor rejected object (permanent, left for the DLQ)")
+    assert [r.levelno for r in errors] == [logging.ERROR, logging.ERROR]
+    assert [r.receive_count for r in errors] == ["1", "2"]
+    assert errors[0].message_id == message_id
+    assert errors[0].status == 404 and errors[0].error == "object not found: ['bkt-logs/x']"
+    assert queues.total() == 0 and queues.total(queues.dlq_url) == 1
+
+
+def test_connection_refused_leaves_message(queues, caplog):
+    queues.send(OBJ)
+    consumer = SqsConsumer(make_config(queues.url, f"http://127.0.0.1:{free_port()}"))
+
+    result = consumer.poll_once()
+
+    assert (result.failed, result.deleted) == (1, 0)
+    assert queues.counts() == (0, 1)
+    [record] = records_with(caplog, "extractor failed (will be redelivered)")
+    assert record.status is None and "ConnectionError" in record.error
+
+
+def test_extractor_timeout_leaves_message(queues, extractor):
+    extractor.gate = threading.Event()  # the extractor never answers within the read timeout
+    queues.send(OBJ)
+    consumer = SqsConsumer(make_config(queues.url, extractor.url, extractor_timeout_seconds=0.2))
+
+    assert consumer.poll_once().failed == 1
+    assert queues.counts() == (0, 1)
+
+
+# --- in-process extractor ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json", '{"bucket": "b"}', '{"bucket": "", "key": "k"}', '{"bucket": "b", "key": 7}', "[1, 2]", "null",
+     '{"bucket": "b", "key": "k", "etag": 5}'],
+)
+def test_malformed_body_is_logged_left_and_others_processed(queues, caplog, body):
+    bad_id = queues.send(body, group="bad")
+    queues.send({**OBJ, "key": "good.log"}, group="good")
+    fake = FakeExtractorCall()
+    consumer = SqsConsumer(make_config(queues.url), extractor=fake)
+
+    result = consumer.poll_once()
+
+    assert (result.received, result.malformed, result.deleted) == (2, 1, 1)
+    assert fake.calls == ["good.log"]
+    [record] = records_with(caplog, "malformed message")
+    assert (record.levelno, record.message_id, record.receive_count) == (logging.ERROR, bad_id, "1")
+    assert queues.counts() == (0, 1)
+
+
+def test_parse_body_accepts_minimal_message():
+    assert parse_body('{"bucket": "b", "key": "k"}') == {"bucket": "b", "key": "k"}
+
+
+def test_group_skipped_after_failure_other_groups_continue(queues):
+    queues.send({**OBJ, "key": "a1"}, group="A")
+    queues.send({**OBJ, "key": "a2"}, group="A")
+    queues.send({**OBJ, "key": "b1"}, group="B")
+    queues.send({**OBJ, "key": "b2"}, group="B")
+    fake = FakeExtractorCall({"a1": Outcome(RETRY, 503, "down")})
+    consumer = SqsConsumer(make_config(queues.url), extractor=fake)
+
+    result = consumer.poll_once()
+
+    assert fake.calls == ["a1", "b1", "b2"]  # in order, a2 not attempted
+    assert (result.received, result.deleted, result.failed, result.skipped) == (4, 2, 1, 1)
+    assert queues.counts() == (0, 2)  # a1 and a2 left
+
+
+def test_permanent_failure_also_blocks_its_group(queues):
+    queues.send({**OBJ, "key": "a1"}, group="A")
+    queues.send({**OBJ, "key": "a2"}, group="A")
+    fake = FakeExtractorCall({"a1": Outcome(PERMANENT, 404, "gone")})
+    result = SqsConsumer(make_config(queues.url), extractor=fake).poll_once()
+    assert fake.calls == ["a1"] and result.skipped == 1
+
+
+def test_crashing_extractor_client_does_not_stop_the_batch(queues, caplog):
+    queues.send({**OBJ, "key": "boom"}, group="A")
+    queues.send({**OBJ, "key": "fine"}, group="B")
+    fake = FakeExtractorCall({"boom": RuntimeError("bug")})
+    result = SqsConsumer(make_config(queues.url), extractor=fake).poll_once()
+    assert (result.failed, result.deleted) == (1, 1)
+    assert records_with(caplog, "extractor call crashed")
+
+
+def test_stop_between_messages_releases_the_rest(queues):
+    for key in ("m1", "m2", "m3"):
+        queues.send({**OBJ, "key": key}, group=key)
+    stop = threading.Event()
+
+    def extract_then_stop(message):
+        stop.set()  # SIGTERM arrives while m1 is being processed
+        return Outcome(OK, 201)
+
+    consumer = SqsConsumer(make_config(queues.url), extractor=extract_then_stop)
+    result = consumer.poll_once(stop)
+
+    assert (result.deleted, result.released) == (1, 2)
+    assert queues.counts() == (2, 0)  # visible again right away
+
+
+def test_receive_error_is_reported_and_clears_readiness(queues):
+    consumer = SqsConsumer(make_config(queues.url), extractor=FakeExtractorCall())
+    consumer.poll_once()
+    assert consumer.ready.is_set()
+
+    class DownSqs:
+        def receive_message(self, **kwargs):
+            raise botocore.exceptions.EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    consumer._sqs = DownSqs()
+    result = consumer.poll_once()
+    assert result.receive_error.startswith("EndpointConnectionError")
+    assert not consumer.ready.is_set()
+    assert consumer.metrics.snapshot()["receive_errors"] == 1
+
+
+def test_run_backs_off_with_growing_capped_delay_and_recovers(queues):
+    class FlakySqs:
+        """Fails 6 times, then answers like the real queue."""
+
+        def __init__(self, real):
+            self.real, self.calls = real, 0
+
+        def receive_message(self, **kwargs):
+            self.calls += 1
+            if self.calls <= 6:
+                raise botocore.exceptions.EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+            return self.real.receive_message(**kwargs)
+
+        def delete_message(self, **kwargs):
+            return self.real.delete_message(**kwargs)
+
+    class RecordingStop(threading.Event):
+        """Records each wait() instead of waiting; stops the loop once the message is processed."""
+
+        def __init__(self):
+            super().__init__()
+            self.waits = []
+
+        def wait(self, timeout=None):
+            self.waits.append(timeout)
+            return self.is_set()
+
+    queues.send(OBJ)
+    stop = RecordingStop()
+
+    def extract_and_stop(message):
+        stop.set()
+        return Outcome(OK, 201)
+
+    consumer = SqsConsumer(make_config(queues.url), extractor=extract_and_stop, sqs_client=FlakySqs(queues.sqs))
+    consumer.run(stop)
+
+    assert stop.waits == [0.5, 1.0, 2.0, 4.0, BACKOFF_MAX_SECONDS, BACKOFF_MAX_SECONDS]
+    assert queues.total() == 0
+    assert not consumer.ready.is_set()  # cleared when the loop ends
+
+
+def test_message_system_attributes_requested(queues):
+    seen = {}
+
+    class SpySqs:
+        def receive_message(self, **kwargs):
+            seen.update(kwargs)
+            return {}
+
+    config = make_config(queues.url, wait_seconds=7, max_messages=3)
+    assert SqsConsumer(config, extractor=FakeExtractorCall(), sqs_client=SpySqs()).poll_once().received == 0
+    assert seen["MaxNumberOfMessages"] == 3 and seen["WaitTimeSeconds"] == 7
+    assert set(seen["MessageSystemAttributeNames"]) >= {"ApproximateReceiveCount", "MessageGroupId"}

@@ -1,0 +1,220 @@
+"""Result-storage HTTP service: POST /results stores a summary once; GET /results[/<id>] reads them back."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import Counter
+from datetime import datetime, timezone
+
+import boto3
+from botocore.config import Config as BotoConfig
+from flask import Blueprint, Flask, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from . import ses_handler
+from .config import Config
+from .dynamodb_handler import LEVEL_ATTRIBUTES, BadCursor, ResultStore, StoreUnavailable, utcnow
+from .logging_setup import configure_logging
+from .schema import validate_result
+
+log = logging.getLogger(__name__)
+bp = Blueprint("storage", __name__)
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+# Fail fast instead of botocore's 60 s connect timeout: callers retry a 503 anyway.
+BOTO_CONFIG = BotoConfig(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"})
+
+
+def error(status: int, message: str, details: list | None = None):
+    return jsonify({"error": message, "details": details or []}), status
+
+
+class Metrics:
+    """Process-local counters rendered as Prometheus text."""
+
+    NAMES = {
+        "stored": "results stored (201)",
+        "duplicates": "redelivered results answered from the store (200)",
+        "rejected": "POSTed results refused as invalid (4xx)",
+        "unavailable": "requests answered 503 because DynamoDB was unavailable",
+        "mails_sent": "notification mails accepted by SES",
+        "mails_failed": "notification mails that SES refused or could not take",
+    }
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def inc(self, name: str) -> None:
+        assert name in self.NAMES, name
+        with self._lock:
+            self._counts[name] += 1
+
+    def value(self, name: str) -> int:
+        with self._lock:
+            return self._counts[name]
+
+    def render(self) -> str:
+        lines = []
+        with self._lock:
+            for name, help_text in self.NAMES.items():
+                metric = f"storage_{name}_total"
+                lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} counter", f"{metric} {self._counts[name]}"]
+        return "\n".join(lines) + "\n"
+
+
+def _state(name: str):
+    return current_app.extensions["storage"][name]
+
+
+def _client(service: str):
+    # Created on first use, not at import or app build: boto3 reads AWS_ENDPOINT_URL and the region then.
+    ext = current_app.extensions["storage"]
+    with ext["lock"]:
+        if service not in ext["clients"]:
+            ext["clients"][service] = boto3.client(service, config=BOTO_CONFIG)
+        return ext["clients"][service]
+
+
+def _store() -> ResultStore:
+    cfg: Config = _state("config")
+    return ResultStore(_client("dynamodb"), cfg.results_table, cfg.result_ttl_days, _state("clock"))
+
+
+def _unavailable(exc: StoreUnavailable):
+    log.warning("dynamodb unavailable", extra={"reason": str(exc), "path": request.path})
+    _state("metrics").inc("unavailable")
+    resp = error(503, "storage backend unavailable", [str(exc)])
+    resp[0].headers["Retry-After"] = "5"
+    return resp
+
+
+def _reject(status: int, message: str, details: list):
+    _state("metrics").inc("rejected")
+    log.info("result rejected", extra={"status": status, "reason": message, "details": details[:20]})
+    return error(status, message, details)
+
+
+@bp.post("/results")
+def post_result():
+    if not request.is_json:
+        return _reject(415, "body must be JSON", [{"path": "", "message": "Content-Type must be application/json"}])
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return _reject(413, "body too large", [{"path": "", "message": f"body exceeds {limit} bytes"}])
+    try:
+        body = json.loads(raw)
+    except ValueError as exc:
+        return _reject(400, "body is not valid JSON", [{"path": "", "message": str(exc)[:200]}])
+    problems = validate_result(body)
+    if problems:
+        return _reject(400, "invalid result", problems)
+    try:
+        stored, created = _store().put_new(body)
+    except StoreUnavailable as exc:
+        return _unavailable(exc)
+    fields = {"bucket": stored["bucket"], "key": stored["key"], "result_id": stored["id"]}
+    if not created:
+        _state("metrics").inc("duplicates")
+        log.info("result already stored", extra={**fields, "status": 200})
+        return jsonify(stored), 200
+    _state("metrics").inc("stored")
+    log.info("result stored", extra={**fields, "status": 201, "counts": stored["counts"],
+                                     "truncated": stored.get("truncated", False)})
+    cfg: Config = _state("config")
+    if ses_handler.should_notify(stored, cfg):
+        sent = ses_handler.notify(stored, cfg, _client("ses"))
+        _state("metrics").inc("mails_sent" if sent else "mails_failed")
+    return jsonify(stored), 201, {"Location": f"/results/{stored['id']}"}
+
+
+def _parse_since(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+@bp.get("/results")
+def list_results():
+    args = request.args
+    try:
+        if "key" in args:
+            if not args["key"]:
+                return error(400, "invalid query", [{"path": "key", "message": "must not be empty"}])
+            return jsonify({"items": _store().by_key(args["key"], args.get("bucket") or None)})
+        problems = []
+        limit = args.get("limit", str(DEFAULT_LIMIT))
+        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_LIMIT):
+            problems.append({"path": "limit", "message": f"must be an integer from 1 to {MAX_LIMIT}"})
+        min_level = args.get("min_level", "").upper() or None
+        if min_level is not None and min_level not in LEVEL_ATTRIBUTES:
+            problems.append({"path": "min_level", "message": f"must be one of {', '.join(LEVEL_ATTRIBUTES)}"})
+        since = None
+        if args.get("since"):
+            try:
+                since = _parse_since(args["since"])
+            except ValueError:
+                problems.append({"path": "since", "message": "must be an ISO-8601 timestamp"})
+        if problems:
+            return error(400, "invalid query", problems)
+        items, cursor = _store().list(int(limit), args.get("cursor") or None, args.get("prefix") or None,
+                                      since, min_level)
+    except BadCursor as exc:
+        return error(400, "invalid query", [{"path": "cursor", "message": str(exc)}])
+    except StoreUnavailable as exc:
+        return _unavailable(exc)
+    return jsonify({"items": items, "cursor": cursor})
+
+
+@bp.get("/results/<rid>")
+def get_result(rid: str):
+    try:
+        result = _store().get(rid)
+    except StoreUnavailable as exc:
+        return _unavailable(exc)
+    if result is None:
+        return error(404, "result not found", [{"path": "id", "message": f"no result with id {rid}"}])
+    return jsonify(result)
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz():
+    ok, detail = _store().ready()
+    if not ok:
+        return error(503, "not ready", [detail])
+    return jsonify({"status": "ready"})
+
+
+@bp.get("/metrics")
+def metrics():
+    return _state("metrics").render(), 200, {"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}
+
+
+def _handle_http_error(exc: HTTPException):
+    return error(exc.code or 500, exc.description or exc.name)
+
+
+def _handle_unexpected(exc: Exception):
+    log.exception("unhandled error")
+    return error(500, "internal error", [exc.__class__.__name__])
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_env()
+    configure_logging(config.log_level)
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # clock is replaceable so tests can give results distinct, ordered stored_at values.
+    app.extensions["storage"] = {"config": config, "metrics": Metrics(), "clients": {}, "lock": threading.Lock(),
+                                 "clock": utcnow}
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(Exception, _handle_unexpected)
+    return app

@@ -1,0 +1,170 @@
+"""JSON Schema (Draft 2020-12) of a result POSTed to /results, and its validation into readable details.
+
+RESULT_SCHEMA and STORED_RESULT_SCHEMA are plain dicts so they can be served as-is in an OpenAPI 3.1 document.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable
+
+from jsonschema import Draft202012Validator, ValidationError, validators
+
+LEVELS = ("FATAL", "ERROR", "WARN")
+_INT_MAX = 2**63 - 1  # DynamoDB numbers hold 38 digits; nothing we count comes near this
+_count = {"type": "integer", "minimum": 0, "maximum": _INT_MAX}
+_line_no = {"type": "integer", "minimum": 1, "maximum": _INT_MAX}
+
+RESULT_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Result",
+    "description": "Summary of one S3 object version, as POSTed by the extractor.",
+    "type": "object",
+    "required": ["lines", "bytes", "counts", "stack_traces", "groups", "groups_total", "bucket", "key"],
+    "additionalProperties": False,
+    "properties": {
+        "lines": {**_count, "description": "lines scanned"},
+        "bytes": {**_count, "description": "uncompressed bytes scanned"},
+        "counts": {
+            "type": "object",
+            "description": "events per severity class",
+            "required": list(LEVELS),
+            "additionalProperties": False,
+            "properties": {level: _count for level in LEVELS},
+        },
+        "stack_traces": {**_count, "description": "events that carry a stack trace"},
+        "groups": {
+            "type": "array",
+            "description": "event groups, most frequent first, capped",
+            "items": {
+                "type": "object",
+                "required": ["id", "level", "template", "count", "first_line", "last_line", "sample"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "level": {"enum": list(LEVELS)},
+                    "template": {"type": "string"},
+                    "count": {**_line_no},
+                    "first_line": {**_line_no},
+                    "last_line": {**_line_no},
+                    "sample": {"type": "string"},
+                },
+            },
+        },
+        "groups_total": {**_count, "description": "distinct groups before the cap (>= len(groups))"},
+        "bucket": {"type": "string", "minLength": 1, "maxLength": 255},
+        "key": {"type": "string", "minLength": 1, "maxLength": 1024},
+        "etag": {"type": ["string", "null"], "minLength": 1, "maxLength": 1024},
+        "version_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 1024},
+        "size": {"type": ["integer", "null"], "minimum": 0, "maximum": _INT_MAX},
+        "incomplete": {"type": "boolean", "description": "the object could not be read to its end"},
+        "error": {"type": ["string", "null"], "maxLength": 8192, "description": "why the scan is incomplete"},
+    },
+    # Wrapped in allOf so the failure carries this description instead of a dump of the whole body.
+    "allOf": [{
+        "description": "at least one of etag or version_id must be a non-null string",
+        "anyOf": [
+            {"required": ["etag"], "properties": {"etag": {"type": "string"}}},
+            {"required": ["version_id"], "properties": {"version_id": {"type": "string"}}},
+        ],
+    }],
+}
+
+# What storage returns: the posted result plus the fields storage adds.
+STORED_RESULT_SCHEMA: dict = copy.deepcopy(RESULT_SCHEMA)
+STORED_RESULT_SCHEMA["title"] = "StoredResult"
+STORED_RESULT_SCHEMA["description"] = "A stored result: the posted summary plus id and stored_at."
+STORED_RESULT_SCHEMA["required"] += ["id", "stored_at"]
+STORED_RESULT_SCHEMA["properties"].update({
+    "id": {"type": "string", "pattern": "^[0-9a-f]{32}$",
+           "description": "first 32 hex chars of sha256(bucket + '\\n' + key + '\\n' + (etag or version_id))"},
+    "stored_at": {"type": "string", "description": "UTC ISO-8601 with microseconds and Z"},
+    "truncated": {"type": "boolean", "description": "groups or samples were cut to fit the storage item limit"},
+})
+
+
+def _is_int(checker, instance) -> bool:
+    # JSON Schema counts 1.0 as an integer; a count must be a real int (and bool is not one).
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_StrictValidator = validators.extend(
+    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_int))
+_validator = _StrictValidator(RESULT_SCHEMA)
+
+_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+               dict: "object", type(None): "null"}
+
+
+def _path(parts: Iterable) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _join(base: str, name: str) -> str:
+    return f"{base}.{name}" if base else name
+
+
+def _short(value, limit: int = 80) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _details(error: ValidationError) -> list[dict]:
+    path = _path(error.absolute_path)
+    schema, instance = error.schema, error.instance
+    if error.validator == "required":
+        return [{"path": _join(path, name), "message": "required field is missing"}
+                for name in error.validator_value if name not in instance]
+    if error.validator == "additionalProperties":
+        allowed = schema.get("properties", {})
+        return [{"path": _join(path, str(name)), "message": "unexpected field"}
+                for name in instance if name not in allowed]
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        got = _JSON_TYPES.get(type(instance), type(instance).__name__)
+        return [{"path": path, "message": f"expected {' or '.join(wanted)}, got {got}"}]
+    if error.validator == "enum":
+        return [{"path": path, "message": f"{_short(instance)} is not one of {', '.join(map(str, error.validator_value))}"}]
+    if error.validator in ("anyOf", "oneOf") and "description" in schema:
+        return [{"path": path, "message": schema["description"]}]
+    limit = error.validator_value
+    if error.validator == "minimum":
+        return [{"path": path, "message": f"must be >= {limit}, got {_short(instance)}"}]
+    if error.validator == "maximum":
+        return [{"path": path, "message": f"must be <= {limit}, got {_short(instance)}"}]
+    if error.validator == "minLength":
+        return [{"path": path, "message": "must not be empty" if limit == 1 else f"must have at least {limit} characters"}]
+    if error.validator == "maxLength":
+        return [{"path": path, "message": f"must have at most {limit} characters"}]
+    return [{"path": path, "message": error.message[:200]}]
+
+
+def _semantic_problems(body: dict) -> list[dict]:
+    """Cross-field rules JSON Schema cannot say; type-guarded so they can run next to the schema errors."""
+    problems = []
+    groups = body.get("groups")
+    if isinstance(groups, list):
+        for i, group in enumerate(groups):
+            if isinstance(group, dict) and all(_is_int(None, group.get(f)) for f in ("first_line", "last_line")):
+                if group["last_line"] < group["first_line"]:
+                    problems.append({"path": f"groups[{i}].last_line", "message": "must be >= first_line"})
+        total = body.get("groups_total")
+        if _is_int(None, total) and total < len(groups):
+            problems.append({"path": "groups_total", "message": f"must be >= the number of groups ({len(groups)})"})
+    return problems
+
+
+def validate_result(body) -> list[dict]:
+    """All problems of a POSTed result as sorted [{"path", "message"}]; empty when it is valid."""
+    problems = [d for error in _validator.iter_errors(body) for d in _details(error)]
+    if isinstance(body, dict):
+        problems += _semantic_problems(body)
+        try:
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append({"path": "", "message": "strings must be valid Unicode (no lone surrogates)"})
+    unique = {(p["path"], p["message"]): p for p in problems}
+    return [unique[k] for k in sorted(unique)]

@@ -1,0 +1,100 @@
+import copy
+import importlib.util
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from app.config import Config
+from app.main import create_app
+
+TABLE = "test-results"
+TABLE_PY = Path(__file__).resolve().parent.parent / "app" / "table.py"
+
+RESULT = {
+    "lines": 120,
+    "bytes": 9000,
+    "counts": {"FATAL": 1, "ERROR": 3, "WARN": 2},
+    "stack_traces": 1,
+    "groups": [
+        {"id": "g1", "level": "ERROR", "template": "Failed to load order <N>", "count": 3, "first_line": 10,
+         "last_line": 90, "sample": "ERROR Failed to load order 81723"},
+        {"id": "g2", "level": "WARN", "template": "pool at <N>% capacity", "count": 2, "first_line": 12,
+         "last_line": 13, "sample": "WARN pool at 85% capacity"},
+        {"id": "g3", "level": "FATAL", "template": "out of memory", "count": 1, "first_line": 100,
+         "last_line": 100, "sample": "FATAL out of memory"},
+    ],
+    "groups_total": 3,
+    "bucket": "logs",
+    "key": "app/2026/11/27/server.log",
+    "etag": "0123456789abcdef",
+    "version_id": None,
+    "size": 4000,
+}
+
+
+def load_table_module():
+    # Loaded by path like the local stack does, which also proves the module needs nothing from the package.
+    spec = importlib.util.spec_from_file_location("storage_table_under_test", TABLE_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_result(**changes) -> dict:
+    result = copy.deepcopy(RESULT)
+    result.update(changes)
+    return result
+
+
+class FakeClock:
+    """Each call is one millisecond later, so stored_at values are distinct and ordered."""
+
+    def __init__(self, start=datetime(2026, 11, 27, 20, 0, tzinfo=timezone.utc)):
+        self.now = start
+
+    def __call__(self):
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+@pytest.fixture(autouse=True)
+def aws_env(monkeypatch):
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def ddb(aws):
+    client = boto3.client("dynamodb")
+    load_table_module().create_table(client, TABLE)
+    return client
+
+
+@pytest.fixture
+def make_client(aws):
+    def make(**config):
+        app = create_app(Config(**{"results_table": TABLE, **config}))
+        app.extensions["storage"]["clock"] = FakeClock()
+        return app.test_client()
+    return make
+
+
+@pytest.fixture
+def client(ddb, make_client):
+    return make_client()
+
+
+def scan_items(ddb) -> list[dict]:
+    return ddb.scan(TableName=TABLE)["Items"]

@@ -1,0 +1,62 @@
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from app import ses_handler
+from conftest import make_result, scan_items
+
+SENDER = "alerts@example.com"
+RECIPIENTS = ("ops@example.com", "dev@example.com")
+
+
+def sent_messages():
+    return ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+
+
+@pytest.fixture
+def verified(aws):
+    boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
+
+
+def test_mail_is_sent_once_for_a_new_result_with_errors(ddb, verified, make_client):
+    client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS, ses_min_errors=4)
+    first = client.post("/results", json=make_result())  # FATAL 1 + ERROR 3 = 4
+    again = client.post("/results", json=make_result())
+    assert (first.status_code, again.status_code) == (201, 200)
+    [message] = sent_messages()
+    assert message.source == SENDER
+    assert message.destinations["ToAddresses"] == list(RECIPIENTS)
+    assert message.subject == "[log-analysis] 1 FATAL, 3 ERROR in s3://logs/app/2026/11/27/server.log"
+    assert "3 x ERROR (lines 10-90): Failed to load order <N>" in message.body
+    assert first.json["id"] in message.body
+    assert "storage_mails_sent_total 1" in client.get("/metrics").text
+
+
+def test_no_mail_below_the_threshold(ddb, verified, make_client):
+    client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS, ses_min_errors=5)
+    assert client.post("/results", json=make_result()).status_code == 201
+    warn_only = make_result(etag="w", counts={"FATAL": 0, "ERROR": 0, "WARN": 9})
+    assert make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS).post("/results", json=warn_only).status_code == 201
+    assert sent_messages() == []
+
+
+def test_no_mail_when_not_configured(ddb, verified, make_client):
+    assert make_client(ses_recipients=RECIPIENTS).post("/results", json=make_result()).status_code == 201
+    assert make_client(ses_sender=SENDER).post("/results", json=make_result(etag="x")).status_code == 201
+    assert sent_messages() == []
+
+
+def test_mail_failure_does_not_fail_or_lose_the_result(ddb, aws, make_client):
+    client = make_client(ses_sender="unverified@example.com", ses_recipients=RECIPIENTS)
+    resp = client.post("/results", json=make_result())
+    assert resp.status_code == 201
+    assert len(scan_items(ddb)) == 1
+    assert sent_messages() == []
+    assert "storage_mails_failed_total 1" in client.get("/metrics").text
+
+
+def test_subject_has_no_control_characters_and_is_bounded():
+    result = make_result(key="evil\r\nBcc: x@example.com" + "k" * 500)
+    text = ses_handler.subject(result)
+    assert "\n" not in text and "\r" not in text and len(text) <= 200

@@ -1,0 +1,205 @@
+import hashlib
+import json
+import re
+from datetime import datetime
+
+import pytest
+
+from app.dynamodb_handler import MAX_RESULT_BYTES
+from conftest import TABLE, make_result, scan_items
+
+
+def expected_id(bucket, key, ident):
+    return hashlib.sha256(f"{bucket}\n{key}\n{ident}".encode()).hexdigest()[:32]
+
+
+def test_valid_result_is_stored_and_readable(client, ddb):
+    posted = make_result()
+    resp = client.post("/results", json=posted)
+    assert resp.status_code == 201, resp.json
+    stored = resp.json
+    assert stored["id"] == expected_id("logs", posted["key"], posted["etag"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", stored["stored_at"])
+    assert {k: v for k, v in stored.items() if k not in ("id", "stored_at")} == posted
+    assert resp.headers["Location"] == f"/results/{stored['id']}"
+
+    assert client.get(f"/results/{stored['id']}").json == stored
+    [item] = scan_items(ddb)
+    assert item["kind"] == {"S": "result"}
+    assert item["object_key"] == {"S": posted["key"]}
+    assert item["bucket"] == {"S": "logs"}
+    assert item["etag"] == {"S": posted["etag"]}
+    assert "version_id" not in item and "expires_at" not in item
+    assert (item["fatal"], item["error"], item["warn"]) == ({"N": "1"}, {"N": "3"}, {"N": "2"})
+    assert item["size"] == {"N": "4000"}
+    assert json.loads(item["result"]["S"]) == stored
+
+
+def test_id_falls_back_to_version_id(client):
+    resp = client.post("/results", json=make_result(etag=None, version_id="v1"))
+    assert resp.status_code == 201
+    assert resp.json["id"] == expected_id("logs", make_result()["key"], "v1")
+
+
+def test_optional_fields_are_accepted(client):
+    resp = client.post("/results", json=make_result(incomplete=True, error="truncated gzip stream", size=None))
+    assert resp.status_code == 201
+    assert resp.json["incomplete"] is True and resp.json["error"] == "truncated gzip stream"
+
+
+def test_ttl_sets_expires_at(ddb, make_client):
+    client = make_client(result_ttl_days=7)
+    stored = client.post("/results", json=make_result()).json
+    [item] = scan_items(ddb)
+    stored_at = datetime.fromisoformat(stored["stored_at"])
+    assert int(item["expires_at"]["N"]) == int(stored_at.timestamp()) + 7 * 86400
+
+
+def test_redelivery_answers_200_with_the_stored_result_and_writes_nothing(client, ddb):
+    first = client.post("/results", json=make_result())
+    again = client.post("/results", json=make_result())
+    # Same object version, even if a re-scan would count differently: the first stored result wins.
+    changed = client.post("/results", json=make_result(lines=1))
+    assert first.status_code == 201
+    assert again.status_code == 200 and again.json == first.json
+    assert changed.status_code == 200 and changed.json == first.json
+    assert len(scan_items(ddb)) == 1
+    metrics = client.get("/metrics").text
+    assert "storage_stored_total 1" in metrics and "storage_duplicates_total 2" in metrics
+
+
+def test_other_object_versions_are_separate_results(client, ddb):
+    assert client.post("/results", json=make_result(etag="a")).status_code == 201
+    assert client.post("/results", json=make_result(etag="b")).status_code == 201
+    assert client.post("/results", json=make_result(etag="a", bucket="other")).status_code == 201
+    assert len(scan_items(ddb)) == 3
+
+
+def _without(field):
+    body = make_result()
+    del body[field]
+    return body
+
+
+def _group(**changes):
+    return make_result(groups=[{**make_result()["groups"][0], **changes}])
+
+
+INVALID = [
+    (_without("lines"), "lines", "required field is missing"),
+    (_without("counts"), "counts", "required field is missing"),
+    (_without("bucket"), "bucket", "required field is missing"),
+    (make_result(counts={"FATAL": 0, "ERROR": 1}), "counts.WARN", "required field is missing"),
+    (make_result(counts={"FATAL": 0, "ERROR": -1, "WARN": 0}), "counts.ERROR", "must be >= 0, got -1"),
+    (make_result(counts={"FATAL": 0, "ERROR": 1, "WARN": 0, "INFO": 3}), "counts.INFO", "unexpected field"),
+    (make_result(lines="12"), "lines", "expected integer, got string"),
+    (make_result(lines=True), "lines", "expected integer, got boolean"),
+    (make_result(bytes=1.0), "bytes", "expected integer, got number"),
+    (make_result(stack_traces=None), "stack_traces", "expected integer, got null"),
+    (make_result(groups={}), "groups", "expected array, got object"),
+    (make_result(groups_total=-2), "groups_total", "must be >= 0, got -2"),
+    (make_result(groups_total=1), "groups_total", "must be >= the number of groups (3)"),
+    (make_result(bucket=""), "bucket", "must not be empty"),
+    (make_result(key=7), "key", "expected string, got integer"),
+    (make_result(etag=None, version_id=None), "", "at least one of etag or version_id must be a non-null string"),
+    (_without("etag"), "", "at least one of etag or version_id must be a non-null string"),
+    (make_result(size="big"), "size", "expected integer or null, got string"),
+    (make_result(incomplete="yes"), "incomplete", "expected boolean, got string"),
+    (make_result(extra=1), "extra", "unexpected field"),
+    (make_result(id="abc"), "id", "unexpected field"),
+    (_group(level="INFO"), "groups[0].level", '"INFO" is not one of FATAL, ERROR, WARN'),
+    (_group(count=0), "groups[0].count", "must be >= 1, got 0"),
+    (_group(count=False), "groups[0].count", "expected integer, got boolean"),
+    (_group(first_line=9, last_line=3), "groups[0].last_line", "must be >= first_line"),
+    (_group(color="red"), "groups[0].color", "unexpected field"),
+    (make_result(groups=[{"id": "x"}]), "groups[0].level", "required field is missing"),
+    ([make_result()], "", "expected object, got array"),
+    ("text", "", "expected object, got string"),
+]
+
+
+@pytest.mark.parametrize("body,path,message", INVALID)
+def test_invalid_results_are_rejected_with_readable_details(client, ddb, body, path, message):
+    resp = client.post("/results", json=body)
+    assert resp.status_code == 400
+    assert resp.json["error"] == "invalid result"
+    assert {"path": path, "message": message} in resp.json["details"]
+    assert scan_items(ddb) == []
+
+
+def test_all_problems_are_reported_sorted(client, ddb):
+    body = make_result(lines=-1, bytes="x", extra=True)
+    del body["key"]
+    details = client.post("/results", json=body).json["details"]
+    assert [d["path"] for d in details] == ["bytes", "extra", "key", "lines"]
+
+
+@pytest.mark.parametrize("data,content_type,status", [
+    (b"not json", "application/json", 400),
+    (b"", "application/json", 400),
+    (b'{"lines": 1', "application/json", 400),
+    (b"\xff\xfe\x00garbage", "application/json", 400),
+    (json.dumps(make_result()).encode(), "text/plain", 415),
+    (json.dumps(make_result()).encode(), None, 415),
+])
+def test_unparsable_bodies_are_rejected(client, ddb, data, content_type, status):
+    resp = client.post("/results", data=data, content_type=content_type)
+    assert resp.status_code == status
+    assert resp.json["error"] and resp.json["details"]
+    assert scan_items(ddb) == []
+
+
+def test_lone_surrogates_are_rejected(client, ddb):
+    raw = json.dumps(make_result(key="bad\ud800key"))  # ensure_ascii keeps it as the escape \ud800
+    resp = client.post("/results", data=raw, content_type="application/json")
+    assert resp.status_code == 400
+    assert scan_items(ddb) == []
+
+
+def test_huge_body_is_rejected_with_413(client, ddb):
+    body = make_result(groups=[{**make_result()["groups"][0], "sample": "x" * (1024 * 1024)}])
+    resp = client.post("/results", json=body)
+    assert resp.status_code == 413
+    assert resp.json["error"] == "body too large" and resp.json["details"]
+    assert scan_items(ddb) == []
+    assert "storage_rejected_total 1" in client.get("/metrics").text
+
+
+def test_result_too_big_for_an_item_is_truncated(client, ddb):
+    groups = [{"id": f"g{i}", "level": "ERROR", "template": f"failure {i} <N>", "count": 1000 - i,
+               "first_line": 1, "last_line": 2, "sample": "s" * 3000} for i in range(300)]
+    body = make_result(groups=groups, groups_total=500)
+    assert len(json.dumps(body)) > MAX_RESULT_BYTES
+    resp = client.post("/results", json=body)
+    assert resp.status_code == 201
+    stored = resp.json
+    assert stored["truncated"] is True
+    assert stored["groups_total"] == 500
+    assert len(stored["groups"]) == 300  # shortening the tail's samples was enough here
+    assert stored["groups"][0]["sample"] == "s" * 3000
+    assert len(stored["groups"][-1]["sample"]) < 3000
+    [item] = scan_items(ddb)
+    assert len(item["result"]["S"].encode()) <= MAX_RESULT_BYTES
+    assert json.loads(item["result"]["S"]) == stored
+
+
+def test_truncation_drops_groups_from_the_tail_when_samples_are_not_enough(client, ddb):
+    groups = [{"id": f"g{i}", "level": "WARN", "template": "t" * 1500, "count": 1, "first_line": 1,
+               "last_line": 1, "sample": "s" * 150} for i in range(400)]
+    resp = client.post("/results", json=make_result(groups=groups, groups_total=400))
+    assert resp.status_code == 201
+    stored = resp.json
+    assert stored["truncated"] is True and 0 < len(stored["groups"]) < 400
+    assert [g["id"] for g in stored["groups"]] == [f"g{i}" for i in range(len(stored["groups"]))]
+    [item] = scan_items(ddb)
+    assert len(item["result"]["S"].encode()) <= MAX_RESULT_BYTES
+
+
+def test_missing_table_means_503_and_nothing_lost_silently(aws, make_client):
+    client = make_client(results_table="does-not-exist")
+    resp = client.post("/results", json=make_result())
+    assert resp.status_code == 503
+    assert resp.json["error"] == "storage backend unavailable"
+    assert resp.headers["Retry-After"]
+    assert client.get("/results/abc").status_code == 503
+    assert client.get("/results").status_code == 503

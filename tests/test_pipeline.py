@@ -1,0 +1,118 @@
+"""A log put into the bucket travels S3 -> Lambda handler -> FIFO -> receiver -> extractor -> storage."""
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import os
+import time
+
+import pytest
+import requests
+
+from conftest import ROOT
+
+SAMPLE = (ROOT / "samples" / "app-errors.log").read_bytes()
+SAMPLE_COUNTS = {"FATAL": 1, "ERROR": 5, "WARN": 3}
+
+
+def test_sample_log_gives_one_result_with_its_counts(stack):
+    key = stack.unique_key("checkout.log")
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    [result] = stack.wait_for_results(key)
+    assert result["counts"] == SAMPLE_COUNTS
+    assert result["stack_traces"] == 2
+    assert result["lines"] == SAMPLE.count(b"\n") and result["bytes"] == len(SAMPLE)
+    assert result["bucket"] == stack.bucket and result["key"] == key and result["size"] == len(SAMPLE)
+    head = stack.s3.head_object(Bucket=stack.bucket, Key=key)
+    assert result["etag"] == head["ETag"].strip('"')
+    assert sum(g["count"] for g in result["groups"]) == sum(SAMPLE_COUNTS.values())
+    by_id = requests.get(f"{stack.storage}/results/{result['id']}", timeout=10)
+    assert by_id.status_code == 200 and by_id.json() == result
+
+
+@pytest.mark.parametrize("name", ["with space.log", "plus+sign.log", "hash#tag.log", "ünïcødé-日志.log",
+                                  "mixed %2B & = ?.log"])
+def test_awkward_keys_arrive_decoded(stack, name):
+    key = stack.unique_key(name)
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    [result] = stack.wait_for_results(key)
+    assert result["key"] == key and result["counts"] == SAMPLE_COUNTS
+
+
+def test_gzip_log_without_gz_name(stack):
+    key = stack.unique_key("rotated-log.1")
+    body = gzip.compress(SAMPLE)
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=body)
+    [result] = stack.wait_for_results(key)
+    assert result["counts"] == SAMPLE_COUNTS
+    assert result["bytes"] == len(SAMPLE) and result["size"] == len(body)
+
+
+def test_identical_content_uploaded_twice_yields_one_result(stack):
+    key = stack.unique_key("twice.log")
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    stack.wait_for_results(key)
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    stack.wait_until_events_handled()
+    # A changed upload to the same key follows the duplicate in the same FIFO group, so once its result is
+    # stored, the duplicate has been through the pipeline too (or was dropped as a duplicate).
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE + b"2026-11-27 09:05:00,000 INFO [main] x - bye\n")
+    items = stack.wait_for_results(key, count=2)
+    assert len(items) == 2 and items[0]["lines"] == items[1]["lines"] + 1
+
+
+def test_changed_content_under_the_same_key_is_a_new_result(stack):
+    key = stack.unique_key("rewritten.log")
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    stack.wait_for_results(key)
+    changed = SAMPLE + b"2026-11-27 09:04:00,000 ERROR [main] com.acme.checkout.App - Disk full on /var/data\n"
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=changed)
+    items = stack.wait_for_results(key, count=2)
+    assert [r["counts"]["ERROR"] for r in items] == [6, 5]  # newest first
+
+
+def _lambda_handler():
+    spec = importlib.util.spec_from_file_location("s3_to_fifo_test", ROOT / "terraform" / "lambda" / "s3_to_fifo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.handler
+
+
+def test_object_deleted_before_processing(stack, monkeypatch):
+    """The S3 event outlives its object: a clear error in the logs, no crash, no result, the pipeline goes on."""
+    key = stack.unique_key("deleted before processing.log")
+    # The event S3 sent for an object that was deleted before the pipeline reached it, fed to the real handler.
+    event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
+                          "eventTime": "2026-11-27T10:00:00.000Z",
+                          "s3": {"bucket": {"name": stack.bucket},
+                                 "object": {"key": key.replace(" ", "+"), "size": 10, "eTag": "0" * 32}}}]}
+    for name, value in stack.env.items():
+        if name.startswith("AWS_") or name == "QUEUE_URL":
+            monkeypatch.setenv(name, value)
+    assert _lambda_handler()(event, None)["sent"] == 1
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        errors = [r for r in stack.log_records("receiver") if r.get("levelname") == "ERROR" and r.get("key") == key]
+        if errors:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the receiver logged no error for the deleted object")
+    assert any("404" in json.dumps(r) for r in errors), errors
+    assert any(r.get("key") == key and r.get("levelname") == "ERROR" for r in stack.log_records("extractor"))
+    assert stack.results(key) == []
+    assert requests.get(f"{stack.env['RECEIVER_URL']}/healthz", timeout=5).status_code == 200
+
+    # The receiver keeps working on other objects while that message waits for its redrive to the DLQ.
+    other = stack.unique_key("after-the-deleted-one.log")
+    stack.s3.put_object(Bucket=stack.bucket, Key=other, Body=SAMPLE)
+    stack.wait_for_results(other)
+
+
+def test_stack_env_has_the_contract_keys(stack):
+    for name in ("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LOGS_BUCKET",
+                 "QUEUE_URL", "DLQ_URL", "RESULTS_TABLE", "EXTRACTOR_URL", "STORAGE_URL"):
+        assert stack.env.get(name), name
+    assert os.path.isdir(stack.env["LOG_DIR"])
