@@ -58,7 +58,7 @@ class PollResult:
 
 
 def parse_body(body: str) -> dict[str, Any] | None:
-    """The FIFO message (CONVENTIONS.md), or None when it lacks a usable bucket and key."""
+    """The FIFO message (README, "Between the services"), or None when it lacks a usable bucket and key."""
     try:
         message = json.loads(body)
     except (TypeError, ValueError):

@@ -4,7 +4,7 @@ Deployed by terraform as a Lambda, and also called in-process by the local runne
 S3 event JSON. Only stdlib + boto3 (both present in the Lambda runtime).
 
 Environment (read at call time): QUEUE_URL (the FIFO queue, required), LOG_LEVEL (INFO).
-Message body, MessageGroupId and MessageDeduplicationId follow .helper/CONVENTIONS.md.
+Message body, MessageGroupId and MessageDeduplicationId: see "Between the services" in the README.
 """
 
 from __future__ import annotations
