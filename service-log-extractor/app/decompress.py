@@ -14,7 +14,7 @@ import zstandard
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _READ_SIZE = 256 * 1024   # compressed bytes pulled from the source at a time
-_ZSTD_FEED = 2 * 1024     # zstd has no max_length: small feeds bound the output of one call (~64 MiB worst case)
+_ZSTD_FEED = 512          # zstd has no max_length: small feeds bound the output of one call (<= 16 MiB)
 
 
 class DecompressionError(Exception):
@@ -105,6 +105,10 @@ class _GzipReader(_Reader):
                 return out
         return b""
 
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
     def _start_member(self, data: bytes) -> bytes:
         """Checks what follows a finished member: another member, zero padding, or garbage."""
         if not data.strip(b"\0"):
@@ -136,6 +140,10 @@ class _ZstdReader(_Reader):
         out = self._out[self._out_pos:self._out_pos + size]
         self._out_pos += len(out)
         return out
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
     def _refill(self) -> None:
         if self._in_pos >= len(self._in):

@@ -31,7 +31,8 @@ _MASKS = [
     ((":",), re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b|(?<![\w:])::1\b"), "<IP>"),
     (("/", "\\"), re.compile(r"\b[A-Za-z]:\\[^\s\"']+|(?<![\w.:/])(?:/[\w.@%+~-]+){2,}/?"), "<PATH>"),
     (("=",), re.compile(r"\b([\w.-]+)=(?:<[A-Z]+>|[^\s,;&)\]]+)"), r"\1=<*>"),
-    ("digit", re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b"), "<HEX>"),
+    ("digit", re.compile(r"\b0[xX][0-9a-fA-F]+\b"
+                         r"|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{8,}\b"), "<HEX>"),
     ("digit", re.compile(r"\b(?=\w*\d)(?=\w*[a-zA-Z])\w{16,}\b"), "<ID>"),
     ("digit", re.compile(r"\b\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h)\b"
                          r"|\b\d+(?:\.\d+)?\s(?:ms|secs?|seconds?|mins?|minutes?|hours?|days?)\b"), "<DUR>"),

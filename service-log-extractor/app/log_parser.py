@@ -193,6 +193,7 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     pending = ""          # start of the current line (at most MAX_LINE_CHARS)
     overlong = False      # the current line was cut: skip to its newline
     error = None
+    at_start = True
     try:
         reader = open_log(stream)
         while True:
@@ -201,8 +202,10 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
                 break
             total_bytes += len(data)
             text = decoder.decode(data)
-            if total_bytes == len(data) and text.startswith("\ufeff"):
-                text = text[1:]  # a UTF-8 byte order mark is not part of the first line
+            if at_start and text:
+                at_start = False
+                if text[0] == "\ufeff":
+                    text = text[1:]  # a UTF-8 byte order mark is not part of the first line
             parts = text.split("\n")
             last = parts.pop()
             for i, piece in enumerate(parts):

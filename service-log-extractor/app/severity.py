@@ -25,7 +25,8 @@ HEAD_CHARS = 512          # the header scan and the prefilter look at this much 
 MAX_HEADER_WORDS = 4      # free words (host, app, logger, thread) allowed before the level
 
 _LEVELS = {
-    **dict.fromkeys(("fatal", "critical", "crit", "emerg", "emergency", "alert", "panic", "ftl", "fata", "pani"), FATAL),
+    **dict.fromkeys(("fatal", "critical", "crit", "emerg", "emergency", "alert", "panic", "ftl", "fata", "pani"),
+                    FATAL),
     **dict.fromkeys(("error", "err", "severe", "erro", "eror"), ERROR),
     **dict.fromkeys(("warn", "warning", "wrn"), WARN),
     **dict.fromkeys(("info", "information", "informational", "inf", "notice", "note", "debug", "dbg", "debu",
@@ -93,7 +94,8 @@ _UPPER_LEVEL_IN_BRACKET = re.compile(rf"(?<![\w.-])({_UPPER_LEVEL_WORDS})(?![\w.
 # Header debris between the level and the message: numbers (pid), [thread]/[component], separators.
 _HEADER_DEBRIS = re.compile(r"(?:\s+|[-:|>=~*]+(?=\s)|--+|\[[^\[\]]{0,120}\]|\d[\w#.:,/-]*|[#*]\d+:?)*")
 
-_JSON_LEVEL = re.compile(r'"(?i:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)"\s*:\s*"?([A-Za-z]+|\d+)')
+_JSON_LEVEL = re.compile(
+    r'"(?i:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)"\s*:\s*"?([A-Za-z]+|\d+)')
 _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname", "log_level", "@l")
 _JSON_MESSAGE_KEYS = ("msg", "message", "@m", "@mt", "event", "text", "log")
 _JSON_ERROR_KEYS = ("error", "err", "exception", "exc_info", "error.message")
@@ -300,7 +302,8 @@ def _json_message(fields: dict, line: str) -> str:
     msg = next((fields[k] for k in _JSON_MESSAGE_KEYS if isinstance(fields.get(k), str) and fields[k]), None)
     err = next((fields[k] for k in _JSON_ERROR_KEYS if isinstance(fields.get(k), str) and fields[k]), None)
     if isinstance(fields.get("error"), dict):
-        err = err or next((v for k, v in fields["error"].items() if k.lower() in ("message", "msg") and isinstance(v, str)), None)
+        nested = {k.lower(): v for k, v in fields["error"].items()}
+        err = err or next((nested[k] for k in ("message", "msg") if isinstance(nested.get(k), str)), None)
     if err:
         err = err.strip().split("\n", 1)[0]
     if msg or err:

@@ -556,6 +556,8 @@ def test_cli_directory_and_usage_errors_exit_2(tmp_path):
 
 def test_byte_order_mark_is_ignored():
     data = b"\xef\xbb\xbf{\"level\":\"error\",\"msg\":\"first line\"}\n"
-    summary, events = scan(data)
-    assert [(e["line"], e["level"]) for e in events] == [(1, "ERROR")]
-    assert summary["groups"][0]["template"] == "first line" and summary["bytes"] == len(data)
+    for step in (1, 1 << 20):
+        events = []
+        summary = summarize(ReadOnly(data, step=step), on_event=events.append)
+        assert [(e["line"], e["level"]) for e in events] == [(1, "ERROR")]
+        assert summary["groups"][0]["template"] == "first line" and summary["bytes"] == len(data)
