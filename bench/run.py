@@ -63,9 +63,9 @@ def main() -> int:
     grep = timed(["grep", "-cE", GREP_PATTERN, str(log)], env=dict(os.environ, LC_ALL="C"))
     cli = timed([sys.executable, "-m", "app.log_parser", str(log)], cwd=ROOT / "service-log-extractor")
     print(f"{'scan of':28} {size_mb:8.1f} MiB")
-    print(f"{'grep -cE (reference)':28} {grep:8.2f} s  {size_mb / grep:8.1f} MiB/s")
-    print(f"{'extractor CLI':28} {cli:8.2f} s  {size_mb / cli:8.1f} MiB/s")
-    print(f"{'ratio CLI/grep speed':28} {grep / cli:8.2f}x  (issue 3 target: >= 0.5x)")
+    print(f"{'grep -cE (reference)':28} {grep:8.3f} s  {size_mb / grep:8.1f} MiB/s")
+    print(f"{'extractor CLI':28} {cli:8.3f} s  {size_mb / cli:8.1f} MiB/s")
+    print(f"{'ratio CLI/grep speed':28} {grep / cli:8.3f}x  (issue 3 target: >= 0.5x)")
     return 0
 
 
