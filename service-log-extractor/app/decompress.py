@@ -11,6 +11,13 @@ import zlib
 
 import zstandard
 
+try:  # ISA-L inflates gzip ~3x faster than zlib, with zlib's API; zlib where no wheel exists
+    from isal import isal_zlib as _inflate
+    _INFLATE_ERRORS: tuple = (zlib.error, _inflate.error)
+except ImportError:  # pragma: no cover - depends on the platform
+    _inflate = zlib
+    _INFLATE_ERRORS = (zlib.error,)
+
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _READ_SIZE = 256 * 1024   # compressed bytes pulled from the source at a time
@@ -72,7 +79,7 @@ class _GzipReader(_Reader):
 
     def __init__(self, raw: _Prefixed):
         self._raw = raw
-        self._d = zlib.decompressobj(wbits=31)
+        self._d = _inflate.decompressobj(wbits=31)
         self._pending = b""        # compressed bytes read but not yet given to the decompressor
         self._in_member = False    # a member has started and has not reached its end marker
         self._done = False
@@ -95,11 +102,11 @@ class _GzipReader(_Reader):
                     continue
             try:
                 out = self._d.decompress(data, size)
-            except zlib.error as exc:
+            except _INFLATE_ERRORS as exc:
                 raise DecompressionError(f"corrupt gzip data: {exc}") from exc
             if self._d.eof:
                 self._pending = self._d.unused_data
-                self._d = zlib.decompressobj(wbits=31)
+                self._d = _inflate.decompressobj(wbits=31)
                 self._in_member = False
             if out:
                 return out

@@ -7,7 +7,7 @@ CLI
   python -m app.log_parser [--events] FILE [FILE ...]      (FILE may be `-` for stdin)
 
 Bounded memory: the input is read in chunks of READ_SIZE and split into lines; a line longer than
-MAX_LINE_CHARS is cut there (the rest is skipped up to the next newline, never buffered) and only the
+MAX_LINE_BYTES is cut there (the rest is skipped up to the next newline, never buffered) and only the
 cut part is classified and sampled. Groups are bounded as described in app.grouping.
 
 Multi-line events: stack frames, `Caused by:`, `... N more`, Python traceback frames and their final
@@ -19,7 +19,6 @@ After more than MAX_NEUTRAL_GAP lines without a level field, an event stops coll
 from __future__ import annotations
 
 import argparse
-import codecs
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from typing import Callable
 
 import zstandard
 
+from .candidates import default_finder
 from .decompress import DecompressionError, open_log
 from .grouping import GroupTable, group_id, make_template
 from .severity import ERROR, FATAL, HAS_TRACE, OTHER, WANTS_NEXT, WARN, classify, strip_container_prefix
@@ -36,7 +36,7 @@ from .severity import ERROR, FATAL, HAS_TRACE, OTHER, WANTS_NEXT, WARN, classify
 __all__ = ["open_log", "summarize", "main"]
 
 READ_SIZE = 1 << 20
-MAX_LINE_CHARS = 64 * 1024
+MAX_LINE_BYTES = 64 * 1024
 MAX_NEUTRAL_GAP = 10
 
 _TRACEBACK = "Traceback (most recent call last):"
@@ -173,66 +173,117 @@ class _Scanner:
         if self._on_event is not None:
             self._on_event({"line": event.line_no, "level": event.level, "group": gid})
 
+    @property
+    def open(self) -> bool:
+        """An event (or a traceback) is open: the next lines may continue it."""
+        return self._cur is not None or self._in_tb
+
     def finish(self) -> None:
         self._close()
 
 
-def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_groups: int = 50) -> dict:
+class _LineFeeder:
+    """Cuts a byte stream into lines for the scanner, handing it only the lines that matter.
+
+    The input is read with ``readinto`` into one reused buffer (a partial last line is moved to the front,
+    never concatenated), so memory stays at MAX_LINE_BYTES + READ_SIZE whatever the size of the log. While no
+    event is open, only candidate lines (app.candidates) are decoded and classified: the others cannot change
+    the scanner's state, and are only counted. While an event is open every line is fed, as stack frames carry
+    no level words.
+    """
+
+    def __init__(self, scanner: _Scanner, finder):
+        self.scanner = scanner
+        self.finder = finder
+        self.lines = 0
+
+    def feed_line(self, buf, start: int, end: int) -> None:
+        """One line (without its newline); a line longer than MAX_LINE_BYTES is cut there."""
+        if end - start > MAX_LINE_BYTES:
+            end = start + MAX_LINE_BYTES
+        elif end > start and buf[end - 1] == 13:  # CRLF line ending
+            end -= 1
+        self.lines += 1
+        self.scanner.feed(self.lines, bytes(buf[start:end]).decode("utf-8", "replace"))
+
+    def feed_lines(self, buf, lo: int, hi: int) -> None:
+        """All complete lines in buf[lo:hi] (hi is just past a newline)."""
+        scanner = self.scanner
+        cursor = self.finder.cursor(buf, lo, hi)
+        pos = lo
+        while pos < hi:
+            if scanner.open:
+                nl = buf.find(b"\n", pos, hi)
+                self.feed_line(buf, pos, nl)
+                pos = nl + 1
+                continue
+            hit = cursor.next(pos)
+            if hit < 0:
+                self.lines += buf.count(b"\n", pos, hi)
+                return
+            start = buf.rfind(b"\n", pos, hit) + 1 or pos
+            if start > pos:
+                self.lines += buf.count(b"\n", pos, start)
+            nl = buf.find(b"\n", start, hi)
+            self.feed_line(buf, start, nl)
+            pos = nl + 1
+
+
+def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_groups: int = 50,
+              finder=None) -> dict:
     """Scans a log stream (plain, gzip or zstd; needs only ``.read(n)``) and returns its Summary.
 
     Returns ``{lines, bytes, counts, stack_traces, groups, groups_total, incomplete, error}``; ``bytes``
     counts uncompressed bytes. A truncated or corrupt compressed stream yields the summary of what could
     be read, with ``incomplete=True`` and ``error`` set, instead of an exception. Errors of the underlying
     stream itself (network, disk) are raised: a retry may succeed. ``on_event`` receives
-    ``{"line", "level", "group"}`` for each event, in file order.
+    ``{"line", "level", "group"}`` for each event, in file order. ``finder`` picks the candidate-line engine
+    (default: Hyperscan if available, else ``re``; see app.candidates).
     """
     scanner = _Scanner(on_event)
-    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    feeder = _LineFeeder(scanner, finder or default_finder())
+    buf = bytearray(MAX_LINE_BYTES + READ_SIZE)
+    view = memoryview(buf)
+    filled = 0            # bytes in buf: the carried partial line, then the new read
+    skipping = False      # inside a line longer than MAX_LINE_BYTES, already fed: drop bytes up to its newline
     total_bytes = 0
-    lines = 0
-    pending = ""          # start of the current line (at most MAX_LINE_CHARS)
-    overlong = False      # the current line was cut: skip to its newline
     error = None
-    at_start = True
     try:
         reader = open_log(stream)
+        first = True
         while True:
-            data = reader.read(READ_SIZE)
-            if not data:
+            n = reader.readinto(view[filled:filled + READ_SIZE])
+            if not n:
                 break
-            total_bytes += len(data)
-            text = decoder.decode(data)
-            if at_start and text:
-                at_start = False
-                if text[0] == "\ufeff":
-                    text = text[1:]  # a UTF-8 byte order mark is not part of the first line
-            parts = text.split("\n")
-            last = parts.pop()
-            for i, piece in enumerate(parts):
-                if i == 0:
-                    piece = pending if overlong else pending + piece
-                lines += 1
-                if len(piece) > MAX_LINE_CHARS:
-                    piece = piece[:MAX_LINE_CHARS]
-                elif piece.endswith("\r"):
-                    piece = piece[:-1]
-                scanner.feed(lines, piece)
-            if parts:
-                pending, overlong = last[:MAX_LINE_CHARS], len(last) > MAX_LINE_CHARS
-            elif not overlong:
-                pending += last
-                if len(pending) > MAX_LINE_CHARS:
-                    pending, overlong = pending[:MAX_LINE_CHARS], True
+            total_bytes += n
+            pos, filled = 0, filled + n
+            if first:
+                first = False
+                if buf.startswith(b"\xef\xbb\xbf"):
+                    pos = 3  # a UTF-8 byte order mark is not part of the first line
+            if skipping:
+                nl = buf.find(b"\n", pos, filled)
+                if nl < 0:
+                    filled = 0
+                    continue
+                skipping, pos = False, nl + 1
+            last_nl = buf.rfind(b"\n", pos, filled)
+            if last_nl >= 0:
+                feeder.feed_lines(buf, pos, last_nl + 1)
+                pos = last_nl + 1
+            rest = filled - pos
+            if rest > MAX_LINE_BYTES:
+                feeder.feed_line(buf, pos, pos + MAX_LINE_BYTES)
+                skipping, rest = True, 0
+            buf[:rest] = buf[pos:pos + rest]  # same size: the buffer is never resized
+            filled = rest
     except (DecompressionError, EOFError, zlib.error, zstandard.ZstdError) as exc:
         error = str(exc) or exc.__class__.__name__
-    if not overlong:
-        pending = (pending + decoder.decode(b"", final=True))[:MAX_LINE_CHARS]
-    if pending or overlong:
-        lines += 1
-        scanner.feed(lines, pending[:-1] if pending.endswith("\r") else pending)
+    if filled and not skipping:
+        feeder.feed_line(buf, 0, filled)
     scanner.finish()
     return {
-        "lines": lines,
+        "lines": feeder.lines,
         "bytes": total_bytes,
         "counts": dict(scanner.counts),
         "stack_traces": scanner.stack_traces,

@@ -11,7 +11,7 @@ import zstandard
 
 from app import grouping
 from app.decompress import open_log
-from app.log_parser import MAX_LINE_CHARS, summarize
+from app.log_parser import MAX_LINE_BYTES, summarize
 
 SERVICE_DIR = pathlib.Path(__file__).resolve().parents[1]
 SAMPLES = pathlib.Path(__file__).resolve().parent / "samples"
@@ -426,7 +426,7 @@ def test_overlong_line_is_truncated(size):
     sample = summary["groups"][0]["sample"] if summary["groups"][0]["first_line"] == 1 else summary["groups"][1]["sample"]
     assert len(sample) == grouping.SAMPLE_MAX_CHARS + 1 and sample.endswith("…")
     assert all(len(g["template"]) <= grouping.TEMPLATE_MAX_CHARS for g in summary["groups"])
-    assert MAX_LINE_CHARS == 64 * 1024
+    assert MAX_LINE_BYTES == 64 * 1024
 
 
 def test_read_only_stream_with_small_reads():
