@@ -47,7 +47,7 @@ lambda-zip: install
 	$(PY) terraform/scripts/build_lambda_zip.py
 
 bench: install
-	$(PY) bench/run.py
+	cd bench && $(PY) run.py
 
 clean: down
 	rm -rf $(VENV) .local .pytest_cache
