@@ -16,8 +16,11 @@ _INFO = [
     "2026-11-27 10:{m:02d}:{s:02d},{ms:03d} - billing.worker - INFO - Invoice {n} rendered in {d}ms\n",
     "<14>Nov 27 10:{m:02d}:{s:02d} web{t:02d} nginx[{d}]: 10.0.{t}.{ms} - - \"GET /static/{n}.js HTTP/1.1\" 200 {d}\n",
     "I1127 10:{m:02d}:{s:02d}.{ms:03d}000       1 controller.go:{d}] Reconciled pod default/web-{n}\n",
-    "2026-11-27 10:{m:02d}:{s:02d},{ms:03d} INFO  [main] com.acme.Health - error budget ok: {d} errors in the last hour\n",
+    "2026-11-27 10:{m:02d}:{s:02d},{ms:03d} INFO  [main] com.acme.Health - checks passed for web-{t} in {d} ms\n",
 ]
+# An INFO line whose message says "error": a candidate line that must not count as an event.
+_INFO_MENTIONING_ERROR = "2026-11-27 10:{m:02d}:{s:02d},{ms:03d} INFO  [main] com.acme.Health - error budget ok: {d} errors in the last hour\n"
+MENTION_SHARE = 0.01
 _EVENTS = [
     "2026-11-27 10:{m:02d}:{s:02d},{ms:03d} ERROR [http-nio-8080-exec-{t}] com.acme.api.Orders - Failed to load order {n}\n"
     "java.lang.IllegalStateException: order {n} has no customer\n"
@@ -44,8 +47,13 @@ def _render(rng: random.Random, template: str) -> str:
 
 def generate(path: Path, megabytes: int, seed: int = 42) -> None:
     rng = random.Random(seed)
-    pool = [_render(rng, rng.choice(_EVENTS) if rng.random() < EVENT_SHARE else rng.choice(_INFO)).encode()
-            for _ in range(200_000)]
+    def pick() -> str:
+        roll = rng.random()
+        if roll < EVENT_SHARE:
+            return rng.choice(_EVENTS)
+        return _INFO_MENTIONING_ERROR if roll < EVENT_SHARE + MENTION_SHARE else rng.choice(_INFO)
+
+    pool = [_render(rng, pick()).encode() for _ in range(200_000)]
     pool[::5000] = [BAD_UTF8] * len(pool[::5000])
     target = megabytes * 2**20
     written = 0

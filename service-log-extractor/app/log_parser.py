@@ -173,6 +173,12 @@ class _Scanner:
         if self._on_event is not None:
             self._on_event({"line": event.line_no, "level": event.level, "group": gid})
 
+    def indented_lines_are_inert(self) -> bool:
+        """True when indented lines cannot change anything (the event already carries a trace, no gap to reset,
+        no message awaited): the feeder may then count a run of them without decoding or feeding them."""
+        cur = self._cur
+        return cur is not None and cur.trace and not cur.wants_next and self._gap == 0
+
     @property
     def open(self) -> bool:
         """An event (or a traceback) is open: the next lines may continue it."""
@@ -180,6 +186,10 @@ class _Scanner:
 
     def finish(self) -> None:
         self._close()
+
+
+_INDENT = b" \t"
+_INDENTED_RUN = re.compile(rb"(?:[ \t][^\n]*\n)+")
 
 
 class _LineFeeder:
@@ -213,6 +223,11 @@ class _LineFeeder:
         pos = lo
         while pos < hi:
             if scanner.open:
+                if buf[pos] in _INDENT and scanner.indented_lines_are_inert():
+                    run_end = _INDENTED_RUN.match(buf, pos, hi).end()
+                    self.lines += buf.count(b"\n", pos, run_end)
+                    pos = run_end
+                    continue
                 nl = buf.find(b"\n", pos, hi)
                 self.feed_line(buf, pos, nl)
                 pos = nl + 1

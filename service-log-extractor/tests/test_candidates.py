@@ -43,6 +43,13 @@ def test_engine_matches_classifying_every_line(name, engine):
     assert run(TEXTS[name], engine) == reference
 
 
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_counting_inert_indented_lines_changes_nothing(monkeypatch, name):
+    fast = run(TEXTS[name], candidates.EveryLine())
+    monkeypatch.setattr(log_parser._Scanner, "indented_lines_are_inert", lambda self: False)
+    assert run(TEXTS[name], candidates.EveryLine()) == fast
+
+
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
 def test_chunk_boundaries_do_not_matter(monkeypatch, engine):
     text = TEXTS["shuffled-0"]
