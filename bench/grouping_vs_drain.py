@@ -139,7 +139,8 @@ class V:
 def java_trace(v: V, exc: str, msg: str, cause: bool = False) -> list[str]:
     lines = [f"{exc}: {msg}",
              f"\tat com.acme.{v.pick(['orders', 'core', 'db'])}.Service.handle(Service.java:{v.n(10, 400)})",
-             "\tat org.springframework.aop.framework.ReflectiveMethodInvocation.proceed(ReflectiveMethodInvocation.java:186)",
+             "\tat org.springframework.aop.framework.ReflectiveMethodInvocation.proceed("
+             "ReflectiveMethodInvocation.java:186)",
              "\tat java.base/java.lang.Thread.run(Thread.java:833)"]
     if cause:
         lines += ["Caused by: java.net.SocketTimeoutException: Read timed out",
@@ -176,11 +177,13 @@ TEMPLATES = [
      lambda v: f"Failed to load order {v.n()} for customer {v.n()}",
      lambda v: java_trace(v, "java.lang.IllegalStateException", f"order {v.n()} has no customer", cause=True)),
     ("log4j", "ERROR", "com.acme.payments.PaymentClient",
-     lambda v: f"Payment request {v.uuid()} to {v.url()} failed after {v.ms()}ms: HTTP {v.pick([502, 503, 504])}", None),
+     lambda v: f"Payment request {v.uuid()} to {v.url()} failed after {v.ms()}ms: "
+               f"HTTP {v.pick([502, 503, 504])}", None),
     ("log4j", "WARN", "com.zaxxer.hikari.pool.HikariPool",
      lambda v: f"HikariPool-1 - Connection is not available, request timed out after {v.n(30000, 30100)}ms.", None),
     ("log4j", "WARN", "com.acme.http.RetryingClient",
-     lambda v: f"Retrying request to inventory-{v.n(0, 9)}.shop.svc.cluster.local:{v.port()} (attempt {v.n(1, 4)} of 5)",
+     lambda v: f"Retrying request to inventory-{v.n(0, 9)}.shop.svc.cluster.local:{v.port()} "
+               f"(attempt {v.n(1, 4)} of 5)",
      None),
     ("log4j", "ERROR", "com.acme.storage.LockManager",
      lambda v: f"Could not acquire read lock on {v.path()} within {v.n(100, 5000)} ms", None),
@@ -198,7 +201,8 @@ TEMPLATES = [
     ("log4j", "WARN", "com.acme.db.SlowQueryLog",
      lambda v: f"Slow query detected: {v.n(500, 20000)} ms for statement '{v.pick(SQL)}'", None),
     ("log4j", "ERROR", "com.acme.catalog.ProductService",
-     lambda v: f"Product '{v.pick(PRODUCTS)}' (sku SKU-{v.n(10000, 99999)}) is out of stock in warehouse WH-{v.n(1, 40)}",
+     lambda v: f"Product '{v.pick(PRODUCTS)}' (sku SKU-{v.n(10000, 99999)}) is out of stock in warehouse "
+               f"WH-{v.n(1, 40)}",
      None),
     ("log4j", "ERROR", "com.acme.auth.TokenFilter",
      lambda v: f"JWT signature does not match locally computed signature for token issued to {v.email()}", None),
