@@ -47,7 +47,7 @@ lambda-zip: install
 	$(PY) terraform/scripts/build_lambda_zip.py
 
 bench: install
-	cd bench && $(PY) run.py
+	cd bench && $(PY) run.py && $(PY) grouping_vs_drain.py
 
 clean: down
 	rm -rf $(VENV) .local .pytest_cache
