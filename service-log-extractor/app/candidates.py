@@ -12,6 +12,7 @@ compare both with a scan that classifies every line.
 from __future__ import annotations
 
 import re
+import threading
 
 # Case-insensitive level words and exception starts: "err" covers error/erro/stderr, "pani" panic/panicked, ...
 _WORDS = rb"err|eror|warn|wrn|fata|ftl|crit|emerg|alert|pani|severe|fail|exception|throwable|traceback"
@@ -70,6 +71,14 @@ class HyperscanFinder:
         flags += [hyperscan.HS_FLAG_MULTILINE] * len(_CASE_SENSITIVE)
         self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self._db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+        # A scratch space serves one scan at a time: one per thread (gunicorn runs requests in threads).
+        self._local = threading.local()
+
+    def _scratch(self):
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = self._hs.Scratch(self._db)
+        return scratch
 
     def cursor(self, buf, lo: int, hi: int) -> "_ListCursor":
         hits: list[int] = []
@@ -78,7 +87,7 @@ class HyperscanFinder:
         def on_match(_id, _from, to, _flags, _ctx):
             append(lo + to)
 
-        self._db.scan(memoryview(buf)[lo:hi], match_event_handler=on_match)
+        self._db.scan(memoryview(buf)[lo:hi], match_event_handler=on_match, scratch=self._scratch())
         hits.sort()  # different patterns report in order of their match ends; keep the scan monotonic
         return _ListCursor(hits)
 

@@ -67,3 +67,27 @@ def test_skipped_lines_are_still_counted():
 def test_hyperscan_is_used_where_available():
     pytest.importorskip("hyperscan")
     assert candidates.default_finder().name == "hyperscan"
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
+def test_engine_is_safe_across_threads(engine):
+    """gunicorn serves extracts in threads that share the process-wide engine."""
+    import threading
+
+    text = TEXTS["shuffled-1"]
+    want = run(text, engine)
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(5):
+                results.append(run(text, engine))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(results) == 20 and all(r == want for r in results)
