@@ -91,3 +91,18 @@ def test_engine_is_safe_across_threads(engine):
     for t in threads:
         t.join()
     assert errors == [] and len(results) == 20 and all(r == want for r in results)
+
+
+def test_gzip_gives_the_same_summary_with_isal_and_with_zlib(monkeypatch):
+    import gzip
+    import zlib
+
+    from app import decompress
+
+    data = gzip.compress(TEXTS["shuffled-2"].encode())
+    with_default = summarize(ReadOnly(data))
+    monkeypatch.setattr(decompress, "_inflate", zlib)
+    monkeypatch.setattr(decompress, "_INFLATE_ERRORS", (zlib.error,))
+    assert summarize(ReadOnly(data)) == with_default
+    truncated = summarize(ReadOnly(data[: len(data) // 2]))
+    assert truncated["incomplete"] and truncated["error"]
