@@ -21,7 +21,9 @@ _PRI_VALUES = b"|".join(str(p).encode() for p in range(192) if p % 8 <= 4)
 _CASE_SENSITIVE = [
     rb"(?:^|\")<(?:" + _PRI_VALUES + rb")>",
     rb"(?:^|[ \t\"])[WEF][0-9]{4}[ \t]+[0-9][0-9]:[0-9][0-9]:[0-9][0-9]",               # klog E1127 10:06:00
-    rb"[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]+[ \t]+(?:[A-Za-z0-9_.]+[ \t]+)?[0-9]+[ \t]+[0-9]+[ \t]+[WEFA][ \t]",  # logcat
+    # logcat threadtime `MM-DD HH:MM:SS.mmm PID TID E Tag:`, anchored at the line start like the classifier (the pattern alone scans a third faster)
+    rb"^(?:[0-9]{4}-)?[0-9][0-9]-[0-9][0-9][ \t]+[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]+[ \t]+"
+    rb"(?:[A-Za-z0-9_.]+[ \t]+)?[0-9]+[ \t]+[0-9]+[ \t]+[WEFA][ \t]",
     rb"(?:^|[ \t\"])[WEFA]/",                                                          # logcat brief E/Tag(
     rb"Fault(?::|[ \t]*$)",                                                            # com.x.SoapFault:
 ]
