@@ -101,8 +101,25 @@ def _mask(text: str) -> str:
     return text
 
 
+TEMPLATE_CACHE_SIZE = 4096
+_template_cache: dict[str, str] = {}
+
+
 def make_template(message: str) -> str:
-    """The message with its variable parts masked, so that occurrences of one error compare equal."""
+    """The message with its variable parts masked, so that occurrences of one error compare equal.
+
+    Memoised: logs repeat the same message verbatim (e.g. "connection refused"), and masking is the costliest
+    step per event. The cache is bounded; when full it starts over (no LRU bookkeeping per hit).
+    """
+    template = _template_cache.get(message)
+    if template is None:
+        if len(_template_cache) >= TEMPLATE_CACHE_SIZE:
+            _template_cache.clear()
+        template = _template_cache[message] = _make_template(message)
+    return template
+
+
+def _make_template(message: str) -> str:
     text = message[:MESSAGE_MAX_CHARS]
     m = _KLOG_STRUCTURED.match(text) if '] "' in text[:120] else None
     if m:

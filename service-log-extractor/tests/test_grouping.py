@@ -103,3 +103,13 @@ def test_different_errors_different_templates(a, b):
 ])
 def test_templates(message, template):
     assert make_template(message) == template
+
+
+def test_template_cache_is_bounded_and_transparent(monkeypatch):
+    from app import grouping
+
+    monkeypatch.setattr(grouping, "TEMPLATE_CACHE_SIZE", 3)
+    grouping._template_cache.clear()
+    messages = [f"Failed to load order {n} for user{n % 2}" for n in range(10)] * 2
+    assert [grouping.make_template(m) for m in messages] == [grouping._make_template(m) for m in messages]
+    assert len(grouping._template_cache) <= 3
