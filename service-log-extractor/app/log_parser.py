@@ -214,7 +214,7 @@ class _LineFeeder:
         elif end > start and buf[end - 1] == 13:  # CRLF line ending
             end -= 1
         self.lines += 1
-        self.scanner.feed(self.lines, bytes(buf[start:end]).decode("utf-8", "replace"))
+        self.scanner.feed(self.lines, buf[start:end].decode("utf-8", "replace"))
 
     def feed_lines(self, buf, lo: int, hi: int) -> None:
         """All complete lines in buf[lo:hi] (hi is just past a newline)."""
