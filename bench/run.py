@@ -81,7 +81,8 @@ def main() -> int:
           f"{'':22} | growth {rss_large - rss_small:+.1f} MiB  (goal <= 64 MiB, no growth)")
 
     import s3_bench  # needs the embedded AWS; kept apart so the figures above run without it
-    s3_bench.run(log, size_mib)
+    extract_s, download_s = s3_bench.run(log)
+    row("extractor over embedded S3", extract_s, "boto3 download to /dev/null", download_s, size_mib, "")
     return 0
 
 
