@@ -58,9 +58,9 @@ _OTHER_HINT = re.compile(
     r"\b(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|FINEST|FINER|FINE|CONFIG|INF|DBG|VRB|TRC|DEBU|TRAC)\b|\bLOG:"
     r"|(?i:\[(?:info|debug|notice|trace|note)\]|:(?:info|debug|notice|trace)\]|\b(?:level|lvl|severity)=)")
 
-_KLOG = re.compile(r"([IWEF])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ ([^\]\s]+)\] ?(.*)", re.S)
+_KLOG = re.compile(r"([IWEF])(?:0[1-9]|1[0-2])[0-3]\d \d\d:\d\d:\d\d\.\d+\s+\d+ ([^\]\s]+)\] ?(.*)", re.S)
 _LOGCAT_TIME = re.compile(r"(?:\d{4}-)?\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+")
-_LOGCAT_THREADTIME = re.compile(r"(?:[\w.]+\s+)??\d+\s+\d+\s+([VDIWEFAS])\s+(.*?)\s*: ?(.*)", re.S)
+_LOGCAT_THREADTIME = re.compile(r"(?:[\w.]+\s+)??\d+\s+\d+ +([VDIWEFAS]) \s*(.*?)\s*: ?(.*)", re.S)
 # brief/time/process formats `E/Tag( 123): msg`; the pid-less `-v tag` form only with a one-word tag.
 _LOGCAT_BRIEF = re.compile(r"([VDIWEFAS])/(?:([^(:]*?)\s*\(\s*\d+\)|([\w.$-]+))\s*: ?(.*)", re.S)
 _PRI = re.compile(r"<(\d{1,3})>(.*)", re.S)
