@@ -49,7 +49,7 @@ def has_event_hint(text: str) -> bool:
     Plain substring tests on the lower-cased text: ~10x faster than a case-insensitive regex search.
     """
     low = text.lower()
-    return ("err" in low or "warn" in low or "wrn" in low or "fata" in low or "ftl" in low or "crit" in low
+    return ("err" in low or "eror" in low or "warn" in low or "wrn" in low or "fata" in low or "ftl" in low or "crit" in low
             or "emerg" in low or "alert" in low or "pani" in low or "severe" in low or "fail" in low)
 
 
@@ -57,6 +57,14 @@ def has_event_hint(text: str) -> bool:
 _OTHER_HINT = re.compile(
     r"\b(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|FINEST|FINER|FINE|CONFIG|INF|DBG|VRB|TRC|DEBU|TRAC)\b|\bLOG:"
     r"|(?i:\[(?:info|debug|notice|trace|note)\]|:(?:info|debug|notice|trace)\]|\b(?:level|lvl|severity)=)")
+
+# Fast path for the commonest header: timestamp/number tokens, then an upper-case level word or a bracketed level
+# (`2026-11-27 10:00:00,123 ERROR ...`, `2026/11/27 10:00:00 [error] ...`). Returns what the token scan returns;
+# anything else falls through to it (tests compare both on every sample).
+_NUMERIC_HEADER = re.compile(
+    r"(?:\d[^\s\[\]()<>|]*\s+){1,16}(?:([A-Z]+)(?=[\s\[\]()<>|:,;/]|$)|\[([^\[\]]{0,120})\])")
+_OTHER_HINT_WORDS = frozenset(
+    "INFO DEBUG TRACE NOTICE VERBOSE FINEST FINER FINE CONFIG INF DBG VRB TRC DEBU TRAC".split())
 
 _KLOG = re.compile(r"([IWEF])(?:0[1-9]|1[0-2])[0-3]\d \d\d:\d\d:\d\d\.\d+\s+\d+ ([^\]\s]+)\] ?(.*)", re.S)
 _LOGCAT_TIME = re.compile(r"(?:\d{4}-)?\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+")
@@ -129,6 +137,9 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
             m = _LOGCAT_BRIEF.match(line, ts.end())
             if m:
                 return _LETTER[m.group(1)], f"{m.group(2) or m.group(3)}: {m.group(4)}", 0
+        result = _numeric_header(line)
+        if result is not None:
+            return result
     elif first in "VDIWEFAS":
         m = _LOGCAT_BRIEF.match(line)
         if m:
@@ -152,6 +163,27 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
     return _scan_header(line)
 
 
+def _numeric_header(line: str) -> tuple[str, str, int] | None:
+    """The fast path (see _NUMERIC_HEADER), or None to take the token scan. Where the token scan would not be
+    reached (no event hint), OTHER is returned only for the words _OTHER_HINT finds, as classify would."""
+    m = _NUMERIC_HEADER.match(line)
+    if m is None or m.end() > 400:  # the token scan stops at HEAD_CHARS / 32 tokens: stay well inside
+        return None
+    word = m.group(1)
+    if word is not None:
+        level = _LEVELS.get(word.lower())
+        if level is None or (level == OTHER and word not in _OTHER_HINT_WORDS):
+            return None
+        if level == OTHER:
+            return OTHER, "", 0
+        end = m.end()
+        return level, _message_after(line, end + 1 if line[end:end + 1] in (":", ",", ";", "/") else end), 0
+    level = _bracket_level(m.group(2))
+    if level is None or level == OTHER:
+        return None
+    return level, _message_after(line, m.end()), 0
+
+
 def strip_container_prefix(line: str) -> str:
     """Removes the CRI (containerd/CRI-O) prefix `<RFC3339> stdout|stderr F|P ` of Kubernetes node logs."""
     if line[:1].isdigit() and " std" in line[:48]:
@@ -164,6 +196,8 @@ def strip_container_prefix(line: str) -> str:
 def _syslog(pri: int, rest: str) -> tuple[str, str, int]:
     severity = pri % 8
     level = FATAL if severity <= 2 else ERROR if severity == 3 else WARN if severity == 4 else OTHER
+    if level == OTHER:
+        return level, "", 0
     m = _RFC5424.match(rest) or _RFC3164.match(rest)
     message = f"{m.group(1)}: {m.group(2).lstrip(chr(0xFEFF))}" if m else rest
     return level, message, 0

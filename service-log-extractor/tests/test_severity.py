@@ -1,0 +1,33 @@
+"""The header fast path of app.severity must return exactly what the token scan returns."""
+import itertools
+
+import pytest
+
+from app import severity
+from test_candidates import ALL_LINES, _tricky_lines
+
+_STAMPS = ["2026-11-27 10:00:00,123", "2026/11/27 10:00:00", "2026-11-27T10:00:00.123Z", "10:00:00.123 4711", "1732701600"]
+_LEVEL_FIELDS = ["ERROR", "WARN", "INFO", "DEBUG", "FATAL", "EROR", "NOTE", "DEFAULT", "INFORMATION", "ERRORS",
+                 "ERROR:", "ERROR,", "ERROR/x", "ERROR1", "[error]", "[ WARN ]", "[core:error]", "[info]", "[x]"]
+_RESTS = ["boom 42", "[main] com.acme.X - boom", "- error budget ok", "5#5: *1 connect() failed", ""]
+SYNTHETIC = [" ".join(p).rstrip() for p in itertools.product(_STAMPS, _LEVEL_FIELDS, _RESTS)]
+
+
+def _slow(monkeypatch, line, context):
+    with monkeypatch.context() as m:
+        m.setattr(severity, "_numeric_header", lambda line: None)
+        return severity.classify(line, context)
+
+
+@pytest.mark.parametrize("context", [True, False])
+def test_numeric_header_fast_path_agrees_with_token_scan(monkeypatch, context):
+    lines = SYNTHETIC + ALL_LINES + _tricky_lines()
+    fast_hits = 0
+    for line in filter(None, lines):
+        got, want = severity.classify(line, context), _slow(monkeypatch, line, context)
+        # The message of an OTHER line is never used; with no event open, OTHER and None have the same effect.
+        other = (severity.OTHER if context else None, "", 0)
+        got, want = [other if r[0] == severity.OTHER else r for r in (got, want)]
+        assert got == want, line
+        fast_hits += severity._numeric_header(line) is not None
+    assert fast_hits > 200  # the fast path is taken, not only bypassed
