@@ -129,9 +129,18 @@ def _make_template(message: str) -> str:
     return _SPACES.sub(" ", text).strip()[:TEMPLATE_MAX_CHARS]
 
 
+_group_id_cache: dict[tuple[str, str], str] = {}
+
+
 def group_id(level: str, template: str) -> str:
-    """Short stable id: 12 hex chars of sha1(level NUL template)."""
-    return hashlib.sha1(f"{level}\0{template}".encode("utf-8", "replace")).hexdigest()[:12]
+    """Short stable id: 12 hex chars of sha1(level NUL template). Memoised like make_template (groups repeat)."""
+    key = (level, template)
+    gid = _group_id_cache.get(key)
+    if gid is None:
+        if len(_group_id_cache) >= TEMPLATE_CACHE_SIZE:
+            _group_id_cache.clear()
+        gid = _group_id_cache[key] = hashlib.sha1(f"{level}\0{template}".encode("utf-8", "replace")).hexdigest()[:12]
+    return gid
 
 
 def make_sample(line: str) -> str:

@@ -4,7 +4,8 @@ API
   open_log(stream) -> binary reader           (app.decompress; detects gzip/zstd from the bytes)
   summarize(stream, *, on_event=None, max_groups=50) -> dict   (the Summary of CONTRACTS.md)
 CLI
-  python -m app.log_parser [--events] FILE [FILE ...]      (FILE may be `-` for stdin)
+  python -m app.log_parser [--events] [--processes N] FILE [FILE ...]   (FILE may be `-` for stdin; files of
+  32 MiB and more are scanned on all usable cores by app.parallel, with the same result)
 
 Bounded memory: the input is read in chunks of READ_SIZE and split into lines; a line longer than
 MAX_LINE_BYTES is cut there (the rest is skipped up to the next newline, never buffered) and only the
@@ -22,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import stat
 import sys
 import zlib
 from typing import Callable
@@ -30,7 +32,7 @@ import zstandard
 
 from .candidates import default_finder
 from .decompress import DecompressionError, open_log
-from .grouping import GroupTable, group_id, make_template
+from .grouping import GroupTable, group_id, make_sample, make_template
 from .severity import ERROR, FATAL, HAS_TRACE, OTHER, WANTS_NEXT, WARN, classify, strip_container_prefix
 
 __all__ = ["open_log", "summarize", "main"]
@@ -79,11 +81,8 @@ class _Event:
 class _Scanner:
     """Line-by-line state machine: which lines start events, which continue the event above."""
 
-    def __init__(self, on_event: Callable[[dict], None] | None):
-        self.counts = {FATAL: 0, ERROR: 0, WARN: 0}
-        self.stack_traces = 0
-        self.groups = GroupTable()
-        self._on_event = on_event
+    def __init__(self, emit: Callable[[int, str, str, str, str, bool], None]):
+        self._emit = emit       # emit(line_no, level, group_id, template, sample_line, has_trace) per closed event
         self._cur: _Event | None = None
         self._in_tb = False     # inside a Python traceback: the next unindented line is its last line
         self._gap = 0
@@ -165,13 +164,7 @@ class _Scanner:
         self._cur = None
         message = event.final or event.message if event.kind == "tb" else event.message
         template = make_template(message)
-        gid = group_id(event.level, template)
-        self.counts[event.level] += 1
-        if event.trace:
-            self.stack_traces += 1
-        self.groups.add(gid, event.level, template, event.line_no, event.sample)
-        if self._on_event is not None:
-            self._on_event({"line": event.line_no, "level": event.level, "group": gid})
+        self._emit(event.line_no, event.level, group_id(event.level, template), template, event.sample, event.trace)
 
     def indented_lines_are_inert(self) -> bool:
         """True when indented lines cannot change anything (the event already carries a trace, no gap to reset,
@@ -187,9 +180,56 @@ class _Scanner:
     def finish(self) -> None:
         self._close()
 
+    # -- for app.parallel: a chunk is scanned from a closed state, then stitched to the state before it --
+
+    def export_state(self) -> tuple:
+        return self._cur, self._in_tb, self._gap
+
+    def restore_state(self, state: tuple, line_offset: int) -> None:
+        cur, self._in_tb, self._gap = state
+        if cur is not None:
+            cur.line_no += line_offset
+        self._cur = cur
+
+    @staticmethod
+    def resets_state(line: str) -> bool:
+        """True when feeding `line` leaves the same state whatever the state before it: the line reaches the
+        classifier whatever came before (a number-led header: not indented, no traceback or continuation
+        form) and has a level, so it closes any open event and opens its own or none."""
+        if line[:1].isdigit() and line.find(" std", 0, 48) >= 0:
+            line = strip_container_prefix(line)
+        return line[:1].isdigit() and classify(line, True)[0] is not None
+
+
+class _Totals:
+    """Counts, stack traces and groups of the closed events, in file order."""
+
+    def __init__(self, on_event: Callable[[dict], None] | None):
+        self.counts = {FATAL: 0, ERROR: 0, WARN: 0}
+        self.stack_traces = 0
+        self.groups = GroupTable()
+        self._on_event = on_event
+
+    def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool) -> None:
+        self.counts[level] += 1
+        if trace:
+            self.stack_traces += 1
+        self.groups.add(gid, level, template, line_no, sample)
+        if self._on_event is not None:
+            self._on_event({"line": line_no, "level": level, "group": gid})
+
 
 _INDENT = b" \t"
 _INDENTED_RUN = re.compile(rb"(?:[ \t][^\n]*\n)+")
+
+
+def _line_text(buf, start: int, end: int) -> str:
+    """The line `buf[start:end]` (without its newline) as text; a line longer than MAX_LINE_BYTES is cut there."""
+    if end - start > MAX_LINE_BYTES:
+        end = start + MAX_LINE_BYTES
+    elif end > start and buf[end - 1] == 13:  # CRLF line ending
+        end -= 1
+    return buf[start:end].decode("utf-8", "replace")
 
 
 class _LineFeeder:
@@ -208,13 +248,9 @@ class _LineFeeder:
         self.lines = 0
 
     def feed_line(self, buf, start: int, end: int) -> None:
-        """One line (without its newline); a line longer than MAX_LINE_BYTES is cut there."""
-        if end - start > MAX_LINE_BYTES:
-            end = start + MAX_LINE_BYTES
-        elif end > start and buf[end - 1] == 13:  # CRLF line ending
-            end -= 1
+        """One line (without its newline)."""
         self.lines += 1
-        self.scanner.feed(self.lines, buf[start:end].decode("utf-8", "replace"))
+        self.scanner.feed(self.lines, _line_text(buf, start, end))
 
     def feed_lines(self, buf, lo: int, hi: int) -> None:
         """All complete lines in buf[lo:hi] (hi is just past a newline)."""
@@ -244,6 +280,74 @@ class _LineFeeder:
             pos = nl + 1
 
 
+class _Regions:
+    """Reads a log stream into one reused buffer and yields regions of whole lines, `buf[lo:hi]`, hi just past a
+    newline. A line longer than MAX_LINE_BYTES is cut there (a newline is written at the cut, the rest skipped up
+    to its newline); a last line without a newline gets one. A region is valid until the next one is asked for.
+    ``total_bytes`` counts what was read (uncompressed); ``error`` is set when a compressed stream turns out
+    truncated or corrupt (the regions so far are still good)."""
+
+    def __init__(self, stream, read_size: int = READ_SIZE):
+        self._stream = stream
+        self._read_size = read_size
+        self.buf = bytearray(MAX_LINE_BYTES + read_size + 1)
+        self.total_bytes = 0
+        self.error: str | None = None
+
+    def __iter__(self):
+        buf, view, read_size = self.buf, memoryview(self.buf), self._read_size
+        filled = 0            # bytes in buf: the carried partial line, then the new read
+        skipping = False      # inside a line longer than MAX_LINE_BYTES, already cut: drop bytes up to its newline
+        try:
+            reader = open_log(self._stream)
+            first = True
+            while True:
+                n = reader.readinto(view[filled:filled + read_size])
+                if not n:
+                    break
+                self.total_bytes += n
+                pos, filled = 0, filled + n
+                if first:
+                    first = False
+                    if buf.startswith(b"\xef\xbb\xbf"):
+                        pos = 3  # a UTF-8 byte order mark is not part of the first line
+                if skipping:
+                    nl = buf.find(b"\n", pos, filled)
+                    if nl < 0:
+                        filled = 0
+                        continue
+                    skipping, pos = False, nl + 1
+                last_nl = buf.rfind(b"\n", pos, filled)
+                if last_nl >= 0:
+                    yield pos, last_nl + 1
+                    pos = last_nl + 1
+                rest = filled - pos
+                if rest > MAX_LINE_BYTES:
+                    buf[pos + MAX_LINE_BYTES] = 10  # the overlong line's cut part, as a line of its own
+                    yield pos, pos + MAX_LINE_BYTES + 1
+                    skipping, rest = True, 0
+                buf[:rest] = buf[pos:pos + rest]  # same size: the buffer is never resized
+                filled = rest
+        except (DecompressionError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+            self.error = str(exc) or exc.__class__.__name__
+        if filled and not skipping:
+            buf[filled] = 10
+            yield 0, filled + 1
+
+
+def _summary(totals: _Totals, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
+    return {
+        "lines": lines,
+        "bytes": total_bytes,
+        "counts": dict(totals.counts),
+        "stack_traces": totals.stack_traces,
+        "groups": totals.groups.top(max_groups),
+        "groups_total": totals.groups.total,
+        "incomplete": error is not None,
+        "error": error,
+    }
+
+
 def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_groups: int = 50,
               finder=None) -> dict:
     """Scans a log stream (plain, gzip or zstd; needs only ``.read(n)``) and returns its Summary.
@@ -253,64 +357,132 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     be read, with ``incomplete=True`` and ``error`` set, instead of an exception. Errors of the underlying
     stream itself (network, disk) are raised: a retry may succeed. ``on_event`` receives
     ``{"line", "level", "group"}`` for each event, in file order. ``finder`` picks the candidate-line engine
-    (default: Hyperscan if available, else ``re``; see app.candidates).
+    (default: Hyperscan if available, else every line; see app.candidates). app.parallel does the same on
+    several cores.
     """
-    scanner = _Scanner(on_event)
+    totals = _Totals(on_event)
+    scanner = _Scanner(totals.add)
     feeder = _LineFeeder(scanner, finder or default_finder())
-    buf = bytearray(MAX_LINE_BYTES + READ_SIZE)
-    view = memoryview(buf)
-    filled = 0            # bytes in buf: the carried partial line, then the new read
-    skipping = False      # inside a line longer than MAX_LINE_BYTES, already fed: drop bytes up to its newline
-    total_bytes = 0
-    error = None
-    try:
-        reader = open_log(stream)
-        first = True
-        while True:
-            n = reader.readinto(view[filled:filled + READ_SIZE])
-            if not n:
-                break
-            total_bytes += n
-            pos, filled = 0, filled + n
-            if first:
-                first = False
-                if buf.startswith(b"\xef\xbb\xbf"):
-                    pos = 3  # a UTF-8 byte order mark is not part of the first line
-            if skipping:
-                nl = buf.find(b"\n", pos, filled)
-                if nl < 0:
-                    filled = 0
-                    continue
-                skipping, pos = False, nl + 1
-            last_nl = buf.rfind(b"\n", pos, filled)
-            if last_nl >= 0:
-                feeder.feed_lines(buf, pos, last_nl + 1)
-                pos = last_nl + 1
-            rest = filled - pos
-            if rest > MAX_LINE_BYTES:
-                feeder.feed_line(buf, pos, pos + MAX_LINE_BYTES)
-                skipping, rest = True, 0
-            buf[:rest] = buf[pos:pos + rest]  # same size: the buffer is never resized
-            filled = rest
-    except (DecompressionError, EOFError, zlib.error, zstandard.ZstdError) as exc:
-        error = str(exc) or exc.__class__.__name__
-    if filled and not skipping:
-        feeder.feed_line(buf, 0, filled)
+    regions = _Regions(stream)
+    for lo, hi in regions:
+        feeder.feed_lines(regions.buf, lo, hi)
     scanner.finish()
-    return {
-        "lines": feeder.lines,
-        "bytes": total_bytes,
-        "counts": dict(scanner.counts),
-        "stack_traces": scanner.stack_traces,
-        "groups": scanner.groups.top(max_groups),
-        "groups_total": scanner.groups.total,
-        "incomplete": error is not None,
-        "error": error,
-    }
+    return _summary(totals, feeder.lines, regions.total_bytes, regions.error, max_groups)
+
+
+RESYNC_SEARCH_LINES = 256
+
+
+class ChunkResult:
+    """What a worker reports for one chunk of whole lines, scanned from a closed state (see app.parallel).
+
+    Line numbers are relative to the chunk (its first line is 1). ``events`` are ``(line, level, group_id,
+    has_trace)`` in file order; ``firsts`` maps a group id to ``(template, sample)`` of its first event in the
+    chunk, ``firsts_from_resync`` the same counting from the resync line. ``resync_line`` is the first line
+    after which the state no longer depends on what came before the chunk (None if not found in the first
+    RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the
+    parent can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk."""
+
+    __slots__ = ("lines", "events", "firsts", "firsts_from_resync", "resync_line", "prefix", "tail")
+
+    def __init__(self, lines, events, firsts, firsts_from_resync, resync_line, prefix, tail):
+        self.lines, self.events, self.firsts = lines, events, firsts
+        self.firsts_from_resync, self.resync_line, self.prefix, self.tail = firsts_from_resync, resync_line, prefix, tail
+
+    def __getstate__(self):
+        return tuple(getattr(self, k) for k in self.__slots__)
+
+    def __setstate__(self, state):
+        for k, v in zip(self.__slots__, state):
+            setattr(self, k, v)
+
+
+def _find_resync(buf, lo: int, hi: int) -> tuple[int | None, int]:
+    """(line number in the chunk, byte offset) of the first line that resets the scanner state."""
+    pos = lo
+    for line_no in range(1, RESYNC_SEARCH_LINES + 1):
+        if pos >= hi:
+            break
+        nl = buf.find(b"\n", pos, hi)
+        if _Scanner.resets_state(_line_text(buf, pos, nl)):
+            return line_no, pos
+        pos = nl + 1
+    return None, hi
+
+
+def scan_chunk(buf, lo: int, hi: int, finder=None) -> ChunkResult:
+    """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state."""
+    resync_line, resync_pos = _find_resync(buf, lo, hi)
+    events: list[tuple] = []
+    firsts: dict[str, tuple] = {}
+    firsts_from_resync: dict[str, tuple] = {}
+
+    def emit(line_no, level, gid, template, sample, trace):
+        events.append((line_no, level, gid, trace))
+        if gid not in firsts:
+            firsts[gid] = (template, make_sample(sample))
+        if resync_line is not None and line_no >= resync_line and gid not in firsts_from_resync:
+            firsts_from_resync[gid] = (template, make_sample(sample))
+
+    scanner = _Scanner(emit)
+    feeder = _LineFeeder(scanner, finder or default_finder())
+    feeder.feed_lines(buf, lo, hi)
+    return ChunkResult(feeder.lines, events, firsts, firsts_from_resync, resync_line, bytes(buf[lo:resync_pos]),
+                       scanner.export_state())
+
+
+class Stitcher:
+    """Joins ChunkResults, in file order, into the summary a sequential scan gives (see app.parallel)."""
+
+    def __init__(self, on_event: Callable[[dict], None] | None, finder=None):
+        self.totals = _Totals(on_event)
+        self._scanner = _Scanner(self.totals.add)
+        self._feeder = _LineFeeder(self._scanner, finder or default_finder())
+
+    def add(self, chunk: ChunkResult) -> None:
+        base = self._feeder.lines
+        if not self._scanner.open:  # the chunk's closed start state was the true one
+            self._take(chunk, base, 1, chunk.firsts)
+        elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
+            prefix = bytearray(chunk.prefix)
+            self._feeder.feed_lines(prefix, 0, len(prefix))
+            return
+        else:  # re-feed the lines before the resync line with the true state; that line closes what is open
+            prefix = bytearray(chunk.prefix)
+            if prefix:
+                self._feeder.feed_lines(prefix, 0, len(prefix))
+            self._scanner.finish()
+            self._take(chunk, base, chunk.resync_line, chunk.firsts_from_resync)
+        self._scanner.restore_state(chunk.tail, base)
+        self._feeder.lines = base + chunk.lines
+
+    def _take(self, chunk: ChunkResult, base: int, from_line: int, firsts: dict) -> None:
+        add = self.totals.add
+        for line_no, level, gid, trace in chunk.events:
+            if line_no >= from_line:
+                template, sample = firsts[gid]
+                add(base + line_no, level, gid, template, sample, trace)
+
+    def summary(self, total_bytes: int, error: str | None, max_groups: int) -> dict:
+        self._scanner.finish()
+        return _summary(self.totals, self._feeder.lines, total_bytes, error, max_groups)
 
 
 def _write(out, obj: dict) -> None:
     out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n")
+
+
+def _summarize_path(name: str, processes: int | None, on_event) -> dict:
+    from . import parallel  # imports this module: loaded on use
+
+    processes = processes or parallel.usable_cores()
+    with open(name, "rb") as f:
+        st = os.fstat(f.fileno())
+        if processes == 1 or not stat.S_ISREG(st.st_mode) or st.st_size < parallel.PARALLEL_MIN_BYTES:
+            return summarize(f, on_event=on_event)
+        if parallel.is_compressed(name):
+            return parallel.summarize_stream(f, processes=processes, on_event=on_event)
+    return parallel.summarize_file(name, processes=processes, on_event=on_event)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -319,8 +491,12 @@ def main(argv: list[str] | None = None) -> int:
         description="Summarise error events of log files (plain, gzip or zstd; detected from the bytes).")
     parser.add_argument("--events", action="store_true",
                         help='print one JSON object per event ({"line", "level", "group"}) instead of summaries')
+    parser.add_argument("--processes", type=int, metavar="N", default=None,
+                        help="scan files of 32 MiB and more on N cores (default: all usable cores; 1: sequential)")
     parser.add_argument("files", nargs="+", metavar="FILE", help="log file, or - for stdin")
     args = parser.parse_args(argv)  # usage errors: message on stderr, exit 2
+    if args.processes is not None and args.processes < 1:
+        parser.error("--processes must be at least 1")
     out = sys.stdout.buffer
     on_event = (lambda event: _write(out, event)) if args.events else None
     status = 0
@@ -329,8 +505,7 @@ def main(argv: list[str] | None = None) -> int:
             if name == "-":
                 summary = summarize(sys.stdin.buffer, on_event=on_event)
             else:
-                with open(name, "rb") as f:
-                    summary = summarize(f, on_event=on_event)
+                summary = _summarize_path(name, args.processes, on_event)
         except OSError as exc:
             print(f"log_parser: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
             status = 2

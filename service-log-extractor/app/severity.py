@@ -63,6 +63,8 @@ _OTHER_HINT = re.compile(
 # anything else falls through to it (tests compare both on every sample).
 _NUMERIC_HEADER = re.compile(
     r"(?:\d[^\s\[\]()<>|]*\s+){1,16}(?:([A-Z]+)(?=[\s\[\]()<>|:,;/]|$)|\[([^\[\]]{0,120})\])")
+# Fast path for logfmt led by its timestamp: `time=2026-11-27T10:00:00Z level=error msg=...`.
+_LOGFMT_HEADER = re.compile(r'(?:time|ts|t|timestamp|at|date)=[^\s\[\]()<>|"]+ (level|lvl|severity)=("?)([A-Za-z]+)')
 _OTHER_HINT_WORDS = frozenset(
     "INFO DEBUG TRACE NOTICE VERBOSE FINEST FINER FINE CONFIG INF DBG VRB TRC DEBU TRAC".split())
 
@@ -157,6 +159,14 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
         if m:
             rest = m.group(2)
             return _DOTNET_LEVELS[m.group(1)], rest, WANTS_NEXT if _DOTNET_CATEGORY_ONLY.match(rest) else 0
+    if first in "tad":
+        m = _LOGFMT_HEADER.match(line)
+        if m:
+            level = _LEVELS.get(m.group(3).lower())
+            if level == OTHER:
+                return OTHER, "", 0
+            if level is not None:
+                return level, _logfmt_message(line), 0
     head = line[:HEAD_CHARS]
     if not has_event_hint(head):
         return (OTHER if context and _OTHER_HINT.search(head) else None), "", 0

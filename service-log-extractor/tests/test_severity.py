@@ -1,4 +1,4 @@
-"""The header fast path of app.severity must return exactly what the token scan returns."""
+"""The header fast paths of app.severity must return exactly what the token scan returns."""
 import itertools
 
 import pytest
@@ -11,11 +11,16 @@ _LEVEL_FIELDS = ["ERROR", "WARN", "INFO", "DEBUG", "FATAL", "EROR", "NOTE", "DEF
                  "ERROR:", "ERROR,", "ERROR/x", "ERROR1", "[error]", "[ WARN ]", "[core:error]", "[info]", "[x]"]
 _RESTS = ["boom 42", "[main] com.acme.X - boom", "- error budget ok", "5#5: *1 connect() failed", ""]
 SYNTHETIC = [" ".join(p).rstrip() for p in itertools.product(_STAMPS, _LEVEL_FIELDS, _RESTS)]
+SYNTHETIC += [f"{key}=2026-11-27T10:00:00Z {field}={quote}{value}{quote} msg=\"boom 1\" err=\"x: y\" {rest}"
+              for key in ("time", "ts", "at", "date", "level", "host") for field in ("level", "lvl", "severity", "log.level")
+              for value in ("error", "WARN", "info", "Debug", "eror", "note", "bogus") for quote in ("", '"')
+              for rest in ("", "error budget")]
 
 
 def _slow(monkeypatch, line, context):
     with monkeypatch.context() as m:
         m.setattr(severity, "_numeric_header", lambda line: None)
+        m.setattr(severity, "_LOGFMT_HEADER", severity.re.compile(r"(?!)"))  # never matches
         return severity.classify(line, context)
 
 
