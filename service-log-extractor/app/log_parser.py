@@ -58,6 +58,8 @@ _FRAME = re.compile(
     r"\s+(?:at\s|File \"|\.\.\. \d+ (?:more|common)|Caused by:|Suppressed:|---> |--- End of |\d+: [\w<])"
     r"|\t\S+\.go:\d+")
 _CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
+# The first characters _CHAIN, _CONTINUATION and _EXC_START can match at.
+_SPECIAL_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$.-[")
 _PY_FINAL = re.compile(r"[A-Za-z_][\w.]*(?:: |:?\s*$)")  # `KeyError: 'x'`, `KeyboardInterrupt`
 
 
@@ -121,8 +123,8 @@ class _Scanner:
                 self._open(_Event(line_no, ERROR, line, original, "tb")).trace = True
             self._in_tb = True
             return
-        if first.isdigit():  # a header line (timestamp first) cannot be any of the special lines below
-            pass
+        if first not in _SPECIAL_FIRST or (first in "IWEF" and line[5:6] == " " and line[1:5].isdigit()):
+            pass  # a header line (a timestamp, `<PRI>`, `{`, klog's `E1127 `) cannot be any of the special lines below
         elif _CHAIN.match(line) or _CONTINUATION.match(line):
             if cur is not None:
                 if _CHAIN.match(line):
