@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import time
+from urllib.parse import quote_plus
 
 import pytest
 import requests
@@ -116,3 +117,19 @@ def test_stack_env_has_the_contract_keys(stack):
                  "QUEUE_URL", "DLQ_URL", "RESULTS_TABLE", "EXTRACTOR_URL", "STORAGE_URL"):
         assert stack.env.get(name), name
     assert os.path.isdir(stack.env["LOG_DIR"])
+
+
+def test_raw_s3_notification_on_the_queue_is_processed(stack):
+    """A queue fed by S3 directly (no Lambda): one notification naming two objects gives two results."""
+    keys = [stack.unique_key("direct one.log"), stack.unique_key("direct+two.log")]
+    records = []
+    for key in keys:
+        etag = stack.s3.put_object(Bucket=stack.bucket, Key=f"{key}", Body=SAMPLE)["ETag"].strip('"')
+        records.append({"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+                        "s3": {"bucket": {"name": stack.bucket},
+                               "object": {"key": quote_plus(key), "eTag": etag, "size": len(SAMPLE)}}})
+    stack.sqs.send_message(QueueUrl=stack.env["QUEUE_URL"], MessageBody=json.dumps({"Records": records}),
+                           MessageGroupId="direct", MessageDeduplicationId=stack.unique_key("dedup"))
+    for key in keys:
+        [result] = stack.wait_for_results(key)  # also the notification S3 sent for the put: one result still
+        assert result["counts"] == SAMPLE_COUNTS

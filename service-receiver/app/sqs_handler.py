@@ -1,8 +1,8 @@
-"""Long-poll consumer of the FIFO queue: one message at a time, in order, deleted only after a 2xx."""
+"""Long-poll consumer of the FIFO queue: one message at a time, in order, deleted only after a 2xx for each
+object it names (message formats: app.messages)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 
 from app.config import Config
+from app.messages import MalformedMessage, objects_in
 from app.send_to_extractor import PERMANENT, ExtractorClient, Outcome
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ EMPTY_SHORT_POLL_PAUSE_SECONDS = 1.0
 class Metrics:
     """Hand-written counters for /metrics (thread-safe)."""
 
-    COUNTERS = ("received", "deleted", "failed", "malformed", "skipped", "released", "receive_errors")
+    COUNTERS = ("received", "deleted", "ignored", "failed", "malformed", "skipped", "released", "receive_errors")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -50,28 +51,12 @@ class Metrics:
 class PollResult:
     received: int = 0
     deleted: int = 0
+    ignored: int = 0  # asked for nothing (s3:TestEvent, only deletions...): deleted without a call
     failed: int = 0  # extractor said no (4xx/5xx/unreachable): left in the queue
     malformed: int = 0  # body unusable: left for the redrive policy to move to the DLQ
     skipped: int = 0  # later messages of a group that already failed in this batch
     released: int = 0  # not processed because of shutdown: visibility reset to 0
     receive_error: str | None = None
-
-
-def parse_body(body: str) -> dict[str, Any] | None:
-    """The FIFO message (README, "Between the services"), or None when it lacks a usable bucket and key."""
-    try:
-        message = json.loads(body)
-    except (TypeError, ValueError):
-        return None
-    if not isinstance(message, dict):
-        return None
-    for field in ("bucket", "key"):
-        if not isinstance(message.get(field), str) or not message[field]:
-            return None
-    for field in ("etag", "version_id"):
-        if not isinstance(message.get(field), str | None):
-            return None
-    return message
 
 
 class SqsConsumer:
@@ -167,38 +152,53 @@ class SqsConsumer:
                 self.metrics.set_in_flight(0)
             setattr(result, outcome, getattr(result, outcome) + 1)
             self.metrics.add(outcome)
-            if outcome != "deleted" and group is not None:
+            if outcome not in ("deleted", "ignored") and group is not None:
                 failed_groups.add(group)
         return result
 
     def _handle(self, message: dict[str, Any]) -> str:
         """Process one message; returns the PollResult field it counts towards. Never raises."""
         fields = self._log_fields(message)
-        body = parse_body(message.get("Body", ""))
-        if body is None:
-            logger.error("malformed message", extra={**fields, "body": str(message.get("Body"))[:500]})
-            return "malformed"
-        fields.update(bucket=body["bucket"], key=body["key"], etag=body.get("etag"))
         try:
-            outcome = self.extractor(body)
+            objects = objects_in(message.get("Body"))
+        except MalformedMessage as exc:
+            logger.error("malformed message",
+                         extra={**fields, "reason": str(exc), "body": str(message.get("Body"))[:500]})
+            return "malformed"
+        for obj in objects:  # several records in one S3 notification: all must be stored before the delete
+            if not self._extract(obj, fields):
+                return "failed"
+        if not self._delete(message, fields):
+            return "failed"
+        if not objects:
+            logger.info("nothing to summarise (test event or no object creation), deleted", extra=fields)
+            return "ignored"
+        return "deleted"
+
+    def _extract(self, obj: dict[str, Any], fields: dict[str, Any]) -> bool:
+        fields = {**fields, "bucket": obj["bucket"], "key": obj["key"], "etag": obj.get("etag")}
+        try:
+            outcome = self.extractor(obj)
         except Exception:  # a bug in the extractor client must not kill the poll loop
             logger.exception("extractor call crashed", extra=fields)
-            return "failed"
+            return False
         fields.update(status=outcome.status, error=outcome.error)
-        if not outcome.ok:
-            if outcome.kind == PERMANENT:
-                logger.error("extractor rejected object (permanent, left for the DLQ)", extra=fields)
-            else:
-                logger.warning("extractor failed (will be redelivered)", extra=fields)
-            return "failed"
+        if outcome.ok:
+            logger.info("processed", extra=fields)
+        elif outcome.kind == PERMANENT:
+            logger.error("extractor rejected object (permanent, left for the DLQ)", extra=fields)
+        else:
+            logger.warning("extractor failed (will be redelivered)", extra=fields)
+        return outcome.ok
+
+    def _delete(self, message: dict[str, Any], fields: dict[str, Any]) -> bool:
         try:
             self.sqs.delete_message(QueueUrl=self.config.queue_url, ReceiptHandle=message["ReceiptHandle"])
         except Exception as exc:
-            # The result is stored; the redelivery is answered 200 (already stored) and deleted then.
+            # The results are stored; the redelivery is answered 200 (already stored) and deleted then.
             logger.warning("delete_message failed", extra={**fields, "delete_error": str(exc)})
-            return "failed"
-        logger.info("processed", extra=fields)
-        return "deleted"
+            return False
+        return True
 
     def _release(self, messages: list[dict[str, Any]]) -> int:
         """Make unprocessed messages visible again right away instead of after the visibility timeout."""

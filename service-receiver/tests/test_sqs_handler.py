@@ -1,3 +1,4 @@
+import json
 import logging
 import threading
 
@@ -6,7 +7,7 @@ import pytest
 from conftest import create_queues, free_port, make_config
 
 from app.send_to_extractor import OK, PERMANENT, RETRY, Outcome
-from app.sqs_handler import BACKOFF_MAX_SECONDS, PollResult, SqsConsumer, parse_body
+from app.sqs_handler import BACKOFF_MAX_SECONDS, PollResult, SqsConsumer
 
 OBJ = {"bucket": "bkt-logs", "key": "dir/a b+c#é.log", "etag": "e1", "version_id": None, "size": 5,
        "sequencer": None, "event_time": "2026-11-27T20:48:41.467Z", "event_name": "ObjectCreated:Put"}
@@ -130,8 +131,48 @@ def test_malformed_body_is_logged_left_and_others_processed(queues, caplog, body
     assert queues.counts() == (0, 1)
 
 
-def test_parse_body_accepts_minimal_message():
-    assert parse_body('{"bucket": "b", "key": "k"}') == {"bucket": "b", "key": "k"}
+def _s3_record(key, event="ObjectCreated:Put"):
+    return {"eventSource": "aws:s3", "eventName": event,
+            "s3": {"bucket": {"name": "bkt-logs"}, "object": {"key": key, "eTag": "e", "size": 1}}}
+
+
+def test_s3_notification_with_several_records_needs_all_stored_before_delete(queues):
+    queues.send({"Records": [_s3_record("a+b.log"), _s3_record("gone.log"), _s3_record("x", "ObjectRemoved:Delete")]},
+                group="s3")
+    fake = FakeExtractorCall({"gone.log": Outcome(PERMANENT, 404, "object not found")})
+    consumer = SqsConsumer(make_config(queues.url), extractor=fake)
+
+    assert consumer.poll_once().failed == 1
+    assert fake.calls == ["a b.log", "gone.log"] and queues.counts() == (0, 1)  # left, for a retry or the DLQ
+
+    queues.send({"Records": [_s3_record("c.log"), _s3_record("d%2B1.log")]}, group="s3-2")
+    fake.calls.clear()
+    SqsConsumer(make_config(queues.url), extractor=fake).poll_once()
+    assert "c.log" in fake.calls and "d+1.log" in fake.calls
+
+
+def test_test_event_and_deletions_are_deleted_without_a_call(queues, caplog):
+    caplog.set_level(logging.INFO)
+    queues.send({"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": "bkt-logs"}, group="t")
+    queues.send({"Records": [_s3_record("x", "ObjectRemoved:Delete")]}, group="d")
+    fake = FakeExtractorCall()
+    result = SqsConsumer(make_config(queues.url), extractor=fake).poll_once()
+
+    assert (result.ignored, result.deleted, fake.calls) == (2, 0, [])
+    assert queues.counts() == (0, 0)
+    assert len(records_with(caplog, "nothing to summarise (test event or no object creation), deleted")) == 2
+
+
+def test_sns_wrapped_and_eventbridge_messages_are_processed(queues):
+    sns = {"Type": "Notification", "Message": json.dumps({"Records": [_s3_record("sns+key.log")]})}
+    eventbridge = {"source": "aws.s3", "detail-type": "Object Created",
+                   "detail": {"bucket": {"name": "bkt-logs"}, "object": {"key": "eb key+1.log", "etag": "e2"}}}
+    queues.send(sns, group="sns")
+    queues.send(eventbridge, group="eb")
+    fake = FakeExtractorCall()
+    result = SqsConsumer(make_config(queues.url), extractor=fake).poll_once()
+
+    assert result.deleted == 2 and sorted(fake.calls) == ["eb key+1.log", "sns key.log"]
 
 
 def test_group_skipped_after_failure_other_groups_continue(queues):
