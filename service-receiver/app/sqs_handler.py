@@ -3,6 +3,7 @@ object it names (message formats: app.messages)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from typing import Any
 import boto3
 
 from app.config import Config
+from app.heartbeat import VisibilityHeartbeat
 from app.messages import MalformedMessage, objects_in
 from app.send_to_extractor import PERMANENT, ExtractorClient, Outcome
 
@@ -26,7 +28,8 @@ EMPTY_SHORT_POLL_PAUSE_SECONDS = 1.0
 class Metrics:
     """Hand-written counters for /metrics (thread-safe)."""
 
-    COUNTERS = ("received", "deleted", "ignored", "failed", "malformed", "skipped", "released", "receive_errors")
+    COUNTERS = ("received", "deleted", "ignored", "failed", "malformed", "skipped", "released", "receive_errors",
+                "visibility_extensions")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -165,15 +168,23 @@ class SqsConsumer:
             logger.error("malformed message",
                          extra={**fields, "reason": str(exc), "body": str(message.get("Body"))[:500]})
             return "malformed"
-        for obj in objects:  # several records in one S3 notification: all must be stored before the delete
-            if not self._extract(obj, fields):
-                return "failed"
+        with self._heartbeat(message, fields):
+            for obj in objects:  # several records in one S3 notification: all must be stored before the delete
+                if not self._extract(obj, fields):
+                    return "failed"
         if not self._delete(message, fields):
             return "failed"
         if not objects:
             logger.info("nothing to summarise (test event or no object creation), deleted", extra=fields)
             return "ignored"
         return "deleted"
+
+    def _heartbeat(self, message: dict[str, Any], fields: dict[str, Any]) -> Any:
+        if not self.config.visibility_seconds:
+            return contextlib.nullcontext()
+        return VisibilityHeartbeat(self.sqs, self.config.queue_url, message["ReceiptHandle"],
+                                   self.config.visibility_seconds,
+                                   on_extend=lambda: self.metrics.add("visibility_extensions"), log_fields=fields)
 
     def _extract(self, obj: dict[str, Any], fields: dict[str, Any]) -> bool:
         fields = {**fields, "bucket": obj["bucket"], "key": obj["key"], "etag": obj.get("etag")}

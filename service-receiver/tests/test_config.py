@@ -7,22 +7,24 @@ def test_defaults():
     config = Config.from_env({"QUEUE_URL": "http://q"})
     assert config == Config(queue_url="http://q", extractor_url="http://127.0.0.1:8081", host="0.0.0.0", port=8080,
                             wait_seconds=20, max_messages=10, extractor_timeout_seconds=900.0,
-                            shutdown_grace_seconds=30.0, log_level="INFO")
+                            shutdown_grace_seconds=30.0, visibility_seconds=60, log_level="INFO")
 
 
 def test_overrides():
     config = Config.from_env({"QUEUE_URL": "q", "EXTRACTOR_URL": "http://e:1/", "RECEIVER_HOST": "127.0.0.1",
                               "RECEIVER_PORT": "9", "RECEIVER_WAIT_SECONDS": "1", "RECEIVER_MAX_MESSAGES": "2",
                               "EXTRACTOR_TIMEOUT_SECONDS": "3.5", "RECEIVER_SHUTDOWN_GRACE_SECONDS": "4",
-                              "LOG_LEVEL": "debug"})
+                              "RECEIVER_VISIBILITY_SECONDS": "0", "LOG_LEVEL": "debug"})
     assert (config.extractor_url, config.host, config.port, config.wait_seconds, config.max_messages,
-            config.extractor_timeout_seconds, config.shutdown_grace_seconds, config.log_level) == (
-        "http://e:1", "127.0.0.1", 9, 1, 2, 3.5, 4.0, "debug")
+            config.extractor_timeout_seconds, config.shutdown_grace_seconds, config.visibility_seconds,
+            config.log_level) == ("http://e:1", "127.0.0.1", 9, 1, 2, 3.5, 4.0, 0, "debug")
 
 
 @pytest.mark.parametrize("env", [{}, {"QUEUE_URL": "q", "RECEIVER_WAIT_SECONDS": "21"},
                                  {"QUEUE_URL": "q", "RECEIVER_MAX_MESSAGES": "0"},
-                                 {"QUEUE_URL": "q", "RECEIVER_MAX_MESSAGES": "11"}])
+                                 {"QUEUE_URL": "q", "RECEIVER_MAX_MESSAGES": "11"},
+                                 {"QUEUE_URL": "q", "RECEIVER_VISIBILITY_SECONDS": "-1"},
+                                 {"QUEUE_URL": "q", "RECEIVER_VISIBILITY_SECONDS": "43201"}])
 def test_invalid(env):
     with pytest.raises(ValueError):
         Config.from_env(env)

@@ -1,6 +1,7 @@
 import json
 import logging
 import threading
+import time
 
 import botocore.exceptions
 import pytest
@@ -293,3 +294,30 @@ def test_message_system_attributes_requested(queues):
     assert SqsConsumer(config, extractor=FakeExtractorCall(), sqs_client=SpySqs()).poll_once().received == 0
     assert seen["MaxNumberOfMessages"] == 3 and seen["WaitTimeSeconds"] == 7
     assert set(seen["MessageSystemAttributeNames"]) >= {"ApproximateReceiveCount", "MessageGroupId"}
+
+
+# --- visibility heartbeat -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("visibility_seconds, redelivered", [(1, False), (0, True)])
+def test_heartbeat_keeps_a_long_extraction_from_being_redelivered(mocked_aws, visibility_seconds, redelivered):
+    """The queue hides a received message for 1 s; the extraction takes 2.5 s. With the heartbeat (renewing 1 s
+    every third of a second) nobody else can receive it meanwhile; without, a second receiver gets it."""
+    queues = create_queues(mocked_aws, visibility_timeout=1, prefix=f"hb{visibility_seconds}")
+    queues.send(OBJ)
+    seen_by_other_receiver = []
+
+    def slow_extract(message):
+        deadline = time.monotonic() + 2.5
+        while time.monotonic() < deadline:  # a long extraction, watched by a second receiver
+            response = mocked_aws.receive_message(QueueUrl=queues.url, WaitTimeSeconds=0)
+            seen_by_other_receiver.extend(response.get("Messages", []))
+            time.sleep(0.1)
+        return Outcome(OK, 201)
+
+    consumer = SqsConsumer(make_config(queues.url, visibility_seconds=visibility_seconds), extractor=slow_extract)
+    result = consumer.poll_once()
+
+    assert bool(seen_by_other_receiver) is redelivered
+    if not redelivered:
+        assert result.deleted == 1 and queues.total() == 0
+        assert consumer.metrics.snapshot()["visibility_extensions"] >= 5
