@@ -18,6 +18,7 @@ class Outcome:
     kind: str  # OK | PERMANENT | RETRY
     status: int | None = None  # HTTP status, None when no answer arrived
     error: str | None = None
+    retry_after: float | None = None  # seconds, from a Retry-After header of a RETRY answer
 
     @property
     def ok(self) -> bool:
@@ -64,7 +65,15 @@ def send_to_extractor(
         return Outcome(RETRY, None, f"{type(exc).__name__}: {exc}")
     with response:
         kind = classify(response.status_code)
-        return Outcome(kind, response.status_code, None if kind == OK else _error_text(response))
+        if kind == OK:
+            return Outcome(kind, response.status_code)
+        return Outcome(kind, response.status_code, _error_text(response),
+                       _retry_after(response) if kind == RETRY else None)
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    return float(value) if value.isdigit() else None  # the HTTP-date form is not used by our services
 
 
 class ExtractorClient:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ logger = logging.getLogger(__name__)
 
 BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 5.0
+# Between calls for one object after a 5xx or connection error (full jitter: uniform in [0, base * 2**n]).
+RETRY_BASE_SECONDS = 1.0
+RETRY_MAX_SECONDS = 30.0
 # With short polling (RECEIVER_WAIT_SECONDS=0) an empty queue would otherwise be hammered.
 EMPTY_SHORT_POLL_PAUSE_SECONDS = 1.0
 
@@ -29,7 +33,7 @@ class Metrics:
     """Hand-written counters for /metrics (thread-safe)."""
 
     COUNTERS = ("received", "deleted", "ignored", "failed", "malformed", "skipped", "released", "receive_errors",
-                "visibility_extensions")
+                "retried", "visibility_extensions")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -150,7 +154,7 @@ class SqsConsumer:
                 continue
             self.metrics.set_in_flight(1)
             try:
-                outcome = self._handle(message)
+                outcome = self._handle(message, stop_event)
             finally:
                 self.metrics.set_in_flight(0)
             setattr(result, outcome, getattr(result, outcome) + 1)
@@ -159,7 +163,7 @@ class SqsConsumer:
                 failed_groups.add(group)
         return result
 
-    def _handle(self, message: dict[str, Any]) -> str:
+    def _handle(self, message: dict[str, Any], stop_event: threading.Event) -> str:
         """Process one message; returns the PollResult field it counts towards. Never raises."""
         fields = self._log_fields(message)
         try:
@@ -170,7 +174,7 @@ class SqsConsumer:
             return "malformed"
         with self._heartbeat(message, fields):
             for obj in objects:  # several records in one S3 notification: all must be stored before the delete
-                if not self._extract(obj, fields):
+                if not self._extract(obj, fields, stop_event):
                     return "failed"
         if not self._delete(message, fields):
             return "failed"
@@ -186,21 +190,35 @@ class SqsConsumer:
                                    self.config.visibility_seconds,
                                    on_extend=lambda: self.metrics.add("visibility_extensions"), log_fields=fields)
 
-    def _extract(self, obj: dict[str, Any], fields: dict[str, Any]) -> bool:
+    def _extract(self, obj: dict[str, Any], fields: dict[str, Any], stop_event: threading.Event) -> bool:
+        """Calls the extractor for one object, retrying 5xx and connection errors with backoff (the heartbeat keeps
+        the message hidden meanwhile). After the last attempt the message is left: it comes back when its
+        visibility runs out, and its receive count moves it to the DLQ if the failures go on."""
         fields = {**fields, "bucket": obj["bucket"], "key": obj["key"], "etag": obj.get("etag")}
-        try:
-            outcome = self.extractor(obj)
-        except Exception:  # a bug in the extractor client must not kill the poll loop
-            logger.exception("extractor call crashed", extra=fields)
-            return False
-        fields.update(status=outcome.status, error=outcome.error)
-        if outcome.ok:
-            logger.info("processed", extra=fields)
-        elif outcome.kind == PERMANENT:
-            logger.error("extractor rejected object (permanent, left for the DLQ)", extra=fields)
-        else:
-            logger.warning("extractor failed (will be redelivered)", extra=fields)
-        return outcome.ok
+        attempts = self.config.retry_attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                outcome = self.extractor(obj)
+            except Exception:  # a bug in the extractor client must not kill the poll loop
+                logger.exception("extractor call crashed", extra=fields)
+                return False
+            fields.update(status=outcome.status, error=outcome.error, attempt=attempt)
+            if outcome.ok:
+                logger.info("processed", extra=fields)
+                return True
+            if outcome.kind == PERMANENT:
+                logger.error("extractor rejected object (permanent, left for the DLQ)", extra=fields)
+                return False
+            if attempt == attempts:
+                break
+            delay = min(RETRY_MAX_SECONDS, outcome.retry_after if outcome.retry_after is not None
+                        else random.uniform(0, RETRY_BASE_SECONDS * 2 ** (attempt - 1)))
+            self.metrics.add("retried")
+            logger.info("extractor failed, retrying", extra={**fields, "delay_seconds": round(delay, 2)})
+            if stop_event.wait(delay):
+                break  # shutting down: leave the message for another receiver
+        logger.warning("extractor failed (will be redelivered)", extra=fields)
+        return False
 
     def _delete(self, message: dict[str, Any], fields: dict[str, Any]) -> bool:
         try:

@@ -88,6 +88,7 @@ class FakeExtractor:
     requests: list = field(default_factory=list)
     received: threading.Event = field(default_factory=threading.Event)
     gate: threading.Event | None = None  # when set up, requests block until it is set
+    headers: dict = field(default_factory=dict)
 
     def wsgi(self, environ, start_response):
         request = Request(environ)
@@ -96,7 +97,8 @@ class FakeExtractor:
         if self.gate is not None:
             self.gate.wait(60)
         payload = self.body if isinstance(self.body, str) else json.dumps(self.body)
-        return Response(payload, status=self.status, mimetype="application/json")(environ, start_response)
+        return Response(payload, status=self.status, mimetype="application/json",
+                        headers=self.headers)(environ, start_response)
 
 
 @pytest.fixture
@@ -115,6 +117,6 @@ def extractor():
 
 def make_config(queue_url, extractor_url="http://127.0.0.1:9", **overrides) -> Config:
     values = dict(queue_url=queue_url, extractor_url=extractor_url, wait_seconds=0, max_messages=10,
-                  extractor_timeout_seconds=5.0, shutdown_grace_seconds=5.0)
+                  extractor_timeout_seconds=5.0, shutdown_grace_seconds=5.0, retry_attempts=1)
     values.update(overrides)
     return Config(**values)

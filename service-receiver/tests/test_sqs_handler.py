@@ -8,6 +8,7 @@ import pytest
 from conftest import create_queues, free_port, make_config
 
 from app.send_to_extractor import OK, PERMANENT, RETRY, Outcome
+from app import sqs_handler
 from app.sqs_handler import BACKOFF_MAX_SECONDS, PollResult, SqsConsumer
 
 OBJ = {"bucket": "bkt-logs", "key": "dir/a b+c#é.log", "etag": "e1", "version_id": None, "size": 5,
@@ -321,3 +322,64 @@ def test_heartbeat_keeps_a_long_extraction_from_being_redelivered(mocked_aws, vi
     if not redelivered:
         assert result.deleted == 1 and queues.total() == 0
         assert consumer.metrics.snapshot()["visibility_extensions"] >= 5
+
+
+# --- retries within the visibility window ---------------------------------------------------------
+
+class SequenceExtractor:
+    """Answers with the given outcomes in turn, recording when each call came."""
+
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+        self.times = []
+
+    def __call__(self, message):
+        self.times.append(time.monotonic())
+        return self.outcomes.pop(0)
+
+
+def test_transient_failures_are_retried_with_backoff_then_stored(queues, monkeypatch):
+    monkeypatch.setattr(sqs_handler, "RETRY_BASE_SECONDS", 0.2)
+    fake = SequenceExtractor(Outcome(RETRY, 500, "boom"), Outcome(RETRY, None, "ConnectionError"), Outcome(OK, 201))
+    queues.send(OBJ)
+    consumer = SqsConsumer(make_config(queues.url, retry_attempts=3), extractor=fake)
+
+    assert consumer.poll_once().deleted == 1
+    assert len(fake.times) == 3 and consumer.metrics.snapshot()["retried"] == 2
+    assert fake.times[2] - fake.times[0] <= 0.2 + 0.4 + 0.5  # full jitter stays under base * 2**n
+
+
+def test_retry_after_is_honoured_and_attempts_are_bounded(queues, monkeypatch):
+    fake = SequenceExtractor(*[Outcome(RETRY, 503, "storage unavailable", retry_after=0.3)] * 2)
+    queues.send(OBJ)
+    consumer = SqsConsumer(make_config(queues.url, retry_attempts=2), extractor=fake)
+
+    assert consumer.poll_once().failed == 1
+    assert len(fake.times) == 2 and fake.times[1] - fake.times[0] >= 0.3
+    assert queues.counts() == (0, 1)  # left: back when its visibility runs out
+
+
+def test_permanent_failure_is_not_retried(queues):
+    fake = SequenceExtractor(Outcome(PERMANENT, 404, "object not found"))
+    queues.send(OBJ)
+    assert SqsConsumer(make_config(queues.url, retry_attempts=5), extractor=fake).poll_once().failed == 1
+    assert len(fake.times) == 1
+
+
+def test_shutdown_cuts_the_backoff_short(queues):
+    fake = SequenceExtractor(Outcome(RETRY, 503, "x", retry_after=30), Outcome(OK, 201))
+    queues.send(OBJ)
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    result = SqsConsumer(make_config(queues.url, retry_attempts=2), extractor=fake).poll_once(stop)
+    assert result.failed == 1 and len(fake.times) == 1 and time.monotonic() - started < 5
+
+
+def test_retry_after_header_is_read(extractor):
+    from app.send_to_extractor import ExtractorClient
+
+    extractor.status, extractor.body, extractor.headers = 503, {"error": "storage unavailable"}, {"Retry-After": "7"}
+    outcome = ExtractorClient(extractor.url, 5)(OBJ)
+    assert (outcome.kind, outcome.status, outcome.retry_after) == (RETRY, 503, 7.0)
+    assert outcome.error == "storage unavailable"
