@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import make_server
 
@@ -55,27 +56,10 @@ def _error(status: int, message: str, details: list[Any] | None = None) -> tuple
     return jsonify({"error": message, "details": details or []}), status
 
 
-def _metrics_text(worker: PollWorker) -> str:
-    values = worker.consumer.metrics.snapshot()
-    lines: list[str] = []
-
-    def metric(name: str, kind: str, help_text: str, value: int) -> None:
-        lines.extend([f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", f"{name} {value}"])
-
-    metric("receiver_messages_received_total", "counter", "Messages received from SQS.", values["received"])
-    metric("receiver_messages_deleted_total", "counter", "Messages processed and deleted.", values["deleted"])
-    metric("receiver_messages_failed_total", "counter", "Messages the extractor did not accept (left in the queue).",
-           values["failed"])
-    metric("receiver_messages_malformed_total", "counter", "Messages with an unusable body (left for the DLQ).",
-           values["malformed"])
-    metric("receiver_messages_skipped_total", "counter", "Messages skipped after a failure in their FIFO group.",
-           values["skipped"])
-    metric("receiver_messages_released_total", "counter", "Messages made visible again on shutdown.",
-           values["released"])
-    metric("receiver_receive_errors_total", "counter", "Failed receive_message calls.", values["receive_errors"])
-    metric("receiver_messages_in_flight", "gauge", "Messages being processed now.", values["in_flight"])
-    metric("receiver_poll_loop_up", "gauge", "1 while the poll loop thread is alive.", int(worker.alive))
-    return "\n".join(lines) + "\n"
+def _register_loop_gauge(worker: PollWorker) -> None:
+    gauge = Gauge("receiver_poll_loop_up", "1 while the poll loop thread is alive.",
+                  registry=worker.consumer.metrics.registry)
+    gauge.set_function(lambda: float(worker.alive))
 
 
 def create_app(config: Config | None = None, consumer: SqsConsumer | None = None) -> Flask:
@@ -86,6 +70,7 @@ def create_app(config: Config | None = None, consumer: SqsConsumer | None = None
     app = Flask(__name__)
     app.config["RECEIVER"] = config
     app.extensions["receiver"] = worker
+    _register_loop_gauge(worker)
 
     @app.get("/healthz")
     def healthz():
@@ -103,7 +88,7 @@ def create_app(config: Config | None = None, consumer: SqsConsumer | None = None
 
     @app.get("/metrics")
     def metrics():
-        return Response(_metrics_text(worker), mimetype="text/plain; version=0.0.4")
+        return Response(generate_latest(worker.consumer.metrics.registry), mimetype=CONTENT_TYPE_LATEST)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

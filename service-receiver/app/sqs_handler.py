@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from app.config import Config
 from app.heartbeat import VisibilityHeartbeat
@@ -30,28 +31,42 @@ EMPTY_SHORT_POLL_PAUSE_SECONDS = 1.0
 
 
 class Metrics:
-    """Hand-written counters for /metrics (thread-safe)."""
+    """Prometheus metrics of one consumer, in its own registry (consumers in one process, as in tests, stay apart)."""
 
-    COUNTERS = ("received", "deleted", "ignored", "failed", "malformed", "skipped", "released", "receive_errors",
-                "retried", "visibility_extensions")
+    _COUNTERS = {  # add() name -> (metric name without _total, help)
+        "received": ("receiver_messages_received", "Messages received from SQS."),
+        "deleted": ("receiver_messages_deleted", "Messages whose objects were all stored, deleted."),
+        "ignored": ("receiver_messages_ignored", "Messages asking for nothing (s3:TestEvent, deletions), deleted."),
+        "failed": ("receiver_messages_failed", "Messages left in the queue after the extractor failed."),
+        "malformed": ("receiver_messages_malformed", "Messages with an unusable body (left for the DLQ)."),
+        "skipped": ("receiver_messages_skipped", "Messages skipped after a failure in their FIFO group."),
+        "released": ("receiver_messages_released", "Messages made visible again on shutdown."),
+        "receive_errors": ("receiver_receive_errors", "Failed receive_message calls."),
+        "retried": ("receiver_extract_retries", "Extractor calls repeated after a 5xx or connection error."),
+        "visibility_extensions": ("receiver_visibility_extensions", "Visibility heartbeat extensions."),
+    }
+    COUNTERS = tuple(_COUNTERS)
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._values = dict.fromkeys(self.COUNTERS, 0)
-        self.in_flight = 0
+        self.registry = CollectorRegistry()
+        self._counters = {key: Counter(name, text, registry=self.registry)
+                          for key, (name, text) in self._COUNTERS.items()}
+        self._in_flight = Gauge("receiver_messages_in_flight", "Messages being processed now.", registry=self.registry)
+        self.processing_seconds = Histogram(
+            "receiver_message_processing_seconds", "Time from picking up a message to its delete or give-up.",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600), registry=self.registry)
 
     def add(self, name: str, amount: int = 1) -> None:
         if amount:
-            with self._lock:
-                self._values[name] += amount
+            self._counters[name].inc(amount)
 
     def set_in_flight(self, value: int) -> None:
-        with self._lock:
-            self.in_flight = value
+        self._in_flight.set(value)
 
     def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return {**self._values, "in_flight": self.in_flight}
+        values = {key: int(self.registry.get_sample_value(f"{name}_total") or 0)
+                  for key, (name, _) in self._COUNTERS.items()}
+        return {**values, "in_flight": int(self.registry.get_sample_value("receiver_messages_in_flight") or 0)}
 
 
 @dataclass
@@ -154,7 +169,8 @@ class SqsConsumer:
                 continue
             self.metrics.set_in_flight(1)
             try:
-                outcome = self._handle(message, stop_event)
+                with self.metrics.processing_seconds.time():
+                    outcome = self._handle(message, stop_event)
             finally:
                 self.metrics.set_in_flight(0)
             setattr(result, outcome, getattr(result, outcome) + 1)

@@ -34,9 +34,10 @@ def test_health_ready_metrics_follow_the_poll_loop(queues):
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and metrics.mimetype == "text/plain"
     lines = metrics.get_data(as_text=True).splitlines()
-    for line in ("receiver_messages_received_total 1", "receiver_messages_deleted_total 1",
-                 "receiver_messages_failed_total 0", "receiver_messages_in_flight 0", "receiver_poll_loop_up 0",
-                 "# TYPE receiver_messages_received_total counter"):
+    for line in ("receiver_messages_received_total 1.0", "receiver_messages_deleted_total 1.0",
+                 "receiver_messages_failed_total 0.0", "receiver_messages_in_flight 0.0", "receiver_poll_loop_up 0.0",
+                 "receiver_visibility_extensions_total 0.0", "receiver_extract_retries_total 0.0",
+                 "receiver_message_processing_seconds_count 1.0", "# TYPE receiver_messages_received_total counter"):
         assert line in lines
     assert queues.total() == 0
 
