@@ -68,6 +68,24 @@ data "aws_iam_policy_document" "receiver" {
     ]
     resources = [aws_sqs_queue.jobs.arn]
   }
+
+  # `python -m app.redrive`, run in the receiver pod by an operator: dead letters back onto the job queue.
+  statement {
+    sid       = "RedriveDeadLetters"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+
+  statement {
+    sid = "ReadDeadLetters"
+    actions = [
+      "sqs:GetQueueUrl",
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [aws_sqs_queue.jobs_dlq.arn]
+  }
 }
 
 data "aws_iam_policy_document" "extractor" {
