@@ -23,6 +23,8 @@ class Names:
     events_queue: str = "log-analysis-s3-events"
     events_dlq: str = "log-analysis-s3-events-failed"
     table: str = "log-analysis-results"
+    mail_sender: str = "alerts@log-analysis.local"      # verified in the embedded SES, so storage can mail
+    mail_recipients: str = "ops@log-analysis.local"
 
 
 @dataclass(frozen=True)
@@ -73,4 +75,5 @@ def provision(client: Callable[[str], object], names: Names = Names(), *, visibi
         "QueueConfigurations": [{"QueueArn": _queue_arn(sqs, events_url), "Events": ["s3:ObjectCreated:*"]}]})
 
     _load_table_module().create_table(ddb, names.table)
+    client("ses").verify_email_identity(EmailAddress=names.mail_sender)
     return Resources(names.bucket, queue_url, dlq_url, events_url, events_dlq_url, names.table)

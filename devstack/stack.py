@@ -99,7 +99,8 @@ class Stack:
         children = [
             start("storage", [gunicorn, "-b", f"127.0.0.1:{storage_port}", "-w", "1", "--threads", "8",
                               "app.main:create_app()"],
-                  ROOT / "service-result-storage", f"{storage_url}/healthz", RESULTS_TABLE=res.table),
+                  ROOT / "service-result-storage", f"{storage_url}/healthz", RESULTS_TABLE=res.table,
+                  SES_SENDER=s.names.mail_sender, SES_RECIPIENTS=s.names.mail_recipients),
             start("extractor", [gunicorn, "-b", f"127.0.0.1:{extractor_port}", "-w", "2", "--threads", "4",
                                 "--timeout", "120", "app.main:create_app()"],
                   ROOT / "service-log-extractor", f"{extractor_url}/healthz", STORAGE_URL=storage_url),

@@ -133,3 +133,32 @@ def test_raw_s3_notification_on_the_queue_is_processed(stack):
     for key in keys:
         [result] = stack.wait_for_results(key)  # also the notification S3 sent for the put: one result still
         assert result["counts"] == SAMPLE_COUNTS
+
+
+def _mails_about(stack, key: str) -> list[dict]:
+    """The mails the embedded SES accepted whose text names `key`."""
+    data = requests.get(f"{stack.env['AWS_ENDPOINT_URL']}/moto-api/data.json", timeout=10).json()
+    return [m for m in data["ses"]["Message"] if key in m.get("body", "")]
+
+
+def test_a_job_delivered_twice_gives_one_result_and_one_mail(stack):
+    """At-least-once delivery: the same job arrives twice (beyond FIFO's deduplication window, as after a
+    redelivery); storage keeps one result and mails once."""
+    key = stack.unique_key("delivered twice.log")
+    etag = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)["ETag"].strip('"')
+    [first] = stack.wait_for_results(key)
+    job = json.dumps({"bucket": stack.bucket, "key": key, "etag": etag})
+    stack.sqs.send_message(QueueUrl=stack.env["QUEUE_URL"], MessageBody=job, MessageGroupId="again",
+                           MessageDeduplicationId=stack.unique_key("again"))
+    stack.wait_until_events_handled()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the repeated job is consumed: the queue runs empty
+        attrs = stack.sqs.get_queue_attributes(QueueUrl=stack.env["QUEUE_URL"], AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        if not any(int(v) for v in attrs.values()):
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the repeated job was not consumed")
+    assert stack.results(key) == [first]
+    assert len(_mails_about(stack, key)) == 1
