@@ -16,6 +16,7 @@ from . import ses_handler
 from .config import Config
 from .dynamodb_handler import LEVEL_ATTRIBUTES, BadCursor, ResultStore, StoreUnavailable, utcnow
 from .logging_setup import configure_logging
+from .openapi import openapi_document
 from .schema import validate_result
 
 log = logging.getLogger(__name__)
@@ -190,6 +191,11 @@ def readyz():
     if not ok:
         return error(503, "not ready", [detail])
     return jsonify({"status": "ready"})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document(current_app.config["MAX_CONTENT_LENGTH"], MAX_LIMIT))
 
 
 @bp.get("/metrics")

@@ -1,0 +1,104 @@
+"""The storage API as an OpenAPI 3.1 document, served at /openapi.json.
+
+Built from the same JSON Schemas that validate requests (app.schema), so the document cannot drift from
+what the service accepts; tests check that every route of the app is described.
+"""
+from __future__ import annotations
+
+import copy
+
+from .schema import LEVELS, RESULT_SCHEMA, STORED_RESULT_SCHEMA
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "details"],
+    "properties": {
+        "error": {"type": "string", "description": "what went wrong, in a few words"},
+        "details": {"type": "array", "items": {"type": "object", "properties": {
+            "path": {"type": "string", "description": "JSON path of the offending field ('' = the whole body)"},
+            "message": {"type": "string"}}}},
+    },
+}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def _error(description: str) -> dict:
+    return _json("#/components/schemas/Error", description)
+
+
+def _query(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+def _schema(schema: dict) -> dict:
+    doc = copy.deepcopy(schema)
+    doc.pop("$schema", None)  # OpenAPI 3.1's dialect is JSON Schema 2020-12 already
+    return doc
+
+
+def openapi_document(max_body_bytes: int, max_limit: int) -> dict:
+    stored = "#/components/schemas/StoredResult"
+    unavailable = _error("DynamoDB unavailable; retry after the Retry-After header's seconds")
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "log-analysis result storage", "version": "1",
+                 "description": "Stores one summary per S3 object version and lists them (CONTRACTS.md)."},
+        "paths": {
+            "/results": {
+                "post": {
+                    "summary": "Store a result (idempotent: one item per object version)",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Result"}}}},
+                    "responses": {
+                        "201": _json(stored, "stored; Location names it"),
+                        "200": _json(stored, "this object version was stored before: the stored result"),
+                        "400": _error("not JSON, or not a valid result (every problem listed)"),
+                        "413": _error(f"body larger than {max_body_bytes} bytes"),
+                        "415": _error("Content-Type is not application/json"),
+                        "503": unavailable,
+                    },
+                },
+                "get": {
+                    "summary": "List results, newest first, or all results of one key",
+                    "parameters": [
+                        _query("key", "all results of this object key (other filters ignored)", {"type": "string"}),
+                        _query("bucket", "with key: only this bucket", {"type": "string"}),
+                        _query("prefix", "keys starting with this", {"type": "string"}),
+                        _query("since", "stored at or after this ISO 8601 time", {"type": "string"}),
+                        _query("min_level", "only results with an event of this level or worse",
+                               {"enum": list(LEVELS)}),
+                        _query("limit", "page size", {"type": "integer", "minimum": 1, "maximum": max_limit}),
+                        _query("cursor", "the previous page's cursor", {"type": "string"}),
+                    ],
+                    "responses": {
+                        "200": {"description": "a page of results", "content": {"application/json": {"schema": {
+                            "type": "object", "properties": {
+                                "items": {"type": "array", "items": {"$ref": stored}},
+                                "cursor": {"type": ["string", "null"],
+                                           "description": "pass as ?cursor= for the next page; null at the end"}}}}}},
+                        "400": _error("a parameter is invalid"),
+                        "503": unavailable,
+                    },
+                },
+            },
+            "/results/{id}": {
+                "get": {
+                    "summary": "One stored result",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": _json(stored, "the result"), "404": _error("no such result"),
+                                  "503": unavailable},
+                },
+            },
+            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "the process serves"}}}},
+            "/readyz": {"get": {"summary": "Readiness: the table is reachable", "responses": {
+                "200": {"description": "ready"}, "503": _error("table not reachable")}}},
+            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {
+                "200": {"description": "text exposition format", "content": {"text/plain": {}}}}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        },
+        "components": {"schemas": {"Result": _schema(RESULT_SCHEMA), "StoredResult": _schema(STORED_RESULT_SCHEMA),
+                                   "Error": _ERROR}},
+    }
