@@ -19,8 +19,9 @@ class Config:
     max_messages              RECEIVER_MAX_MESSAGES            [10] messages per receive, 1..10
     extractor_timeout_seconds EXTRACTOR_TIMEOUT_SECONDS        [900] read timeout of POST /extract
     shutdown_grace_seconds    RECEIVER_SHUTDOWN_GRACE_SECONDS  [30] time the message in flight gets on SIGTERM
-    retry_attempts            RECEIVER_RETRY_ATTEMPTS          [3] calls per object on 5xx/connection errors, with
-                                                               exponential backoff and full jitter (or Retry-After)
+    retry_seconds             RECEIVER_RETRY_SECONDS           [60] how long one object is retried on extractor
+                                                               5xx/connection errors (backoff with full jitter, or
+                                                               Retry-After) before its message is given back (0: no)
     visibility_seconds        RECEIVER_VISIBILITY_SECONDS      [60] while a message is worked on, keep it invisible
                                                                this long ahead, renewed every third of it (0: off)
     log_level                 LOG_LEVEL                        [INFO]
@@ -34,7 +35,7 @@ class Config:
     max_messages: int = 10
     extractor_timeout_seconds: float = 900.0
     shutdown_grace_seconds: float = 30.0
-    retry_attempts: int = 3
+    retry_seconds: float = 60.0
     visibility_seconds: int = 60
     log_level: str = "INFO"
 
@@ -47,8 +48,8 @@ class Config:
             raise ValueError("RECEIVER_MAX_MESSAGES must be between 1 and 10")
         if self.extractor_timeout_seconds <= 0 or self.shutdown_grace_seconds < 0:
             raise ValueError("EXTRACTOR_TIMEOUT_SECONDS must be > 0, RECEIVER_SHUTDOWN_GRACE_SECONDS >= 0")
-        if self.retry_attempts < 1:
-            raise ValueError("RECEIVER_RETRY_ATTEMPTS must be at least 1")
+        if self.retry_seconds < 0:
+            raise ValueError("RECEIVER_RETRY_SECONDS must be >= 0")
         if not 0 <= self.visibility_seconds <= 43200:
             raise ValueError("RECEIVER_VISIBILITY_SECONDS must be between 0 and 43200 (SQS's 12 hours)")
 
@@ -66,7 +67,7 @@ class Config:
             shutdown_grace_seconds=float(
                 env.get("RECEIVER_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds)
             ),
-            retry_attempts=int(env.get("RECEIVER_RETRY_ATTEMPTS", cls.retry_attempts)),
+            retry_seconds=float(env.get("RECEIVER_RETRY_SECONDS", cls.retry_seconds)),
             visibility_seconds=int(env.get("RECEIVER_VISIBILITY_SECONDS", cls.visibility_seconds)),
             log_level=env.get("LOG_LEVEL", cls.log_level),
         )

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,11 @@ BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 5.0
 # Between calls for one object after a 5xx or connection error (full jitter: uniform in [0, base * 2**n]).
 RETRY_BASE_SECONDS = 1.0
-RETRY_MAX_SECONDS = 30.0
+RETRY_MAX_SECONDS = 15.0
+# A failed message is given back to the queue hidden for base * 2**(receives - 1) seconds, at most the max:
+# a message that keeps failing comes back ever later, and reaches the DLQ after maxReceiveCount receives.
+GIVE_BACK_BASE_SECONDS = 10
+GIVE_BACK_MAX_SECONDS = 300
 # With short polling (RECEIVER_WAIT_SECONDS=0) an empty queue would otherwise be hammered.
 EMPTY_SHORT_POLL_PAUSE_SECONDS = 1.0
 
@@ -160,12 +165,13 @@ class SqsConsumer:
             group = message.get("Attributes", {}).get("MessageGroupId")
             if group is not None and group in failed_groups:
                 # FIFO order: a later version of the object must not overtake the one that failed.
-                # Just leave it: SQS keeps the whole group back until the failed message is visible
-                # again, then redelivers both in order. (Its receive count grows too, so with a tiny
+                # Give it back at once: SQS keeps the whole group back while the failed message is hidden,
+                # then redelivers both in order. (Its receive count grows too, so with a tiny
                 # maxReceiveCount it can reach the DLQ alongside the failing one.)
                 result.skipped += 1
                 self.metrics.add("skipped")
                 logger.info("skipped after failure in its group", extra=self._log_fields(message))
+                self._give_back(message, 0)  # SQS holds the group back while the failed one is hidden
                 continue
             self.metrics.set_in_flight(1)
             try:
@@ -175,6 +181,8 @@ class SqsConsumer:
                 self.metrics.set_in_flight(0)
             setattr(result, outcome, getattr(result, outcome) + 1)
             self.metrics.add(outcome)
+            if outcome in ("failed", "malformed") and not stop_event.is_set():
+                self._give_back(message, self._give_back_delay(message))
             if outcome not in ("deleted", "ignored") and group is not None:
                 failed_groups.add(group)
         return result
@@ -207,12 +215,14 @@ class SqsConsumer:
                                    on_extend=lambda: self.metrics.add("visibility_extensions"), log_fields=fields)
 
     def _extract(self, obj: dict[str, Any], fields: dict[str, Any], stop_event: threading.Event) -> bool:
-        """Calls the extractor for one object, retrying 5xx and connection errors with backoff (the heartbeat keeps
-        the message hidden meanwhile). After the last attempt the message is left: it comes back when its
-        visibility runs out, and its receive count moves it to the DLQ if the failures go on."""
+        """Calls the extractor for one object, retrying 5xx and connection errors with backoff for up to
+        retry_seconds (the heartbeat keeps the message hidden meanwhile). While the extractor or storage is down
+        this holds the receiver on one message instead of burning the receive counts of all of them."""
         fields = {**fields, "bucket": obj["bucket"], "key": obj["key"], "etag": obj.get("etag")}
-        attempts = self.config.retry_attempts
-        for attempt in range(1, attempts + 1):
+        give_up_at = time.monotonic() + self.config.retry_seconds
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 outcome = self.extractor(obj)
             except Exception:  # a bug in the extractor client must not kill the poll loop
@@ -225,16 +235,29 @@ class SqsConsumer:
             if outcome.kind == PERMANENT:
                 logger.error("extractor rejected object (permanent, left for the DLQ)", extra=fields)
                 return False
-            if attempt == attempts:
-                break
             delay = min(RETRY_MAX_SECONDS, outcome.retry_after if outcome.retry_after is not None
                         else random.uniform(0, RETRY_BASE_SECONDS * 2 ** (attempt - 1)))
+            if time.monotonic() + delay > give_up_at:
+                break
             self.metrics.add("retried")
             logger.info("extractor failed, retrying", extra={**fields, "delay_seconds": round(delay, 2)})
             if stop_event.wait(delay):
                 break  # shutting down: leave the message for another receiver
         logger.warning("extractor failed (will be redelivered)", extra=fields)
         return False
+
+    def _give_back(self, message: dict[str, Any], delay: int) -> None:
+        """Make a message visible again after `delay` seconds (0: now) instead of after its visibility timeout."""
+        try:
+            self.sqs.change_message_visibility(
+                QueueUrl=self.config.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=delay)
+        except Exception as exc:  # it then comes back when its visibility runs out
+            logger.warning("could not give the message back", extra={**self._log_fields(message), "error": str(exc)})
+
+    @staticmethod
+    def _give_back_delay(message: dict[str, Any]) -> int:
+        receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount") or 1)
+        return min(GIVE_BACK_MAX_SECONDS, GIVE_BACK_BASE_SECONDS * 2 ** min(receives - 1, 16))
 
     def _delete(self, message: dict[str, Any], fields: dict[str, Any]) -> bool:
         try:

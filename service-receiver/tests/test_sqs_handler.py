@@ -72,14 +72,15 @@ def test_500_leaves_message_and_warns(queues, extractor, caplog):
     assert (record.status, record.error, record.key) == (503, "storage unreachable", OBJ["key"])
 
 
-def test_404_leaves_logs_error_and_ends_in_dlq(mocked_aws, extractor, caplog):
+def test_404_leaves_logs_error_and_ends_in_dlq(mocked_aws, extractor, caplog, monkeypatch):
+    monkeypatch.setattr(sqs_handler, "GIVE_BACK_BASE_SECONDS", 0)  # given back for an immediate redelivery
     queues = create_queues(mocked_aws, visibility_timeout=0, max_receive_count=2)
     extractor.status, extractor.body = 404, {"error": "object not found", "details": ["bkt-logs/x"]}
     message_id = queues.send(OBJ)
     consumer = SqsConsumer(make_config(queues.url, extractor.url))
 
     assert consumer.poll_once().failed == 1
-    assert consumer.poll_once().failed == 1  # redelivered (visibility timeout 0), fails again
+    assert consumer.poll_once().failed == 1  # redelivered at once, fails again
     assert consumer.poll_once().received == 0  # maxReceiveCount reached: moved to the DLQ
 
     errors = records_with(caplog, "extractor rejected object (permanent, left for the DLQ)")
@@ -189,7 +190,21 @@ def test_group_skipped_after_failure_other_groups_continue(queues):
 
     assert fake.calls == ["a1", "b1", "b2"]  # in order, a2 not attempted
     assert (result.received, result.deleted, result.failed, result.skipped) == (4, 2, 1, 1)
-    assert queues.counts() == (0, 2)  # a1 and a2 left
+    assert queues.counts() == (1, 1)  # a1 hidden for its give-back delay, a2 given back at once...
+    assert "Messages" not in queues.sqs.receive_message(QueueUrl=queues.url)  # ...but held back behind a1
+
+
+def test_failed_message_comes_back_later_each_time(queues):
+    fake = FakeExtractorCall(default=Outcome(RETRY, 503, "down"))
+    queues.send(OBJ)
+    consumer = SqsConsumer(make_config(queues.url), extractor=fake)
+    delays = []
+    real_give_back = consumer._give_back
+    consumer._give_back = lambda message, delay: (delays.append(delay), real_give_back(message, 0))
+    for _ in range(3):  # the queue's maxReceiveCount: then the DLQ
+        assert consumer.poll_once().failed == 1
+    assert delays == [10, 20, 40] and queues.total(queues.dlq_url) == 0
+    assert consumer.poll_once().received == 0 and queues.total(queues.dlq_url) == 1
 
 
 def test_permanent_failure_also_blocks_its_group(queues):
@@ -342,27 +357,27 @@ def test_transient_failures_are_retried_with_backoff_then_stored(queues, monkeyp
     monkeypatch.setattr(sqs_handler, "RETRY_BASE_SECONDS", 0.2)
     fake = SequenceExtractor(Outcome(RETRY, 500, "boom"), Outcome(RETRY, None, "ConnectionError"), Outcome(OK, 201))
     queues.send(OBJ)
-    consumer = SqsConsumer(make_config(queues.url, retry_attempts=3), extractor=fake)
+    consumer = SqsConsumer(make_config(queues.url, retry_seconds=10), extractor=fake)
 
     assert consumer.poll_once().deleted == 1
     assert len(fake.times) == 3 and consumer.metrics.snapshot()["retried"] == 2
     assert fake.times[2] - fake.times[0] <= 0.2 + 0.4 + 0.5  # full jitter stays under base * 2**n
 
 
-def test_retry_after_is_honoured_and_attempts_are_bounded(queues, monkeypatch):
-    fake = SequenceExtractor(*[Outcome(RETRY, 503, "storage unavailable", retry_after=0.3)] * 2)
+def test_retry_after_is_honoured_within_the_retry_time(queues):
+    fake = SequenceExtractor(*[Outcome(RETRY, 503, "storage unavailable", retry_after=0.3)] * 10)
     queues.send(OBJ)
-    consumer = SqsConsumer(make_config(queues.url, retry_attempts=2), extractor=fake)
+    consumer = SqsConsumer(make_config(queues.url, retry_seconds=1), extractor=fake)
 
     assert consumer.poll_once().failed == 1
-    assert len(fake.times) == 2 and fake.times[1] - fake.times[0] >= 0.3
-    assert queues.counts() == (0, 1)  # left: back when its visibility runs out
+    assert len(fake.times) == 4 and all(b - a >= 0.3 for a, b in zip(fake.times, fake.times[1:]))
+    assert queues.counts() == (0, 1)  # given back: hidden for a while, then redelivered
 
 
 def test_permanent_failure_is_not_retried(queues):
     fake = SequenceExtractor(Outcome(PERMANENT, 404, "object not found"))
     queues.send(OBJ)
-    assert SqsConsumer(make_config(queues.url, retry_attempts=5), extractor=fake).poll_once().failed == 1
+    assert SqsConsumer(make_config(queues.url, retry_seconds=30), extractor=fake).poll_once().failed == 1
     assert len(fake.times) == 1
 
 
@@ -372,7 +387,7 @@ def test_shutdown_cuts_the_backoff_short(queues):
     stop = threading.Event()
     threading.Timer(0.3, stop.set).start()
     started = time.monotonic()
-    result = SqsConsumer(make_config(queues.url, retry_attempts=2), extractor=fake).poll_once(stop)
+    result = SqsConsumer(make_config(queues.url, retry_seconds=60), extractor=fake).poll_once(stop)
     assert result.failed == 1 and len(fake.times) == 1 and time.monotonic() - started < 5
 
 
