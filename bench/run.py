@@ -4,6 +4,7 @@
   2. the same file gzip'd: the CLI vs `zcat f.gz | grep -cE ...`
   3. peak memory of the CLI with its worker processes, on a small and on the large file
   4. the extractor service over the embedded S3 vs a plain boto3 download of the object to /dev/null
+  5. the whole pipeline on the embedded stack: upload -> stored latency (idle; p50/p95 of 200 logs at once), objects/s
 
 BENCH_MB sets the size of the generated log (default 1024); files are cached in bench/data/.
 Figures are printed, never asserted: this is a benchmark, not a test.
@@ -124,6 +125,12 @@ def main() -> int:
     import s3_bench  # needs the embedded AWS; kept apart so the figures above run without it
     extract_s, download_s = s3_bench.run(log)
     row("extractor over embedded S3", extract_s, "boto3 download to /dev/null", download_s, size_mib, "")
+
+    import pipeline_bench
+    p = pipeline_bench.run()
+    print(f"{'pipeline, one log, idle':34} {p['idle']:7.2f} s upload -> stored result")
+    print(f"{f'pipeline, {pipeline_bench.OBJECTS} logs at once':34} p50 {p['p50']:.2f} s, p95 {p['p95']:.2f} s "
+          f"upload -> stored | {p['per_second']:.1f} objects/s ({p['span']:.1f} s in all)")
     return 0
 
 
