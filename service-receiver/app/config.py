@@ -17,6 +17,7 @@ class Config:
     port                      RECEIVER_PORT                    [8080] health server port
     wait_seconds              RECEIVER_WAIT_SECONDS            [20] SQS long-poll wait, 0..20
     max_messages              RECEIVER_MAX_MESSAGES            [10] messages per receive, 1..10
+    concurrency               RECEIVER_CONCURRENCY             [4] message groups worked on at once, 1..64
     extractor_timeout_seconds EXTRACTOR_TIMEOUT_SECONDS        [900] read timeout of POST /extract
     shutdown_grace_seconds    RECEIVER_SHUTDOWN_GRACE_SECONDS  [30] time the message in flight gets on SIGTERM
     retry_seconds             RECEIVER_RETRY_SECONDS           [60] how long one object is retried on extractor
@@ -33,6 +34,7 @@ class Config:
     port: int = 8080
     wait_seconds: int = 20
     max_messages: int = 10
+    concurrency: int = 4
     extractor_timeout_seconds: float = 900.0
     shutdown_grace_seconds: float = 30.0
     retry_seconds: float = 60.0
@@ -46,6 +48,8 @@ class Config:
             raise ValueError("RECEIVER_WAIT_SECONDS must be between 0 and 20")
         if not 1 <= self.max_messages <= 10:
             raise ValueError("RECEIVER_MAX_MESSAGES must be between 1 and 10")
+        if not 1 <= self.concurrency <= 64:
+            raise ValueError("RECEIVER_CONCURRENCY must be between 1 and 64")
         if self.extractor_timeout_seconds <= 0 or self.shutdown_grace_seconds < 0:
             raise ValueError("EXTRACTOR_TIMEOUT_SECONDS must be > 0, RECEIVER_SHUTDOWN_GRACE_SECONDS >= 0")
         if self.retry_seconds < 0:
@@ -63,6 +67,7 @@ class Config:
             port=int(env.get("RECEIVER_PORT", cls.port)),
             wait_seconds=int(env.get("RECEIVER_WAIT_SECONDS", cls.wait_seconds)),
             max_messages=int(env.get("RECEIVER_MAX_MESSAGES", cls.max_messages)),
+            concurrency=int(env.get("RECEIVER_CONCURRENCY", cls.concurrency)),
             extractor_timeout_seconds=float(env.get("EXTRACTOR_TIMEOUT_SECONDS", cls.extractor_timeout_seconds)),
             shutdown_grace_seconds=float(
                 env.get("RECEIVER_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds)

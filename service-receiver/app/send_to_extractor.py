@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,12 +78,21 @@ def _retry_after(response: requests.Response) -> float | None:
 
 
 class ExtractorClient:
-    """Callable used by the consumer; one pooled session for all requests of the poll thread."""
+    """Callable used by the consumer's worker threads; a pooled session per thread (Session is not thread-safe)."""
 
     def __init__(self, extractor_url: str, read_timeout: float, session: requests.Session | None = None):
         self.extractor_url = extractor_url.rstrip("/")
         self.read_timeout = read_timeout
-        self.session = session or requests.Session()
+        self._shared = session  # tests may pass one
+        self._local = threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        if self._shared is not None:
+            return self._shared
+        if not hasattr(self._local, "session"):
+            self._local.session = requests.Session()
+        return self._local.session
 
     def __call__(self, message: dict[str, Any]) -> Outcome:
         return send_to_extractor(self.session, self.extractor_url, message, self.read_timeout)

@@ -9,6 +9,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,8 +66,8 @@ class Metrics:
         if amount:
             self._counters[name].inc(amount)
 
-    def set_in_flight(self, value: int) -> None:
-        self._in_flight.set(value)
+    def add_in_flight(self, delta: int) -> None:
+        self._in_flight.inc(delta)
 
     def snapshot(self) -> dict[str, int]:
         values = {key: int(self.registry.get_sample_value(f"{name}_total") or 0)
@@ -106,6 +107,7 @@ class SqsConsumer:
         self._state = threading.Condition()
         self._receiving = False
         self._running = False
+        self._executor: ThreadPoolExecutor | None = None  # workers for message groups, made on first need
 
     @property
     def sqs(self) -> Any:
@@ -157,35 +159,62 @@ class SqsConsumer:
         result.received = len(messages)
         self.metrics.add("received", len(messages))
 
-        failed_groups: set[str] = set()
+        # FIFO order holds within a message group; groups are independent, so they run side by side.
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for message in messages:
+            group = message.get("Attributes", {}).get("MessageGroupId") or message.get("MessageId", "")
+            groups.setdefault(group, []).append(message)
+        lock = threading.Lock()
+        if self.config.concurrency == 1 or len(groups) == 1:
+            for group_messages in groups.values():
+                self._handle_group(group_messages, stop_event, result, lock)
+        else:
+            futures = [self._pool().submit(self._handle_group, group_messages, stop_event, result, lock)
+                       for group_messages in groups.values()]
+            for future in futures:
+                future.result()
+        return result
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.config.concurrency, thread_name_prefix="receiver-worker")
+        return self._executor
+
+    def _handle_group(self, messages: list[dict[str, Any]], stop_event: threading.Event, result: PollResult,
+                      lock: threading.Lock) -> None:
+        """The messages of one FIFO group, in order; after a failure the rest wait for the failed one."""
+        def count(field: str) -> None:
+            with lock:
+                setattr(result, field, getattr(result, field) + 1)
+
         for index, message in enumerate(messages):
             if stop_event.is_set():
-                result.released = self._release(messages[index:])
-                break
-            group = message.get("Attributes", {}).get("MessageGroupId")
-            if group is not None and group in failed_groups:
-                # FIFO order: a later version of the object must not overtake the one that failed.
-                # Give it back at once: SQS keeps the whole group back while the failed message is hidden,
-                # then redelivers both in order. (Its receive count grows too, so with a tiny
-                # maxReceiveCount it can reach the DLQ alongside the failing one.)
-                result.skipped += 1
-                self.metrics.add("skipped")
-                logger.info("skipped after failure in its group", extra=self._log_fields(message))
-                self._give_back(message, 0)  # SQS holds the group back while the failed one is hidden
-                continue
-            self.metrics.set_in_flight(1)
+                released = self._release(messages[index:])
+                with lock:
+                    result.released += released
+                return
+            self.metrics.add_in_flight(+1)
             try:
                 with self.metrics.processing_seconds.time():
                     outcome = self._handle(message, stop_event)
             finally:
-                self.metrics.set_in_flight(0)
-            setattr(result, outcome, getattr(result, outcome) + 1)
+                self.metrics.add_in_flight(-1)
+            count(outcome)
             self.metrics.add(outcome)
-            if outcome in ("failed", "malformed") and not stop_event.is_set():
+            if outcome in ("deleted", "ignored"):
+                continue
+            if not stop_event.is_set():
                 self._give_back(message, self._give_back_delay(message))
-            if outcome not in ("deleted", "ignored") and group is not None:
-                failed_groups.add(group)
-        return result
+            # FIFO order: a later version of the object must not overtake the one that failed. Give the rest
+            # back at once: SQS keeps the whole group back while the failed message is hidden, then redelivers
+            # them in order. (Their receive counts grow too, so with a tiny maxReceiveCount they can reach the
+            # DLQ alongside the failing one.)
+            for later in messages[index + 1:]:
+                count("skipped")
+                self.metrics.add("skipped")
+                logger.info("skipped after failure in its group", extra=self._log_fields(later))
+                self._give_back(later, 0)
+            return
 
     def _handle(self, message: dict[str, Any], stop_event: threading.Event) -> str:
         """Process one message; returns the PollResult field it counts towards. Never raises."""
@@ -298,6 +327,9 @@ class SqsConsumer:
         try:
             self._loop(stop_event)
         finally:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True)
+                self._executor = None
             self.ready.clear()
             self._set_state(running=False, receiving=False)
 

@@ -117,6 +117,7 @@ def extractor():
 
 def make_config(queue_url, extractor_url="http://127.0.0.1:9", **overrides) -> Config:
     values = dict(queue_url=queue_url, extractor_url=extractor_url, wait_seconds=0, max_messages=10,
-                  extractor_timeout_seconds=5.0, shutdown_grace_seconds=5.0, retry_seconds=0)
+                  extractor_timeout_seconds=5.0, shutdown_grace_seconds=5.0, retry_seconds=0,
+                  concurrency=1)
     values.update(overrides)
     return Config(**values)

@@ -25,6 +25,8 @@ def test_overrides():
                                  {"QUEUE_URL": "q", "RECEIVER_MAX_MESSAGES": "11"},
                                  {"QUEUE_URL": "q", "RECEIVER_VISIBILITY_SECONDS": "-1"},
                                  {"QUEUE_URL": "q", "RECEIVER_RETRY_SECONDS": "-1"},
+                                 {"QUEUE_URL": "q", "RECEIVER_CONCURRENCY": "0"},
+                                 {"QUEUE_URL": "q", "RECEIVER_CONCURRENCY": "65"},
                                  {"QUEUE_URL": "q", "RECEIVER_VISIBILITY_SECONDS": "43201"}])
 def test_invalid(env):
     with pytest.raises(ValueError):

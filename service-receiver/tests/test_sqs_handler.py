@@ -398,3 +398,42 @@ def test_retry_after_header_is_read(extractor):
     outcome = ExtractorClient(extractor.url, 5)(OBJ)
     assert (outcome.kind, outcome.status, outcome.retry_after) == (RETRY, 503, 7.0)
     assert outcome.error == "storage unavailable"
+
+
+# --- concurrency ----------------------------------------------------------------------------------
+
+def test_groups_are_worked_on_side_by_side_in_order_within_each(queues):
+    for group in "ABCD":
+        for n in (1, 2):
+            queues.send({**OBJ, "key": f"{group}{n}"}, group=group)
+    barrier = threading.Barrier(4, timeout=10)  # passes only when four calls are in flight at once
+    calls, lock = [], threading.Lock()
+
+    def extract(message):
+        with lock:
+            calls.append(message["key"])
+        if message["key"].endswith("1"):
+            barrier.wait()
+        return Outcome(RETRY, 503, "down") if message["key"] == "B1" else Outcome(OK, 201)
+
+    consumer = SqsConsumer(make_config(queues.url, concurrency=4), extractor=extract)
+    result = consumer.poll_once()
+
+    assert (result.received, result.deleted, result.failed, result.skipped) == (8, 6, 1, 1)
+    for group in "ACD":
+        assert calls.index(f"{group}1") < calls.index(f"{group}2")
+    assert "B2" not in calls  # held back behind the failed B1, while the other groups went on
+    assert consumer.metrics.snapshot()["in_flight"] == 0
+
+
+def test_extractor_client_keeps_a_session_per_thread():
+    from app.send_to_extractor import ExtractorClient
+
+    client = ExtractorClient("http://127.0.0.1:9", 1)
+    sessions = []
+    threads = [threading.Thread(target=lambda: sessions.append(client.session)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(s) for s in sessions}) == 3 and client.session is client.session
