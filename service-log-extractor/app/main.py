@@ -8,6 +8,8 @@ from contextlib import closing
 
 import boto3
 import requests
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError
 from flask import Blueprint, Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -55,7 +57,10 @@ def _s3():
     ext = current_app.extensions["extractor"]
     with ext["lock"]:
         if ext["s3"] is None:
-            ext["s3"] = boto3.client("s3")
+            cfg: Config = ext["config"]
+            ext["s3"] = boto3.client("s3", config=BotoConfig(
+                connect_timeout=cfg.s3_connect_timeout, read_timeout=cfg.s3_read_timeout,
+                retries={"mode": "standard", "max_attempts": 3}))
         return ext["s3"]
 
 
@@ -87,8 +92,15 @@ def extract():
         log.error("cannot read object", extra={"bucket": bucket, "key": key, "status": exc.status, "reason": exc.message})
         _state("metrics").observe(exc.status)
         return error(exc.status, exc.message, [{"bucket": bucket, "key": key}])
-    with closing(obj.body):
-        summary = log_parser.summarize(obj.body)
+    try:
+        with closing(obj.body):
+            summary = log_parser.summarize(obj.body)
+    except (BotoCoreError, OSError) as exc:  # the stream broke off (timeout, reset): nothing stored, retry later
+        log.warning("object read interrupted", extra={"bucket": bucket, "key": key, "reason": str(exc)})
+        _state("metrics").observe(503)
+        resp = error(503, "object read interrupted", [{"bucket": bucket, "key": key, "reason": str(exc)}])
+        resp[0].headers["Retry-After"] = "5"
+        return resp
     summary.update(obj.identity())
     try:
         answer = post_summary(_state("session"), cfg.storage_url, summary, cfg.storage_timeout)

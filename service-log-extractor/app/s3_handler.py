@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 # Error codes meaning "this object version will never be readable": retrying cannot help.
 _MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}
@@ -48,6 +48,8 @@ def open_object(s3, bucket: str, key: str, version_id: str | None = None) -> S3O
         if code in _FORBIDDEN:
             raise ObjectUnavailable(403, f"object not readable: s3://{bucket}/{key} ({code})") from exc
         raise ObjectUnavailable(503, f"S3 error reading s3://{bucket}/{key}: {code}") from exc
+    except BotoCoreError as exc:  # endpoint unreachable, timeouts (after botocore's own retries)
+        raise ObjectUnavailable(503, f"S3 unreachable reading s3://{bucket}/{key}: {exc}") from exc
     etag = (resp.get("ETag") or "").strip('"') or None
     return S3Object(bucket=bucket, key=key, body=resp["Body"], etag=etag,
                     version_id=resp.get("VersionId"), size=resp.get("ContentLength"))

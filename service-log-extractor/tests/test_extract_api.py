@@ -104,3 +104,59 @@ def test_config_from_env_defaults_and_overrides():
     assert Config.from_env({}) == Config()
     cfg = Config.from_env({"STORAGE_URL": "http://storage:8080/", "STORAGE_TIMEOUT_SECONDS": "7"})
     assert cfg.storage_url == "http://storage:8080" and cfg.storage_timeout == 7.0
+
+
+class _BreakingBody:
+    """An S3 body whose connection times out after the first bytes."""
+
+    def __init__(self, exc):
+        self._exc, self._sent = exc, False
+
+    def read(self, n=-1):
+        if not self._sent:
+            self._sent = True
+            return SAMPLE[:100]
+        raise self._exc
+
+    def close(self):
+        pass
+
+
+class _FakeS3:
+    def __init__(self, get_object):
+        self.get_object = get_object
+
+
+def _client_with_s3(storage, fake_s3):
+    app = create_app(Config(storage_url=storage.url, storage_timeout=5))
+    app.extensions["extractor"]["s3"] = fake_s3
+    return app.test_client()
+
+
+def test_read_timeout_mid_object_is_503_and_nothing_posted(storage):
+    from botocore.exceptions import ReadTimeoutError
+
+    body = _BreakingBody(ReadTimeoutError(endpoint_url="http://s3"))
+    fake = _FakeS3(lambda **kw: {"Body": body, "ETag": '"e"', "ContentLength": 5000})
+    resp = _client_with_s3(storage, fake).post("/extract", json={"bucket": BUCKET, "key": "slow.log"})
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
+    assert resp.get_json()["error"] == "object read interrupted" and storage.posted == []
+
+
+def test_s3_unreachable_is_503(storage):
+    from botocore.exceptions import EndpointConnectionError
+
+    def unreachable(**kw):
+        raise EndpointConnectionError(endpoint_url="http://s3")
+
+    resp = _client_with_s3(storage, _FakeS3(unreachable)).post("/extract", json={"bucket": BUCKET, "key": "k.log"})
+    assert resp.status_code == 503 and "S3 unreachable" in resp.get_json()["error"]
+
+
+def test_s3_client_has_timeouts(s3, storage):
+    app = create_app(Config(storage_url=storage.url, s3_connect_timeout=2, s3_read_timeout=9))
+    with app.app_context():
+        from app.main import _s3
+
+        config = _s3().meta.config
+    assert (config.connect_timeout, config.read_timeout, config.retries["total_max_attempts"]) == (2, 9, 4)
