@@ -92,7 +92,8 @@ def test_health_ready_and_metrics(client, s3):
     assert client.get("/readyz").status_code == 200
     client.post("/extract", json={"bucket": BUCKET, "key": "gone.log"})
     text = client.get("/metrics").get_data(as_text=True)
-    assert 'extractor_requests_total{status="404"} 1' in text
+    assert 'extractor_requests_total{status="404"} 1.0' in text
+    assert "extractor_extract_seconds_count 1.0" in text
 
 
 def test_unknown_route_is_json_404(client):

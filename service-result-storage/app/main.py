@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections import Counter
 from datetime import datetime, timezone
 
 import boto3
 from botocore.config import Config as BotoConfig
 from flask import Blueprint, Flask, current_app, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import ses_handler
@@ -32,7 +32,7 @@ def error(status: int, message: str, details: list | None = None):
 
 
 class Metrics:
-    """Process-local counters rendered as Prometheus text."""
+    """Prometheus counters of this process (each gunicorn worker has its own), in the app's own registry."""
 
     NAMES = {
         "stored": "results stored (201)",
@@ -44,25 +44,18 @@ class Metrics:
     }
 
     def __init__(self):
-        self._lock = threading.Lock()
-        self._counts: Counter[str] = Counter()
+        self.registry = CollectorRegistry()
+        self._counters = {name: Counter(f"storage_{name}", text, registry=self.registry)
+                          for name, text in self.NAMES.items()}
 
     def inc(self, name: str) -> None:
-        assert name in self.NAMES, name
-        with self._lock:
-            self._counts[name] += 1
+        self._counters[name].inc()
 
     def value(self, name: str) -> int:
-        with self._lock:
-            return self._counts[name]
+        return int(self.registry.get_sample_value(f"storage_{name}_total") or 0)
 
-    def render(self) -> str:
-        lines = []
-        with self._lock:
-            for name, help_text in self.NAMES.items():
-                metric = f"storage_{name}_total"
-                lines += [f"# HELP {metric} {help_text}", f"# TYPE {metric} counter", f"{metric} {self._counts[name]}"]
-        return "\n".join(lines) + "\n"
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
 
 
 def _state(name: str):
@@ -200,7 +193,7 @@ def openapi():
 
 @bp.get("/metrics")
 def metrics():
-    return _state("metrics").render(), 200, {"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}
+    return _state("metrics").render(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
 
 
 def _handle_http_error(exc: HTTPException):

@@ -22,7 +22,7 @@ def test_metrics_counts_stored_duplicates_and_rejected(client):
     client.post("/results", json={"lines": 1})
     resp = client.get("/metrics")
     assert resp.status_code == 200 and resp.mimetype == "text/plain"
-    for line in ("storage_stored_total 1", "storage_duplicates_total 1", "storage_rejected_total 1",
+    for line in ("storage_stored_total 1.0", "storage_duplicates_total 1.0", "storage_rejected_total 1.0",
                  "# TYPE storage_stored_total counter"):
         assert line in resp.text.splitlines()
 

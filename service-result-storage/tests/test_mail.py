@@ -30,7 +30,7 @@ def test_mail_is_sent_once_for_a_new_result_with_errors(ddb, verified, make_clie
     assert message.subject == "[log-analysis] 1 FATAL, 3 ERROR in s3://logs/app/2026/11/27/server.log"
     assert "3 x ERROR (lines 10-90): Failed to load order <N>" in message.body
     assert first.json["id"] in message.body
-    assert "storage_mails_sent_total 1" in client.get("/metrics").text
+    assert "storage_mails_sent_total 1.0" in client.get("/metrics").text
 
 
 def test_no_mail_below_the_threshold(ddb, verified, make_client):
@@ -53,7 +53,7 @@ def test_mail_failure_does_not_fail_or_lose_the_result(ddb, aws, make_client):
     assert resp.status_code == 201
     assert len(scan_items(ddb)) == 1
     assert sent_messages() == []
-    assert "storage_mails_failed_total 1" in client.get("/metrics").text
+    assert "storage_mails_failed_total 1.0" in client.get("/metrics").text
 
 
 def test_subject_has_no_control_characters_and_is_bounded():

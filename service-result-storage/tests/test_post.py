@@ -65,7 +65,7 @@ def test_redelivery_answers_200_with_the_stored_result_and_writes_nothing(client
     assert changed.status_code == 200 and changed.json == first.json
     assert len(scan_items(ddb)) == 1
     metrics = client.get("/metrics").text
-    assert "storage_stored_total 1" in metrics and "storage_duplicates_total 2" in metrics
+    assert "storage_stored_total 1.0" in metrics and "storage_duplicates_total 2.0" in metrics
 
 
 def test_other_object_versions_are_separate_results(client, ddb):
@@ -162,7 +162,7 @@ def test_huge_body_is_rejected_with_413(client, ddb):
     assert resp.status_code == 413
     assert resp.json["error"] == "body too large" and resp.json["details"]
     assert scan_items(ddb) == []
-    assert "storage_rejected_total 1" in client.get("/metrics").text
+    assert "storage_rejected_total 1.0" in client.get("/metrics").text
 
 
 def test_result_too_big_for_an_item_is_truncated(client, ddb):
