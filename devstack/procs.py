@@ -45,6 +45,23 @@ class Proc:
         return asdict(self)
 
 
+@dataclass
+class Launch:
+    """How a process was started: enough to start it again the same way."""
+    argv: list[str]
+    env: dict[str, str]
+    cwd: str
+    health_url: str | None
+
+
+def launch_of(proc: Proc) -> Launch:
+    """Read back from /proc (Linux) while the process runs."""
+    argv = [a.decode() for a in Path(f"/proc/{proc.pid}/cmdline").read_bytes().split(b"\0") if a]
+    pairs = (kv.split(b"=", 1) for kv in Path(f"/proc/{proc.pid}/environ").read_bytes().split(b"\0") if b"=" in kv)
+    return Launch(argv, {k.decode(): v.decode() for k, v in pairs}, os.readlink(f"/proc/{proc.pid}/cwd"),
+                  proc.health_url)
+
+
 def spawn(name: str, argv: list[str], *, cwd: Path, env: dict, log_dir: Path, health_url: str | None) -> Proc:
     log_path = log_dir / f"{name}.log"
     with open(log_path, "ab") as log:

@@ -123,6 +123,21 @@ class Stack:
             "LOG_DIR": str(self.log_dir),
         }
 
+    def stop_service(self, name: str) -> procs.Launch:
+        """Stops one running service (an outage, in tests); returns how to start it again."""
+        [proc] = [p for p in self.recorded() if p.name == name and p.alive()]
+        launch = procs.launch_of(proc)
+        procs.stop(proc)
+        return launch
+
+    def start_service(self, name: str, launch: procs.Launch) -> procs.Proc:
+        """Starts a stopped service again exactly as before (same command, environment and port)."""
+        proc = procs.spawn(name, launch.argv, cwd=Path(launch.cwd), env=launch.env, log_dir=self.log_dir,
+                           health_url=launch.health_url)
+        self._record([proc if p.name == name else p for p in self.recorded()])  # same place: same stop order
+        procs.wait_healthy(proc, time.monotonic() + START_TIMEOUT)
+        return proc
+
     def down(self) -> list[str]:
         """Stops exactly the processes this state dir recorded, the services first and the embedded AWS last."""
         stopped = []
