@@ -28,6 +28,11 @@ resource "aws_dynamodb_table" "results" {
     type = "S"
   }
 
+  attribute {
+    name = "mail_pending"
+    type = "S"
+  }
+
   # GET /results?key=K: one object's results, newest first.
   global_secondary_index {
     name            = "by_key"
@@ -42,6 +47,14 @@ resource "aws_dynamodb_table" "results" {
     hash_key        = "kind"
     range_key       = "stored_at"
     projection_type = "ALL"
+  }
+
+  # Sparse: only results whose notification mail is still owed carry mail_pending (app.retry_mail reads it).
+  global_secondary_index {
+    name            = "mail_pending"
+    hash_key        = "mail_pending"
+    range_key       = "stored_at"
+    projection_type = "KEYS_ONLY"
   }
 
   # Set by storage only when RESULT_TTL_DAYS > 0.

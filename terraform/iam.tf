@@ -125,6 +125,7 @@ data "aws_iam_policy_document" "storage" {
     actions = [
       "dynamodb:PutItem",
       "dynamodb:GetItem",
+      "dynamodb:UpdateItem", # clears an owed mail's mark
       "dynamodb:Query",
       "dynamodb:DescribeTable",
     ]

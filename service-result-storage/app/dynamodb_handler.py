@@ -105,12 +105,15 @@ def _reraise(action: str, exc: Exception) -> NoReturn:
     raise StoreUnavailable(f"{action}: {code or type(exc).__name__}: {exc}") from exc
 
 
+MAIL_PENDING, MAIL_PENDING_VALUE = "mail_pending", "1"   # the sparse index's key: present only while owed
+
+
 class ResultStore:
     def __init__(self, client, table: str, ttl_days: int = 0, clock: Callable[[], datetime] = utcnow):
         self.client, self.table, self.ttl_days, self.clock = client, table, ttl_days, clock
 
     # --- writes -------------------------------------------------------------------------------------------
-    def _item(self, stored: dict, now: datetime) -> dict:
+    def _item(self, stored: dict, now: datetime, mail_owed: bool = False) -> dict:
         counts = stored["counts"]
         item = {
             "id": {"S": stored["id"]},
@@ -128,19 +131,22 @@ class ResultStore:
                 item[attr] = {"S": stored[attr]}
         if stored.get("size") is not None:
             item["size"] = {"N": str(stored["size"])}
+        if mail_owed:
+            item[MAIL_PENDING] = {"S": MAIL_PENDING_VALUE}
         if self.ttl_days > 0:
             item["expires_at"] = {"N": str(int((now + timedelta(days=self.ttl_days)).timestamp()))}
         return item
 
-    def put_new(self, result: dict) -> tuple[dict, bool]:
+    def put_new(self, result: dict, mail_owed: Callable[[dict], bool] = lambda stored: False) -> tuple[dict, bool]:
         """Store a validated result once. Returns (stored result, True) when new, (existing one, False) when
-        this object version was stored before: redeliveries never create a second item."""
+        this object version was stored before: redeliveries never create a second item. A new item for which
+        `mail_owed(stored)` is true is marked as owing its mail until mail_sent() clears the mark."""
         rid = result_id(result["bucket"], result["key"], result.get("etag"), result.get("version_id"))
         for _ in range(2):  # a second round only if the existing item vanished (TTL) between put and get
             now = self.clock()
             stored = fit_result({**result, "id": rid, "stored_at": format_time(now)})
             try:
-                self.client.put_item(TableName=self.table, Item=self._item(stored, now),
+                self.client.put_item(TableName=self.table, Item=self._item(stored, now, mail_owed(stored)),
                                      ConditionExpression="attribute_not_exists(id)")
                 return stored, True
             except ClientError as exc:
@@ -152,6 +158,35 @@ class ResultStore:
             if existing is not None:
                 return existing, False
         raise StoreUnavailable(f"result {rid} neither writable nor readable")
+
+    def mail_sent(self, rid: str) -> None:
+        """Clears the owed-mail mark (after SES accepted the mail)."""
+        try:
+            self.client.update_item(TableName=self.table, Key={"id": {"S": rid}}, UpdateExpression=f"REMOVE {MAIL_PENDING}",
+                                    ConditionExpression="attribute_exists(id)")
+        except ClientError as exc:
+            if _error_code(exc) != "ConditionalCheckFailedException":  # gone (TTL): nothing owed any more
+                _reraise("update_item", exc)
+        except BotoCoreError as exc:
+            _reraise("update_item", exc)
+
+    def mail_owed(self, rid: str) -> bool:
+        try:
+            item = self.client.get_item(TableName=self.table, Key={"id": {"S": rid}}, ConsistentRead=True,
+                                        ProjectionExpression=MAIL_PENDING).get("Item", {})
+        except (BotoCoreError, ClientError) as exc:
+            _reraise("get_item", exc)
+        return MAIL_PENDING in item
+
+    def mails_owed(self, limit: int = 100) -> list[str]:
+        """Ids of results whose mail is still owed, oldest first (the sparse mail_pending index)."""
+        try:
+            resp = self.client.query(TableName=self.table, IndexName=MAIL_PENDING, Limit=limit,
+                                     KeyConditionExpression="mail_pending = :p",
+                                     ExpressionAttributeValues={":p": {"S": MAIL_PENDING_VALUE}})
+        except (BotoCoreError, ClientError) as exc:
+            _reraise("query", exc)
+        return [item["id"]["S"] for item in resp.get("Items", [])]
 
     # --- reads --------------------------------------------------------------------------------------------
     def get(self, rid: str, consistent: bool = False) -> dict | None:

@@ -106,23 +106,39 @@ def post_result():
     problems = validate_result(body)
     if problems:
         return _reject(400, "invalid result", problems)
+    cfg: Config = _state("config")
+    store = _store()
     try:
-        stored, created = _store().put_new(body)
+        # The item records a mail it owes before the mail goes out: a crash or an SES failure in between leaves
+        # the debt on record, paid by the next redelivery or by `python -m app.retry_mail`.
+        stored, created = store.put_new(body, mail_owed=lambda result: ses_handler.should_notify(result, cfg))
+        owed = created and ses_handler.should_notify(stored, cfg) or (
+            not created and ses_handler.should_notify(stored, cfg) and store.mail_owed(stored["id"]))
     except StoreUnavailable as exc:
         return _unavailable(exc)
     fields = {"bucket": stored["bucket"], "key": stored["key"], "result_id": stored["id"]}
-    if not created:
+    if created:
+        _state("metrics").inc("stored")
+        log.info("result stored", extra={**fields, "status": 201, "counts": stored["counts"],
+                                         "truncated": stored.get("truncated", False)})
+    else:
         _state("metrics").inc("duplicates")
-        log.info("result already stored", extra={**fields, "status": 200})
+        log.info("result already stored", extra={**fields, "status": 200, "mail_owed": owed})
+    if owed:
+        _send_mail(store, stored, cfg)
+    if not created:
         return jsonify(stored), 200
-    _state("metrics").inc("stored")
-    log.info("result stored", extra={**fields, "status": 201, "counts": stored["counts"],
-                                     "truncated": stored.get("truncated", False)})
-    cfg: Config = _state("config")
-    if ses_handler.should_notify(stored, cfg):
-        sent = ses_handler.notify(stored, cfg, _client("ses"))
-        _state("metrics").inc("mails_sent" if sent else "mails_failed")
     return jsonify(stored), 201, {"Location": f"/results/{stored['id']}"}
+
+
+def _send_mail(store: ResultStore, stored: dict, cfg: Config) -> None:
+    sent = ses_handler.notify(stored, cfg, _client("ses"))
+    _state("metrics").inc("mails_sent" if sent else "mails_failed")
+    if sent:
+        try:
+            store.mail_sent(stored["id"])
+        except StoreUnavailable as exc:  # the mark stays: at worst this mail goes out once more later
+            log.warning("mail sent but still marked owed", extra={"result_id": stored["id"], "reason": str(exc)})
 
 
 def _parse_since(text: str) -> datetime:

@@ -14,6 +14,7 @@ TABLE_SCHEMA: dict = {
         {"AttributeName": "object_key", "AttributeType": "S"},
         {"AttributeName": "kind", "AttributeType": "S"},
         {"AttributeName": "stored_at", "AttributeType": "S"},
+        {"AttributeName": "mail_pending", "AttributeType": "S"},
     ],
     "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
     "BillingMode": "PAY_PER_REQUEST",
@@ -29,6 +30,12 @@ TABLE_SCHEMA: dict = {
             "KeySchema": [{"AttributeName": "kind", "KeyType": "HASH"},
                           {"AttributeName": "stored_at", "KeyType": "RANGE"}],
             "Projection": {"ProjectionType": "ALL"},
+        },
+        {   # sparse: only items whose mail is still owed carry mail_pending
+            "IndexName": "mail_pending",
+            "KeySchema": [{"AttributeName": "mail_pending", "KeyType": "HASH"},
+                          {"AttributeName": "stored_at", "KeyType": "RANGE"}],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
         },
     ],
 }

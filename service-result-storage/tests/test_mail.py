@@ -4,7 +4,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from app import ses_handler
-from conftest import make_result, scan_items
+from conftest import TABLE, make_result, scan_items
 
 SENDER = "alerts@example.com"
 RECIPIENTS = ("ops@example.com", "dev@example.com")
@@ -60,3 +60,42 @@ def test_subject_has_no_control_characters_and_is_bounded():
     result = make_result(key="evil\r\nBcc: x@example.com" + "k" * 500)
     text = ses_handler.subject(result)
     assert "\n" not in text and "\r" not in text and len(text) <= 200
+
+
+def test_a_failed_mail_stays_owed_until_a_redelivery_sends_it(ddb, aws, make_client):
+    client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
+    assert client.post("/results", json=make_result()).status_code == 201  # sender not verified yet: SES refuses
+    [item] = scan_items(ddb)
+    assert item["mail_pending"] == {"S": "1"} and sent_messages() == []
+
+    boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
+    assert client.post("/results", json=make_result()).status_code == 200  # the redelivery pays the debt
+    assert len(sent_messages()) == 1 and "mail_pending" not in scan_items(ddb)[0]
+    assert client.post("/results", json=make_result()).status_code == 200  # and only once
+    assert len(sent_messages()) == 1
+
+
+def test_a_sent_mail_leaves_nothing_owed(ddb, verified, make_client):
+    client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
+    assert client.post("/results", json=make_result()).status_code == 201
+    assert len(sent_messages()) == 1 and "mail_pending" not in scan_items(ddb)[0]
+
+
+def test_retry_mail_command_sends_what_is_owed(ddb, aws, make_client, monkeypatch, capsys):
+    from app import retry_mail
+
+    client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
+    for etag in ("a", "b"):
+        assert client.post("/results", json=make_result(etag=etag)).status_code == 201  # both owed: unverified
+    monkeypatch.setenv("RESULTS_TABLE", TABLE)
+    monkeypatch.setenv("SES_SENDER", SENDER)
+    monkeypatch.setenv("SES_RECIPIENTS", ",".join(RECIPIENTS))
+    assert retry_mail.main([]) == 1  # still unverified: both fail, both stay owed
+    assert all("mail_pending" in item for item in scan_items(ddb))
+
+    boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
+    assert retry_mail.main([]) == 0
+    assert len(sent_messages()) == 2 and not any("mail_pending" in item for item in scan_items(ddb))
+    assert capsys.readouterr().out.splitlines()[-1] == '{"sent": 2, "failed": 0}'
+    monkeypatch.delenv("SES_SENDER")
+    assert retry_mail.main([]) == 2

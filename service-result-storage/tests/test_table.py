@@ -35,7 +35,10 @@ def test_create_table_builds_the_documented_schema(aws):
                                               {"AttributeName": "stored_at", "KeyType": "RANGE"}]
     assert indexes["by_time"]["KeySchema"] == [{"AttributeName": "kind", "KeyType": "HASH"},
                                                {"AttributeName": "stored_at", "KeyType": "RANGE"}]
-    assert all(i["Projection"] == {"ProjectionType": "ALL"} for i in indexes.values())
+    assert indexes["by_key"]["Projection"] == indexes["by_time"]["Projection"] == {"ProjectionType": "ALL"}
+    assert indexes["mail_pending"]["KeySchema"] == [{"AttributeName": "mail_pending", "KeyType": "HASH"},
+                                                    {"AttributeName": "stored_at", "KeyType": "RANGE"}]
+    assert indexes["mail_pending"]["Projection"] == {"ProjectionType": "KEYS_ONLY"}
     ttl = client.describe_time_to_live(TableName="t1")["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
     assert "TableName" not in table_mod.TABLE_SCHEMA
