@@ -275,13 +275,15 @@ class SqsConsumer:
         logger.warning("extractor failed (will be redelivered)", extra=fields)
         return False
 
-    def _give_back(self, message: dict[str, Any], delay: int) -> None:
+    def _give_back(self, message: dict[str, Any], delay: int) -> bool:
         """Make a message visible again after `delay` seconds (0: now) instead of after its visibility timeout."""
         try:
             self.sqs.change_message_visibility(
                 QueueUrl=self.config.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=delay)
         except Exception as exc:  # it then comes back when its visibility runs out
             logger.warning("could not give the message back", extra={**self._log_fields(message), "error": str(exc)})
+            return False
+        return True
 
     @staticmethod
     def _give_back_delay(message: dict[str, Any]) -> int:
@@ -299,15 +301,7 @@ class SqsConsumer:
 
     def _release(self, messages: list[dict[str, Any]]) -> int:
         """Make unprocessed messages visible again right away instead of after the visibility timeout."""
-        released = 0
-        for message in messages:
-            try:
-                self.sqs.change_message_visibility(
-                    QueueUrl=self.config.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-                )
-                released += 1
-            except Exception as exc:
-                logger.warning("could not release message", extra={**self._log_fields(message), "error": str(exc)})
+        released = sum(self._give_back(message, 0) for message in messages)
         self.metrics.add("released", released)
         if messages:
             logger.info("released unprocessed messages on shutdown", extra={"count": released})

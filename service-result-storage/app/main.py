@@ -112,8 +112,7 @@ def post_result():
         # The item records a mail it owes before the mail goes out: a crash or an SES failure in between leaves
         # the debt on record, paid by the next redelivery or by `python -m app.retry_mail`.
         stored, created = store.put_new(body, mail_owed=lambda result: ses_handler.should_notify(result, cfg))
-        owed = created and ses_handler.should_notify(stored, cfg) or (
-            not created and ses_handler.should_notify(stored, cfg) and store.mail_owed(stored["id"]))
+        owed = ses_handler.should_notify(stored, cfg) and (created or store.mail_owed(stored["id"]))
     except StoreUnavailable as exc:
         return _unavailable(exc)
     fields = {"bucket": stored["bucket"], "key": stored["key"], "result_id": stored["id"]}
