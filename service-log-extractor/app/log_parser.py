@@ -391,13 +391,6 @@ class ChunkResult:
         self.lines, self.events, self.firsts = lines, events, firsts
         self.firsts_from_resync, self.resync_line, self.prefix, self.tail = firsts_from_resync, resync_line, prefix, tail
 
-    def __getstate__(self):
-        return tuple(getattr(self, k) for k in self.__slots__)
-
-    def __setstate__(self, state):
-        for k, v in zip(self.__slots__, state):
-            setattr(self, k, v)
-
 
 def _find_resync(buf, lo: int, hi: int) -> tuple[int | None, int]:
     """(line number in the chunk, byte offset) of the first line that resets the scanner state."""
