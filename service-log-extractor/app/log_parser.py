@@ -198,8 +198,7 @@ class _Scanner:
         """True when feeding `line` leaves the same state whatever the state before it: the line reaches the
         classifier whatever came before (a number-led header: not indented, no traceback or continuation
         form) and has a level, so it closes any open event and opens its own or none."""
-        if line[:1].isdigit() and line.find(" std", 0, 48) >= 0:
-            line = strip_container_prefix(line)
+        line = strip_container_prefix(line)
         return line[:1].isdigit() and classify(line, True)[0] is not None
 
 
