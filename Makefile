@@ -7,7 +7,7 @@ REQUIREMENTS := service-receiver/app/requirements.txt service-log-extractor/app/
                 service-result-storage/app/requirements.txt requirements-dev.txt
 CONTRACT_CHECK := ../shared/checks/contract.py
 
-.PHONY: install up down demo test unit-test stack-test contract-check bench lambda-zip clean
+.PHONY: install up down demo test unit-test stack-test contract-check bench lambda-zip helm-values clean
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,7 @@ unit-test: install
 	cd service-log-extractor && $(PY) -m pytest -q
 	cd service-result-storage && $(PY) -m pytest -q
 	cd terraform/lambda && $(PY) -m pytest -q
+	cd terraform/scripts && $(PY) -m pytest -q
 
 stack-test: install
 	$(PY) -m pytest -q tests
@@ -45,6 +46,12 @@ test: unit-test stack-test contract-check
 
 lambda-zip: install
 	$(PY) terraform/scripts/build_lambda_zip.py
+
+# After `terraform apply`: the values `helm install -f` needs (region, queue, table, IRSA role ARNs).
+helm-values: install
+	mkdir -p terraform/build
+	cd terraform && terraform output -json | $(PY) scripts/helm_values.py > build/helm-values.json
+	@echo "helm install log-analysis ./helm -f terraform/build/helm-values.json --set global.imageRegistry=<registry>"
 
 bench: install
 	cd bench && $(PY) run.py && $(PY) grouping_vs_drain.py

@@ -1,0 +1,47 @@
+"""The values file `make helm-values` writes: every output the chart needs, in the chart's value paths."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parents[1] / "helm_values.py"
+OUTPUTS = {name: {"value": f"v-{name}", "type": "string", "sensitive": False} for name in (
+    "region", "queue_url", "receiver_role_arn", "extractor_role_arn", "results_table", "storage_role_arn",
+    "logs_bucket")}
+
+
+def run(stdin: str):
+    return subprocess.run([sys.executable, str(SCRIPT)], input=stdin, capture_output=True, text=True, timeout=30)
+
+
+def test_values_land_where_the_chart_reads_them():
+    out = run(json.dumps(OUTPUTS))
+    assert out.returncode == 0, out.stderr
+    values = json.loads(out.stdout)
+    assert values["global"]["region"] == "v-region"
+    assert values["service-receiver"] == {"config": {"queueUrl": "v-queue_url"},
+                                          "serviceAccount": {"roleArn": "v-receiver_role_arn"}}
+    assert values["service-log-extractor"]["serviceAccount"]["roleArn"] == "v-extractor_role_arn"
+    assert values["service-result-storage"] == {"config": {"resultsTable": "v-results_table"},
+                                                "serviceAccount": {"roleArn": "v-storage_role_arn"}}
+
+
+def test_chart_has_every_value_path():
+    """Each path exists in the subchart's values.yaml, so a renamed value cannot be missed silently."""
+    sys.path.insert(0, str(SCRIPT.parent))
+    from helm_values import MAPPING
+
+    charts = SCRIPT.parents[2] / "helm"
+    for path in MAPPING:
+        text = (charts / "values.yaml" if path[0] == "global" else charts / "charts" / path[0] / "values.yaml")
+        lines = text.read_text().splitlines()
+        assert any(line.strip().startswith(f"{path[-1]}:") for line in lines), path
+
+
+def test_missing_output_and_bad_input_exit_2():
+    missing = {k: v for k, v in OUTPUTS.items() if k != "storage_role_arn"}
+    out = run(json.dumps(missing))
+    assert out.returncode == 2 and "storage_role_arn" in out.stderr
+    nulled = dict(OUTPUTS, receiver_role_arn={"value": None})
+    assert run(json.dumps(nulled)).returncode == 2
+    assert run("not json").returncode == 2
