@@ -6,8 +6,9 @@ PY := $(CURDIR)/$(VENV)/bin/python
 REQUIREMENTS := service-receiver/app/requirements.txt service-log-extractor/app/requirements.txt \
                 service-result-storage/app/requirements.txt requirements-dev.txt
 CONTRACT_CHECK := ../shared/checks/contract.py
+TOOLS := .venv-tools
 
-.PHONY: install up down demo test unit-test stack-test contract-check bench lambda-zip helm-values clean
+.PHONY: install up down demo test unit-test stack-test infra-check contract-check bench lambda-zip helm-values clean
 
 install: $(VENV)/.installed
 
@@ -16,6 +17,11 @@ $(VENV)/.installed: $(REQUIREMENTS)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q --upgrade pip
 	$(VENV)/bin/python -m pip install --disable-pip-version-check -q $(addprefix -r ,$(REQUIREMENTS))
+	touch $@
+
+$(TOOLS)/.installed: requirements-tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --disable-pip-version-check -q -r requirements-tools.txt
 	touch $@
 
 up: install
@@ -42,7 +48,11 @@ stack-test: install
 contract-check: install
 	@if [ -f $(CONTRACT_CHECK) ]; then python3 $(CONTRACT_CHECK); else echo "skip: $(CONTRACT_CHECK) not present"; fi
 
-test: unit-test stack-test contract-check
+# checkov on terraform/: zero failed checks; the skipped ones carry their reason inline (#checkov:skip=...).
+infra-check: $(TOOLS)/.installed
+	$(TOOLS)/bin/checkov -d terraform --framework terraform --skip-download --compact --quiet
+
+test: unit-test stack-test infra-check contract-check
 
 lambda-zip: install
 	$(PY) terraform/scripts/build_lambda_zip.py
@@ -57,4 +67,4 @@ bench: install
 	cd bench && $(PY) run.py && $(PY) grouping_vs_drain.py
 
 clean: down
-	rm -rf $(VENV) .local .pytest_cache
+	rm -rf $(VENV) $(TOOLS) .local .pytest_cache

@@ -330,9 +330,9 @@ variable "kubernetes_version" {
 }
 
 variable "cluster_endpoint_public_access" {
-  description = "Expose the cluster API endpoint publicly (private access is always on)."
+  description = "Expose the cluster API endpoint publicly (private access is always on). Off by default: reach the API from inside the VPC (VPN, bastion), or set true together with cluster_endpoint_public_access_cidrs narrowed to your own ranges to run kubectl/helm from a workstation."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "cluster_endpoint_public_access_cidrs" {
@@ -349,7 +349,7 @@ variable "cluster_endpoint_public_access_cidrs" {
 variable "cluster_enabled_log_types" {
   description = "Control plane log types sent to CloudWatch."
   type        = list(string)
-  default     = ["api", "audit", "authenticator"]
+  default     = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
   validation {
     condition     = alltrue([for t in var.cluster_enabled_log_types : contains(["api", "audit", "authenticator", "controllerManager", "scheduler"], t)])
