@@ -39,7 +39,10 @@ resource "aws_sqs_queue_redrive_allow_policy" "jobs_dlq" {
   })
 }
 
+# The jobs queue: TLS only (as every queue here), and only the Lambda's role may send.
 data "aws_iam_policy_document" "jobs_queue" {
+  source_policy_documents = [data.aws_iam_policy_document.tls_only_queue["jobs"].json]
+
   statement {
     sid       = "AllowSendFromLambda"
     actions   = ["sqs:SendMessage"]
@@ -48,24 +51,6 @@ data "aws_iam_policy_document" "jobs_queue" {
     principals {
       type        = "AWS"
       identifiers = [aws_iam_role.lambda.arn]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.jobs.arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
     }
   }
 }
@@ -85,9 +70,10 @@ resource "aws_sqs_queue" "s3_events_failed" {
   sqs_managed_sse_enabled   = true
 }
 
-# TLS-only on the queues that need no other resource policy.
+# TLS-only, for every queue; the jobs queue adds its send permission on top (jobs_queue).
 data "aws_iam_policy_document" "tls_only_queue" {
   for_each = {
+    jobs             = aws_sqs_queue.jobs.arn
     jobs_dlq         = aws_sqs_queue.jobs_dlq.arn
     s3_events_failed = aws_sqs_queue.s3_events_failed.arn
   }
