@@ -18,6 +18,17 @@ from devstack.stack import Settings, Stack, client  # noqa: E402
 RESULT_TIMEOUT = 60.0
 
 
+def wait_until(condition, timeout: float, what: str):
+    """Polls `condition()` until it returns something truthy, which is returned; fails naming `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
 class LiveStack:
     """The running stack plus the helpers the tests share."""
 
@@ -48,14 +59,12 @@ class LiveStack:
 
     def wait_until_events_handled(self, timeout: float = RESULT_TIMEOUT) -> None:
         """Waits until the Lambda runner has taken every S3 event off its queue (each went to the handler)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def events_queue_empty():
             attrs = self.sqs.get_queue_attributes(QueueUrl=self.env["EVENTS_QUEUE_URL"], AttributeNames=[
                 "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-            if int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"]) == 0:
-                return
-            time.sleep(0.2)
-        raise AssertionError("S3 events not handled in time")
+            return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"]) == 0
+
+        wait_until(events_queue_empty, timeout, "the Lambda runner to handle every S3 event")
 
     def log_records(self, service: str) -> list[dict]:
         records = []

@@ -5,13 +5,12 @@ import gzip
 import importlib.util
 import json
 import os
-import time
 from urllib.parse import quote_plus
 
 import pytest
 import requests
 
-from conftest import ROOT
+from conftest import ROOT, wait_until
 
 SAMPLE = (ROOT / "samples" / "app-errors.log").read_bytes()
 SAMPLE_COUNTS = {"FATAL": 1, "ERROR": 5, "WARN": 3}
@@ -93,14 +92,9 @@ def test_object_deleted_before_processing(stack, monkeypatch):
             monkeypatch.setenv(name, value)
     assert _lambda_handler()(event, None)["sent"] == 1
 
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        errors = [r for r in stack.log_records("receiver") if r.get("levelname") == "ERROR" and r.get("key") == key]
-        if errors:
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail("the receiver logged no error for the deleted object")
+    errors = wait_until(lambda: [r for r in stack.log_records("receiver")
+                                 if r.get("levelname") == "ERROR" and r.get("key") == key],
+                        60, "the receiver to log an error for the deleted object")
     assert any("404" in json.dumps(r) for r in errors), errors
     assert any(r.get("key") == key and r.get("levelname") == "ERROR" for r in stack.log_records("extractor"))
     assert stack.results(key) == []
@@ -150,13 +144,8 @@ def test_a_job_delivered_twice_gives_one_result_and_one_mail(stack):
     job = json.dumps({"bucket": stack.bucket, "key": key, "etag": etag})
     stack.sqs.send_message(QueueUrl=stack.env["QUEUE_URL"], MessageBody=job, MessageGroupId="again",
                            MessageDeduplicationId=stack.unique_key("again"))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # the repeated job reached storage, which found the result stored
-        if any(r.get("message") == "result already stored" and r.get("key") == key
-               for r in stack.log_records("storage")):
-            break
-        time.sleep(0.2)
-    else:
-        pytest.fail("the repeated job did not reach storage")
+    wait_until(lambda: any(r.get("message") == "result already stored" and r.get("key") == key
+                           for r in stack.log_records("storage")),
+               60, "the repeated job to reach storage, which finds the result stored")
     assert stack.results(key) == [first]
     assert len(_mails_about(stack, key)) == 1

@@ -11,21 +11,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, LiveStack
+from conftest import ROOT, LiveStack, wait_until
 from devstack.stack import Settings, Stack
 
 SAMPLE = (ROOT / "samples" / "app-errors.log").read_bytes()
 SAMPLE_COUNTS = {"FATAL": 1, "ERROR": 5, "WARN": 3}
-
-
-def _wait(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +41,7 @@ def _one_result_each(stack: LiveStack, keys: list[str], timeout: float = 180) ->
         found = {key: stack.results(key) for key in keys}
         return found if all(found.values()) else None
 
-    found = _wait(all_stored, timeout, f"{len(keys)} results")
+    found = wait_until(all_stored, timeout, f"{len(keys)} results")
     assert {key: len(results) for key, results in found.items()} == dict.fromkeys(keys, 1)
     return found
 
@@ -63,9 +53,9 @@ def test_storage_down_for_30_s_while_50_logs_arrive(resilient):
     keys = [stack.unique_key(f"outage-{i}.log") for i in range(50)]
     for key in keys:
         stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
-    _wait(lambda: any(r.get("message") == "extractor failed, retrying" for r in stack.log_records("receiver")),
+    wait_until(lambda: any(r.get("message") == "extractor failed, retrying" for r in stack.log_records("receiver")),
           30, "the receiver to meet the outage")
-    _wait(lambda: time.monotonic() - down_since >= 30, 35, "the 30 s outage to pass")
+    wait_until(lambda: time.monotonic() - down_since >= 30, 35, "the 30 s outage to pass")
     local.start_service("storage", launch)
 
     found = _one_result_each(stack, keys)
@@ -95,11 +85,11 @@ def test_extractor_worker_killed_mid_object(resilient):
         metrics = requests.get(f"{stack.env['RECEIVER_URL']}/metrics", timeout=5).text
         return "receiver_messages_in_flight 1.0" in metrics.splitlines()
 
-    _wait(extracting, 60, "the big object to be in flight")
+    wait_until(extracting, 60, "the big object to be in flight")
     [extractor] = [p for p in local.recorded() if p.name == "extractor"]
     workers = _worker_pids(extractor.pid)
     start = sum(_cpu_ticks(pid) for pid in workers)
-    _wait(lambda: sum(_cpu_ticks(pid) for pid in workers) - start >= 30, 30, "the scan to be under way")
+    wait_until(lambda: sum(_cpu_ticks(pid) for pid in workers) - start >= 30, 30, "the scan to be under way")
     assert workers and stack.results(key) == []
     for pid in workers:
         os.kill(pid, signal.SIGKILL)  # gunicorn starts new workers; the receiver's call breaks off
@@ -119,6 +109,6 @@ def test_garbage_message_reaches_the_dlq_while_others_flow(resilient):
     for key in keys:
         stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
     _one_result_each(stack, keys, timeout=60)
-    _wait(lambda: _dlq_size(stack) == before + 1, 90, "the garbage message in the DLQ")
+    wait_until(lambda: _dlq_size(stack) == before + 1, 90, "the garbage message in the DLQ")
     malformed = [r for r in stack.log_records("receiver") if r.get("message") == "malformed message"]
     assert malformed and "not a job" in malformed[-1]["body"]

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT
+from conftest import ROOT, wait_until
 from devstack import procs
 from devstack.stack import FAKE_AWS, client
 
@@ -78,16 +78,6 @@ resource "aws_sqs_queue_redrive_allow_policy" "jobs_dlq" {{
   count = 0
 }}
 """
-
-
-def _wait(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class Terraform:
@@ -246,7 +236,7 @@ def test_uploaded_log_gives_a_result_through_the_created_resources(applied, serv
         resp.raise_for_status()
         return resp.json()["items"]
 
-    [result] = _wait(stored, 60, f"the result of {key} (logs in {services['LOG_DIR']})")
+    [result] = wait_until(stored, 60, f"the result of {key} (logs in {services['LOG_DIR']})")
     assert result["counts"] == SAMPLE_COUNTS
     assert result["bucket"] == bucket and result["key"] == key and result["size"] == len(SAMPLE)
     # It is in the table terraform created.
