@@ -32,4 +32,9 @@ locals {
   # Variable defaults cannot refer to path.module, hence the null default and this fallback.
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/build/s3_to_fifo.zip")
   cluster_name    = coalesce(var.cluster_name, var.name)
+
+  # The receiver waits this long for one POST /extract (EXTRACTOR_TIMEOUT_SECONDS, via make helm-values); the
+  # queue's visibility covers it plus a margin for the POST to storage.
+  extraction_timeout_seconds = ceil(var.largest_object_gib * var.extraction_seconds_per_gib)
+  visibility_timeout_seconds = coalesce(var.visibility_timeout_seconds, local.extraction_timeout_seconds + 60)
 }

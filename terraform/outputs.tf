@@ -23,6 +23,16 @@ output "queue_arn" {
   value       = aws_sqs_queue.jobs.arn
 }
 
+output "extraction_timeout_seconds" {
+  description = "How long the receiver waits for one extraction (its EXTRACTOR_TIMEOUT_SECONDS): largest_object_gib x extraction_seconds_per_gib."
+  value       = local.extraction_timeout_seconds
+}
+
+output "visibility_timeout_seconds" {
+  description = "Visibility timeout of the jobs queue."
+  value       = aws_sqs_queue.jobs.visibility_timeout_seconds
+}
+
 output "dlq_url" {
   description = "URL of the jobs dead-letter queue (DLQ_URL)."
   value       = aws_sqs_queue.jobs_dlq.url

@@ -17,7 +17,7 @@ resource "aws_sqs_queue" "jobs" {
   # High-throughput FIFO: ordering and dedup per object (message group), not per queue.
   deduplication_scope        = "messageGroup"
   fifo_throughput_limit      = "perMessageGroupId"
-  visibility_timeout_seconds = var.visibility_timeout_seconds
+  visibility_timeout_seconds = local.visibility_timeout_seconds
   message_retention_seconds  = var.queue_message_retention_seconds
   receive_wait_time_seconds  = 20
   sqs_managed_sse_enabled    = true

@@ -108,14 +108,39 @@ variable "s3_event_filter_suffix" {
 # SQS
 ################################################################################
 
-variable "visibility_timeout_seconds" {
-  description = "Visibility timeout of the jobs queue. Must cover the extraction of the largest expected object (the receiver's EXTRACTOR_TIMEOUT_SECONDS, default 900)."
+variable "largest_object_gib" {
+  description = "Largest log object (GiB, as stored) the pipeline must summarise. With extraction_seconds_per_gib it sizes the receiver's extraction timeout (output extraction_timeout_seconds) and the queue's visibility timeout."
   type        = number
-  default     = 900
+  default     = 10
 
   validation {
-    condition     = var.visibility_timeout_seconds >= 0 && var.visibility_timeout_seconds <= 43200
-    error_message = "visibility_timeout_seconds must be between 0 and 43200."
+    condition     = var.largest_object_gib > 0
+    error_message = "largest_object_gib must be > 0."
+  }
+}
+
+variable "extraction_seconds_per_gib" {
+  description = "Worst-case extraction time per GiB. make bench measures about 4 s/GiB plain and 5 s/GiB gzip on one core; the default leaves room for slow S3 reads and CPU-throttled pods."
+  type        = number
+  default     = 60
+
+  validation {
+    # the queue's visibility (at most SQS's 12 h) must exceed the extraction timeout by the 60 s margin
+    condition     = var.extraction_seconds_per_gib > 0 && var.largest_object_gib * var.extraction_seconds_per_gib <= 43140
+    error_message = "extraction_seconds_per_gib must be > 0, and largest_object_gib x extraction_seconds_per_gib at most 43140 s."
+  }
+}
+
+variable "visibility_timeout_seconds" {
+  description = "Visibility timeout of the jobs queue; null = the extraction timeout (largest_object_gib x extraction_seconds_per_gib) plus 60 s. It bounds a job only for consumers without the receiver's visibility heartbeat (RECEIVER_VISIBILITY_SECONDS), which leases each message itself."
+  type        = number
+  default     = null
+
+  validation {
+    condition = var.visibility_timeout_seconds == null || try(
+      var.visibility_timeout_seconds >= ceil(var.largest_object_gib * var.extraction_seconds_per_gib) &&
+    var.visibility_timeout_seconds <= 43200, false)
+    error_message = "visibility_timeout_seconds must cover the extraction timeout (largest_object_gib x extraction_seconds_per_gib) and be at most 43200."
   }
 }
 

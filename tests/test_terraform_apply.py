@@ -155,7 +155,8 @@ def services(applied):
         ("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
          f"http://127.0.0.1:{receiver_port}/healthz",
          {"QUEUE_URL": outputs["queue_url"], "EXTRACTOR_URL": extractor_url, "RECEIVER_HOST": "127.0.0.1",
-          "RECEIVER_PORT": str(receiver_port), "RECEIVER_WAIT_SECONDS": "1"}),
+          "RECEIVER_PORT": str(receiver_port), "RECEIVER_WAIT_SECONDS": "1",
+          "EXTRACTOR_TIMEOUT_SECONDS": str(outputs["extraction_timeout_seconds"])}),
     ]
     started: list[procs.Proc] = []
     try:
@@ -193,6 +194,9 @@ def test_outputs_name_resources_with_the_expected_configuration(applied):
     redrive = json.loads(attrs["RedrivePolicy"])
     assert redrive["deadLetterTargetArn"] == dlq_attrs["QueueArn"]
     assert int(redrive["maxReceiveCount"]) == MAX_RECEIVE_COUNT
+    # Visibility sized for the largest expected object: the receiver's extraction timeout plus a margin.
+    assert int(attrs["VisibilityTimeout"]) == outputs["visibility_timeout_seconds"] \
+        == outputs["extraction_timeout_seconds"] + 60
 
     # Results table: the storage service's own schema (key, attributes, GSIs).
     spec = importlib.util.spec_from_file_location("result_storage_table_tf",

@@ -1,8 +1,9 @@
 """Keeps a message invisible while its objects are being summarised, however long that takes.
 
-The queue's own visibility timeout can then stay short (a crashed receiver's message comes back quickly),
-while a 5 GB object is still never handed to a second receiver halfway through: every `extension / 3`
-seconds the message's visibility is set to `extension` seconds from now, until the work is done.
+The queue's visibility timeout (terraform sizes it for the largest expected object) then need not be right
+about the slowest extraction: an object that takes longer is still never handed to a second receiver halfway
+through, since every `extension / 3` seconds the message's visibility is set to `extension` seconds from now,
+until the work is done.
 """
 from __future__ import annotations
 

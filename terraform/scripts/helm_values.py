@@ -15,6 +15,7 @@ import sys
 MAPPING = {
     ("global", "region"): "region",
     ("service-receiver", "config", "queueUrl"): "queue_url",
+    ("service-receiver", "config", "extractorTimeoutSeconds"): "extraction_timeout_seconds",
     ("service-receiver", "serviceAccount", "roleArn"): "receiver_role_arn",
     ("service-log-extractor", "serviceAccount", "roleArn"): "extractor_role_arn",
     ("service-result-storage", "config", "resultsTable"): "results_table",

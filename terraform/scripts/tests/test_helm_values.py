@@ -8,6 +8,7 @@ SCRIPT = Path(__file__).resolve().parents[1] / "helm_values.py"
 OUTPUTS = {name: {"value": f"v-{name}", "type": "string", "sensitive": False} for name in (
     "region", "queue_url", "receiver_role_arn", "extractor_role_arn", "results_table", "storage_role_arn",
     "logs_bucket")}
+OUTPUTS["extraction_timeout_seconds"] = {"value": 600, "type": "number", "sensitive": False}
 
 
 def run(stdin: str):
@@ -19,7 +20,7 @@ def test_values_land_where_the_chart_reads_them():
     assert out.returncode == 0, out.stderr
     values = json.loads(out.stdout)
     assert values["global"]["region"] == "v-region"
-    assert values["service-receiver"] == {"config": {"queueUrl": "v-queue_url"},
+    assert values["service-receiver"] == {"config": {"queueUrl": "v-queue_url", "extractorTimeoutSeconds": 600},
                                           "serviceAccount": {"roleArn": "v-receiver_role_arn"}}
     assert values["service-log-extractor"]["serviceAccount"]["roleArn"] == "v-extractor_role_arn"
     assert values["service-result-storage"] == {"config": {"resultsTable": "v-results_table"},
