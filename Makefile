@@ -65,11 +65,12 @@ test: unit-test stack-test terraform-check infra-check contract-check
 lambda-zip: install
 	$(PY) terraform/scripts/build_lambda_zip.py
 
-# After `terraform apply`: the values `helm install -f` needs (region, queue, table, IRSA role ARNs).
+# After `terraform apply`: the values `helm install -f` needs (region, queue, table, IRSA role ARNs and the service
+# account names those roles trust).
 helm-values: install
 	mkdir -p terraform/build
 	cd terraform && terraform output -json | $(PY) scripts/helm_values.py > build/helm-values.json
-	@echo "helm install log-analysis ./helm -f terraform/build/helm-values.json --set global.imageRegistry=<registry>"
+	@echo "helm install log-analysis ./helm -n $$(cd terraform && terraform output -raw namespace) --create-namespace -f terraform/build/helm-values.json --set global.imageRegistry=<registry>"
 
 bench: install
 	cd bench && $(PY) run.py && $(PY) grouping_vs_drain.py

@@ -53,6 +53,26 @@ output "lambda_function_name" {
   value       = aws_lambda_function.s3_to_fifo.function_name
 }
 
+output "namespace" {
+  description = "Kubernetes namespace the IRSA roles trust (helm install --namespace)."
+  value       = var.namespace
+}
+
+output "receiver_service_account" {
+  description = "Service account name the receiver's IRSA role trusts (the chart's serviceAccount.name)."
+  value       = var.receiver_service_account
+}
+
+output "extractor_service_account" {
+  description = "Service account name the extractor's IRSA role trusts."
+  value       = var.extractor_service_account
+}
+
+output "storage_service_account" {
+  description = "Service account name the storage's IRSA role trusts."
+  value       = var.storage_service_account
+}
+
 output "receiver_role_arn" {
   description = "IRSA role ARN for service-receiver's service account (eks.amazonaws.com/role-arn); null without EKS."
   value       = try(aws_iam_role.irsa["receiver"].arn, null)

@@ -1,7 +1,8 @@
 """Turns `terraform output -json` into a values file for `helm install` (JSON is valid YAML):
 
     terraform -chdir=terraform output -json | python terraform/scripts/helm_values.py > values-aws.yaml
-    helm install log-analysis ./helm -f values-aws.yaml --set global.imageRegistry=<registry>
+    helm install log-analysis ./helm -n "$(terraform -chdir=terraform output -raw namespace)" --create-namespace \
+        -f values-aws.yaml --set global.imageRegistry=<registry>
 
 `make helm-values` does both steps into terraform/build/helm-values.json. Exit status 2 when an output is
 missing (run `terraform apply` first).
@@ -17,9 +18,13 @@ MAPPING = {
     ("service-receiver", "config", "queueUrl"): "queue_url",
     ("service-receiver", "config", "extractorTimeoutSeconds"): "extraction_timeout_seconds",
     ("service-receiver", "serviceAccount", "roleArn"): "receiver_role_arn",
+    # IRSA trusts exactly these names (in output "namespace", which `helm install --namespace` must use)
+    ("service-receiver", "serviceAccount", "name"): "receiver_service_account",
     ("service-log-extractor", "serviceAccount", "roleArn"): "extractor_role_arn",
+    ("service-log-extractor", "serviceAccount", "name"): "extractor_service_account",
     ("service-result-storage", "config", "resultsTable"): "results_table",
     ("service-result-storage", "serviceAccount", "roleArn"): "storage_role_arn",
+    ("service-result-storage", "serviceAccount", "name"): "storage_service_account",
 }
 
 

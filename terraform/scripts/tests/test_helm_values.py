@@ -7,7 +7,7 @@ from pathlib import Path
 SCRIPT = Path(__file__).resolve().parents[1] / "helm_values.py"
 OUTPUTS = {name: {"value": f"v-{name}", "type": "string", "sensitive": False} for name in (
     "region", "queue_url", "receiver_role_arn", "extractor_role_arn", "results_table", "storage_role_arn",
-    "logs_bucket")}
+    "logs_bucket", "receiver_service_account", "extractor_service_account", "storage_service_account")}
 OUTPUTS["extraction_timeout_seconds"] = {"value": 600, "type": "number", "sensitive": False}
 
 
@@ -21,10 +21,13 @@ def test_values_land_where_the_chart_reads_them():
     values = json.loads(out.stdout)
     assert values["global"]["region"] == "v-region"
     assert values["service-receiver"] == {"config": {"queueUrl": "v-queue_url", "extractorTimeoutSeconds": 600},
-                                          "serviceAccount": {"roleArn": "v-receiver_role_arn"}}
-    assert values["service-log-extractor"]["serviceAccount"]["roleArn"] == "v-extractor_role_arn"
+                                          "serviceAccount": {"roleArn": "v-receiver_role_arn",
+                                                             "name": "v-receiver_service_account"}}
+    assert values["service-log-extractor"]["serviceAccount"] == {"roleArn": "v-extractor_role_arn",
+                                                                 "name": "v-extractor_service_account"}
     assert values["service-result-storage"] == {"config": {"resultsTable": "v-results_table"},
-                                                "serviceAccount": {"roleArn": "v-storage_role_arn"}}
+                                                "serviceAccount": {"roleArn": "v-storage_role_arn",
+                                                                   "name": "v-storage_service_account"}}
 
 
 def test_chart_has_every_value_path():
