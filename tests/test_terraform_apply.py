@@ -1,5 +1,7 @@
-"""terraform apply of terraform/ (create_eks=false) against a moto server of its own, then the pipeline on what
-terraform created: the Lambda handler -> FIFO queue -> receiver -> extractor -> storage -> results table.
+"""terraform apply of terraform/ (the whole stack, EKS and IRSA included) against a moto server of its own, then
+the pipeline on what terraform created: the Lambda handler -> FIFO queue -> receiver -> extractor -> storage ->
+results table. moto models the VPC, the cluster, its node group and the OIDC provider well enough to create them;
+nothing runs on the cluster, so the services run here as local processes configured from the outputs.
 
 The terraform directory is copied into tmp_path (state, .terraform, the built zip and the override stay out of
 the repo). moto_override.tf, written into the copy only, points the provider at moto and works around moto gaps:
@@ -122,7 +124,7 @@ def applied(tmp_path_factory):
         cli_config.write_text(CLI_CONFIG)
         tf = Terraform(workdir, {**base_env, "TF_CLI_CONFIG_FILE": str(cli_config), "TF_IN_AUTOMATION": "1",
                                  "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}, log_dir / "terraform.log")
-        tf_vars = ["-var", "create_eks=false", "-var", f"max_receive_count={MAX_RECEIVE_COUNT}",
+        tf_vars = ["-var", f"max_receive_count={MAX_RECEIVE_COUNT}",
                    # so that destroy can remove the table and the (non-empty, versioned) bucket
                    "-var", "results_table_deletion_protection=false", "-var", "logs_force_destroy=true"]
         tf.run("init", "-no-color", "-input=false")
@@ -175,8 +177,6 @@ def services(applied):
 def test_outputs_name_resources_with_the_expected_configuration(applied):
     outputs, aws_env, _ = applied
     s3, sqs, ddb = client("s3", aws_env), client("sqs", aws_env), client("dynamodb", aws_env)
-    assert outputs.get("cluster_name") is None and outputs.get("vpc_id") is None  # create_eks=false (null outputs)
-
     # Bucket: versioned, encrypted, no public access.
     bucket = outputs["logs_bucket"]
     assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
@@ -211,6 +211,54 @@ def test_outputs_name_resources_with_the_expected_configuration(applied):
                                                                               "AttributeName")
     assert {g["IndexName"]: (g["KeySchema"], g["Projection"]["ProjectionType"]) for g in table["GlobalSecondaryIndexes"]} \
         == {g["IndexName"]: (g["KeySchema"], g["Projection"]["ProjectionType"]) for g in schema["GlobalSecondaryIndexes"]}
+
+
+IRSA_ACTIONS = {
+    "receiver": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
+                 "sqs:SendMessage", "sqs:GetQueueUrl"},
+    "extractor": {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"},
+    "storage": {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query",
+                "dynamodb:DescribeTable"},
+}
+
+
+def test_cluster_and_irsa_roles(applied):
+    outputs, aws_env, _ = applied
+    eks, iam = client("eks", aws_env), client("iam", aws_env)
+    cluster = eks.describe_cluster(name=outputs["cluster_name"])["cluster"]
+    assert cluster["resourcesVpcConfig"]["endpointPublicAccess"] is False  # private API by default
+    [encryption] = cluster["encryptionConfig"]
+    assert encryption["resources"] == ["secrets"] and encryption["provider"]["keyArn"]
+    assert eks.list_nodegroups(clusterName=outputs["cluster_name"])["nodegroups"]
+    assert outputs["oidc_provider_arn"] in [p["Arn"] for p in iam.list_open_id_connect_providers()[
+        "OpenIDConnectProviderList"]]
+
+    for service, actions in IRSA_ACTIONS.items():
+        role_name = outputs[f"{service}_role_arn"].rsplit("/", 1)[1]
+        [trust] = iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]["Statement"]
+        assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+        assert trust["Principal"] == {"Federated": outputs["oidc_provider_arn"]}
+        [sub] = [v for k, v in trust["Condition"]["StringEquals"].items() if k.endswith(":sub")]
+        assert sub == f"system:serviceaccount:{outputs['namespace']}:{outputs[f'{service}_service_account']}"
+        [policy_name] = iam.list_role_policies(RoleName=role_name)["PolicyNames"]
+        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+        granted = set()
+        for statement in document["Statement"]:
+            assert "*" not in json.dumps(statement["Resource"]).replace("/*", "")  # no wildcard but object keys
+            granted.update([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+        assert granted == actions, service
+
+
+def test_helm_values_from_the_outputs(applied):
+    outputs, _, _ = applied
+    proc = subprocess.run([sys.executable, str(ROOT / "terraform" / "scripts" / "helm_values.py")],
+                          input=json.dumps({k: {"value": v} for k, v in outputs.items()}), capture_output=True,
+                          text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    values = json.loads(proc.stdout)
+    assert values["service-receiver"]["config"]["queueUrl"] == outputs["queue_url"]
+    assert values["service-receiver"]["serviceAccount"]["roleArn"] == outputs["receiver_role_arn"]
+    assert values["service-result-storage"]["config"]["resultsTable"] == outputs["results_table"]
 
 
 def test_uploaded_log_gives_a_result_through_the_created_resources(applied, services, monkeypatch):
