@@ -8,7 +8,7 @@ REQUIREMENTS := service-receiver/app/requirements.txt service-log-extractor/app/
 CONTRACT_CHECK := ../shared/checks/contract.py
 TOOLS := .venv-tools
 
-.PHONY: install up down demo test unit-test stack-test infra-check contract-check bench lambda-zip helm-values clean
+.PHONY: install up down demo test unit-test stack-test infra-check container-check contract-check bench lambda-zip helm-values clean
 
 install: $(VENV)/.installed
 
@@ -52,7 +52,12 @@ contract-check: install
 infra-check: $(TOOLS)/.installed
 	$(TOOLS)/bin/checkov -d terraform --framework terraform --skip-download --compact --quiet
 
-test: unit-test stack-test infra-check contract-check
+# hadolint on the three Dockerfiles: any finding, down to style, fails; an ignored rule carries its reason inline.
+container-check: $(TOOLS)/.installed
+	$(TOOLS)/bin/hadolint --no-color --failure-threshold style service-receiver/Dockerfile \
+	  service-log-extractor/Dockerfile service-result-storage/Dockerfile
+
+test: unit-test stack-test infra-check container-check contract-check
 
 lambda-zip: install
 	$(PY) terraform/scripts/build_lambda_zip.py
