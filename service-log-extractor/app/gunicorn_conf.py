@@ -6,7 +6,9 @@ GUNICORN_BIND                      [0.0.0.0:8080]
 GUNICORN_WORKERS                   [2]    processes
 GUNICORN_THREADS                   [4]    request threads per process (gthread: a long scan in one thread never
                                           blocks the health probes served by the others)
-GUNICORN_TIMEOUT_SECONDS           [900]  a worker silent this long is restarted (a large object takes a while)
+GUNICORN_TIMEOUT_SECONDS           [900]  a worker silent this long is restarted; a gthread worker stays
+                                          in touch while its threads serve requests, so this catches a hung
+                                          worker, not a slow request
 GUNICORN_GRACEFUL_TIMEOUT_SECONDS  [30]   on SIGTERM, how long requests in flight may finish
 GUNICORN_KEEPALIVE_SECONDS         [5]    idle keep-alive connections are closed after this
 """

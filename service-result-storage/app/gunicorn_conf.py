@@ -5,7 +5,9 @@ Read from the environment when gunicorn starts [defaults]; a bad value stops gun
 GUNICORN_BIND                      [0.0.0.0:8080]
 GUNICORN_WORKERS                   [2]    processes
 GUNICORN_THREADS                   [8]    request threads per process (gthread: requests mostly wait on DynamoDB)
-GUNICORN_TIMEOUT_SECONDS           [30]   a worker silent this long is restarted
+GUNICORN_TIMEOUT_SECONDS           [30]   a worker silent this long is restarted; a gthread worker stays
+                                          in touch while its threads serve requests, so this catches a hung
+                                          worker, not a slow request
 GUNICORN_GRACEFUL_TIMEOUT_SECONDS  [30]   on SIGTERM, how long requests in flight may finish
 GUNICORN_KEEPALIVE_SECONDS         [5]    idle keep-alive connections are closed after this
 """
