@@ -10,7 +10,7 @@ TOOLS := .venv-tools
 # hashicorp/aws from a local filesystem mirror: nothing is fetched from the registry
 TF_PLUGIN_DIR ?= /opt/tf-plugins
 
-.PHONY: install up down demo test unit-test stack-test terraform-check infra-check contract-check bench lambda-zip helm-values clean
+.PHONY: install up down demo test unit-test stack-test terraform-check infra-check container-check contract-check bench lambda-zip helm-values clean
 
 install: $(VENV)/.installed
 
@@ -60,7 +60,12 @@ terraform-check:
 infra-check: $(TOOLS)/.installed
 	$(TOOLS)/bin/checkov -d terraform --framework terraform --skip-download --compact --quiet
 
-test: unit-test stack-test terraform-check infra-check contract-check
+# hadolint on the three Dockerfiles: any finding, down to style, fails; an ignored rule carries its reason inline.
+container-check: $(TOOLS)/.installed
+	$(TOOLS)/bin/hadolint --no-color --failure-threshold style service-receiver/Dockerfile \
+	  service-log-extractor/Dockerfile service-result-storage/Dockerfile
+
+test: unit-test stack-test terraform-check infra-check container-check contract-check
 
 lambda-zip: install
 	$(PY) terraform/scripts/build_lambda_zip.py

@@ -17,6 +17,16 @@ VENV_BIN = Path(sys.executable).parent
 START_TIMEOUT = 60.0
 # The embedded AWS accepts any credentials; fixed ones keep every process in the same moto account.
 FAKE_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+# Extractor and storage start as in their images, from the service's app/gunicorn_conf.py (run in its directory).
+GUNICORN_ARGV = [str(VENV_BIN / "gunicorn"), "-c", "python:app.gunicorn_conf", "app.main:create_app()"]
+
+
+def gunicorn_env(port: int, workers: int, threads: int, timeout: int | None = None) -> dict[str, str]:
+    """The GUNICORN_* variables app/gunicorn_conf.py reads, for a server on 127.0.0.1:port (timeout: its default)."""
+    env = {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers), "GUNICORN_THREADS": str(threads)}
+    if timeout is not None:
+        env["GUNICORN_TIMEOUT_SECONDS"] = str(timeout)
+    return env
 
 
 @dataclass
@@ -95,15 +105,12 @@ class Stack:
 
         storage_url = f"http://127.0.0.1:{storage_port}"
         extractor_url = f"http://127.0.0.1:{extractor_port}"
-        gunicorn = str(VENV_BIN / "gunicorn")
         children = [
-            start("storage", [gunicorn, "-b", f"127.0.0.1:{storage_port}", "-w", "1", "--threads", "8",
-                              "app.main:create_app()"],
-                  ROOT / "service-result-storage", f"{storage_url}/healthz", RESULTS_TABLE=res.table,
-                  SES_SENDER=s.names.mail_sender, SES_RECIPIENTS=s.names.mail_recipients),
-            start("extractor", [gunicorn, "-b", f"127.0.0.1:{extractor_port}", "-w", "2", "--threads", "4",
-                                "--timeout", "120", "app.main:create_app()"],
-                  ROOT / "service-log-extractor", f"{extractor_url}/healthz", STORAGE_URL=storage_url),
+            start("storage", GUNICORN_ARGV, ROOT / "service-result-storage", f"{storage_url}/healthz",
+                  RESULTS_TABLE=res.table, SES_SENDER=s.names.mail_sender, SES_RECIPIENTS=s.names.mail_recipients,
+                  **gunicorn_env(storage_port, workers=1, threads=8)),
+            start("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{extractor_url}/healthz",
+                  STORAGE_URL=storage_url, **gunicorn_env(extractor_port, workers=2, threads=4, timeout=120)),
             start("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
                   f"http://127.0.0.1:{receiver_port}/healthz", QUEUE_URL=res.queue_url, EXTRACTOR_URL=extractor_url,
                   RECEIVER_HOST="127.0.0.1", RECEIVER_PORT=str(receiver_port),

@@ -28,7 +28,7 @@ import requests
 
 from conftest import ROOT, wait_until
 from devstack import procs
-from devstack.stack import FAKE_AWS, client
+from devstack.stack import FAKE_AWS, GUNICORN_ARGV, client, gunicorn_env
 
 TERRAFORM = shutil.which("terraform")
 PLUGIN_MIRROR = Path("/opt/tf-plugins")
@@ -147,13 +147,11 @@ def services(applied):
     base_env.update(aws_env, PYTHONUNBUFFERED="1")
     storage_port, extractor_port, receiver_port = (procs.free_port() for _ in range(3))
     storage_url, extractor_url = f"http://127.0.0.1:{storage_port}", f"http://127.0.0.1:{extractor_port}"
-    gunicorn = str(VENV_BIN / "gunicorn")
     specs = [
-        ("storage", [gunicorn, "-b", f"127.0.0.1:{storage_port}", "-w", "1", "--threads", "4", "app.main:create_app()"],
-         ROOT / "service-result-storage", f"{storage_url}/healthz", {"RESULTS_TABLE": outputs["results_table"]}),
-        ("extractor", [gunicorn, "-b", f"127.0.0.1:{extractor_port}", "-w", "1", "--threads", "4", "--timeout", "120",
-                       "app.main:create_app()"],
-         ROOT / "service-log-extractor", f"{extractor_url}/healthz", {"STORAGE_URL": storage_url}),
+        ("storage", GUNICORN_ARGV, ROOT / "service-result-storage", f"{storage_url}/healthz",
+         {"RESULTS_TABLE": outputs["results_table"], **gunicorn_env(storage_port, workers=1, threads=4)}),
+        ("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{extractor_url}/healthz",
+         {"STORAGE_URL": storage_url, **gunicorn_env(extractor_port, workers=1, threads=4, timeout=120)}),
         ("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
          f"http://127.0.0.1:{receiver_port}/healthz",
          {"QUEUE_URL": outputs["queue_url"], "EXTRACTOR_URL": extractor_url, "RECEIVER_HOST": "127.0.0.1",
