@@ -29,6 +29,39 @@ def gunicorn_env(port: int, workers: int, threads: int, timeout: int | None = No
     return env
 
 
+@dataclass(frozen=True)
+class ServiceSpec:
+    """How to start one service process and know it is up."""
+
+    name: str
+    argv: list[str]
+    cwd: Path
+    health_url: str
+    env: dict[str, str]
+
+
+def service_specs(queue_url: str, results_table: str, *, storage_env: dict | None = None,
+                  receiver_env: dict | None = None) -> tuple[list[ServiceSpec], dict[str, str]]:
+    """storage, extractor and receiver on free ports of 127.0.0.1, wired to each other and to the given queue and
+    table (devstack's own, or the ones terraform created); also returns their URLs by stack.env name."""
+    storage_port, extractor_port, receiver_port = (procs.free_port() for _ in range(3))
+    urls = {"STORAGE_URL": f"http://127.0.0.1:{storage_port}", "EXTRACTOR_URL": f"http://127.0.0.1:{extractor_port}",
+            "RECEIVER_URL": f"http://127.0.0.1:{receiver_port}"}
+    specs = [
+        ServiceSpec("storage", GUNICORN_ARGV, ROOT / "service-result-storage", f"{urls['STORAGE_URL']}/healthz",
+                    {"RESULTS_TABLE": results_table, **gunicorn_env(storage_port, workers=1, threads=8),
+                     **(storage_env or {})}),
+        ServiceSpec("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{urls['EXTRACTOR_URL']}/healthz",
+                    {"STORAGE_URL": urls["STORAGE_URL"],
+                     **gunicorn_env(extractor_port, workers=2, threads=4, timeout=120)}),
+        ServiceSpec("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
+                    f"{urls['RECEIVER_URL']}/healthz",
+                    {"QUEUE_URL": queue_url, "EXTRACTOR_URL": urls["EXTRACTOR_URL"], "RECEIVER_HOST": "127.0.0.1",
+                     "RECEIVER_PORT": str(receiver_port), **(receiver_env or {})}),
+    ]
+    return specs, urls
+
+
 @dataclass
 class Settings:
     """Knobs of the local stack (tests shorten the queue's visibility timeout)."""
@@ -86,7 +119,7 @@ class Stack:
     def _start_all(self, started: list[procs.Proc]) -> dict[str, str]:
         s = self.settings
         deadline = time.monotonic() + START_TIMEOUT
-        moto_port, runner_port, storage_port, extractor_port, receiver_port = (procs.free_port() for _ in range(5))
+        moto_port, runner_port = procs.free_port(), procs.free_port()
         endpoint = f"http://127.0.0.1:{moto_port}"
         base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         base_env.update(FAKE_AWS, AWS_ENDPOINT_URL=endpoint, PYTHONUNBUFFERED="1", **s.extra_env)
@@ -103,30 +136,21 @@ class Stack:
         res: Resources = provision(lambda svc: client(svc, {**FAKE_AWS, "AWS_ENDPOINT_URL": endpoint}), s.names,
                                    visibility_timeout=s.visibility_timeout, max_receive_count=s.max_receive_count)
 
-        storage_url = f"http://127.0.0.1:{storage_port}"
-        extractor_url = f"http://127.0.0.1:{extractor_port}"
-        children = [
-            start("storage", GUNICORN_ARGV, ROOT / "service-result-storage", f"{storage_url}/healthz",
-                  RESULTS_TABLE=res.table, SES_SENDER=s.names.mail_sender, SES_RECIPIENTS=s.names.mail_recipients,
-                  **gunicorn_env(storage_port, workers=1, threads=8)),
-            start("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{extractor_url}/healthz",
-                  STORAGE_URL=storage_url, **gunicorn_env(extractor_port, workers=2, threads=4, timeout=120)),
-            start("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
-                  f"http://127.0.0.1:{receiver_port}/healthz", QUEUE_URL=res.queue_url, EXTRACTOR_URL=extractor_url,
-                  RECEIVER_HOST="127.0.0.1", RECEIVER_PORT=str(receiver_port),
-                  RECEIVER_WAIT_SECONDS=str(s.receiver_wait_seconds)),
-            start("lambda-runner", [sys.executable, "-m", "devstack.lambda_runner"], ROOT,
-                  f"http://127.0.0.1:{runner_port}/healthz", EVENTS_QUEUE_URL=res.events_queue_url,
-                  QUEUE_URL=res.queue_url, RUNNER_PORT=str(runner_port)),
-        ]
+        specs, urls = service_specs(
+            res.queue_url, res.table,
+            storage_env={"SES_SENDER": s.names.mail_sender, "SES_RECIPIENTS": s.names.mail_recipients},
+            receiver_env={"RECEIVER_WAIT_SECONDS": str(s.receiver_wait_seconds)})
+        children = [start(spec.name, spec.argv, spec.cwd, spec.health_url, **spec.env) for spec in specs]
+        children.append(start("lambda-runner", [sys.executable, "-m", "devstack.lambda_runner"], ROOT,
+                              f"http://127.0.0.1:{runner_port}/healthz", EVENTS_QUEUE_URL=res.events_queue_url,
+                              QUEUE_URL=res.queue_url, RUNNER_PORT=str(runner_port)))
         for proc in children:
             procs.wait_healthy(proc, deadline)
         return {
             "AWS_ENDPOINT_URL": endpoint, **FAKE_AWS,
             "LOGS_BUCKET": res.bucket, "QUEUE_URL": res.queue_url, "DLQ_URL": res.dlq_url,
             "EVENTS_QUEUE_URL": res.events_queue_url, "EVENTS_DLQ_URL": res.events_dlq_url,
-            "RESULTS_TABLE": res.table, "EXTRACTOR_URL": extractor_url, "STORAGE_URL": storage_url,
-            "RECEIVER_URL": f"http://127.0.0.1:{receiver_port}",
+            "RESULTS_TABLE": res.table, **urls,
             "LOG_DIR": str(self.log_dir),
         }
 

@@ -28,7 +28,7 @@ import requests
 
 from conftest import ROOT, wait_until
 from devstack import procs
-from devstack.stack import FAKE_AWS, GUNICORN_ARGV, client, gunicorn_env
+from devstack.stack import FAKE_AWS, client, service_specs
 
 TERRAFORM = shutil.which("terraform")
 PLUGIN_MIRROR = Path("/opt/tf-plugins")
@@ -140,33 +140,22 @@ def applied(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def services(applied):
-    """storage, extractor and receiver started on the terraform-created queue and table (as devstack starts them)."""
+    """storage, extractor and receiver started on the terraform-created queue and table, as devstack starts them."""
     outputs, aws_env, tmp = applied
     log_dir = tmp / "logs"
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     base_env.update(aws_env, PYTHONUNBUFFERED="1")
-    storage_port, extractor_port, receiver_port = (procs.free_port() for _ in range(3))
-    storage_url, extractor_url = f"http://127.0.0.1:{storage_port}", f"http://127.0.0.1:{extractor_port}"
-    specs = [
-        ("storage", GUNICORN_ARGV, ROOT / "service-result-storage", f"{storage_url}/healthz",
-         {"RESULTS_TABLE": outputs["results_table"], **gunicorn_env(storage_port, workers=1, threads=4)}),
-        ("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{extractor_url}/healthz",
-         {"STORAGE_URL": storage_url, **gunicorn_env(extractor_port, workers=1, threads=4, timeout=120)}),
-        ("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
-         f"http://127.0.0.1:{receiver_port}/healthz",
-         {"QUEUE_URL": outputs["queue_url"], "EXTRACTOR_URL": extractor_url, "RECEIVER_HOST": "127.0.0.1",
-          "RECEIVER_PORT": str(receiver_port), "RECEIVER_WAIT_SECONDS": "1",
-          "EXTRACTOR_TIMEOUT_SECONDS": str(outputs["extraction_timeout_seconds"])}),
-    ]
+    specs, urls = service_specs(outputs["queue_url"], outputs["results_table"], receiver_env={
+        "RECEIVER_WAIT_SECONDS": "1", "EXTRACTOR_TIMEOUT_SECONDS": str(outputs["extraction_timeout_seconds"])})
     started: list[procs.Proc] = []
     try:
         deadline = time.monotonic() + START_TIMEOUT
-        for name, argv, cwd, health, env in specs:
-            started.append(procs.spawn(name, argv, cwd=cwd, env={**base_env, **env}, log_dir=log_dir,
-                                       health_url=health))
+        for spec in specs:
+            started.append(procs.spawn(spec.name, spec.argv, cwd=spec.cwd, env={**base_env, **spec.env},
+                                       log_dir=log_dir, health_url=spec.health_url))
         for proc in started:
             procs.wait_healthy(proc, deadline)
-        yield {"STORAGE_URL": storage_url, "LOG_DIR": str(log_dir)}
+        yield {"STORAGE_URL": urls["STORAGE_URL"], "LOG_DIR": str(log_dir)}
     finally:
         for proc in reversed(started):
             procs.stop(proc, grace=40.0 if proc.name == "receiver" else 15.0)
