@@ -540,3 +540,43 @@ def test_notes_say_how_to_read_results(tmp_path):
     assert f"kubectl --namespace {NAMESPACE} port-forward svc/{RELEASE}-service-result-storage 8080:8080" in notes
     assert "curl -sG http://127.0.0.1:8080/results --data-urlencode 'key=<object key>'" in notes
     assert "L4" in notes and "NetworkPolicies" in notes
+
+
+# -- values.yaml: every value documented (helm-docs `# --` comments) ---------------------------------------------
+
+VALUES_KEY = re.compile(r"^(\s*)([A-Za-z0-9_./-]+|\"[^\"]+\")\s*:(.*)$")
+
+
+def undocumented_values(text: str) -> list[str]:
+    """Keys with neither a `# --` comment of their own nor a documented ancestor. A key whose value is a block of
+    further keys is a section: it needs no comment, its keys do."""
+    lines = text.splitlines()
+    stack: list[tuple[int, str, bool]] = []  # (indent, key, documented)
+    missing = []
+    for i, line in enumerate(lines):
+        m = VALUES_KEY.match(line)
+        if not m:
+            continue  # comments, blank lines, list items
+        indent, key, rest = len(m.group(1)), m.group(2), m.group(3).strip()
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        j, documented = i - 1, False
+        while j >= 0 and lines[j].strip().startswith("#"):
+            documented |= lines[j].strip().startswith("# --")
+            j -= 1
+        k = i + 1
+        while k < len(lines) and (not lines[k].strip() or lines[k].strip().startswith("#")):
+            k += 1
+        child = VALUES_KEY.match(lines[k]) if k < len(lines) else None
+        section = rest == "" and child is not None and len(child.group(1)) > indent
+        if not (section or documented or any(d for _, _, d in stack)):
+            missing.append(".".join([s[1] for s in stack] + [key]))
+        stack.append((indent, key, documented))
+    return missing
+
+
+def test_every_value_is_documented():
+    files = [CHART / "values.yaml", *(CHART / "charts" / sub / "values.yaml" for sub in SUBCHARTS)]
+    missing = {str(f.relative_to(REPO)): undocumented_values(f.read_text()) for f in files}
+    assert not {f: keys for f, keys in missing.items() if keys}, missing
+    assert undocumented_values("a:\n  # -- b\n  b: 1\n  c: 2\n# -- d\nd:\n  e: 1\n") == ["a.c"]
