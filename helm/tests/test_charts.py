@@ -519,9 +519,19 @@ def test_values_from_terraform_render(tmp_path):
     docs = render("-f", str(values), "--set", "global.imageRegistry=123456789012.dkr.ecr.eu-central-1.amazonaws.com")
     assert one(docs, "ConfigMap", "service-receiver")["data"]["QUEUE_URL"] == outputs["queue_url"]["value"]
     assert one(docs, "ConfigMap", "service-result-storage")["data"]["RESULTS_TABLE"] == "v-results_table"
+    tf_variables = (REPO / "terraform" / "variables.tf").read_text()
+
+    def tf_default(variable: str) -> str:
+        m = re.search(r'variable "%s" \{.*?default\s*=\s*"([^"]*)"' % variable, tf_variables, re.S)
+        assert m, variable
+        return m.group(1)
+
+    assert NAMESPACE == tf_default("namespace"), "README installs into terraform's default namespace"
     for sub, role in zip(SUBCHARTS, ("receiver", "extractor", "storage")):
         assert one(docs, "ConfigMap", sub)["data"]["AWS_DEFAULT_REGION"] == "eu-central-1"
         sa = one(docs, "ServiceAccount", sub)
+        # the IRSA role trusts system:serviceaccount:<var.namespace>:<var.<role>_service_account> only
+        assert sa["metadata"]["name"] == tf_default(f"{role}_service_account"), sub
         assert sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == f"arn:aws:iam::123456789012:role/{role}"
         image = pod_template(one(docs, "Deployment", sub))["spec"]["containers"][0]["image"]
         assert image.startswith("123456789012.dkr.ecr.eu-central-1.amazonaws.com/log-analysis/")
