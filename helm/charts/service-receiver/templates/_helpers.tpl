@@ -64,15 +64,84 @@ Create the name of the service account to use
 {{- end }}
 
 {{/*
-Container image: [global.imageRegistry/]repository:tag; the tag defaults to the chart appVersion (never "latest").
+Container image: [registry/]repository@digest when image.digest is set, else [registry/]repository:tag with the tag
+defaulting to the chart appVersion (never "latest").
 */}}
 {{- define "service-receiver.image" -}}
-{{- $tag := .Values.image.tag | default .Chart.AppVersion -}}
 {{- $registry := .Values.image.registry | default .Values.global.imageRegistry -}}
+{{- $repository := .Values.image.repository -}}
 {{- if $registry -}}
-{{- printf "%s/%s:%s" (trimSuffix "/" $registry) .Values.image.repository $tag -}}
+{{- $repository = printf "%s/%s" (trimSuffix "/" $registry) .Values.image.repository -}}
+{{- end -}}
+{{- if .Values.image.digest -}}
+{{- if not (regexMatch "^sha256:[0-9a-f]{64}$" .Values.image.digest) -}}
+{{- fail (printf "image.digest must look like sha256:<64 hex digits>, got %q" .Values.image.digest) -}}
+{{- end -}}
+{{- printf "%s@%s" $repository .Values.image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- printf "%s:%s" $repository (.Values.image.tag | default .Chart.AppVersion | toString) -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+Image pull policy: image.pullPolicy, else IfNotPresent for an image pinned by digest and Always for a tag (a tag
+pushed again is picked up; the registry is asked only for the manifest).
+*/}}
+{{- define "service-receiver.imagePullPolicy" -}}
+{{- .Values.image.pullPolicy | default (ternary "IfNotPresent" "Always" (not (empty .Values.image.digest))) -}}
+{{- end }}
+
+{{/*
+Pod annotations of the checkov scan: without a digest the image is pinned by tag only, which CKV_K8S_43 flags.
+*/}}
+{{- define "service-receiver.checkovAnnotations" -}}
+{{- if not .Values.image.digest -}}
+checkov.io/skip1: CKV_K8S_43=pinned by tag by default (the digest exists only once the image is pushed); set image.digest to pin it
+{{- end -}}
+{{- end }}
+
+{{/*
+Topology spread constraints: topologySpreadConstraints (templated) if set, else one ScheduleAnyway constraint per
+topologySpread.topologyKeys entry over this chart's pods of the same ReplicaSet.
+*/}}
+{{- define "service-receiver.topologySpreadConstraints" -}}
+{{- if .Values.topologySpreadConstraints -}}
+{{- tpl (toYaml .Values.topologySpreadConstraints) . -}}
+{{- else if .Values.topologySpread.enabled -}}
+{{- range .Values.topologySpread.topologyKeys }}
+- maxSkew: {{ $.Values.topologySpread.maxSkew }}
+  topologyKey: {{ . }}
+  whenUnsatisfiable: {{ $.Values.topologySpread.whenUnsatisfiable }}
+  labelSelector:
+    matchLabels:
+      {{- include "service-receiver.selectorLabels" $ | nindent 6 }}
+  matchLabelKeys:
+    - pod-template-hash
+{{- end }}
+{{- end -}}
+{{- end }}
+
+{{/*
+Seconds between SIGTERM and SIGKILL: terminationGracePeriodSeconds, else the drain's own length: the message in
+flight gets config.shutdownGraceSeconds, a long poll may take config.waitSeconds, plus terminationGraceMarginSeconds.
+*/}}
+{{- define "service-receiver.terminationGracePeriodSeconds" -}}
+{{- if and (not (kindIs "invalid" .Values.terminationGracePeriodSeconds)) (ne (toString .Values.terminationGracePeriodSeconds) "") -}}
+{{- .Values.terminationGracePeriodSeconds -}}
+{{- else -}}
+{{- add (ceil .Values.config.shutdownGraceSeconds | int) (int .Values.config.waitSeconds) (int .Values.terminationGraceMarginSeconds) -}}
+{{- end -}}
+{{- end }}
+
+{{/*
+Labels of the extractor pods of this release (matchLabels), as the service-log-extractor subchart sets them.
+*/}}
+{{- define "service-receiver.extractorPodLabels" -}}
+{{- if .Values.networkPolicy.extractorPodLabels -}}
+{{- toYaml .Values.networkPolicy.extractorPodLabels -}}
+{{- else -}}
+app.kubernetes.io/name: service-log-extractor
+app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- end }}
 

@@ -1,0 +1,579 @@
+"""The charts as rendered by `helm template` (defaults and helm/ci/full-values.yaml): every workload meets the Pod
+Security Standard "restricted", the environment each chart sets is exactly what its service's code reads, and the
+parts that refer to each other (selectors, NetworkPolicy peers, KEDA, the drain) agree.
+
+Run by `make helm-check` with HELM=<path to helm 3>; fails, not skips, without helm.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+CHART = REPO / "helm"
+FULL_VALUES = CHART / "ci" / "full-values.yaml"
+RELEASE, NAMESPACE = "log-analysis", "log-analysis"
+KUBE_VERSION = "1.33.0"
+
+SUBCHARTS = ("service-receiver", "service-log-extractor", "service-result-storage")
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod")
+
+# Read by boto3 itself (botocore's configuration chain), not by our code: they count as read by every service that
+# uses boto3. The chart sets AWS_DEFAULT_REGION always, AWS_ENDPOINT_URL only when global.awsEndpointUrl is set.
+BOTO3_ENV = {"AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"}
+# Injected by the EKS pod identity webhook (IRSA) at admission; a chart that set them would fight the webhook.
+WEBHOOK_ENV = {"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION", "AWS_STS_REGIONAL_ENDPOINTS"}
+
+# env.get("X"), env["X"], environ.get("X"), os.environ["X"], os.environ.setdefault("X"), os.getenv("X")
+ENV_READ = re.compile(
+    r"""(?:\b(?:env|environ)\s*(?:\.\s*(?:get|setdefault)\s*\(|\[)|\bos\.getenv\s*\()\s*["']([A-Z][A-Z0-9_]*)["']""")
+# app/gunicorn_conf.py may read through a helper (_int("GUNICORN_WORKERS", 2)): there every GUNICORN_* literal counts
+GUNICORN_LITERAL = re.compile(r"""["'](GUNICORN_[A-Z0-9_]+)["']""")
+
+
+# -- helm --------------------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=1)
+def helm_binary() -> str:
+    helm = os.environ.get("HELM") or shutil.which("helm")
+    if not helm or not os.access(helm, os.X_OK):
+        pytest.fail("helm not found: set HELM=<path to helm 3> (make helm-check installs it into .venv-tools/bin)")
+    version = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, check=True).stdout
+    if not version.startswith("v3."):
+        pytest.fail(f"helm 3 expected, found {version.strip()}")
+    return helm
+
+
+def helm_template(*args: str, chart: Path = CHART) -> str:
+    proc = subprocess.run(
+        [helm_binary(), "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
+         *args], capture_output=True, text=True, timeout=120)
+    if proc.returncode != 0:
+        raise AssertionError(f"helm template {' '.join(args)} failed:\n{proc.stderr}")
+    return proc.stdout
+
+
+@functools.lru_cache(maxsize=None)
+def render(*args: str) -> tuple[dict, ...]:
+    docs = tuple(d for d in yaml.safe_load_all(helm_template(*args)) if d)
+    assert docs, f"helm template {' '.join(args)} rendered nothing"
+    return docs
+
+
+DEFAULTS: tuple[str, ...] = ()
+FULL: tuple[str, ...] = ("-f", str(FULL_VALUES))
+RENDERINGS = {"defaults": DEFAULTS, "full-values": FULL}
+
+
+def chart_of(doc: dict) -> str:
+    return doc["metadata"]["labels"]["helm.sh/chart"].rsplit("-", 1)[0]
+
+
+def find(docs, kind: str, chart: str | None = None) -> list[dict]:
+    return [d for d in docs if d["kind"] == kind and (chart is None or chart_of(d) == chart)]
+
+
+def one(docs, kind: str, chart: str) -> dict:
+    found = find(docs, kind, chart)
+    assert len(found) == 1, f"expected one {kind} of {chart}, found {len(found)}"
+    return found[0]
+
+
+def pod_template(doc: dict) -> dict:
+    """The pod template (metadata + spec) of a workload."""
+    if doc["kind"] == "Pod":
+        return doc
+    if doc["kind"] == "CronJob":
+        return doc["spec"]["jobTemplate"]["spec"]["template"]
+    return doc["spec"]["template"]
+
+
+def workloads(docs) -> list[dict]:
+    return [d for d in docs if d["kind"] in WORKLOAD_KINDS]
+
+
+def matches(selector: dict, labels: dict) -> bool:
+    """matchLabels only: the charts use no matchExpressions."""
+    assert set(selector) <= {"matchLabels"}, selector
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+
+
+# -- Pod Security Standard "restricted" (+ read-only root, no API token, pinned images) ---------------------------
+
+RESTRICTED_VOLUME_TYPES = {"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim",
+                           "projected", "secret"}
+
+
+def restricted_violations(spec: dict) -> list[str]:
+    """What keeps a pod spec from the "restricted" profile (Kubernetes Pod Security Standards), plus this repo's
+    additions: read-only root filesystem, no automounted API token, images by tag or digest but never latest."""
+    bad: list[str] = []
+    pod_sc = spec.get("securityContext") or {}
+    for field in ("hostNetwork", "hostPID", "hostIPC"):
+        if spec.get(field):
+            bad.append(f"{field}: true")
+    if spec.get("automountServiceAccountToken") is not False:
+        bad.append("automountServiceAccountToken is not false")
+    for vol in spec.get("volumes") or []:
+        kinds = set(vol) - {"name"}
+        if not kinds <= RESTRICTED_VOLUME_TYPES:
+            bad.append(f"volume {vol['name']}: type {sorted(kinds - RESTRICTED_VOLUME_TYPES)} not allowed")
+    if (pod_sc.get("seccompProfile") or {}).get("type") == "Unconfined":
+        bad.append("pod seccompProfile Unconfined")
+    for sysctl in pod_sc.get("sysctls") or []:
+        bad.append(f"sysctl {sysctl.get('name')}")
+    if pod_sc.get("runAsUser") == 0:
+        bad.append("pod runAsUser 0")
+    containers = [*(spec.get("initContainers") or []), *(spec.get("containers") or []),
+                  *(spec.get("ephemeralContainers") or [])]
+    if not containers:
+        bad.append("no containers")
+    for c in containers:
+        sc = c.get("securityContext") or {}
+        where = f"container {c['name']}"
+        if sc.get("privileged"):
+            bad.append(f"{where}: privileged")
+        if sc.get("allowPrivilegeEscalation") is not False:
+            bad.append(f"{where}: allowPrivilegeEscalation is not false")
+        if not (sc.get("runAsNonRoot") is True or (pod_sc.get("runAsNonRoot") is True and "runAsNonRoot" not in sc)):
+            bad.append(f"{where}: runAsNonRoot is not true")
+        if sc.get("runAsUser") == 0:
+            bad.append(f"{where}: runAsUser 0")
+        seccomp = (sc.get("seccompProfile") or pod_sc.get("seccompProfile") or {}).get("type")
+        if seccomp not in ("RuntimeDefault", "Localhost"):
+            bad.append(f"{where}: seccompProfile {seccomp!r}, not RuntimeDefault/Localhost")
+        caps = sc.get("capabilities") or {}
+        if "ALL" not in (caps.get("drop") or []):
+            bad.append(f"{where}: capabilities do not drop ALL")
+        if set(caps.get("add") or []) - {"NET_BIND_SERVICE"}:
+            bad.append(f"{where}: adds capabilities {caps['add']}")
+        if sc.get("procMount") not in (None, "Default"):
+            bad.append(f"{where}: procMount {sc['procMount']}")
+        if (sc.get("appArmorProfile") or {}).get("type") == "Unconfined":
+            bad.append(f"{where}: appArmorProfile Unconfined")
+        if sc.get("readOnlyRootFilesystem") is not True:
+            bad.append(f"{where}: readOnlyRootFilesystem is not true")
+        for port in c.get("ports") or []:
+            if port.get("hostPort"):
+                bad.append(f"{where}: hostPort {port['hostPort']}")
+        image = c.get("image", "")
+        name_tag, _, digest = image.partition("@")
+        tag = name_tag.rsplit(":", 1)[1] if ":" in name_tag.rsplit("/", 1)[-1] else ""
+        if not digest and not tag:
+            bad.append(f"{where}: image {image!r} has neither tag nor digest")
+        if tag == "latest":
+            bad.append(f"{where}: image {image!r} is :latest")
+        if digest and not re.fullmatch(r"sha256:[0-9a-f]{64}", digest):
+            bad.append(f"{where}: image digest {digest!r} malformed")
+    return bad
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_every_workload_meets_restricted(rendering):
+    docs = render(*RENDERINGS[rendering])
+    found = workloads(docs)
+    assert {d["kind"] for d in found} >= ({"Deployment", "CronJob"} if rendering == "full-values" else {"Deployment"})
+    assert len(find(docs, "Deployment")) == 3
+    problems = {f"{d['kind']}/{d['metadata']['name']}": restricted_violations(pod_template(d)["spec"])
+                for d in found}
+    assert not {k: v for k, v in problems.items() if v}, problems
+
+
+def test_restricted_check_catches_violations():
+    """The checker itself: a pod spec that breaks the rules is reported, field by field."""
+    spec = pod_template(one(render(), "Deployment", "service-receiver"))["spec"]
+    assert restricted_violations(spec) == []
+    broken = json.loads(json.dumps(spec))
+    broken["hostNetwork"] = True
+    broken["volumes"].append({"name": "host", "hostPath": {"path": "/"}})
+    broken["automountServiceAccountToken"] = True
+    c = broken["containers"][0]
+    c["image"] = "log-analysis/service-receiver:latest"
+    c["securityContext"].update(allowPrivilegeEscalation=True, readOnlyRootFilesystem=False,
+                                capabilities={"add": ["SYS_ADMIN"]})
+    del broken["securityContext"]["seccompProfile"]
+    found = " | ".join(restricted_violations(broken))
+    for expected in ("hostNetwork", "hostPath", "automountServiceAccountToken", ":latest",
+                     "allowPrivilegeEscalation", "readOnlyRootFilesystem", "drop ALL", "SYS_ADMIN", "seccompProfile"):
+        assert expected in found, (expected, found)
+
+
+def test_images_by_tag_by_default_and_by_digest_when_set():
+    app_versions = {sub: yaml.safe_load((CHART / "charts" / sub / "Chart.yaml").read_text())["appVersion"]
+                    for sub in SUBCHARTS}
+    for d in find(render(), "Deployment"):
+        c = pod_template(d)["spec"]["containers"][0]
+        assert c["image"] == f"log-analysis/{chart_of(d)}:{app_versions[chart_of(d)]}"
+        assert c["imagePullPolicy"] == "Always"
+    for d in workloads(render(*FULL)):
+        c = pod_template(d)["spec"]["containers"][0]
+        assert re.fullmatch(r"123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/log-analysis/"
+                            r"service-[a-z-]+@sha256:[0-9a-f]{64}", c["image"]), c["image"]
+        assert c["imagePullPolicy"] == "IfNotPresent"
+    bad = subprocess.run([helm_binary(), "template", RELEASE, str(CHART), "--set",
+                          "service-receiver.image.digest=latest"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "image.digest must look like sha256" in bad.stderr
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_service_accounts_carry_the_irsa_role_and_no_api_token(rendering):
+    docs = render(*RENDERINGS[rendering])
+    for sub in SUBCHARTS:
+        sa = one(docs, "ServiceAccount", sub)
+        assert sa["automountServiceAccountToken"] is False
+        role = (sa["metadata"].get("annotations") or {}).get("eks.amazonaws.com/role-arn")
+        assert (role is not None) == (rendering == "full-values"), (sub, role)
+        for d in workloads(docs):
+            if chart_of(d) == sub:
+                assert pod_template(d)["spec"]["serviceAccountName"] == sa["metadata"]["name"]
+
+
+# -- environment: what each chart sets == what its service reads -----------------------------------------------
+
+def env_reads(path: Path) -> set[str]:
+    text = path.read_text()
+    names = set(ENV_READ.findall(text))
+    if path.name == "gunicorn_conf.py":
+        names |= set(GUNICORN_LITERAL.findall(text))
+    return names
+
+
+def service_env(service: str) -> tuple[set[str], bool]:
+    """Names the service's code reads (app/, tests excluded), and whether it uses boto3."""
+    app = REPO / service / "app"
+    files = [p for p in app.rglob("*.py") if "tests" not in p.relative_to(app).parts]
+    assert files, f"no code under {app}"
+    names: set[str] = set()
+    for path in files:
+        names |= env_reads(path)
+    uses_boto3 = any(re.search(r"^\s*(import boto3|from boto3\b)", p.read_text(), re.M) for p in files)
+    return names, uses_boto3
+
+
+def chart_env(docs, sub: str) -> set[str]:
+    """Names the chart puts into its containers' environment: the ConfigMaps they load (envFrom) and env."""
+    configmaps = {cm["metadata"]["name"]: cm for cm in find(docs, "ConfigMap", sub)}
+    names: set[str] = set()
+    for d in workloads(docs):
+        if chart_of(d) != sub:
+            continue
+        for c in pod_template(d)["spec"]["containers"]:
+            for source in c.get("envFrom") or []:
+                ref = source.get("configMapRef")
+                assert ref and ref["name"] in configmaps, f"{sub}: envFrom {source} is not a ConfigMap of the chart"
+                names |= set(configmaps[ref["name"]].get("data") or {})
+            names |= {e["name"] for e in c.get("env") or []}
+    return names
+
+
+def test_env_scanner_finds_every_read_form(tmp_path):
+    code = tmp_path / "mod.py"
+    code.write_text('env = os.environ\nenv.get("A", 1)\nos.environ["B"]\nos.getenv( "C")\n'
+                    'os.environ.get(\n    "D")\nenviron.setdefault("E", "")\nx.get("NOT_ENV")\n"F"\n')
+    assert env_reads(code) == {"A", "B", "C", "D", "E"}
+    conf = tmp_path / "gunicorn_conf.py"
+    conf.write_text('workers = _int("GUNICORN_WORKERS", 2)\nbind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8080")\n')
+    assert env_reads(conf) == {"GUNICORN_WORKERS", "GUNICORN_BIND"}
+
+
+@pytest.mark.parametrize("sub", SUBCHARTS)
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_chart_env_is_exactly_what_the_service_reads(sub, rendering):
+    docs = render(*RENDERINGS[rendering])
+    reads, uses_boto3 = service_env(sub)
+    expected = reads | (BOTO3_ENV if uses_boto3 else set())
+    if rendering == "defaults":
+        expected -= {"AWS_ENDPOINT_URL"}  # set only with global.awsEndpointUrl (full-values sets it)
+    sets = chart_env(docs, sub)
+    assert not sets & WEBHOOK_ENV, f"{sub}: the EKS webhook injects {sorted(sets & WEBHOOK_ENV)}, not the chart"
+    assert sets == expected, (f"{sub} ({rendering}): set by the chart but read by no code: "
+                              f"{sorted(sets - expected)}; read by the code but not set by the chart: "
+                              f"{sorted(expected - sets)}")
+
+
+def test_config_change_rolls_the_pods():
+    for sub, setting in (("service-receiver", "config.waitSeconds=10"),
+                         ("service-log-extractor", "gunicorn.threads=2"),
+                         ("service-result-storage", "config.resultTtlDays=7")):
+        before = pod_template(one(render(), "Deployment", sub))["metadata"]["annotations"]["checksum/config"]
+        changed = render("--set", f"{sub}.{setting}")
+        after = pod_template(one(changed, "Deployment", sub))["metadata"]["annotations"]["checksum/config"]
+        assert before != after, sub
+
+
+# -- how the parts refer to each other ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_services_pdbs_and_spread_select_their_own_pods(rendering):
+    docs = render(*RENDERINGS[rendering])
+    for sub in SUBCHARTS:
+        labels = pod_template(one(docs, "Deployment", sub))["metadata"]["labels"]
+        svc = one(docs, "Service", sub)
+        assert svc["spec"]["type"] == "ClusterIP"
+        assert matches({"matchLabels": svc["spec"]["selector"]}, labels)
+        assert matches(one(docs, "PodDisruptionBudget", sub)["spec"]["selector"], labels)
+        spread = pod_template(one(docs, "Deployment", sub))["spec"]["topologySpreadConstraints"]
+        assert {c["topologyKey"] for c in spread} == {"topology.kubernetes.io/zone", "kubernetes.io/hostname"}
+        for c in spread:
+            assert matches(c["labelSelector"], labels)
+        # other workloads (the retry-mail CronJob) must not become endpoints of the Service
+        for d in workloads(docs):
+            if d["kind"] != "Deployment":
+                assert not matches({"matchLabels": svc["spec"]["selector"]}, pod_template(d)["metadata"]["labels"])
+
+
+def test_pdb_defaults_keep_node_drains_possible():
+    for sub in SUBCHARTS:
+        spec = one(render(), "PodDisruptionBudget", sub)["spec"]
+        assert spec["maxUnavailable"] == 1 and "minAvailable" not in spec, (sub, spec)
+    spec = one(render(*FULL), "PodDisruptionBudget", "service-log-extractor")["spec"]
+    assert spec["minAvailable"] == 1 and "maxUnavailable" not in spec
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_probes_resources_and_prometheus_annotations(rendering):
+    docs = render(*RENDERINGS[rendering])
+    for d in find(docs, "Deployment"):
+        tmpl = pod_template(d)
+        c = tmpl["spec"]["containers"][0]
+        assert c["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        assert set(c["resources"]) == {"requests", "limits"}
+        ann = tmpl["metadata"]["annotations"]
+        assert ann["prometheus.io/scrape"] == "true" and ann["prometheus.io/path"] == "/metrics"
+        assert ann["prometheus.io/port"] == str(c["ports"][0]["containerPort"])
+        assert {"name": "tmp", "mountPath": "/tmp"} in c["volumeMounts"]
+
+
+def test_receiver_grace_period_covers_its_drain():
+    for args, grace, wait in ((DEFAULTS, 30, 20), (FULL, 45, 20)):
+        d = one(render(*args), "Deployment", "service-receiver")
+        assert pod_template(d)["spec"]["terminationGracePeriodSeconds"] == grace + wait + 10
+    fixed = one(render("--set", "service-receiver.terminationGracePeriodSeconds=200"), "Deployment",
+                "service-receiver")
+    assert pod_template(fixed)["spec"]["terminationGracePeriodSeconds"] == 200
+    for sub in ("service-log-extractor", "service-result-storage"):
+        d = one(render(), "Deployment", sub)
+        cm = one(render(), "ConfigMap", sub)
+        assert pod_template(d)["spec"]["terminationGracePeriodSeconds"] > int(
+            cm["data"]["GUNICORN_GRACEFUL_TIMEOUT_SECONDS"])
+
+
+def test_gunicorn_settings_follow_the_container_port_and_per_service_defaults():
+    for sub, threads, timeout in (("service-log-extractor", "4", "900"), ("service-result-storage", "8", "30")):
+        data = one(render(), "ConfigMap", sub)["data"]
+        assert data["GUNICORN_BIND"] == "0.0.0.0:8080"
+        assert (data["GUNICORN_WORKERS"], data["GUNICORN_THREADS"], data["GUNICORN_TIMEOUT_SECONDS"]) == (
+            "2", threads, timeout)
+        moved = one(render("--set", f"{sub}.containerPort=9090"), "ConfigMap", sub)["data"]
+        assert moved["GUNICORN_BIND"] == "0.0.0.0:9090"
+
+
+def test_keda_scales_the_receiver_on_its_queue_and_replaces_the_hpa():
+    docs = render(*FULL)
+    values = yaml.safe_load(FULL_VALUES.read_text())
+    so = one(docs, "ScaledObject", "service-receiver")
+    auth = one(docs, "TriggerAuthentication", "service-receiver")
+    deploy = one(docs, "Deployment", "service-receiver")
+    cm = one(docs, "ConfigMap", "service-receiver")
+    assert so["spec"]["scaleTargetRef"]["name"] == deploy["metadata"]["name"]
+    (trigger,) = so["spec"]["triggers"]
+    assert trigger["type"] == "aws-sqs-queue"
+    assert trigger["authenticationRef"]["name"] == auth["metadata"]["name"]
+    assert trigger["metadata"]["queueURL"] == cm["data"]["QUEUE_URL"]
+    assert trigger["metadata"]["awsRegion"] == cm["data"]["AWS_DEFAULT_REGION"] == values["global"]["region"]
+    assert trigger["metadata"]["awsEndpoint"] == cm["data"]["AWS_ENDPOINT_URL"]
+    assert trigger["metadata"]["queueLength"] == cm["data"]["RECEIVER_CONCURRENCY"]
+    assert auth["spec"]["podIdentity"] == {"provider": "aws", "identityOwner": "workload"}
+    assert "replicas" not in deploy["spec"], "KEDA owns the replica count"
+    assert not find(docs, "HorizontalPodAutoscaler", "service-receiver"), "KEDA's HPA only, not the chart's"
+    # KEDA off, the HPA fallback on
+    fallback = render("--set", "service-receiver.autoscaling.enabled=true")
+    hpa = one(fallback, "HorizontalPodAutoscaler", "service-receiver")
+    assert hpa["spec"]["scaleTargetRef"]["name"] == deploy["metadata"]["name"]
+    assert not find(fallback, "ScaledObject")
+    assert "replicas" not in one(fallback, "Deployment", "service-receiver")["spec"]
+    own_role = render(*FULL, "--set", "service-receiver.keda.podIdentity.roleArn=arn:aws:iam::1:role/keda")
+    assert one(own_role, "TriggerAuthentication", "service-receiver")["spec"]["podIdentity"] == {
+        "provider": "aws", "roleArn": "arn:aws:iam::1:role/keda"}
+
+
+def test_hpas_for_extractor_and_storage():
+    assert not find(render(), "HorizontalPodAutoscaler"), "autoscaling is off by default"
+    docs = render(*FULL)
+    for sub in ("service-log-extractor", "service-result-storage"):
+        hpa = one(docs, "HorizontalPodAutoscaler", sub)
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
+                                                 "name": one(docs, "Deployment", sub)["metadata"]["name"]}
+        assert "cpu" in {m["resource"]["name"] for m in hpa["spec"]["metrics"]}
+        assert "replicas" not in one(docs, "Deployment", sub)["spec"]
+
+
+def ingress_peers(policy: dict) -> list[dict]:
+    peers = []
+    for rule in policy["spec"].get("ingress") or []:
+        assert rule.get("from"), f"{policy['metadata']['name']}: an ingress rule without `from` admits everyone"
+        peers.extend(rule["from"])
+    return peers
+
+
+def pods_of(docs, sub: str) -> dict:
+    return pod_template(one(docs, "Deployment", sub))["metadata"]["labels"]
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_network_policies(rendering):
+    docs = render(*RENDERINGS[rendering])
+    receiver, extractor, storage = (pods_of(docs, sub) for sub in SUBCHARTS)
+    policies = {sub: one(docs, "NetworkPolicy", sub) for sub in SUBCHARTS if sub != "service-result-storage"}
+    storage_policies = find(docs, "NetworkPolicy", "service-result-storage")
+    (policies["service-result-storage"],) = [p for p in storage_policies if matches(p["spec"]["podSelector"], storage)]
+    for sub, labels in zip(SUBCHARTS, (receiver, extractor, storage)):
+        assert matches(policies[sub]["spec"]["podSelector"], labels)
+        assert "Ingress" in policies[sub]["spec"]["policyTypes"]
+    same_ns = [p for p in ingress_peers(policies["service-log-extractor"]) if set(p) == {"podSelector"}]
+    # the extractor: the receiver's pods and nothing else of the namespace
+    assert [matches(p["podSelector"], receiver) for p in same_ns] == [True]
+    # storage: the extractor's pods (write path) and the readers
+    storage_peers = ingress_peers(policies["service-result-storage"])
+    assert any(set(p) == {"podSelector"} and matches(p["podSelector"], extractor) for p in storage_peers)
+    assert not any(set(p) == {"podSelector"} and matches(p["podSelector"], receiver) for p in storage_peers)
+    # the receiver serves no API: at most the metrics scraper, from another namespace
+    assert all("namespaceSelector" in p for p in ingress_peers(policies["service-receiver"]))
+    for peers in map(ingress_peers, policies.values()):
+        assert all(p.get("podSelector") != {} or p.get("namespaceSelector") for p in peers), "no open peer"
+    egress_on = rendering == "full-values"
+    for policy in policies.values():
+        assert ("Egress" in policy["spec"]["policyTypes"]) == egress_on
+        if egress_on:
+            ports = {(p.get("port"), p.get("protocol")) for r in policy["spec"]["egress"] for p in r.get("ports", [])}
+            assert {(53, "UDP"), (53, "TCP"), (443, "TCP")} <= ports
+    if egress_on:
+        to_extractor = [peer for r in policies["service-receiver"]["spec"]["egress"] for peer in r["to"]
+                        if "podSelector" in peer and matches(peer["podSelector"], extractor)]
+        to_storage = [peer for r in policies["service-log-extractor"]["spec"]["egress"] for peer in r["to"]
+                      if "podSelector" in peer and matches(peer["podSelector"], storage)]
+        assert to_extractor and to_storage
+        readers = yaml.safe_load(FULL_VALUES.read_text())["service-result-storage"]["networkPolicy"]["readers"]
+        assert any(p.get("namespaceSelector") == readers["namespaceSelector"] for p in storage_peers)
+    # every pod of every workload is selected by some policy
+    for d in workloads(docs):
+        labels = pod_template(d)["metadata"]["labels"]
+        assert any(matches(p["spec"]["podSelector"], labels) for p in find(docs, "NetworkPolicy")), d["metadata"]
+
+
+def test_retry_mail_cronjob_only_when_mail_is_configured():
+    assert not find(render(), "CronJob"), "no SES configured by default: retry_mail would exit 2"
+    assert not find(render("--set", "service-result-storage.config.sesSender=a@b.c"), "CronJob")
+    docs = render(*FULL)
+    cron = one(docs, "CronJob", "service-result-storage")
+    deploy = one(docs, "Deployment", "service-result-storage")
+    spec = pod_template(cron)["spec"]
+    (c,) = spec["containers"]
+    assert c["command"][:3] == ["python", "-m", "app.retry_mail"] and c["command"][3] == "--max"
+    assert c["envFrom"] == pod_template(deploy)["spec"]["containers"][0]["envFrom"]
+    assert spec["serviceAccountName"] == pod_template(deploy)["spec"]["serviceAccountName"]
+    assert spec["restartPolicy"] == "Never"
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    off = render(*FULL, "--set", "service-result-storage.retryMail.enabled=false")
+    assert not find(off, "CronJob")
+
+
+def test_values_from_terraform_render(tmp_path):
+    """A values file as `make helm-values` writes it (terraform/scripts/helm_values.py) lands where the pods read."""
+    sys.path.insert(0, str(REPO / "terraform" / "scripts"))
+    try:
+        from helm_values import MAPPING, helm_values
+    finally:
+        sys.path.pop(0)
+    outputs = {name: {"value": f"v-{name}"} for name in MAPPING.values()}
+    outputs["region"] = {"value": "eu-central-1"}
+    outputs["queue_url"] = {"value": "https://sqs.eu-central-1.amazonaws.com/123456789012/jobs.fifo"}
+    for role in ("receiver", "extractor", "storage"):
+        outputs[f"{role}_role_arn"] = {"value": f"arn:aws:iam::123456789012:role/{role}"}
+    values = tmp_path / "helm-values.json"
+    values.write_text(json.dumps(helm_values(outputs)))
+    docs = render("-f", str(values), "--set", "global.imageRegistry=123456789012.dkr.ecr.eu-central-1.amazonaws.com")
+    assert one(docs, "ConfigMap", "service-receiver")["data"]["QUEUE_URL"] == outputs["queue_url"]["value"]
+    assert one(docs, "ConfigMap", "service-result-storage")["data"]["RESULTS_TABLE"] == "v-results_table"
+    tf_variables = (REPO / "terraform" / "variables.tf").read_text()
+
+    def tf_default(variable: str) -> str:
+        m = re.search(r'variable "%s" \{.*?default\s*=\s*"([^"]*)"' % variable, tf_variables, re.S)
+        assert m, variable
+        return m.group(1)
+
+    assert NAMESPACE == tf_default("namespace"), "README installs into terraform's default namespace"
+    for sub, role in zip(SUBCHARTS, ("receiver", "extractor", "storage")):
+        assert one(docs, "ConfigMap", sub)["data"]["AWS_DEFAULT_REGION"] == "eu-central-1"
+        sa = one(docs, "ServiceAccount", sub)
+        # the IRSA role trusts system:serviceaccount:<var.namespace>:<var.<role>_service_account> only
+        assert sa["metadata"]["name"] == tf_default(f"{role}_service_account"), sub
+        assert sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == f"arn:aws:iam::123456789012:role/{role}"
+        image = pod_template(one(docs, "Deployment", sub))["spec"]["containers"][0]["image"]
+        assert image.startswith("123456789012.dkr.ecr.eu-central-1.amazonaws.com/log-analysis/")
+
+
+def test_notes_say_how_to_read_results(tmp_path):
+    """NOTES.txt is rendered only by install/upgrade; here it is rendered through a ConfigMap in a copy of the chart."""
+    copy = tmp_path / "chart"
+    shutil.copytree(CHART, copy, ignore=shutil.ignore_patterns("tests", "ci", "__pycache__"))
+    (copy / "templates" / "NOTES.txt").rename(copy / "NOTES.tpl")
+    (copy / "templates" / "notes-under-test.yaml").write_text(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  NOTES: |\n'
+        '{{ tpl (.Files.Get "NOTES.tpl") . | indent 4 }}\n')
+    out = helm_template("--show-only", "templates/notes-under-test.yaml", chart=copy)
+    notes = yaml.safe_load(out)["data"]["NOTES"]
+    assert f"kubectl --namespace {NAMESPACE} port-forward svc/{RELEASE}-service-result-storage 8080:8080" in notes
+    assert "curl -sG http://127.0.0.1:8080/results --data-urlencode 'key=<object key>'" in notes
+    assert "L4" in notes and "NetworkPolicies" in notes
+
+
+# -- values.yaml: every value documented (helm-docs `# --` comments) ---------------------------------------------
+
+VALUES_KEY = re.compile(r"^(\s*)([A-Za-z0-9_./-]+|\"[^\"]+\")\s*:(.*)$")
+
+
+def undocumented_values(text: str) -> list[str]:
+    """Keys with neither a `# --` comment of their own nor a documented ancestor. A key whose value is a block of
+    further keys is a section: it needs no comment, its keys do."""
+    lines = text.splitlines()
+    stack: list[tuple[int, str, bool]] = []  # (indent, key, documented)
+    missing = []
+    for i, line in enumerate(lines):
+        m = VALUES_KEY.match(line)
+        if not m:
+            continue  # comments, blank lines, list items
+        indent, key, rest = len(m.group(1)), m.group(2), m.group(3).strip()
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        j, documented = i - 1, False
+        while j >= 0 and lines[j].strip().startswith("#"):
+            documented |= lines[j].strip().startswith("# --")
+            j -= 1
+        k = i + 1
+        while k < len(lines) and (not lines[k].strip() or lines[k].strip().startswith("#")):
+            k += 1
+        child = VALUES_KEY.match(lines[k]) if k < len(lines) else None
+        section = rest == "" and child is not None and len(child.group(1)) > indent
+        if not (section or documented or any(d for _, _, d in stack)):
+            missing.append(".".join([s[1] for s in stack] + [key]))
+        stack.append((indent, key, documented))
+    return missing
+
+
+def test_every_value_is_documented():
+    files = [CHART / "values.yaml", *(CHART / "charts" / sub / "values.yaml" for sub in SUBCHARTS)]
+    missing = {str(f.relative_to(REPO)): undocumented_values(f.read_text()) for f in files}
+    assert not {f: keys for f, keys in missing.items() if keys}, missing
+    assert undocumented_values("a:\n  # -- b\n  b: 1\n  c: 2\n# -- d\nd:\n  e: 1\n") == ["a.c"]
