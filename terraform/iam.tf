@@ -145,28 +145,42 @@ data "aws_iam_policy_document" "storage" {
   }
 }
 
+# KEDA's aws-sqs-queue scaler (the receiver chart's keda.podIdentity.roleArn) only reads the queue's depth.
+data "aws_iam_policy_document" "keda" {
+  statement {
+    sid       = "ReadQueueDepth"
+    actions   = ["sqs:GetQueueAttributes"]
+    resources = [aws_sqs_queue.jobs.arn]
+  }
+}
+
 locals {
-  # Service -> its Kubernetes service account and permissions.
+  # Role -> the Kubernetes service account ("namespace:name") that may assume it, and its permissions.
   irsa = {
     receiver = {
-      service_account = var.receiver_service_account
+      service_account = "${var.namespace}:${var.receiver_service_account}"
       policy          = data.aws_iam_policy_document.receiver.json
     }
     extractor = {
-      service_account = var.extractor_service_account
+      service_account = "${var.namespace}:${var.extractor_service_account}"
       policy          = data.aws_iam_policy_document.extractor.json
     }
     storage = {
-      service_account = var.storage_service_account
+      service_account = "${var.namespace}:${var.storage_service_account}"
       policy          = data.aws_iam_policy_document.storage.json
     }
+    keda = {
+      service_account = var.keda_operator_service_account # null: no KEDA role
+      policy          = data.aws_iam_policy_document.keda.json
+    }
   }
+  irsa_roles = var.create_eks ? { for role, irsa in local.irsa : role => irsa if irsa.service_account != null } : {}
   # Condition keys are "<issuer host/path>:sub" and ":aud".
   oidc_issuer = var.create_eks ? replace(aws_eks_cluster.this[0].identity[0].oidc[0].issuer, "https://", "") : null
 }
 
 data "aws_iam_policy_document" "irsa_assume" {
-  for_each = var.create_eks ? local.irsa : {}
+  for_each = local.irsa_roles
 
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -179,7 +193,7 @@ data "aws_iam_policy_document" "irsa_assume" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_issuer}:sub"
-      values   = ["system:serviceaccount:${var.namespace}:${each.value.service_account}"]
+      values   = ["system:serviceaccount:${each.value.service_account}"]
     }
 
     condition {
@@ -191,15 +205,15 @@ data "aws_iam_policy_document" "irsa_assume" {
 }
 
 resource "aws_iam_role" "irsa" {
-  for_each = var.create_eks ? local.irsa : {}
+  for_each = local.irsa_roles
 
   name               = "${var.name}-${each.key}"
-  description        = "IRSA role of service account ${var.namespace}/${each.value.service_account}."
+  description        = "IRSA role of service account ${each.value.service_account}."
   assume_role_policy = data.aws_iam_policy_document.irsa_assume[each.key].json
 }
 
 resource "aws_iam_role_policy" "irsa" {
-  for_each = var.create_eks ? local.irsa : {}
+  for_each = local.irsa_roles
 
   name   = each.key
   role   = aws_iam_role.irsa[each.key].id

@@ -88,6 +88,11 @@ output "storage_role_arn" {
   value       = try(aws_iam_role.irsa["storage"].arn, null)
 }
 
+output "keda_role_arn" {
+  description = "Role KEDA's aws-sqs-queue scaler assumes to read the queue depth (sqs:GetQueueAttributes only); null without EKS or keda_operator_service_account."
+  value       = try(aws_iam_role.irsa["keda"].arn, null)
+}
+
 output "cluster_name" {
   description = "Name of the EKS cluster; null without EKS."
   value       = try(aws_eks_cluster.this[0].name, null)

@@ -468,6 +468,17 @@ variable "storage_service_account" {
   default     = "service-result-storage"
 }
 
+variable "keda_operator_service_account" {
+  description = "Service account (\"namespace:name\") of the KEDA operator, trusted by a role that may only read the jobs queue's depth (output keda_role_arn, for the receiver chart's KEDA scaler). null = no such role."
+  type        = string
+  default     = "keda:keda-operator"
+
+  validation {
+    condition     = var.keda_operator_service_account == null || can(regex("^[a-z0-9-]+:[a-z0-9.-]+$", var.keda_operator_service_account))
+    error_message = "keda_operator_service_account must be \"namespace:name\" or null."
+  }
+}
+
 variable "ses_identity_arn" {
   description = "ARN of the SES identity (domain or address) storage sends mail from. null = no SES permission."
   type        = string

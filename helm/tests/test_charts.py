@@ -493,10 +493,10 @@ def test_values_from_terraform_render(tmp_path):
     """A values file as `make helm-values` writes it (terraform/scripts/helm_values.py) lands where the pods read."""
     sys.path.insert(0, str(REPO / "terraform" / "scripts"))
     try:
-        from helm_values import MAPPING, helm_values
+        from helm_values import MAPPING, OPTIONAL, helm_values
     finally:
         sys.path.pop(0)
-    outputs = {name: {"value": f"v-{name}"} for name in MAPPING.values()}
+    outputs = {name: {"value": f"v-{name}"} for name in [*MAPPING.values(), *OPTIONAL.values()]}
     outputs["region"] = {"value": "eu-central-1"}
     outputs["queue_url"] = {"value": "https://sqs.eu-central-1.amazonaws.com/123456789012/jobs.fifo"}
     for role in ("receiver", "extractor", "storage"):
@@ -514,11 +514,14 @@ def test_values_from_terraform_render(tmp_path):
         return m.group(1)
 
     assert NAMESPACE == tf_default("namespace"), "README installs into terraform's default namespace"
+    default_docs = render()
     for sub, role in zip(SUBCHARTS, ("receiver", "extractor", "storage")):
         assert one(docs, "ConfigMap", sub)["data"]["AWS_DEFAULT_REGION"] == "eu-central-1"
         sa = one(docs, "ServiceAccount", sub)
-        # the IRSA role trusts system:serviceaccount:<var.namespace>:<var.<role>_service_account> only
-        assert sa["metadata"]["name"] == tf_default(f"{role}_service_account"), sub
+        # the IRSA role trusts system:serviceaccount:<var.namespace>:<var.<role>_service_account> only: the values
+        # file carries the name terraform outputs, and without it the chart's default is terraform's default
+        assert sa["metadata"]["name"] == outputs[f"{role}_service_account"]["value"], sub
+        assert one(default_docs, "ServiceAccount", sub)["metadata"]["name"] == tf_default(f"{role}_service_account")
         assert sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == f"arn:aws:iam::123456789012:role/{role}"
         image = pod_template(one(docs, "Deployment", sub))["spec"]["containers"][0]["image"]
         assert image.startswith("123456789012.dkr.ecr.eu-central-1.amazonaws.com/log-analysis/")

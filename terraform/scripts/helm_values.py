@@ -28,12 +28,20 @@ MAPPING = {
 }
 
 
+# set only when terraform created it (null output: the chart's default stays)
+OPTIONAL = {
+    ("service-receiver", "keda", "podIdentity", "roleArn"): "keda_role_arn",
+}
+
+
 def helm_values(outputs: dict) -> dict:
     """Values from the outputs (`{"name": {"value": ...}}`); raises KeyError naming a missing output."""
     values: dict = {}
-    for path, name in MAPPING.items():
+    for path, name in {**MAPPING, **OPTIONAL}.items():
         value = outputs.get(name, {}).get("value")
         if value in (None, ""):
+            if path in OPTIONAL:
+                continue
             raise KeyError(name)
         node = values
         for part in path[:-1]:

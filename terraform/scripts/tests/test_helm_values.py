@@ -33,10 +33,10 @@ def test_values_land_where_the_chart_reads_them():
 def test_chart_has_every_value_path():
     """Each path exists in the subchart's values.yaml, so a renamed value cannot be missed silently."""
     sys.path.insert(0, str(SCRIPT.parent))
-    from helm_values import MAPPING
+    from helm_values import MAPPING, OPTIONAL
 
     charts = SCRIPT.parents[2] / "helm"
-    for path in MAPPING:
+    for path in {**MAPPING, **OPTIONAL}:
         text = (charts / "values.yaml" if path[0] == "global" else charts / "charts" / path[0] / "values.yaml")
         lines = text.read_text().splitlines()
         assert any(line.strip().startswith(f"{path[-1]}:") for line in lines), path
@@ -49,3 +49,10 @@ def test_missing_output_and_bad_input_exit_2():
     nulled = dict(OUTPUTS, receiver_role_arn={"value": None})
     assert run(json.dumps(nulled)).returncode == 2
     assert run("not json").returncode == 2
+
+
+def test_optional_output_set_when_present_and_skipped_when_null():
+    values = json.loads(run(json.dumps(dict(OUTPUTS, keda_role_arn={"value": "arn:keda"}))).stdout)
+    assert values["service-receiver"]["keda"] == {"podIdentity": {"roleArn": "arn:keda"}}
+    out = run(json.dumps(dict(OUTPUTS, keda_role_arn={"value": None})))
+    assert out.returncode == 0 and "keda" not in json.loads(out.stdout)["service-receiver"]
