@@ -352,6 +352,17 @@ def test_probes_resources_and_prometheus_annotations(rendering):
         assert ann["prometheus.io/scrape"] == "true" and ann["prometheus.io/path"] == "/metrics"
         assert ann["prometheus.io/port"] == str(c["ports"][0]["containerPort"])
         assert {"name": "tmp", "mountPath": "/tmp"} in c["volumeMounts"]
+        # and the service serves what the kubelet and Prometheus ask for
+        routes = served_paths(chart_of(d))
+        for path in (c["livenessProbe"]["httpGet"]["path"], c["readinessProbe"]["httpGet"]["path"],
+                     ann["prometheus.io/path"]):
+            assert path in routes, (chart_of(d), path, routes)
+
+
+def served_paths(service: str) -> set[str]:
+    """GET routes declared in the service's code (`@bp.get("/x")`, `@app.route("/x")`, ...)."""
+    code = "\n".join(p.read_text() for p in (REPO / service / "app").rglob("*.py"))
+    return set(re.findall(r"""\.(?:get|route)\(\s*["'](/[^"']*)["']""", code))
 
 
 def test_receiver_grace_period_covers_its_drain():
