@@ -40,19 +40,21 @@ class ServiceSpec:
     env: dict[str, str]
 
 
-def service_specs(queue_url: str, results_table: str, *, storage_env: dict | None = None,
+def service_specs(queue_url: str, results_table: str, state_dir: Path, *, storage_env: dict | None = None,
                   receiver_env: dict | None = None) -> tuple[list[ServiceSpec], dict[str, str]]:
     """storage, extractor and receiver on free ports of 127.0.0.1, wired to each other and to the given queue and
-    table (devstack's own, or the ones terraform created); also returns their URLs by stack.env name."""
+    table (devstack's own, or the ones terraform created); also returns their URLs by stack.env name. The gunicorn
+    services keep their workers' metrics in state_dir/metrics-<name>, as in the pods."""
     storage_port, extractor_port, receiver_port = (procs.free_port() for _ in range(3))
     urls = {"STORAGE_URL": f"http://127.0.0.1:{storage_port}", "EXTRACTOR_URL": f"http://127.0.0.1:{extractor_port}",
             "RECEIVER_URL": f"http://127.0.0.1:{receiver_port}"}
     specs = [
         ServiceSpec("storage", GUNICORN_ARGV, ROOT / "service-result-storage", f"{urls['STORAGE_URL']}/healthz",
                     {"RESULTS_TABLE": results_table, **gunicorn_env(storage_port, workers=1, threads=8),
+                     "PROMETHEUS_MULTIPROC_DIR": str(state_dir / "metrics-storage"),
                      **(storage_env or {})}),
         ServiceSpec("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{urls['EXTRACTOR_URL']}/healthz",
-                    {"STORAGE_URL": urls["STORAGE_URL"],
+                    {"STORAGE_URL": urls["STORAGE_URL"], "PROMETHEUS_MULTIPROC_DIR": str(state_dir / "metrics-extractor"),
                      **gunicorn_env(extractor_port, workers=2, threads=4, timeout=120)}),
         ServiceSpec("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
                     f"{urls['RECEIVER_URL']}/healthz",
@@ -137,7 +139,7 @@ class Stack:
                                    visibility_timeout=s.visibility_timeout, max_receive_count=s.max_receive_count)
 
         specs, urls = service_specs(
-            res.queue_url, res.table,
+            res.queue_url, res.table, self.state_dir,
             storage_env={"SES_SENDER": s.names.mail_sender, "SES_RECIPIENTS": s.names.mail_recipients},
             receiver_env={"RECEIVER_WAIT_SECONDS": str(s.receiver_wait_seconds)})
         children = [start(spec.name, spec.argv, spec.cwd, spec.health_url, **spec.env) for spec in specs]

@@ -162,7 +162,7 @@ def services(applied):
     log_dir = tmp / "logs"
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     base_env.update(aws_env, PYTHONUNBUFFERED="1")
-    specs, urls = service_specs(outputs["queue_url"], outputs["results_table"], receiver_env={
+    specs, urls = service_specs(outputs["queue_url"], outputs["results_table"], tmp, receiver_env={
         "RECEIVER_WAIT_SECONDS": "1", "EXTRACTOR_TIMEOUT_SECONDS": str(outputs["extraction_timeout_seconds"])})
     started: list[procs.Proc] = []
     try:

@@ -387,6 +387,10 @@ def test_gunicorn_settings_follow_the_container_port_and_per_service_defaults():
             "2", threads, timeout)
         moved = one(render("--set", f"{sub}.containerPort=9090"), "ConfigMap", sub)["data"]
         assert moved["GUNICORN_BIND"] == "0.0.0.0:9090"
+        # the workers' metric files must be writable: under a mounted emptyDir (the root filesystem is read-only)
+        container = pod_template(one(render(), "Deployment", sub))["spec"]["containers"][0]
+        mounts = [m["mountPath"].rstrip("/") + "/" for m in container["volumeMounts"]]
+        assert any(data["PROMETHEUS_MULTIPROC_DIR"].startswith(m) for m in mounts), data["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def test_keda_scales_the_receiver_on_its_queue_and_replaces_the_hpa():

@@ -11,6 +11,7 @@ GUNICORN_TIMEOUT_SECONDS           [900]  a worker silent this long is restarted
                                           worker, not a slow request
 GUNICORN_GRACEFUL_TIMEOUT_SECONDS  [30]   on SIGTERM, how long requests in flight may finish
 GUNICORN_KEEPALIVE_SECONDS         [5]    idle keep-alive connections are closed after this
+PROMETHEUS_MULTIPROC_DIR           [unset] where the workers keep their metric values, summed by /metrics
 """
 import os
 
@@ -39,3 +40,23 @@ worker_tmp_dir = "/dev/shm"
 accesslog = None  # no line per request (or health probe): the app logs each extract as JSON, /metrics counts them
 errorlog = "-"
 control_socket_disable = True  # gunicornc's socket (~/.gunicorn/) is unused and would need a writable home
+
+
+# Each worker counts its own requests. With PROMETHEUS_MULTIPROC_DIR set (the chart and devstack set it), the
+# metric values live in files there and a scrape of any worker sums them all (app/main.py, Metrics.render).
+def on_starting(server):
+    """Start from an empty directory: a restarted container keeps its emptyDir, and old counts would be summed in."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for name in os.listdir(path):
+            if name.endswith(".db"):
+                os.remove(os.path.join(path, name))
+
+
+def child_exit(server, worker):
+    """A dead worker's live gauges go; its counts stay in the sums."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

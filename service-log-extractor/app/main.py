@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from contextlib import closing
 
@@ -10,7 +11,7 @@ import requests
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError
 from flask import Blueprint, Flask, current_app, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, multiprocess, Counter, Histogram, generate_latest
 from werkzeug.exceptions import HTTPException
 
 from . import log_parser
@@ -28,7 +29,7 @@ def error(status: int, message: str, details: list | None = None):
 
 
 class Metrics:
-    """Prometheus metrics of this process (each gunicorn worker has its own), in the app's own registry."""
+    """Prometheus metrics of this process in the app's own registry (summed over gunicorn workers by render)."""
 
     def __init__(self):
         self.registry = CollectorRegistry()
@@ -45,6 +46,11 @@ class Metrics:
             self._bytes.inc(scanned_bytes)
 
     def render(self) -> bytes:
+        """This process's metrics; under gunicorn with PROMETHEUS_MULTIPROC_DIR, all workers' (see gunicorn_conf)."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
         return generate_latest(self.registry)
 
 

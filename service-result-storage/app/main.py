@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 from datetime import datetime, timezone
 
 import boto3
 from botocore.config import Config as BotoConfig
 from flask import Blueprint, Flask, current_app, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, multiprocess, Counter, generate_latest
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import ses_handler
@@ -32,7 +33,7 @@ def error(status: int, message: str, details: list | None = None):
 
 
 class Metrics:
-    """Prometheus counters of this process (each gunicorn worker has its own), in the app's own registry."""
+    """Prometheus counters of this process in the app's own registry (summed over gunicorn workers by render)."""
 
     NAMES = {
         "stored": "results stored (201)",
@@ -51,10 +52,12 @@ class Metrics:
     def inc(self, name: str) -> None:
         self._counters[name].inc()
 
-    def value(self, name: str) -> int:
-        return int(self.registry.get_sample_value(f"storage_{name}_total") or 0)
-
     def render(self) -> bytes:
+        """This process's metrics; under gunicorn with PROMETHEUS_MULTIPROC_DIR, all workers' (see gunicorn_conf)."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return generate_latest(registry)
         return generate_latest(self.registry)
 
 
