@@ -1,7 +1,8 @@
-"""app/gunicorn_conf.py, run afresh under a given environment and applied to gunicorn's own Config."""
+"""The gunicorn services' app/gunicorn_conf.py (extractor and storage; the same settings, their own defaults): run
+afresh under a given environment and applied to gunicorn's own Config, then real gunicorn servers with two
+workers whose /metrics count every worker's requests."""
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 import re
 import runpy
 import signal
@@ -10,6 +11,8 @@ import subprocess
 import sys
 import time
 import types
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,18 +20,40 @@ import requests
 from gunicorn.config import Config
 from prometheus_client.mmap_dict import MmapedDict
 
-SERVICE = Path(__file__).resolve().parent.parent
+from conftest import ROOT
+
+
+@dataclass(frozen=True)
+class Service:
+    directory: Path
+    defaults: dict  # gunicorn setting -> its default
+    bad_post: str  # a POST path that answers 400 to a body that is not JSON
+    metric: str  # the counter that counts that 400
+    sample: str  # ... and its sample line's name and labels in /metrics
+
+
+SERVICES = {
+    "extractor": Service(ROOT / "service-log-extractor",
+                         {"workers": 2, "threads": 4, "timeout": 900, "graceful_timeout": 30, "keepalive": 5},
+                         "/extract", "extractor_requests", 'extractor_requests_total{status="400"}'),
+    "storage": Service(ROOT / "service-result-storage",
+                       {"workers": 2, "threads": 8, "timeout": 30, "graceful_timeout": 30, "keepalive": 5},
+                       "/results", "storage_rejected", "storage_rejected_total"),
+}
 INTS = {"GUNICORN_WORKERS": "workers", "GUNICORN_THREADS": "threads", "GUNICORN_TIMEOUT_SECONDS": "timeout",
         "GUNICORN_GRACEFUL_TIMEOUT_SECONDS": "graceful_timeout", "GUNICORN_KEEPALIVE_SECONDS": "keepalive"}
-DEFAULTS = {"workers": 2, "threads": 8, "timeout": 30, "graceful_timeout": 30, "keepalive": 5}
+
+@pytest.fixture(params=SERVICES)
+def service(request) -> Service:
+    return SERVICES[request.param]
 
 
-def load(monkeypatch, **env: str) -> Config:
+def load(service: Service, monkeypatch, **env: str) -> Config:
     for name in [n for n in os.environ if n.startswith("GUNICORN_")]:
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    module = runpy.run_module("app.gunicorn_conf")
+    module = runpy.run_path(str(service.directory / "app" / "gunicorn_conf.py"))
     settings = {k: v for k, v in module.items() if not k.startswith("_") and not isinstance(v, types.ModuleType)}
     cfg = Config()
     assert set(settings) <= set(cfg.settings), "gunicorn ignores names that are not its settings"
@@ -37,43 +62,43 @@ def load(monkeypatch, **env: str) -> Config:
     return cfg
 
 
-def test_defaults(monkeypatch):
-    cfg = load(monkeypatch)
+def test_defaults(service, monkeypatch):
+    cfg = load(service, monkeypatch)
     assert cfg.bind == ["0.0.0.0:8080"] and cfg.worker_class_str == "gthread"
-    assert {setting: getattr(cfg, setting) for setting in DEFAULTS} == DEFAULTS
+    assert {setting: getattr(cfg, setting) for setting in service.defaults} == service.defaults
     assert cfg.worker_tmp_dir == "/dev/shm" and cfg.accesslog is None and cfg.errorlog == "-"
     assert cfg.control_socket_disable
 
 
-def test_environment_overrides(monkeypatch):
-    cfg = load(monkeypatch, GUNICORN_BIND="127.0.0.1:9001", **{name: str(60 + i) for i, name in enumerate(INTS)})
+def test_environment_overrides(service, monkeypatch):
+    cfg = load(service, monkeypatch, GUNICORN_BIND="127.0.0.1:9001", **{name: str(60 + i) for i, name in enumerate(INTS)})
     assert cfg.bind == ["127.0.0.1:9001"]
     assert [getattr(cfg, setting) for setting in INTS.values()] == [60, 61, 62, 63, 64]
 
 
 @pytest.mark.parametrize("name", INTS)
 @pytest.mark.parametrize("value", ["0", "-1", "two", "1.5", ""])
-def test_a_bad_number_is_refused_naming_the_variable(monkeypatch, name, value):
+def test_a_bad_number_is_refused_naming_the_variable(service, monkeypatch, name, value):
     with pytest.raises(ValueError, match=re.escape(f"{name} must be a positive integer, got {value!r}")):
-        load(monkeypatch, **{name: value})
+        load(service, monkeypatch, **{name: value})
 
 
-def test_an_empty_bind_is_refused(monkeypatch):
+def test_an_empty_bind_is_refused(service, monkeypatch):
     with pytest.raises(ValueError, match="GUNICORN_BIND must not be empty"):
-        load(monkeypatch, GUNICORN_BIND=" ")
+        load(service, monkeypatch, GUNICORN_BIND=" ")
 
 
 @pytest.mark.parametrize("workers, ok", [("2", True), ("none", False)])
-def test_gunicorn_reads_the_module(workers, ok):
+def test_gunicorn_reads_the_module(service, workers, ok):
     env = {**os.environ, "GUNICORN_WORKERS": workers}
     run = subprocess.run([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:app.gunicorn_conf",
-                          "--check-config", "app.main:create_app()"], cwd=SERVICE, env=env, capture_output=True,
+                          "--check-config", "app.main:create_app()"], cwd=service.directory, env=env, capture_output=True,
                          text=True, timeout=60)
     assert (run.returncode == 0) is ok, run.stderr
     assert ok or "GUNICORN_WORKERS must be a positive integer, got 'none'" in run.stderr
 
 
-def test_metrics_sum_over_the_workers(tmp_path):
+def test_metrics_sum_over_the_workers(service, tmp_path):
     """Two workers, requests spread over new connections: with PROMETHEUS_MULTIPROC_DIR every scrape, whichever
     worker answers it, counts all of them (on_starting also clears a stale file left from an earlier run)."""
     (tmp_path / "counter_999999.db").write_bytes(b"stale")
@@ -83,7 +108,7 @@ def test_metrics_sum_over_the_workers(tmp_path):
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
            "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:app.gunicorn_conf",
-                               "app.main:create_app()"], cwd=SERVICE, env=env, stdout=subprocess.DEVNULL,
+                               "app.main:create_app()"], cwd=service.directory, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -98,18 +123,18 @@ def test_metrics_sum_over_the_workers(tmp_path):
             time.sleep(0.1)
 
         def bad_post(_):
-            return requests.post(f"{url}/results", data=b"not json", headers={"Connection": "close",
+            return requests.post(f"{url}{service.bad_post}", data=b"not json", headers={"Connection": "close",
                                  "Content-Type": "application/json"}, timeout=10).status_code
 
         sent = 0
         with ThreadPoolExecutor(8) as pool:  # concurrent new connections, until both workers have taken some
-            while len(counts_by_worker(tmp_path, "storage_rejected")) < 2:
+            while len(counts_by_worker(tmp_path, service.metric)) < 2:
                 assert sent < 1000, "the requests never reached a second worker"
                 assert list(pool.map(bad_post, range(24))) == [400] * 24
                 sent += 24
         for _ in range(8):
             metrics = requests.get(f"{url}/metrics", headers={"Connection": "close"}, timeout=10).text
-            assert f"storage_rejected_total {float(sent)}" in metrics.splitlines(), metrics
+            assert f"{service.sample} {float(sent)}" in metrics.splitlines(), metrics
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
