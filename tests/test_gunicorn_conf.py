@@ -5,10 +5,7 @@ import json
 import os
 import re
 import runpy
-import signal
-import socket
 import subprocess
-import sys
 import time
 import types
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +18,8 @@ from gunicorn.config import Config
 from prometheus_client.mmap_dict import MmapedDict
 
 from conftest import ROOT
+from devstack import procs
+from devstack.stack import GUNICORN_ARGV, gunicorn_env
 
 
 @dataclass(frozen=True)
@@ -91,8 +90,7 @@ def test_an_empty_bind_is_refused(service, monkeypatch):
 @pytest.mark.parametrize("workers, ok", [("2", True), ("none", False)])
 def test_gunicorn_reads_the_module(service, workers, ok):
     env = {**os.environ, "GUNICORN_WORKERS": workers}
-    run = subprocess.run([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:app.gunicorn_conf",
-                          "--check-config", "app.main:create_app()"], cwd=service.directory, env=env, capture_output=True,
+    run = subprocess.run([*GUNICORN_ARGV, "--check-config"], cwd=service.directory, env=env, capture_output=True,
                          text=True, timeout=60)
     assert (run.returncode == 0) is ok, run.stderr
     assert ok or "GUNICORN_WORKERS must be a positive integer, got 'none'" in run.stderr
@@ -101,26 +99,18 @@ def test_gunicorn_reads_the_module(service, workers, ok):
 def test_metrics_sum_over_the_workers(service, tmp_path):
     """Two workers, requests spread over new connections: with PROMETHEUS_MULTIPROC_DIR every scrape, whichever
     worker answers it, counts all of them (on_starting also clears a stale file left from an earlier run)."""
-    (tmp_path / "counter_999999.db").write_bytes(b"stale")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
-           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path), "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:app.gunicorn_conf",
-                               "app.main:create_app()"], cwd=service.directory, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    metrics_dir, log_dir = tmp_path / "metrics", tmp_path / "logs"
+    metrics_dir.mkdir()
+    log_dir.mkdir()
+    (metrics_dir / "counter_999999.db").write_bytes(b"stale")
+    port = procs.free_port()
     url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, **gunicorn_env(port, workers=2, threads=service.defaults["threads"]), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+           "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+    server = procs.spawn("gunicorn", GUNICORN_ARGV, cwd=service.directory, env=env, log_dir=log_dir,
+                         health_url=f"{url}/healthz")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{url}/healthz", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not come up"
-            time.sleep(0.1)
+        procs.wait_healthy(server, time.monotonic() + 30)
 
         def bad_post(_):
             return requests.post(f"{url}{service.bad_post}", data=b"not json", headers={"Connection": "close",
@@ -128,7 +118,7 @@ def test_metrics_sum_over_the_workers(service, tmp_path):
 
         sent = 0
         with ThreadPoolExecutor(8) as pool:  # concurrent new connections, until both workers have taken some
-            while len(counts_by_worker(tmp_path, service.metric)) < 2:
+            while len(counts_by_worker(metrics_dir, service.metric)) < 2:
                 assert sent < 1000, "the requests never reached a second worker"
                 assert list(pool.map(bad_post, range(24))) == [400] * 24
                 sent += 24
@@ -136,8 +126,7 @@ def test_metrics_sum_over_the_workers(service, tmp_path):
             metrics = requests.get(f"{url}/metrics", headers={"Connection": "close"}, timeout=10).text
             assert f"{service.sample} {float(sent)}" in metrics.splitlines(), metrics
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        procs.stop(server, grace=30.0)
 
 
 def counts_by_worker(directory: Path, metric: str) -> dict[str, float]:
