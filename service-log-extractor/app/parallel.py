@@ -14,18 +14,22 @@ Two ways to feed the workers:
 """
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import threading
 from collections import deque
 from typing import Callable
 
+from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
-from .log_parser import MAX_LINE_BYTES, ChunkResult, Stitcher, _Regions, scan_chunk
+from .grouping import make_sample
+from .scan import LineFeeder, LineScanner, Totals
+from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
 
 CHUNK_BYTES = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
-_BOM = b"\xef\xbb\xbf"
+RESYNC_SEARCH_LINES = 256
 
 
 def usable_cores() -> int:
@@ -39,15 +43,22 @@ def _pool(processes: int):
     return multiprocessing.get_context(method).Pool(processes)
 
 
-def is_compressed(path: str) -> bool:
+def ranges_are_independent(path: str) -> bool:
+    """True when byte ranges of the file can be scanned apart: not compressed, not UTF-16, and no NUL or ESC bytes
+    (app.text removes those before lines are cut, which a range reader cannot do; one memchr pass over the file)."""
     with open(path, "rb") as f:
         head = f.read(len(ZSTD_MAGIC))
-    return head.startswith(GZIP_MAGIC) or head == ZSTD_MAGIC
+        if head.startswith(GZIP_MAGIC) or head == ZSTD_MAGIC or utf16_encoding(head):
+            return False
+        if os.fstat(f.fileno()).st_size == 0:
+            return True
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(b"\0") < 0 and mm.find(b"\x1b") < 0
 
 
 def read_lines_in_range(path: str, start: int, end: int) -> tuple[bytearray, int, int]:
     """The lines of the file that start in [start, end), as `buf[lo:hi]` (hi just past a newline), cut like
-    log_parser._Regions cuts them: a line longer than MAX_LINE_BYTES ends there, a last line gets a newline."""
+    app.text.Regions cuts them: a line longer than MAX_LINE_BYTES ends there, a last line gets a newline."""
     before = 1 if start else 0        # one byte before the range tells whether `start` begins a line
     want = before + (end - start) + MAX_LINE_BYTES + 1
     buf = bytearray(want + 1)         # + room for a final newline
@@ -63,7 +74,7 @@ def read_lines_in_range(path: str, start: int, end: int) -> tuple[bytearray, int
     eof = n < want
     e = before + (end - start)        # index of `end` in buf
     if not before:
-        lo = 3 if buf.startswith(_BOM) else 0
+        lo = len(UTF8_BOM) if buf.startswith(UTF8_BOM) else 0
     elif buf[0] == 10:
         lo = 1
     else:
@@ -111,7 +122,7 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
                      max_groups: int = 50, chunk_bytes: int = CHUNK_BYTES) -> dict:
     """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers."""
     stitcher = Stitcher(on_event)
-    regions = _Regions(stream, chunk_bytes)
+    regions = Regions(stream, chunk_bytes)
     pending: deque = deque()
     with _pool(processes) as pool:
         for lo, hi in regions:
@@ -121,3 +132,94 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
         while pending:
             stitcher.add(pending.popleft().get())
     return stitcher.summary(regions.total_bytes, regions.error, max_groups)
+
+
+class ChunkResult:
+    """What a worker reports for one chunk of whole lines, scanned from a closed state.
+
+    Line numbers are relative to the chunk (its first line is 1). ``events`` are ``(line, level, group_id,
+    has_trace)`` in file order; ``firsts`` maps a group id to ``(template, sample)`` of its first event in the
+    chunk, ``firsts_from_resync`` the same counting from the resync line. ``resync_line`` is the first line
+    after which the state no longer depends on what came before the chunk (None if not found in the first
+    RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the
+    parent can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk."""
+
+    __slots__ = ("lines", "events", "firsts", "firsts_from_resync", "resync_line", "prefix", "tail")
+
+    def __init__(self, lines, events, firsts, firsts_from_resync, resync_line, prefix, tail):
+        self.lines, self.events, self.firsts = lines, events, firsts
+        self.firsts_from_resync, self.resync_line, self.prefix, self.tail = firsts_from_resync, resync_line, prefix, tail
+
+
+def _find_resync(buf, lo: int, hi: int) -> tuple[int | None, int]:
+    """(line number in the chunk, byte offset) of the first line that resets the scanner state."""
+    pos = lo
+    previous = None
+    for line_no in range(1, RESYNC_SEARCH_LINES + 1):
+        if pos >= hi:
+            break
+        nl = buf.find(b"\n", pos, hi)
+        line = line_text(buf, pos, nl)
+        if LineScanner.resets_state(line, previous):
+            return line_no, pos
+        previous = line
+        pos = nl + 1
+    return None, hi
+
+
+def scan_chunk(buf, lo: int, hi: int, finder=None) -> ChunkResult:
+    """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state."""
+    resync_line, resync_pos = _find_resync(buf, lo, hi)
+    events: list[tuple] = []
+    firsts: dict[str, tuple] = {}
+    firsts_from_resync: dict[str, tuple] = {}
+
+    def emit(line_no, level, gid, template, sample, trace):
+        events.append((line_no, level, gid, trace))
+        if gid not in firsts:
+            firsts[gid] = (template, make_sample(sample))
+        if resync_line is not None and line_no >= resync_line and gid not in firsts_from_resync:
+            firsts_from_resync[gid] = (template, make_sample(sample))
+
+    scanner = LineScanner(emit)
+    feeder = LineFeeder(scanner, finder or default_finder())
+    feeder.feed_lines(buf, lo, hi)
+    return ChunkResult(feeder.lines, events, firsts, firsts_from_resync, resync_line, bytes(buf[lo:resync_pos]),
+                       scanner.export_state())
+
+
+class Stitcher:
+    """Joins ChunkResults, in file order, into the summary a sequential scan gives."""
+
+    def __init__(self, on_event: Callable[[dict], None] | None, finder=None):
+        self.totals = Totals(on_event)
+        self._scanner = LineScanner(self.totals.add)
+        self._feeder = LineFeeder(self._scanner, finder or default_finder())
+
+    def add(self, chunk: ChunkResult) -> None:
+        base = self._feeder.lines
+        if not self._scanner.open:  # the chunk's closed start state was the true one
+            self._take(chunk, base, 1, chunk.firsts)
+        elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
+            prefix = bytearray(chunk.prefix)
+            self._feeder.feed_lines(prefix, 0, len(prefix))
+            return
+        else:  # re-feed the lines before the resync line with the true state; that line closes what is open
+            prefix = bytearray(chunk.prefix)
+            if prefix:
+                self._feeder.feed_lines(prefix, 0, len(prefix))
+            self._scanner.finish()
+            self._take(chunk, base, chunk.resync_line, chunk.firsts_from_resync)
+        self._scanner.restore_state(chunk.tail, base)
+        self._feeder.lines = base + chunk.lines
+
+    def _take(self, chunk: ChunkResult, base: int, from_line: int, firsts: dict) -> None:
+        add = self.totals.add
+        for line_no, level, gid, trace in chunk.events:
+            if line_no >= from_line:
+                template, sample = firsts[gid]
+                add(base + line_no, level, gid, template, sample, trace)
+
+    def summary(self, total_bytes: int, error: str | None, max_groups: int) -> dict:
+        self._scanner.finish()
+        return self.totals.summary(self._feeder.lines, total_bytes, error, max_groups)

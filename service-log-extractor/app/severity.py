@@ -102,14 +102,22 @@ _LEVEL_TERMINATORS = frozenset(("", ":", ",", ";", "/", "|"))
 _APACHE_MODULE_LEVEL = re.compile(r"[\w.-]*:([A-Za-z]+)")
 _UPPER_LEVEL_IN_BRACKET = re.compile(rf"(?<![\w.-])({_UPPER_LEVEL_WORDS})(?![\w.-])")
 # Header debris between the level and the message: numbers (pid), [thread]/[component], separators.
-_HEADER_DEBRIS = re.compile(r"(?:\s+|[-:|>=~*]+(?=\s)|--+|\[[^\[\]]{0,120}\]|\d[\w#.:,/-]*|[#*]\d+:?)*")
+# Brackets nest one level deep in thread names (ZooKeeper's `[QuorumPeer[myid=3]/0:0:0:0:0:0:0:0:2181:...@368]`).
+_HEADER_DEBRIS = re.compile(
+    r"(?:\s+|[-:|>=~*]+(?=\s)|--+|\[(?:[^\[\]]|\[[^\[\]]{0,120}\]){0,200}\]|\d[\w#.:,/-]*|[#*]\d+:?)*")
+# Monolog/Laravel/Symfony write the level glued to the channel: `production.ERROR:`, `app.WARNING:`.
+_CHANNEL_LEVEL = re.compile(r"[\w-]+\.([A-Z]+):?")
+# logfmt's level key wherever it stands among the pairs (`ts=... caller=... component=... level=error`).
+_LOGFMT_LEVEL = re.compile(r'(?:^|\s)(?:level|lvl|severity|loglevel|log\.level)=("?)([A-Za-z]+)\1(?=\s|$)')
+_LOGFMT_SEARCH_CHARS = 4096
 
 _JSON_LEVEL = re.compile(
     r'"(?i:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)"\s*:\s*"?([A-Za-z]+|\d+)')
 _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname", "log_level", "@l")
-_JSON_MESSAGE_KEYS = ("msg", "message", "@m", "@mt", "event", "text", "log")
+_JSON_MESSAGE_KEYS = ("msg", "message", "@m", "@mt", "event", "text", "log", "short_message")
 _JSON_ERROR_KEYS = ("error", "err", "exception", "exc_info", "error.message")
-_JSON_TRACE_KEYS = ("stack_trace", "stacktrace", "stack", "exc_info", "exception", "error.stack_trace")
+_JSON_TRACE_KEYS = ("stack_trace", "stacktrace", "stack", "exc_info", "exception", "error.stack_trace", "err", "error",
+                    "error.stack")
 _JSON_STRING = re.compile(r'"(?:msg|message)"\s*:\s*"((?:[^"\\]|\\.){0,2000})"')
 _LOGFMT_VALUE = re.compile(r'(?:^|\s)(msg|message|error|err)=(?:"((?:[^"\\]|\\.)*)"|(\S+))')
 
@@ -222,6 +230,7 @@ def _scan_header(line: str) -> tuple[str | None, str, int]:
     pos = 0
     words = 0
     after_colon = False   # previous token ended with ':' (a syslog tag, "app:"): a message starts here
+    timed = False         # a number/timestamp token came before: a level column may follow
     tokens = 0
     while pos < len(head) and tokens < 32:
         m = _TOKEN.match(head, pos)
@@ -252,12 +261,22 @@ def _scan_header(line: str) -> tuple[str | None, str, int]:
                 level = _LEVELS.get(name.lower()) if rest in _LEVEL_TERMINATORS else None
                 if level is not None:
                     lenient = rest == ":" and (words == 0 or after_colon)
-                    followed_by_tab = head[pos:pos + 1] == "\t"
-                    if name.isupper() or lenient or (words == 0 and followed_by_tab):
+                    # The first word after the timestamp, in any case, is a level column (Windows CBS `Info`,
+                    # `Warning`; Go's `2026/11/29 10:00:00 error ...`), and it decides the line.
+                    column = words == 0 and (head[pos:pos + 1] == "\t" or (timed and not rest and
+                                                                           head[pos:pos + 1] == " "))
+                    if name.isupper() or lenient or column:
                         return level, _message_after(line, m.start() + alpha.end() + 1 if rest else pos), 0
                 if name.lower() in _TIME_WORDS and len(name) == len(word.rstrip(",.")):
                     after_colon = False
                     continue
+                if rest == "." and "." in word:
+                    glued = _CHANNEL_LEVEL.fullmatch(word)
+                    level = _LEVELS.get(glued.group(1).lower()) if glued else None
+                    if level is not None:
+                        return level, _message_after(line, pos), 0
+            if any(c.isdigit() for c in word):
+                continue  # ids and node names (`R11-M1-N2-C:J03-U11`) are header fields, not free words
             words += 1
             if words > MAX_HEADER_WORDS:
                 break
@@ -266,7 +285,15 @@ def _scan_header(line: str) -> tuple[str | None, str, int]:
         elif kind == "sep":
             after_colon = m.group("sep").endswith(":")
             continue
+        elif kind == "num":
+            timed = True
         after_colon = False
+    if "=" in line:
+        m = _LOGFMT_LEVEL.search(line, 0, _LOGFMT_SEARCH_CHARS)
+        if m is not None:
+            level = level_of_word(m.group(2))
+            if level is not None:
+                return level, (_logfmt_message(line) if level != OTHER else ""), 0
     return None, "", 0
 
 
@@ -323,7 +350,8 @@ def _classify_json(line: str) -> tuple[str | None, str, int] | None:
         if value is None and isinstance(fields.get("log"), dict):
             value = {k.lower(): v for k, v in fields["log"].items()}.get("level")
         if value is not None:
-            level = _json_level_value(str(value))
+            syslog_scale = "short_message" in fields  # GELF: `level` is a syslog severity 0-7
+            level = _json_level_value(str(value), syslog_scale)
             if level is None or level == OTHER:
                 return OTHER, "", 0
     elif isinstance(fields.get("log"), str) and fields["log"].strip():
@@ -335,9 +363,13 @@ def _classify_json(line: str) -> tuple[str | None, str, int] | None:
     return level, _json_message(fields, line), _json_flags(fields)
 
 
-def _json_level_value(value: str) -> str | None:
+def _json_level_value(value: str, syslog_scale: bool = False) -> str | None:
+    """A JSON level field's class: a name, or a number on pino/bunyan's scale (10 trace .. 30 info, 40 warn,
+    50 error, 60 fatal) or, for GELF, syslog's (0-2 FATAL, 3 ERROR, 4 WARN, 5-7 OTHER)."""
     if value.isdigit():
-        n = int(value)  # pino/bunyan: 10 trace .. 30 info, 40 warn, 50 error, 60 fatal
+        n = int(value)
+        if syslog_scale or n < 10:
+            return FATAL if n <= 2 else ERROR if n == 3 else WARN if n == 4 else OTHER
         return FATAL if n >= 60 else ERROR if n >= 50 else WARN if n >= 40 else OTHER
     return level_of_word(value)
 
@@ -356,10 +388,13 @@ def _json_message(fields: dict, line: str) -> str:
 
 
 def _json_flags(fields: dict) -> int:
+    """HAS_TRACE when a stack trace field (top level, or inside an `err`/`error`/`exception` object as pino,
+    bunyan, ECS and structlog write it) holds a multi-line trace or a list of frames."""
     for key in _JSON_TRACE_KEYS:
         value = fields.get(key)
         if isinstance(value, dict):
-            value = next((v for k, v in value.items() if "stack" in k.lower()), None)
+            value = next((v for k, v in value.items() if "stack" in k.lower() or k.lower() == "trace"), None)
         if isinstance(value, (str, list)) and ("\n" in value if isinstance(value, str) else value):
             return HAS_TRACE
-    return 0
+    full = fields.get("full_message")   # GELF
+    return HAS_TRACE if isinstance(full, str) and "\n" in full.strip() else 0

@@ -5,7 +5,8 @@ import random
 
 import pytest
 
-from app import candidates, log_parser, severity
+from app import candidates, events, severity
+from app import text as text_layer
 from app.log_parser import summarize
 from test_log_parser import FORMATS, ReadOnly, lines_of
 
@@ -46,7 +47,7 @@ def test_engine_matches_classifying_every_line(name, engine):
 @pytest.mark.parametrize("name", sorted(TEXTS))
 def test_counting_inert_indented_lines_changes_nothing(monkeypatch, name):
     fast = run(TEXTS[name], candidates.EveryLine())
-    monkeypatch.setattr(log_parser._Scanner, "indented_lines_are_inert", lambda self: False)
+    monkeypatch.setattr(events.Assembler, "indented_lines_are_inert", lambda self: False)
     assert run(TEXTS[name], candidates.EveryLine()) == fast
 
 
@@ -54,7 +55,7 @@ def test_counting_inert_indented_lines_changes_nothing(monkeypatch, name):
 def test_chunk_boundaries_do_not_matter(monkeypatch, engine):
     text = TEXTS["shuffled-0"]
     whole = run(text, engine)
-    monkeypatch.setattr(log_parser, "READ_SIZE", 997)  # lines straddle reads everywhere
+    monkeypatch.setattr(text_layer, "READ_SIZE", 997)  # lines straddle reads everywhere
     assert run(text, engine) == whole
 
 

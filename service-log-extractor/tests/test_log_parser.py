@@ -219,7 +219,7 @@ java.util.concurrent.TimeoutException: waited 30 seconds
 java.io.IOException: broken pipe
 \tat com.acme.Io.write(Io.java:3)
 """,
-        [(1, "ERROR"), (3, "ERROR"), (9, "ERROR"), (12, "ERROR"), (14, "ERROR")], [], 4),
+        [(1, "ERROR"), (3, "FATAL"), (9, "ERROR"), (12, "ERROR"), (14, "ERROR")], [], 4),
     "dotnet_console": (
         """
 info: Microsoft.Hosting.Lifetime[14]
@@ -488,7 +488,11 @@ def test_neutral_gap_ends_an_event():
     text = "2026-11-27 10:00:00 ERROR first\n" + "some output\n" * 12 + "java.lang.IllegalStateException: x\n"
     _, events = scan(text)
     assert [(e["line"], e["level"]) for e in events] == [(1, "ERROR"), (14, "ERROR")]
+    # Only the exception right after the header line belongs to it; after other lines it is an event of its own.
     text = "2026-11-27 10:00:00 ERROR first\n" + "some output\n" * 3 + "java.lang.IllegalStateException: x\n"
+    _, events = scan(text)
+    assert [(e["line"], e["level"]) for e in events] == [(1, "ERROR"), (5, "ERROR")]
+    text = "2026-11-27 10:00:00 ERROR first\n" + "java.lang.IllegalStateException: x\n"
     _, events = scan(text)
     assert [(e["line"], e["level"]) for e in events] == [(1, "ERROR")]
 

@@ -32,13 +32,13 @@ def sequential(data: bytes):
 def branches(monkeypatch):
     """Records which stitching path each chunk took: (event open at the chunk start, resync line found)."""
     seen = Counter()
-    add = log_parser.Stitcher.add
+    add = parallel.Stitcher.add
 
     def recording_add(self, chunk):
         seen[(self._scanner.open, chunk.resync_line is not None)] += 1
         return add(self, chunk)
 
-    monkeypatch.setattr(log_parser.Stitcher, "add", recording_add)
+    monkeypatch.setattr(parallel.Stitcher, "add", recording_add)
     return seen
 
 

@@ -1,0 +1,192 @@
+"""Records -> events: which inner lines start FATAL/ERROR/WARN events and which continue the event above.
+
+``Assembler(emit).feed(line_no, text, envelope_level, tag)`` takes the inner lines of app.records in file order and
+calls ``emit(line_no, level, group_id, template, sample_line, has_trace)`` once per event when it closes.
+
+Rules (CONTRACTS.md, Severity classes):
+  * a line's own level field decides (app.severity.classify); where it has none, the envelope's level does (syslog
+    PRI, journald PRIORITY);
+  * continuation lines never start events: indented lines (stack frames), `Caused by:`, `... N more`, goroutine
+    dumps, Monolog's `[stacktrace]` and `#N` frames, a Python traceback's frames and final exception line;
+  * an exception line or a Python traceback belongs to the header event above only when it comes right after the
+    header line (what a logger prints for `log.error(msg, exc)`), or when the trace above announced a chained one
+    (`During handling of the above exception ...`); after any other line it starts an event of its own (ERROR),
+    and the earlier event does not get its trace;
+  * a Go runtime crash start (`panic: `, `fatal error: `) is a FATAL event of its own, except right after a FATAL
+    header (zap/logrus `Panic` logs its message, then the runtime panics with it);
+  * after more than MAX_NEUTRAL_GAP lines without a level field, an event stops collecting continuations.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .grouping import group_id, make_template
+from .severity import ERROR, FATAL, HAS_TRACE, OTHER, WANTS_NEXT, classify
+
+MAX_NEUTRAL_GAP = 10
+
+TRACEBACK = "Traceback (most recent call last):"
+# A line with no level field that starts an exception / crash report.
+_EXC_START = re.compile(r"""
+    Exception[ ]in[ ]thread[ ] | Unhandled[ ][Ee]xception | Uncaught[ ](?:[\w.\\]*(?:Error|Exception)|exception)\b
+  | thread[ ]'[^']*'[ ]panicked[ ]at
+  | (?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Fault)(?::|\s*$)
+  | [A-Z]\w*(?:Exception|Error)(?::[ ]|:?\s*$) | Exception(?::[ ]|\s*$)
+""", re.X)
+_GO_CRASH = re.compile(r"(?:panic|fatal error): ")
+# Unindented continuation lines of a stack trace or crash dump.
+_CONTINUATION = re.compile(
+    r"(?:Caused by|Suppressed|Wrapped by): |\.\.\. \d+ (?:more|common frames omitted)|--- End of |---> "
+    r"|goroutine \d+ \[|\[signal |created by |stack backtrace:|\[stacktrace\]|#\d+ [/{\[\w]")
+# Indented lines that are stack frames (mark the event as carrying a stack trace).
+_FRAME = re.compile(
+    r"\s+(?:at\s|File \"|\.\.\. \d+ (?:more|common)|Caused by:|Suppressed:|---> |--- End of |\d+: [\w<])"
+    r"|\t\S+\.go:\d+")
+_CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
+# The first characters _CHAIN, _CONTINUATION, _EXC_START and _GO_CRASH can match at.
+_SPECIAL_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$.-[#")
+_PY_FINAL = re.compile(r"[A-Za-z_][\w.]*(?:: |:?\s*$)")  # `KeyError: 'x'`, `KeyboardInterrupt`
+
+Emit = Callable[[int, str, str, str, str, bool], None]
+
+
+class _Event:
+    __slots__ = ("line_no", "level", "message", "sample", "kind", "trace", "exc_seen", "await_chain",
+                 "final", "wants_next")
+
+    def __init__(self, line_no: int, level: str, message: str, sample: str, kind: str):
+        self.line_no = line_no
+        self.level = level
+        self.message = message
+        self.sample = sample
+        self.kind = kind            # "header" (level field), "exc" (exception line), "tb" (Python traceback)
+        self.trace = False
+        self.exc_seen = kind != "header"
+        self.await_chain = False
+        self.final: str | None = None
+        self.wants_next = False
+
+
+class Assembler:
+    """Line-by-line state machine over inner lines (see the module docstring)."""
+
+    def __init__(self, emit: Emit):
+        self._emit = emit
+        self._cur: _Event | None = None
+        self._in_tb = False     # inside a Python traceback: the next unindented line is its last line
+        self._gap = 0           # level-less lines since the last line that continued the event
+        self._after = 0         # unindented lines since the current event's header line (0: the next follows it)
+
+    def feed(self, line_no: int, line: str, envelope_level: str | None = None, tag: str | None = None) -> None:
+        if not line or line.isspace():
+            return
+        cur = self._cur
+        first = line[0]
+        if first == " " or first == "\t":  # indented: frames, or the header's message going on (not counted in _after)
+            if cur is not None:
+                self._gap = 0
+                if cur.wants_next:  # .NET console logger: the message is on the first indented line
+                    cur.message = f"{cur.message} {line.strip()}"
+                    cur.wants_next = False
+                    self._after = 0
+                if self._in_tb or _FRAME.match(line):
+                    cur.trace = True
+            return
+        after = self._after
+        self._after = after + 1
+        if self._in_tb:
+            self._in_tb = False
+            if _PY_FINAL.match(line) and not line.startswith(TRACEBACK):
+                if cur is not None:
+                    cur.final = line
+                return
+        if first not in _SPECIAL_FIRST or (first in "IWEF" and line[5:6] == " " and line[1:5].isdigit()):
+            pass  # a header line (a timestamp, `<PRI>`, `{`, klog's `E1127 `) cannot be any of the special lines below
+        elif line.startswith(TRACEBACK):
+            if cur is not None and ((cur.kind == "header" and not cur.exc_seen and after == 0) or cur.await_chain):
+                cur.trace = cur.exc_seen = True
+                cur.await_chain = False
+                self._gap = 0
+            else:
+                self._open(_Event(line_no, ERROR, line, line, "tb")).trace = True
+            self._in_tb = True
+            return
+        elif _CHAIN.match(line) or _CONTINUATION.match(line):
+            if cur is not None:
+                if _CHAIN.match(line):
+                    cur.await_chain = True
+                else:
+                    cur.trace = True
+                self._gap = 0
+            return
+        elif _GO_CRASH.match(line):
+            if cur is not None and cur.level == FATAL and cur.kind == "header" and after == 0:
+                cur.exc_seen = True
+                self._gap = 0
+            else:
+                self._open(_Event(line_no, FATAL, line, line, "exc"))
+            return
+        elif _EXC_START.match(line):
+            if cur is not None and ((cur.kind == "header" and not cur.exc_seen and after == 0) or cur.await_chain):
+                cur.exc_seen = True  # the exception a logger prints right after its header line
+                cur.await_chain = False
+                self._gap = 0
+            else:
+                self._open(_Event(line_no, ERROR, line, line, "exc"))
+            return
+        level, message, flags = classify(line, cur is not None or envelope_level is not None)
+        if level is None and envelope_level is not None:
+            level, message, flags = envelope_level, (f"{tag}: {line}" if tag else line), 0
+        if level is None:
+            if cur is not None:
+                self._gap += 1
+                if self._gap > MAX_NEUTRAL_GAP:
+                    self._close()
+        elif level == OTHER:
+            self._close()
+        else:
+            event = self._open(_Event(line_no, level, message, line, "header"))
+            event.trace = bool(flags & HAS_TRACE)
+            event.wants_next = bool(flags & WANTS_NEXT)
+
+    def _open(self, event: _Event) -> _Event:
+        self._close()
+        self._cur = event
+        self._gap = 0
+        self._after = 0
+        return event
+
+    def _close(self) -> None:
+        event = self._cur
+        if event is None:
+            return
+        self._cur = None
+        message = event.final or event.message if event.kind == "tb" else event.message
+        template = make_template(message)
+        self._emit(event.line_no, event.level, group_id(event.level, template), template, event.sample, event.trace)
+
+    def indented_lines_are_inert(self) -> bool:
+        """True when indented lines cannot change anything (the event already carries a trace, no gap to reset,
+        no message awaited): the feeder may then count a run of them without decoding or feeding them."""
+        cur = self._cur
+        return cur is not None and cur.trace and not cur.wants_next and self._gap == 0
+
+    @property
+    def open(self) -> bool:
+        """An event (or a traceback) is open: the next lines may continue it."""
+        return self._cur is not None or self._in_tb
+
+    def finish(self) -> None:
+        self._close()
+
+    # -- for app.parallel: a chunk is scanned from a closed state, then stitched to the state before it --
+
+    def export_state(self) -> tuple:
+        return self._cur, self._in_tb, self._gap, self._after
+
+    def restore_state(self, state: tuple, line_offset: int) -> None:
+        cur, self._in_tb, self._gap, self._after = state
+        if cur is not None:
+            cur.line_no += line_offset
+        self._cur = cur

@@ -1,0 +1,240 @@
+"""Text lines -> records: envelopes unwrapped, partial lines joined, physical line numbers kept.
+
+A collector or runtime often wraps each line a program wrote in an envelope of its own. Every later rule (levels,
+multi-line traces, exception starts, frames) must see the program's own text, so the envelope is peeled here:
+
+  Docker json-file      ``{"log": "<text>\\n", "stream": "stderr", "time": ...}``; a line Docker split (16 KiB) has no
+                        final ``\\n`` in ``log`` and is joined with the next one
+  Kubernetes CRI        ``<RFC 3339 time> stdout|stderr P|F <text>``; ``P`` chunks are joined up to their ``F`` chunk
+  journald JSON export  ``{"MESSAGE": ..., "PRIORITY": "3", "SYSLOG_IDENTIFIER": ...}``; a multi-line MESSAGE gives
+                        one inner line per line of it
+  syslog                RFC 5424 ``<PRI>1 TIME HOST APP PROCID MSGID SD MSG``, RFC 3164 ``[<PRI>]Mmm dd hh:mm:ss HOST
+                        TAG[PID]: MSG`` (also with an RFC 3339 time, as rsyslog writes it), a bare ``<PRI>MSG``
+
+``Unwrapper(sink).feed(line_no, line)`` calls ``sink(line_no, text, envelope_level, tag)`` for each inner line, in
+file order: ``line_no`` is the physical line on which its record starts; ``envelope_level`` is the severity class
+the envelope states (syslog PRI or journald PRIORITY on the syslog scale: 0-2 FATAL, 3 ERROR, 4 WARN, 5-7 OTHER)
+or None; ``tag`` the program name the envelope gives (or None). The envelope's level only decides where the inner
+text has no level field of its own (app.events). Lines without an envelope pass through unchanged.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Callable
+
+from .severity import ERROR, FATAL, OTHER, WARN, level_of_word
+from .text import MAX_LINE_BYTES
+
+Sink = Callable[[int, str, "str | None", "str | None"], None]
+
+_CRI = re.compile(r"(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (stdout|stderr) ([FP]) ?(.*)", re.S)
+_PRI = re.compile(r"<(\d{1,3})>(.*)", re.S)
+_RFC5424 = re.compile(r"1 \S+ \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$", re.S)
+_RFC3164 = re.compile(
+    r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))"
+    r" ([\w.:-]+) ([\w./@-]+)(?:\[\d+\])?: ?(.*)", re.S)
+_MONTHS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
+_BOM = "\ufeff"
+
+
+def syslog_level(severity: int) -> str:
+    """Severity class of a syslog severity 0-7 (RFC 5424 table: 0-2 emerg/alert/crit, 3 err, 4 warning)."""
+    return FATAL if severity <= 2 else ERROR if severity == 3 else WARN if severity == 4 else OTHER
+
+
+def _syslog_3164(text: str) -> tuple[str, str] | None:
+    """(tag, message) of an RFC 3164 line, or None. A level word where the host or tag should be means the line is
+    a plain log header after all (`2026-11-29T10:00:00Z main ERROR: ...`)."""
+    m = _RFC3164.match(text)
+    if m is None or level_of_word(m.group(1)) or level_of_word(m.group(2)):
+        return None
+    return m.group(2), m.group(3)
+
+
+def _syslog(line: str) -> tuple[str | None, str | None, str] | None:
+    """(envelope level, tag, message) of a syslog line, or None when the line is not one."""
+    first = line[0]
+    if first == "<":
+        m = _PRI.match(line)
+        if m is None or int(m.group(1)) >= 192:
+            return None
+        level, rest = syslog_level(int(m.group(1)) % 8), m.group(2)
+        m5 = _RFC5424.match(rest)
+        if m5:
+            app = m5.group(1)
+            return level, (None if app == "-" else app), (m5.group(2) or "").lstrip(_BOM)
+        parsed = _syslog_3164(rest)
+        if parsed:
+            return level, parsed[0], parsed[1]
+        return level, None, rest
+    if (first.isdigit() and line[10:11] == "T") or line[:3] in _MONTHS:
+        parsed = _syslog_3164(line)
+        if parsed:
+            return None, parsed[0], parsed[1]
+    return None
+
+
+def _journald_message(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(b, int) and 0 <= b < 256 for b in value):
+        return bytes(value).decode("utf-8", "replace")  # journald exports a non-UTF-8 MESSAGE as a byte array
+    return None
+
+
+class Unwrapper:
+    """The envelope layer (see the module docstring). Holds at most one partial record: a chunk of another stream
+    or envelope ends it (CRI and Docker write a split line's chunks one after the other)."""
+
+    __slots__ = ("_sink", "_partial")
+
+    def __init__(self, sink: Sink):
+        self._sink = sink
+        self._partial: list | None = None    # [stream, first line_no, list of text pieces, size]
+
+    @property
+    def pending(self) -> bool:
+        """A partial record is held: the next line may continue it."""
+        return self._partial is not None
+
+    def feed(self, line_no: int, line: str) -> None:
+        first = line[:1]
+        if first == "{":
+            if line.startswith('{"log":'):
+                if self._docker(line_no, line):
+                    return
+            elif '"MESSAGE"' in line:
+                if self._journald(line_no, line):
+                    return
+        elif first.isdigit():
+            if " std" in line[:48]:
+                m = _CRI.match(line)
+                if m:
+                    self._join(line_no, "cri-" + m.group(2), m.group(4), m.group(3) == "F")
+                    return
+            if line[10:11] == "T":
+                self._syslog(line_no, line)
+                return
+        elif first == "<" or line[:3] in _MONTHS:
+            self._syslog(line_no, line)
+            return
+        if self._partial is not None:
+            self.flush()
+        self._sink(line_no, line, None, None)
+
+    def finish(self) -> None:
+        self.flush()
+
+    def flush(self) -> None:
+        """Hands on the partial record held (its stream went on with something else, or ended)."""
+        partial, self._partial = self._partial, None
+        if partial is not None:
+            self._emit_text(partial[1], "".join(partial[2]), None, None)
+
+    def _syslog(self, line_no: int, line: str) -> None:
+        parsed = _syslog(line)
+        if self._partial is not None:
+            self.flush()
+        if parsed is None:
+            self._sink(line_no, line, None, None)
+        else:
+            self._sink(line_no, parsed[2], parsed[0], parsed[1])
+
+    def _docker(self, line_no: int, line: str) -> bool:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            return False
+        text = obj.get("log") if isinstance(obj, dict) else None
+        if not isinstance(text, str):
+            return False
+        complete = text.endswith("\n")
+        self._join(line_no, "docker-" + str(obj.get("stream")), text.rstrip("\n").rstrip("\r") if complete else text,
+                   complete)
+        return True
+
+    def _journald(self, line_no: int, line: str) -> bool:
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            return False
+        if not isinstance(obj, dict):
+            return False
+        message = _journald_message(obj.get("MESSAGE"))
+        if message is None:
+            return False
+        priority = obj.get("PRIORITY")
+        level = None
+        if isinstance(priority, (str, int)) and str(priority).isdigit() and int(priority) <= 7:
+            level = syslog_level(int(priority))
+        tag = obj.get("SYSLOG_IDENTIFIER") or obj.get("_COMM")
+        if self._partial is not None:
+            self.flush()
+        self._emit_text(line_no, message, level, tag if isinstance(tag, str) else None)
+        return True
+
+    def _join(self, line_no: int, stream: str, text: str, complete: bool) -> None:
+        held = self._partial
+        if held is not None and held[0] != stream:
+            self.flush()
+            held = None
+        if held is None:
+            if complete:
+                self._emit_text(line_no, text, None, None)
+                return
+            held = self._partial = [stream, line_no, [], 0]
+        if held[3] < MAX_LINE_BYTES:  # a record is cut at the line limit, as a plain line is
+            held[2].append(text)
+            held[3] += len(text)
+        if complete:
+            self._partial = None
+            self._emit_text(held[1], "".join(held[2])[:MAX_LINE_BYTES], None, None)
+
+    def _emit_text(self, line_no: int, text: str, level: str | None, tag: str | None) -> None:
+        if "\n" in text:
+            for part in text.split("\n"):
+                self._sink(line_no, part.rstrip("\r"), level, tag)
+        else:
+            self._sink(line_no, text, level, tag)
+
+    # -- for app.parallel: chunks are scanned from an empty state, then stitched --
+
+    def export_state(self) -> list | None:
+        held = self._partial
+        return None if held is None else [held[0], held[1], list(held[2]), held[3]]
+
+    def restore_state(self, state: list | None, line_offset: int) -> None:
+        self._partial = None if state is None else [state[0], state[1] + line_offset, list(state[2]), state[3]]
+
+    @staticmethod
+    def continues(line: str) -> bool:
+        """True when ``line`` is a partial chunk that the next line continues (CRI ``P``, Docker without ``\\n``)."""
+        if line[:1].isdigit() and " std" in line[:48]:
+            m = _CRI.match(line)
+            return m is not None and m.group(3) == "P"
+        if line.startswith('{"log":'):
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                return False
+            return isinstance(obj, dict) and isinstance(obj.get("log"), str) and not obj["log"].endswith("\n")
+        return False
+
+    @staticmethod
+    def single_record(line: str) -> str | None:
+        """The inner text of a line that is a whole record on its own and carries no envelope level, else None
+        (a partial chunk, a journald or syslog PRI record). Used to find lines that reset the scan state."""
+        first = line[:1]
+        if first.isdigit():
+            if " std" in line[:48]:
+                m = _CRI.match(line)
+                if m:
+                    return m.group(4) if m.group(3) == "F" else None
+            if line[10:11] == "T":
+                parsed = _syslog(line)
+                return line if parsed is None else (parsed[2] if parsed[0] is None else None)
+            return line
+        if first == "{" or first == "<" or line[:3] in _MONTHS:
+            return None
+        return line

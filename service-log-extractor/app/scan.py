@@ -1,0 +1,168 @@
+"""The scan of one stream of log text: the layers of app.text, app.records and app.events wired together, the
+candidate-line skip, and the per-event totals that become a Summary.
+
+  bytes --app.text--> lines --app.records--> inner lines --app.events--> events --Totals--> summary
+
+``LineScanner`` is the per-line pipeline (envelopes, then multi-line assembly); ``LineFeeder`` cuts buffers of
+whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them; ``summary``
+builds the Summary dict (groups merged as app.grouping.merge_groups does). app.log_parser runs these on one
+stream, app.parallel on chunks of one.
+"""
+from __future__ import annotations
+
+import re
+from array import array
+from typing import Callable
+
+from .events import Assembler
+from .grouping import GroupTable
+
+try:  # TEMP until grouping.merge_groups lands
+    from .grouping import merge_groups
+except ImportError:  # pragma: no cover
+    def merge_groups(groups):
+        return groups, {}
+from .records import Unwrapper
+from .severity import ERROR, FATAL, WARN, classify
+from .text import line_text
+
+_LEVEL_CODES = {FATAL: 0, ERROR: 1, WARN: 2}
+_LEVELS = (FATAL, ERROR, WARN)
+
+
+class LineScanner:
+    """Physical lines in, events out: the envelope layer feeding the event assembler."""
+
+    __slots__ = ("assembler", "unwrapper", "feed")
+
+    def __init__(self, emit: Callable[[int, str, str, str, str, bool], None]):
+        self.assembler = Assembler(emit)
+        self.unwrapper = Unwrapper(self.assembler.feed)
+        self.feed = self.unwrapper.feed     # feed(line_no, line)
+
+    @property
+    def open(self) -> bool:
+        """The next lines may continue something: an open event, a traceback, or a partial record."""
+        return self.assembler.open or self.unwrapper.pending
+
+    def indented_lines_are_inert(self) -> bool:
+        return not self.unwrapper.pending and self.assembler.indented_lines_are_inert()
+
+    def finish(self) -> None:
+        self.unwrapper.finish()
+        self.assembler.finish()
+
+    def export_state(self) -> tuple:
+        return self.assembler.export_state(), self.unwrapper.export_state()
+
+    def restore_state(self, state: tuple, line_offset: int) -> None:
+        self.assembler.restore_state(state[0], line_offset)
+        self.unwrapper.restore_state(state[1], line_offset)
+
+    @staticmethod
+    def resets_state(line: str, previous: str | None) -> bool:
+        """True when feeding `line` leaves the same state whatever the state before it: the line before it does
+        not continue into it (no partial chunk), it is a record of its own whose inner text reaches the classifier
+        whatever came before (a number-led header: not indented, no traceback or continuation form) and has a
+        level, so it closes any open event and opens its own or none."""
+        if previous is not None and Unwrapper.continues(previous):
+            return False
+        inner = Unwrapper.single_record(line)
+        return inner is not None and inner[:1].isdigit() and classify(inner, True)[0] is not None
+
+
+class Totals:
+    """Counts, stack traces and groups of the closed events, in file order. With ``on_event``, the events are kept
+    compactly (about 13 bytes each) and handed over by ``summary`` once groups are merged, so that each carries the
+    id its group has in the summary."""
+
+    def __init__(self, on_event: Callable[[dict], None] | None):
+        self.counts = {FATAL: 0, ERROR: 0, WARN: 0}
+        self.stack_traces = 0
+        self.groups = GroupTable()
+        self._on_event = on_event
+        self._lines = array("Q")
+        self._levels = bytearray()
+        self._group_index = array("I")
+        self._gids: dict[str, int] = {}
+
+    def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool) -> None:
+        self.counts[level] += 1
+        if trace:
+            self.stack_traces += 1
+        self.groups.add(gid, level, template, line_no, sample)
+        if self._on_event is not None:
+            self._lines.append(line_no)
+            self._levels.append(_LEVEL_CODES[level])
+            self._group_index.append(self._gids.setdefault(gid, len(self._gids)))
+
+    def summary(self, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
+        """The Summary (CONTRACTS.md); hands the kept events to ``on_event`` first, in file order."""
+        tracked = self.groups.top(1 << 62)
+        merged, mapping = merge_groups(tracked)
+        if self._on_event is not None:
+            ids = [mapping.get(gid, gid) for gid in self._gids]
+            emit = self._on_event
+            for line_no, level, index in zip(self._lines, self._levels, self._group_index):
+                emit({"line": line_no, "level": _LEVELS[level], "group": ids[index]})
+        ranked = sorted(merged, key=lambda g: (-g["count"], g["first_line"]))
+        return {
+            "lines": lines,
+            "bytes": total_bytes,
+            "counts": dict(self.counts),
+            "stack_traces": self.stack_traces,
+            "groups": [dict(g) for g in ranked[:max(max_groups, 0)]],
+            "groups_total": self.groups.total - (len(tracked) - len(merged)),
+            "incomplete": error is not None,
+            "error": error,
+        }
+
+
+_INDENT = b" \t"
+_INDENTED_RUN = re.compile(rb"(?:[ \t][^\n]*\n)+")
+
+
+class LineFeeder:
+    """Cuts buffers of whole lines into lines for a LineScanner, handing it only the lines that matter.
+
+    While nothing is open, only candidate lines (app.candidates) are decoded and fed: the others cannot change the
+    scanner's state, and are only counted. While an event or a partial record is open every line is fed, as stack
+    frames and continuation chunks carry no level words.
+    """
+
+    def __init__(self, scanner: LineScanner, finder):
+        self.scanner = scanner
+        self.finder = finder
+        self.lines = 0
+
+    def feed_line(self, buf, start: int, end: int) -> None:
+        """One line (without its newline)."""
+        self.lines += 1
+        self.scanner.feed(self.lines, line_text(buf, start, end))
+
+    def feed_lines(self, buf, lo: int, hi: int) -> None:
+        """All complete lines in buf[lo:hi] (hi is just past a newline)."""
+        scanner = self.scanner
+        cursor = self.finder.cursor(buf, lo, hi)
+        pos = lo
+        while pos < hi:
+            if scanner.open:
+                if buf[pos] in _INDENT and scanner.indented_lines_are_inert():
+                    run_end = _INDENTED_RUN.match(buf, pos, hi).end()
+                    self.lines += buf.count(b"\n", pos, run_end)
+                    pos = run_end
+                    continue
+                nl = buf.find(b"\n", pos, hi)
+                self.feed_line(buf, pos, nl)
+                pos = nl + 1
+                continue
+            hit = cursor.next(pos)
+            if hit < 0:
+                self.lines += buf.count(b"\n", pos, hi)
+                return
+            start = buf.rfind(b"\n", pos, hit) + 1 or pos
+            if start > pos:
+                self.lines += buf.count(b"\n", pos, start)
+            nl = buf.find(b"\n", start, hi)
+            self.feed_line(buf, start, nl)
+            pos = nl + 1

@@ -1,0 +1,173 @@
+"""Bytes -> text lines: the first layer of the scan.
+
+A log's bytes become clean UTF-8 text before any rule looks at them:
+  * a UTF-8 byte order mark is dropped; UTF-16LE/BE with a byte order mark (what Windows tools and PowerShell
+    redirection write) is transcoded to UTF-8, so every later layer (the candidate finder included) sees the same
+    text as for the UTF-8 file; line numbers do not change (newlines stay newlines);
+  * NUL bytes (the runs copytruncate leaves at the start of a log) and ANSI escape sequences (colour codes around
+    levels) are removed, so they neither hide a level nor reach a template or sample;
+  * a line is decoded with U+FFFD for invalid UTF-8, cut at MAX_LINE_BYTES, its CR of a CRLF ending dropped.
+
+``TextStream(reader).read(n)`` does the first three on a stream of uncompressed bytes; ``Regions`` cuts that text
+into buffers of whole lines; ``line_text`` decodes one line.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+
+import zstandard
+
+from .decompress import DecompressionError, open_log
+
+READ_SIZE = 1 << 20
+MAX_LINE_BYTES = 64 * 1024
+
+UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# CSI (`ESC [ ... m`, cursor moves), OSC (`ESC ] ... BEL`, window titles, hyperlinks) and two-byte escapes.
+_ANSI = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\)|[ -/]*[0-~])")
+_ANSI_MAX = 520   # an escape sequence cut by a read boundary is carried over, up to this length
+
+
+def utf16_encoding(head: bytes) -> str | None:
+    """The UTF-16 codec named by a byte order mark at the start of ``head``, else None."""
+    for bom, name in _UTF16_BOMS:
+        if head.startswith(bom):
+            return name
+    return None
+
+
+def strip_controls(data: bytes) -> bytes:
+    """``data`` without NUL bytes and ANSI escape sequences (a stray ESC byte goes too)."""
+    if b"\0" in data:
+        data = data.replace(b"\0", b"")
+    if b"\x1b" in data:
+        data = _ANSI.sub(b"", data).replace(b"\x1b", b"")
+    return data
+
+
+class TextStream:
+    """Clean UTF-8 text from a stream of uncompressed log bytes (see the module docstring).
+
+    ``read(n)`` returns at most about n bytes (transcoded UTF-16 may give up to 1.5 n), ``b""`` only at the end.
+    ``raw_bytes`` counts the bytes taken from the source: the summary's uncompressed size.
+    """
+
+    def __init__(self, raw):
+        self._raw = raw
+        self.raw_bytes = 0
+        self._sniffed = False
+        self._head = b""
+        self._decoder = None     # an incremental UTF-16 decoder once a UTF-16 BOM was seen
+        self._carry = b""        # an escape sequence cut at the end of the last read
+        self._eof = False
+
+    def read(self, size: int) -> bytes:
+        while not self._eof:
+            data = self._raw.read(size)
+            self.raw_bytes += len(data)
+            at_end = not data
+            if not self._sniffed:
+                self._head += data
+                if not at_end and len(self._head) < len(UTF8_BOM):
+                    continue  # a byte order mark may still be arriving (the source returns a few bytes at a time)
+                data, self._head = self._head, b""
+                self._sniffed = True
+                data = self._sniff(data)
+            if at_end:  # `data` may still hold a short file's sniffed head
+                self._eof = True
+                tail = self._decoder.decode(data, final=True).encode("utf-8") if self._decoder else data
+                out = strip_controls(self._carry + tail)
+                self._carry = b""
+                return out
+            if self._decoder is not None:
+                data = self._decoder.decode(data).encode("utf-8")
+            out = self._clean(data)
+            if out:
+                return out
+        return b""
+
+    def _sniff(self, data: bytes) -> bytes:
+        if data.startswith(UTF8_BOM):
+            return data[len(UTF8_BOM):]
+        encoding = utf16_encoding(data)
+        if encoding is not None:
+            self._decoder = codecs.getincrementaldecoder(encoding)("replace")
+            return data[2:]
+        return data
+
+    def _clean(self, data: bytes) -> bytes:
+        if self._carry:
+            data, self._carry = self._carry + data, b""
+        if b"\x1b" in data:
+            k = data.rfind(b"\x1b", max(0, len(data) - _ANSI_MAX))
+            if k >= 0 and _ANSI.match(data, k) is None and b"\n" not in data[k:]:
+                data, self._carry = data[:k], data[k:]   # completed by the next read
+        return strip_controls(data)
+
+
+def line_text(buf, start: int, end: int) -> str:
+    """The line ``buf[start:end]`` (without its newline) as text; a line longer than MAX_LINE_BYTES is cut there."""
+    if end - start > MAX_LINE_BYTES:
+        end = start + MAX_LINE_BYTES
+    elif end > start and buf[end - 1] == 13:  # CRLF line ending
+        end -= 1
+    return buf[start:end].decode("utf-8", "replace")
+
+
+class Regions:
+    """Reads a log stream into one reused buffer and yields regions of whole lines, ``buf[lo:hi]``, hi just past a
+    newline. A line longer than MAX_LINE_BYTES is cut there (a newline is written at the cut, the rest skipped up
+    to its newline); a last line without a newline gets one. A region is valid until the next one is asked for.
+    ``total_bytes`` counts what was read (uncompressed, before cleaning); ``error`` is set when a compressed stream
+    turns out truncated or corrupt (the regions so far are still good)."""
+
+    def __init__(self, stream, read_size: int | None = None):
+        self._stream = stream
+        self._read_size = read_size or READ_SIZE
+        # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
+        self.buf = bytearray(MAX_LINE_BYTES + 2 * self._read_size + 1)
+        self._text: TextStream | None = None
+        self.error: str | None = None
+
+    @property
+    def total_bytes(self) -> int:
+        return self._text.raw_bytes if self._text is not None else 0
+
+    def __iter__(self):
+        buf, read_size = self.buf, self._read_size
+        filled = 0            # bytes in buf: the carried partial line, then the new read
+        skipping = False      # inside a line longer than MAX_LINE_BYTES, already cut: drop bytes up to its newline
+        try:
+            text = self._text = TextStream(open_log(self._stream))
+            while True:
+                data = text.read(read_size)
+                if not data:
+                    break
+                n = len(data)
+                buf[filled:filled + n] = data
+                pos, filled = 0, filled + n
+                if skipping:
+                    nl = buf.find(b"\n", pos, filled)
+                    if nl < 0:
+                        filled = 0
+                        continue
+                    skipping, pos = False, nl + 1
+                last_nl = buf.rfind(b"\n", pos, filled)
+                if last_nl >= 0:
+                    yield pos, last_nl + 1
+                    pos = last_nl + 1
+                rest = filled - pos
+                if rest > MAX_LINE_BYTES:
+                    buf[pos + MAX_LINE_BYTES] = 10  # the overlong line's cut part, as a line of its own
+                    yield pos, pos + MAX_LINE_BYTES + 1
+                    skipping, rest = True, 0
+                buf[:rest] = buf[pos:pos + rest]  # same size: the buffer is never resized
+                filled = rest
+        except (DecompressionError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+            self.error = str(exc) or exc.__class__.__name__
+        if filled and not skipping:
+            buf[filled] = 10
+            yield 0, filled + 1
