@@ -24,7 +24,7 @@ import re
 from typing import Callable
 
 from .severity import ERROR, FATAL, OTHER, WARN, level_of_word
-from .text import MAX_LINE_BYTES
+from .text import MAX_LINE_BYTES, strip_controls_text
 
 Sink = Callable[[int, str, "str | None", "str | None"], None]
 
@@ -149,6 +149,7 @@ class Unwrapper:
         text = obj.get("log") if isinstance(obj, dict) else None
         if not isinstance(text, str):
             return False
+        text = strip_controls_text(text)
         complete = text.endswith("\n")
         self._join(line_no, "docker-" + str(obj.get("stream")), text.rstrip("\n").rstrip("\r") if complete else text,
                    complete)
@@ -164,6 +165,7 @@ class Unwrapper:
         message = _journald_message(obj.get("MESSAGE"))
         if message is None:
             return False
+        message = strip_controls_text(message)
         priority = obj.get("PRIORITY")
         level = None
         if isinstance(priority, (str, int)) and str(priority).isdigit() and int(priority) <= 7:

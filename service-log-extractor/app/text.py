@@ -39,6 +39,18 @@ def utf16_encoding(head: bytes) -> str | None:
     return None
 
 
+_ANSI_TEXT = re.compile(_ANSI.pattern.decode("ascii"))
+
+
+def strip_controls_text(text: str) -> str:
+    """``strip_controls`` for text an envelope decoded (JSON writes ESC as ``\\u001b``, NUL as ``\\u0000``)."""
+    if "\0" in text:
+        text = text.replace("\0", "")
+    if "\x1b" in text:
+        text = _ANSI_TEXT.sub("", text).replace("\x1b", "")
+    return text
+
+
 def strip_controls(data: bytes) -> bytes:
     """``data`` without NUL bytes and ANSI escape sequences (a stray ESC byte goes too)."""
     if b"\0" in data:
@@ -103,8 +115,10 @@ class TextStream:
             data, self._carry = self._carry + data, b""
         if b"\x1b" in data:
             k = data.rfind(b"\x1b", max(0, len(data) - _ANSI_MAX))
-            if k >= 0 and _ANSI.match(data, k) is None and b"\n" not in data[k:]:
-                data, self._carry = data[:k], data[k:]   # completed by the next read
+            if k >= 0 and b"\n" not in data[k:]:
+                # The last sequence may be cut by the read (`ESC [` alone would read as a two-byte escape): keep
+                # it, and the rest of its line, for the next read.
+                data, self._carry = data[:k], data[k:]
         return strip_controls(data)
 
 
