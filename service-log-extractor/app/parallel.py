@@ -107,8 +107,9 @@ def _scan_bytes(data: bytes) -> ChunkResult:
 
 
 def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None] | None = None,
-                   max_groups: int = 50, chunk_bytes: int = CHUNK_BYTES) -> dict:
+                   max_groups: int = 50, chunk_bytes: int | None = None) -> dict:
     """An uncompressed regular file, split into byte ranges that the workers read themselves."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
     size = os.path.getsize(path)
     ranges = [(path, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
     stitcher = Stitcher(on_event)
@@ -119,10 +120,10 @@ def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None
 
 
 def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None] | None = None,
-                     max_groups: int = 50, chunk_bytes: int = CHUNK_BYTES) -> dict:
+                     max_groups: int = 50, chunk_bytes: int | None = None) -> dict:
     """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers."""
     stitcher = Stitcher(on_event)
-    regions = Regions(stream, chunk_bytes)
+    regions = Regions(stream, chunk_bytes or CHUNK_BYTES)
     pending: deque = deque()
     with _pool(processes) as pool:
         for lo, hi in regions:

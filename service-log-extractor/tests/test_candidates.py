@@ -146,3 +146,20 @@ def test_engine_finds_every_line_the_classifier_counts(engine):
     reference = run(text, candidates.EveryLine())
     assert sum(reference[0]["counts"].values()) > 0.8 * len(lines)  # most are events (not "alert" after a date)
     assert run(text, engine) == reference
+
+
+FIELD_CASES = sorted((pathlib.Path(__file__).resolve().parent / "field_cases").glob("*.log"))
+
+
+@pytest.mark.parametrize("path", FIELD_CASES, ids=lambda p: p.name)
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
+def test_engine_matches_on_field_cases(path, engine):
+    """Envelopes, encodings, crash starts and level fields of the field: the candidate engine misses none."""
+    data = path.read_bytes()
+    # alone, and mixed into INFO noise (a candidate engine only skips lines while nothing is open)
+    noise = b"2026-11-29 10:00:00,000 INFO [main] App - tick\n" * 3
+    for text in (data, noise + data.replace(b"\n", b"\n" + noise) if not data.startswith(b"\xff\xfe") else data):
+        events_ref, events = [], []
+        ref = summarize(ReadOnly(text), on_event=events_ref.append, finder=candidates.EveryLine())
+        got = summarize(ReadOnly(text), on_event=events.append, finder=engine)
+        assert (got, events) == (ref, events_ref)

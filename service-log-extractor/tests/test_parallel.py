@@ -2,6 +2,7 @@
 import gzip
 import io
 import json
+import pathlib
 from collections import Counter
 
 import pytest
@@ -20,7 +21,54 @@ _EDGES = {
     "bare_traces": "Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nValueError: x\n" * 300,
     "tricky": "".join(f"{line}\n\tat a.b(C.java:1)\n" for line in _tricky_lines()),
 }
+
+
+
+def _cri(i: int) -> str:
+    """A Kubernetes CRI record: an ERROR header split into P chunks (a long line) with a Java trace, or a short INFO."""
+    t = f"2026-11-29T10:00:{i % 60:02d}.{i:09d}Z"
+    if i % 3:
+        return f"{t} stdout F 2026-11-29 10:00:00,000 INFO [main] App - tick {i}\n"
+    head = f"2026-11-29 10:00:00,000 ERROR [main] App - payload {i} rejected: "
+    return (f"{t} stderr P {head}{'x' * 40}\n{t} stderr P {'y' * 40} WARN inside\n{t} stderr F tail\n"
+            f"{t} stderr F java.lang.IllegalStateException: bad {i}\n{t} stderr F \tat a.B.c(B.java:{i})\n")
+
+
+def _docker(i: int) -> str:
+    def line(text: str, stream: str = "stderr") -> str:
+        return json.dumps({"log": text, "stream": stream, "time": "2026-11-29T10:00:00.000000001Z"}) + "\n"
+    if i % 4 == 0:
+        return line("Traceback (most recent call last):\n") + line('  File "/app/job.py", line 8, in <module>\n') \
+            + line(f"ZeroDivisionError: division by zero {i}\n")
+    if i % 4 == 1:  # a long line that Docker split: the first part has no final newline
+        return line(f"2026-11-29 10:00:01,000 ERROR [w] Job - part one {i} ") + line("and part two\n")
+    return line(f"2026-11-29 10:00:01,000 INFO [w] Job - ok {i}\n", "stdout")
+
+
+def _journald(i: int) -> str:
+    message = (f"Traceback (most recent call last):\n  File \"/srv/a.py\", line {i}, in run\nKeyError: 'k{i}'"
+               if i % 5 == 0 else f"unit step {i} done")
+    return json.dumps({"PRIORITY": "3" if i % 5 == 0 else "6", "SYSLOG_IDENTIFIER": "app", "MESSAGE": message}) + "\n"
+
+
+def _crash_after_lines(i: int) -> str:
+    return (f"2026/11/29 10:00:00 [ERROR] sync: upstream returned 503 ({i})\n2026/11/29 10:00:01 sync: retry {i}\n"
+            f"panic: runtime error: index out of range [{i}] with length {i}\n\ngoroutine 1 [running]:\n"
+            f"main.process(...)\n\t/src/app/sync.go:{i} +0x1d\n")
+
+
+_EDGES.update({
+    "cri_partial": "".join(_cri(i) for i in range(300)),
+    "docker_json": "".join(_docker(i) for i in range(300)),
+    "journald": "".join(_journald(i) for i in range(300)),
+    "crash_after_lines": "".join(_crash_after_lines(i) for i in range(200)),
+    "syslog_wrapped": "".join(
+        f"Nov 29 10:00:{i % 60:02d} node1 kubelet[812]: E1129 10:00:00.000000     812 pod_workers.go:1298] "
+        f"Error syncing pod {i}\nNov 29 10:00:{i % 60:02d} node1 app[9]: {{\"level\":\"info\",\"msg\":\"ok\"}}\n"
+        f"<11>1 2026-11-29T10:00:00Z host01 fw {i} - - session table full\n" for i in range(300)),
+})
 CASES = {**TEXTS, **_EDGES}
+FIELD_CASES = pathlib.Path(__file__).resolve().parent / "field_cases"
 
 
 def sequential(data: bytes):
@@ -74,3 +122,34 @@ def test_empty_file(tmp_path):
     path = tmp_path / "empty.log"
     path.write_bytes(b"")
     assert parallel.summarize_file(str(path), processes=2) == sequential(b"")[0]
+
+
+# Bytes that app.text rewrites before lines are cut (UTF-16, NUL runs, ANSI colours): such files are read once by the
+# parent (summarize_stream), never as independent byte ranges.
+_BYTE_CASES = {
+    "utf16le": ("\ufeff" + TEXTS["shuffled-0"].replace("\n", "\r\n")).encode("utf-16-le"),
+    "utf16be": ("\ufeff" + TEXTS["shuffled-1"]).encode("utf-16-be"),
+    "nul_runs": b"\0" * 5000 + TEXTS["shuffled-2"].encode().replace(b"\nTraceback", b"\n\0\0\0Traceback"),
+    "ansi": TEXTS["shuffled-0"].encode().replace(b" ERROR ", b" \x1b[31mERROR\x1b[0;39m "),
+    **{p.name: p.read_bytes() * 40 for p in sorted(FIELD_CASES.glob("*.log"))},
+}
+
+
+@pytest.mark.parametrize("name", sorted(_BYTE_CASES))
+def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, name):
+    data = _BYTE_CASES[name]
+    path = tmp_path / "case.log"
+    path.write_bytes(data)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1009)
+    events = []
+    summary = log_parser._summarize_path(str(path), 2, events.append)
+    assert (summary, events) == sequential(data)
+
+
+def test_ranges_are_independent_only_for_plain_text(tmp_path):
+    path = tmp_path / "x.log"
+    for data, independent in ((b"plain\n", True), (b"", True), (b"a\0b\n", False), (b"\x1b[31mE\n", False),
+                              ("\ufeffx\n".encode("utf-16-le"), False), (gzip.compress(b"x\n"), False)):
+        path.write_bytes(data)
+        assert parallel.ranges_are_independent(str(path)) is independent, data
