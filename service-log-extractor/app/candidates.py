@@ -27,7 +27,6 @@ _CASELESS = [
     rb"\"(?:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)\\?\"[ \t]*:[ \t]*(?:\\?\")?"
     rb"(?:[1-9][0-9]|[0-4][^0-9]|" + _STEMS + rb")",               # JSON, numeric too (pino: 40/50/60, GELF: 0-4)
     rb"\"priority\"[ \t]*:[ \t]*\"?[0-4][^0-9]",                               # journald export: syslog severity
-    rb"[0-9],?[ \t]+(?:" + _STEMS + rb")[a-z]*[ \t]",                    # a level column after the time: `, Error  `
     rb"exception|throwable|traceback",
     rb"error[ \t\r\f\v]*$",                                                   # `FooError` ending a line
 ]
@@ -41,6 +40,11 @@ _CASE_SENSITIVE = [
     rb"[WEF](?:0[1-9]|1[0-2])[0-3][0-9] [0-9]",                               # klog `E1127 10:06:00`
     rb"[0-9] +[WEFA] ",                                                       # logcat threadtime `... 1234  1250 E Tag:`
     rb"[WEFA]/",                                                              # logcat brief `E/Tag(`
+    # a Title- or lower-case level column right after the time's seconds: `10:11:12, Error    SVC`
+    rb"[0-9]:[0-9][0-9](?:[.,][0-9]+)?(?:Z|[+-][0-9:]{4,5})?,?[ \t]+(?:"
+    + b"|".join(b"[%c%c]%s" % (w[0] - 32, w[0], w[1:]) for w in _STEMS.split(b"|") if w != b"fail")
+    + rb")[a-z]*[ \t]",
+    rb"^(?:Error|Warning|Critical|Fatal|Alert|Emergency|Severe),",            # a CSV row led by its level column
     # partial chunks that a later line completes: CRI `P`, a Docker json-file `log` without its final `\n`
     rb" std(?:out|err) P ",
     rb"(?:[^n]|[^\\]n)\",[ \t]*\"stream\"",

@@ -16,6 +16,7 @@ message never counts. Lines without any hint of an event level skip the scan (ch
 """
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -108,8 +109,15 @@ _HEADER_DEBRIS = re.compile(
 # Monolog/Laravel/Symfony write the level glued to the channel: `production.ERROR:`, `app.WARNING:`.
 _CHANNEL_LEVEL = re.compile(r"[\w-]+\.([A-Z]+):?")
 # logfmt's level key wherever it stands among the pairs (`ts=... caller=... component=... level=error`).
-_LOGFMT_LEVEL = re.compile(r'(?:^|\s)(?:level|lvl|severity|loglevel|log\.level)=("?)([A-Za-z]+)\1(?=\s|$)')
 _LOGFMT_SEARCH_CHARS = 4096
+# A logfmt line: two key=value pairs to begin with. Its pairs are read with quotes respected, so that
+# `msg="parsing level=error" level=info` is an INFO line.
+_LOGFMT_LINE = re.compile(r'[\w.@-]+=(?:"(?:[^"\\]|\\.)*"|[^\s"]*) +[\w.@-]+=')
+_LOGFMT_PAIR = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
+_LOGFMT_LEVEL_KEYS = frozenset(("level", "lvl", "severity", "loglevel", "log.level"))
+# A CSV row (PostgreSQL csvlog, Event Viewer exports, CSV appenders) whose severity is a column of its own.
+_CSV_MIN_COMMAS = 3
+_CSV_MAX_FIELDS = 16
 
 _JSON_LEVEL = re.compile(
     r'"(?i:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)"\s*:\s*"?([A-Za-z]+|\d+)')
@@ -221,8 +229,47 @@ def _syslog(pri: int, rest: str) -> tuple[str, str, int]:
     return level, message, 0
 
 
+def _logfmt_level(line: str) -> tuple[str | None, str, int] | None:
+    """The level of a logfmt line from its level key (None: no level key; not called for other lines)."""
+    for m in _LOGFMT_PAIR.finditer(line, 0, _LOGFMT_SEARCH_CHARS):
+        if m.group(1).lower() in _LOGFMT_LEVEL_KEYS:
+            level = level_of_word(m.group(2).strip('"'))
+            if level is not None:
+                return level, (_logfmt_message(line) if level != OTHER else ""), 0
+    return None
+
+
+def _csv_level(line: str) -> tuple[str | None, str, int] | None:
+    """The level of a CSV row from its first field that is exactly a level name (PostgreSQL csvlog's severity,
+    Event Viewer's Level); the message is the longest text field after it."""
+    head = line[:HEAD_CHARS * 4]
+    if head.count(",") < _CSV_MIN_COMMAS:
+        return None
+    try:
+        fields = next(csv.reader([head]))[:_CSV_MAX_FIELDS]
+    except (csv.Error, StopIteration):
+        return None
+    for i, field in enumerate(fields):
+        level = _LEVELS.get(field.strip().lower())
+        if level is not None and (field.isupper() or field.istitle()):
+            if level == OTHER:
+                return OTHER, "", 0
+            rest = [f for f in fields[i + 1:] if f and not f.isdigit()]
+            return level, (max(rest, key=len) if rest else line), 0
+    return None
+
+
 def _scan_header(line: str) -> tuple[str | None, str, int]:
+    result = _scan_header_tokens(line)
+    if result[0] is None and "," in line:
+        return _csv_level(line) or result
+    return result
+
+
+def _scan_header_tokens(line: str) -> tuple[str | None, str, int]:
     head = line[:HEAD_CHARS]
+    if "=" in head and _LOGFMT_LINE.match(line):
+        return _logfmt_level(line) or (None, "", 0)
     if "PHP " in head:
         m = _PHP.match(line)
         if m:
@@ -288,12 +335,6 @@ def _scan_header(line: str) -> tuple[str | None, str, int]:
         elif kind == "num":
             timed = True
         after_colon = False
-    if "=" in line:
-        m = _LOGFMT_LEVEL.search(line, 0, _LOGFMT_SEARCH_CHARS)
-        if m is not None:
-            level = level_of_word(m.group(2))
-            if level is not None:
-                return level, (_logfmt_message(line) if level != OTHER else ""), 0
     return None, "", 0
 
 

@@ -1,0 +1,47 @@
+"""No input makes the scan raise: arbitrary bytes, and byte soups built from the pieces the other input kinds are
+made of (envelopes, BOMs, escapes, NULs, crash starts, broken UTF-8). The summary stays consistent with the events
+and does not depend on the read size."""
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+PIECES = [
+    b"\n", b"\r\n", b"\r", b" ", b"\t", b"\0", b"\0" * 64, b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff", b"\xc3",
+    b"\xe2\x82", b"\x80", b"\xed\xa0\x80", b"\x1b[31m", b"\x1b[0;39m", b"\x1b[", b"\x1b", b"\x1b[K",
+    b"ERROR", b"WARN", b"FATAL", b"INFO", b"fail: ", b"crit: ", b"E1129 10:00:00.000000 1 a.go:1] ",
+    b"2026-11-29 10:00:00,000 ERROR [main] App - boom ", b"2026-11-29 10:00:00,000 INFO [main] App - ok ",
+    b'{"log":"', b'\\n","stream":"stderr","time":"2026-11-29T10:00:00Z"}', b'{"log":"x', b"\\u001b", b"\\",
+    b"2026-11-29T10:00:01.000000001Z stderr P ", b"2026-11-29T10:00:01.000000001Z stdout F ",
+    b"<11>1 2026-11-29T10:00:00Z host app 1 - - ", b"<", b"<999>", b"Nov 29 10:00:00 host app[1]: ",
+    b'{"PRIORITY":"3","MESSAGE":"', b'{"level":50,"msg":"x","err":{"stack":"Error: x\\n    at f (a.js:1:1)"}}',
+    b'{"version":"1.1","host":"h","short_message":"x","level":', b"[2026-11-29 10:00:00] production.ERROR: x ",
+    b"[stacktrace]", b"#0 {main}", b"level=error ", b"level=", b'msg="', b"Traceback (most recent call last):\n",
+    b'  File "a.py", line 1, in <module>\n', b"ValueError: x\n", b"panic: boom\n", b"fatal error: x\n",
+    b"goroutine 1 [running]:\n", b'Exception in thread "main" java.lang.X: y\n', b"\tat a.B.c(B.java:1)\n",
+    b"Caused by: x\n", b"\t... 3 more\n", b"\x1f\x8b\x08", b"\x28\xb5\x2f\xfd",
+]
+
+soups = st.lists(st.sampled_from(PIECES) | st.binary(max_size=16), max_size=60).map(b"".join)
+inputs = st.binary(max_size=4000) | soups
+sizes = st.sampled_from([None, 1, 2, 3, 7, 64, 4096])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=inputs, k=sizes)
+def test_arbitrary_bytes_never_raise(data, k, scan):
+    summary, events = scan(data, k)
+    assert isinstance(summary["lines"], int) and summary["lines"] >= 0
+    assert sum(summary["counts"].values()) == len(events)
+    lines = [e["line"] for e in events]
+    assert lines == sorted(set(lines))
+    assert all(e["level"] in ("FATAL", "ERROR", "WARN") for e in events)
+    for g in summary["groups"]:
+        assert isinstance(g["template"], str) and isinstance(g["sample"], str)
+        for text in (g["template"], g["sample"]):
+            text.encode("utf-8")  # well-formed: no lone surrogates
+            assert "\0" not in text and "\x1b" not in text
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=soups, k=st.sampled_from([1, 3, 7]))
+def test_read_size_never_changes_the_result(data, k, scan):
+    assert scan(data, k) == scan(data)
