@@ -45,6 +45,8 @@ _CASE_SENSITIVE = [
     + b"|".join(b"[%c%c]%s" % (w[0] - 32, w[0], w[1:]) for w in _STEMS.split(b"|") if w != b"fail")
     + rb")[a-z]*[ \t]",
     rb"^(?:Error|Warning|Critical|Fatal|Alert|Emergency|Severe),",            # a CSV row led by its level column
+    rb"[0-9]:[0-9][0-9]\.[0-9]+ # ",                                         # Redis `10:00:00.123 # ` (warning)
+    rb"\"s\":\"[FEW]\"",                                                      # MongoDB `"s":"E"`
     # partial chunks that a later line completes: CRI `P`, a Docker json-file `log` without its final `\n`
     rb" std(?:out|err) P ",
     rb"(?:[^n]|[^\\]n)\",[ \t]*\"stream\"",

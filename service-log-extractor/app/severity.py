@@ -121,6 +121,12 @@ _CSV_MAX_FIELDS = 16
 
 _JSON_LEVEL = re.compile(
     r'"(?i:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)"\s*:\s*"?([A-Za-z]+|\d+)')
+# MongoDB 4.4+ structured log: `{"t":{"$date":...},"s":"E","c":"STORAGE","id":22435,"ctx":...,"msg":...}`;
+# severity F/E/W/I and D1..D5.
+_MONGO = re.compile(r'\{"t":\{"\$date":"[^"]*"\},\s*"s":"([FEWID]\d?)\s*"')
+# Redis: `1:M 29 Nov 2026 10:00:00.123 # msg` (2.x: `[1] 29 Nov 10:00:00.123 # msg`); `.` debug, `-` verbose,
+# `*` notice, `#` warning.
+_REDIS = re.compile(r"(?:\d+:[XCSM]|\[\d+\]) \d{1,2} [A-Z][a-z]{2} (?:\d{4} )?\d\d:\d\d:\d\d(?:\.\d+)? ([.*#-]) (.*)", re.S)
 _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname", "log_level", "@l")
 _JSON_MESSAGE_KEYS = ("msg", "message", "@m", "@mt", "event", "text", "log", "short_message")
 _JSON_ERROR_KEYS = ("error", "err", "exception", "exc_info", "error.message")
@@ -155,6 +161,10 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
             m = _LOGCAT_BRIEF.match(line, ts.end())
             if m:
                 return _LETTER[m.group(1)], f"{m.group(2) or m.group(3)}: {m.group(4)}", 0
+        if line[1:3].find(":") >= 0 or line[1:6].find(":") >= 0:
+            m = _REDIS.match(line)
+            if m:
+                return (WARN if m.group(1) == "#" else OTHER), m.group(2), 0
         result = _numeric_header(line)
         if result is not None:
             return result
@@ -162,6 +172,10 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
         m = _LOGCAT_BRIEF.match(line)
         if m:
             return _LETTER[m.group(1)], f"{m.group(2) or m.group(3)}: {m.group(4)}", 0
+    if first == "[" and line[1:2].isdigit():
+        m = _REDIS.match(line)
+        if m:
+            return (WARN if m.group(1) == "#" else OTHER), m.group(2), 0
     if first == "<":
         m = _PRI.match(line)
         if m and int(m.group(1)) < 192:
@@ -368,7 +382,20 @@ def _logfmt_message(line: str) -> str:
 
 
 def _classify_json(line: str) -> tuple[str | None, str, int] | None:
-    """JSON lines: level from level/severity/lvl/log.level (any case, numeric pino/bunyan levels too)."""
+    """JSON lines: level from level/severity/lvl/log.level (any case, numeric pino/bunyan levels too), MongoDB's
+    one-letter `s`."""
+    if line.startswith('{"t":'):
+        mongo = _MONGO.match(line)
+        if mongo:
+            level = _LETTER.get(mongo.group(1)[0], OTHER)
+            if level == OTHER:
+                return OTHER, "", 0
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                obj = None
+            fields = {k.lower(): v for k, v in obj.items()} if isinstance(obj, dict) else {}
+            return level, _json_message(fields, line) if fields else line, _json_flags(fields)
     m = _JSON_LEVEL.search(line)
     if m is not None:
         level = _json_level_value(m.group(1))
