@@ -364,3 +364,46 @@ def test_numeric_levels_long_file(compose, scan_stable, by_line):
     assert by_line(events) == expected
     assert summary["stack_traces"] == traces == 12
     assert summary["lines"] == n_lines
+
+
+# --- markers of a format's own shape: Redis's symbol, MongoDB's one-letter `s`, PostgreSQL csvlog's column ----------
+def test_redis_level_symbols(scan_stable, by_line):
+    # Redis writes `.` debug, `-` verbose, `*` notice, `#` warning after the time (2.x: `[pid] dd Mon hh:mm:ss.mmm`).
+    scan_table(scan_stable, by_line, [
+        ("1:C 29 Nov 2026 10:00:00.001 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo", None),
+        ("1:M 29 Nov 2026 10:00:00.120 # WARNING overcommit_memory is set to 0! Background save may fail", "WARN"),
+        ("1:M 29 Nov 2026 10:00:01.500 * 100 changes in 300 seconds. Saving...", None),
+        ("1:M 29 Nov 2026 10:00:01.777 # Background saving error", "WARN"),
+        ("1:S 29 Nov 2026 10:00:02.002 # Connection with master lost.", "WARN"),
+        ("1:S 29 Nov 2026 10:00:02.003 - Client closed connection after an error", None),
+        ("[4018] 29 Nov 10:00:03.250 # Server started, Redis version 2.8.4", "WARN"),
+        ("[4018] 29 Nov 10:00:03.251 * DB loaded from disk: 0.000 seconds", None),
+    ])
+
+
+def test_mongodb_structured_severity(scan_stable, by_line):
+    def mongo(s, msg, c="NETWORK"):
+        return ('{"t":{"$date":"2026-11-29T10:00:00.123+00:00"},"s":"%s",  "c":"%s", "id":22943,   "ctx":"conn7",'
+                '"msg":"%s","attr":{"remote":"10.0.0.7:51234","error":"HostUnreachable"}}' % (s, c, msg))
+    scan_table(scan_stable, by_line, [
+        (mongo("I", "Connection accepted, error count 0"), None),
+        (mongo("W", "Unable to reach primary for set"), "WARN"),
+        (mongo("E", "WiredTiger error", "STORAGE"), "ERROR"),
+        (mongo("F", "Fatal assertion", "ASSERT"), "FATAL"),
+        (mongo("D1", "Slow query error path", "COMMAND"), None),
+    ])
+
+
+def test_postgres_csvlog_severity_column(scan_stable, by_line, group_of):
+    def row(severity, sqlstate, message, pid=4242):
+        return (f'2026-11-29 10:00:00.123 UTC,"app","orders",{pid},"10.0.0.7:51234",6566f0a1.1092,3,"INSERT",'
+                f'2026-11-29 09:59:58 UTC,3/1234,0,{severity},{sqlstate},"{message}",,,,,,"INSERT INTO t VALUES (1)",'
+                f',,"psql","client backend",,0')
+    summary = scan_table(scan_stable, by_line, [
+        (row("LOG", "00000", "connection authorized: user=app database=orders, error count 0"), None),
+        (row("ERROR", "23505", 'duplicate key value violates unique constraint ""orders_pkey""'), "ERROR"),
+        (row("WARNING", "01000", "there is no transaction in progress"), "WARN"),
+        (row("FATAL", "28P01", 'password authentication failed for user ""app""'), "FATAL"),
+        (row("ERROR", "23505", 'duplicate key value violates unique constraint ""orders_pkey""', 77), "ERROR"),
+    ])
+    assert any("duplicate key value" in g["template"] for g in summary["groups"])
