@@ -4,9 +4,9 @@ candidate-line skip, and the per-event totals that become a Summary.
   bytes --app.text--> lines --app.records--> inner lines --app.events--> events --Totals--> summary
 
 ``LineScanner`` is the per-line pipeline (envelopes, then multi-line assembly); ``LineFeeder`` cuts buffers of
-whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them; ``summary``
-builds the Summary dict (groups merged as app.grouping.merge_groups does). app.log_parser runs these on one
-stream, app.parallel on chunks of one.
+whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them, and builds
+the Summary dict (groups merged by app.grouping.merge_groups, once per summary, never per event). app.log_parser
+runs these on one stream, app.parallel on chunks of one.
 """
 from __future__ import annotations
 
@@ -16,12 +16,6 @@ from typing import Callable
 
 from .events import Assembler
 from .grouping import GroupTable
-
-try:  # TEMP until grouping.merge_groups lands
-    from .grouping import merge_groups
-except ImportError:  # pragma: no cover
-    def merge_groups(groups):
-        return groups, {}
 from .records import Unwrapper
 from .severity import ERROR, FATAL, WARN, classify
 from .text import line_text
@@ -98,8 +92,7 @@ class Totals:
 
     def summary(self, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
         """The Summary (CONTRACTS.md); hands the kept events to ``on_event`` first, in file order."""
-        tracked = self.groups.top(1 << 62)
-        merged, mapping = merge_groups(tracked)
+        merged, mapping = self.groups.merged()
         if self._on_event is not None:
             ids = [mapping.get(gid, gid) for gid in self._gids]
             emit = self._on_event
@@ -112,7 +105,7 @@ class Totals:
             "counts": dict(self.counts),
             "stack_traces": self.stack_traces,
             "groups": [dict(g) for g in ranked[:max(max_groups, 0)]],
-            "groups_total": self.groups.total - (len(tracked) - len(merged)),
+            "groups_total": self.groups.total - (len(mapping) - len(merged)),
             "incomplete": error is not None,
             "error": error,
         }
