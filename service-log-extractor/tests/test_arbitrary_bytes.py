@@ -44,4 +44,8 @@ def test_arbitrary_bytes_never_raise(data, k, scan):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=soups, k=st.sampled_from([1, 3, 7]))
 def test_read_size_never_changes_the_result(data, k, scan):
-    assert scan(data, k) == scan(data)
+    (small, small_events), (whole, whole_events) = scan(data, k), scan(data)
+    # zlib may name a corrupt gzip header differently when it gets it a byte at a time ("truncated" vs "incorrect
+    # checksum"): the words may differ, the verdict and everything read may not.
+    assert (small_events, small.pop("error") is None) == (whole_events, whole.pop("error") is None)
+    assert small == whole
