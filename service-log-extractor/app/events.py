@@ -14,6 +14,11 @@ Rules (CONTRACTS.md, Severity classes):
     and the earlier event does not get its trace;
   * a Go runtime crash start (`panic: `, `fatal error: `) is a FATAL event of its own, except right after a FATAL
     header (zap/logrus `Panic` logs its message, then the runtime panics with it);
+  * Ruby's Logger writes every line of an exception report with its level header (Rails: a header with no message,
+    the exception's message, another empty one, one frame a line): a header with no message opens an event whose
+    message the next same-level line gives, or goes on the open one before its first frame; one whose message is a
+    stack frame, under the level of the open event, continues it;
+  * an indented line that begins with a date is a header like any other (Nomad and Consul indent their lines);
   * after more than MAX_NEUTRAL_GAP lines without a level field, an event stops collecting continuations.
 """
 from __future__ import annotations
@@ -38,14 +43,19 @@ _GO_CRASH = re.compile(r"(?:panic|fatal error): ")
 # Unindented continuation lines of a stack trace or crash dump.
 _CONTINUATION = re.compile(
     r"(?:Caused by|Suppressed|Wrapped by): |\.\.\. \d+ (?:more|common frames omitted)|--- End of |---> "
-    r"|goroutine \d+ \[|\[signal |created by |stack backtrace:|\[stacktrace\]|#\d+ [/{\[\w]")
+    r"|goroutine \d+ \[|\[signal |created by |stack backtrace:|\[stacktrace\]|#\d+ [/{\[\w]"
+    r"|\"at [\w$.<>/]+\(")   # the last: a frame of a JSON stacktrace array printed one element a line
 # Indented lines that are stack frames (mark the event as carrying a stack trace).
 _FRAME = re.compile(
     r"\s+(?:at\s|File \"|\.\.\. \d+ (?:more|common)|Caused by:|Suppressed:|---> |--- End of |\d+: [\w<])"
     r"|\t\S+\.go:\d+")
 _CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
+# An indented line that is a header of its own (Nomad and Consul agents indent their log lines): a date first.
+_INDENTED_HEADER = re.compile(r"[ \t]+\d{4}[-/]\d\d[-/]\d\d[T ]\d")
+# A header line whose message is a stack frame (Ruby's Logger writes each backtrace line with the level header).
+_FRAME_MESSAGE = re.compile(r"(?:[\w-]+ \([\w.-]+\) )?\S+:\d+:in [`'\w]|at [\w$.<>/]+\(|File \"")
 # The first characters _CHAIN, _CONTINUATION, _EXC_START and _GO_CRASH can match at.
-_SPECIAL_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$.-[#")
+_SPECIAL_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$.-[#\"")
 _PY_FINAL = re.compile(r"[A-Za-z_][\w.]*(?:: |:?\s*$)")  # `KeyError: 'x'`, `KeyboardInterrupt`
 
 Emit = Callable[[int, str, str, str, str, bool], None]
@@ -53,7 +63,7 @@ Emit = Callable[[int, str, str, str, str, bool], None]
 
 class _Event:
     __slots__ = ("line_no", "level", "message", "sample", "kind", "trace", "exc_seen", "await_chain",
-                 "final", "wants_next")
+                 "final", "wants_next", "wants_message")
 
     def __init__(self, line_no: int, level: str, message: str, sample: str, kind: str):
         self.line_no = line_no
@@ -65,7 +75,8 @@ class _Event:
         self.exc_seen = kind != "header"
         self.await_chain = False
         self.final: str | None = None
-        self.wants_next = False
+        self.wants_next = False     # .NET console logger: the message is on the next, indented line
+        self.wants_message = False  # a header with no message: the next same-level header line gives it
 
 
 class Assembler:
@@ -83,6 +94,9 @@ class Assembler:
             return
         cur = self._cur
         first = line[0]
+        if (first == " " or first == "\t") and _INDENTED_HEADER.match(line):
+            line = line.lstrip()  # an indented header line: read as if it were not indented
+            first = line[0]
         if first == " " or first == "\t":  # indented: frames, or the header's message going on (not counted in _after)
             if cur is not None:
                 self._gap = 0
@@ -145,6 +159,20 @@ class Assembler:
                     self._close()
         elif level == OTHER:
             self._close()
+        elif not message or message.isspace():
+            # A header with nothing behind it: Rails writes one before and after an exception's message line, then
+            # the backtrace one frame a line, each with the level header. Before any frame it goes on the open event
+            # of its level; otherwise it opens one whose message the next same-level line gives.
+            if cur is not None and cur.level == level and not cur.trace:
+                self._gap = 0
+            else:
+                self._open(_Event(line_no, level, "", line, "header")).wants_message = True
+        elif cur is not None and cur.level == level and cur.wants_message and after == 0:
+            cur.message, cur.sample, cur.wants_message = message, line, False
+            self._gap = 0
+        elif cur is not None and cur.level == level and _FRAME_MESSAGE.match(message):
+            cur.trace = True  # a backtrace line under the same level header: Ruby's Logger, one line a frame
+            self._gap = 0
         else:
             event = self._open(_Event(line_no, level, message, line, "header"))
             event.trace = bool(flags & HAS_TRACE)

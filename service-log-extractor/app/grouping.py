@@ -78,7 +78,7 @@ def _numbered_name(m: re.Match) -> str:
 # whole token (or the value after `key=`) with a `<KIND>` placeholder, the same way wherever it stands.
 MASKS: list[Mask] = [
     Mask("url", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]+"), "<URL>", ("://",)),
-    Mask("systemd-unit", re.compile(r"(?<![\w.@-])[\w@.-]+\.(?:service|socket|timer|mount)\b"), "<UNIT>",
+    Mask("systemd-unit", re.compile(r"(?<![\w.@-])[\w@.-]+\.(?:service|socket|timer|mount)\b(?!\()"), "<UNIT>",
          (".service", ".socket", ".timer", ".mount")),     # `nginx.service`, `postgresql@14-main.service`
     # (Starts only where a name starts, and never gives back: trying it inside every word was 5x slower.)
     Mask("email", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "<EMAIL>", ("@",)),

@@ -112,7 +112,9 @@ class Totals:
 
 
 _INDENT = b" \t"
-_INDENTED_RUN = re.compile(rb"(?:[ \t][^\n]*\n)+")
+# A run of indented lines the feeder may count unread; an indented line that begins with a date is a header
+# (app.events) and ends the run.
+_INDENTED_RUN = re.compile(rb"(?:[ \t](?![ \t]*[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9])[^\n]*\n)+")
 
 
 class LineFeeder:
@@ -141,10 +143,12 @@ class LineFeeder:
         while pos < hi:
             if scanner.open:
                 if buf[pos] in _INDENT and scanner.indented_lines_are_inert():
-                    run_end = _INDENTED_RUN.match(buf, pos, hi).end()
-                    self.lines += buf.count(b"\n", pos, run_end)
-                    pos = run_end
-                    continue
+                    run_end = _INDENTED_RUN.match(buf, pos, hi)
+                    if run_end is not None:
+                        run_end = run_end.end()
+                        self.lines += buf.count(b"\n", pos, run_end)
+                        pos = run_end
+                        continue
                 nl = buf.find(b"\n", pos, hi)
                 self.feed_line(buf, pos, nl)
                 pos = nl + 1

@@ -127,11 +127,15 @@ _MONGO = re.compile(r'\{"t":\{"\$date":"[^"]*"\},\s*"s":"([FEWID]\d?)\s*"')
 # Redis: `1:M 29 Nov 2026 10:00:00.123 # msg` (2.x: `[1] 29 Nov 10:00:00.123 # msg`); `.` debug, `-` verbose,
 # `*` notice, `#` warning.
 _REDIS = re.compile(r"(?:\d+:[XCSM]|\[\d+\]) \d{1,2} [A-Z][a-z]{2} (?:\d{4} )?\d\d:\d\d:\d\d(?:\.\d+)? ([.*#-]) (.*)", re.S)
+# Ruby's Logger: `E, [2026-11-29T10:00:00.123456 #1234] ERROR -- progname: message`; Rails puts tags (a request
+# id) in brackets before the message.
+_RUBY = re.compile(r"[DIWEFAU], \[[^\]]{0,64}\] +([A-Z]+) -- [^:]{0,120}: ?(.*)", re.S)
+_RUBY_TAGS = re.compile(r"(?:\[[^\]]{0,80}\] ?)+")
 _JSON_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname", "log_level", "@l")
 _JSON_MESSAGE_KEYS = ("msg", "message", "@m", "@mt", "event", "text", "log", "short_message")
 _JSON_ERROR_KEYS = ("error", "err", "exception", "exc_info", "error.message")
 _JSON_TRACE_KEYS = ("stack_trace", "stacktrace", "stack", "exc_info", "exception", "error.stack_trace", "err", "error",
-                    "error.stack")
+                    "error.stack", "@x")
 _JSON_STRING = re.compile(r'"(?:msg|message)"\s*:\s*"((?:[^"\\]|\\.){0,2000})"')
 _LOGFMT_VALUE = re.compile(r'(?:^|\s)(msg|message|error|err)=(?:"((?:[^"\\]|\\.)*)"|(\S+))')
 
@@ -172,6 +176,11 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
         m = _LOGCAT_BRIEF.match(line)
         if m:
             return _LETTER[m.group(1)], f"{m.group(2) or m.group(3)}: {m.group(4)}", 0
+    if first in "DIWEFAU" and line[1:4] == ", [":
+        m = _RUBY.match(line)
+        if m:
+            level = _LEVELS.get(m.group(1).lower(), OTHER)
+            return level, ("" if level == OTHER else _RUBY_TAGS.sub("", m.group(2), 1)), 0
     if first == "[" and line[1:2].isdigit():
         m = _REDIS.match(line)
         if m:

@@ -615,3 +615,8 @@ def test_field_reported_groups(lists):
                                                     "Linux", "Android", "Spark", "Thunderbird", "CBS"])
 def test_loghub_habits(lists):
     assert_grouping(lists)
+
+
+def test_a_java_method_named_service_is_not_a_systemd_unit():
+    assert "Servlet.service()" in make_template("Servlet.service() for servlet [dispatcher] threw exception")
+    assert "<UNIT>" in make_template("Failed to start nginx.service: unit not found")

@@ -407,3 +407,63 @@ def test_postgres_csvlog_severity_column(scan_stable, by_line, group_of):
         (row("ERROR", "23505", 'duplicate key value violates unique constraint ""orders_pkey""', 77), "ERROR"),
     ])
     assert any("duplicate key value" in g["template"] for g in summary["groups"])
+
+
+# --- Ruby's Logger / Rails: every line of an exception report carries the level header ----------------------------
+def _rails_block(req: str, exc: str, frames: list[str], level: str = "FATAL") -> list[str]:
+    head = f"{level[0]}, [2026-11-29T10:00:00.1{len(req):05d} #4242] {level:>5} -- : [{req}] "
+    return [head + "  ", head + exc, head + "  ", *(head + f for f in frames)]
+
+
+def test_rails_exception_report_is_one_event(scan_stable, by_line):
+    frames = ["app/controllers/orders_controller.rb:12:in `show'",
+              "actionpack (7.1.2) lib/abstract_controller/base.rb:215:in `process_action'"]
+    lines = (["I, [2026-11-29T10:00:00.000001 #4242]  INFO -- : [r1] Started GET \"/orders/7\" for 10.0.0.7"]
+             + _rails_block("r1", "ActiveRecord::RecordNotFound (Couldn't find Order with 'id'=7):", frames)
+             + ["W, [2026-11-29T10:00:01.000001 #4242]  WARN -- : DEPRECATION WARNING: x is deprecated"]
+             + _rails_block("r2", "ActiveRecord::RecordNotFound (Couldn't find Order with 'id'=9):", frames)
+             + _rails_block("r3", "Redis::CannotConnectError (Error connecting to Redis on redis:6379):", frames[:1],
+                            "ERROR"))
+    summary, events = scan_stable("".join(x + "\n" for x in lines))
+    assert by_line(events) == {2: "FATAL", 7: "WARN", 8: "FATAL", 13: "ERROR"}
+    assert summary["stack_traces"] == 3
+    gid = {e["line"]: e["group"] for e in events}
+    assert gid[2] == gid[8]   # the message line, not the empty header, is the template
+    assert any("RecordNotFound" in g["template"] and "RecordNotFound" in g["sample"] for g in summary["groups"])
+
+
+def test_ruby_logger_levels(scan_stable, by_line):
+    scan_table(scan_stable, by_line, [
+        ("D, [2026-11-29T10:00:00.000001 #77] DEBUG -- worker: cache error counter reset", None),
+        ("I, [2026-11-29T10:00:00.000002 #77]  INFO -- worker: job 12 failed over to replica", None),
+        ("W, [2026-11-29T10:00:00.000003 #77]  WARN -- worker: queue depth 900", "WARN"),
+        ("E, [2026-11-29T10:00:00.000004 #77] ERROR -- worker: job 13 raised Timeout::Error", "ERROR"),
+        ("F, [2026-11-29T10:00:00.000005 #77] FATAL -- worker: out of file descriptors", "FATAL"),
+    ])
+
+
+# --- indented header lines (Nomad and Consul agents print theirs indented) ------------------------------------------
+def test_indented_lines_with_their_own_header(scan_stable, by_line):
+    summary = scan_table(scan_stable, by_line, [
+        ("==> Nomad agent started! Log data will stream in below:", None),
+        ("    2026-11-29T10:00:00.118Z [INFO]  client: node registration complete, errors: none", None),
+        ("    2026-11-29T10:00:30.004Z [ERROR] client.alloc_runner: running driver failed: alloc_id=3f2a task=web", "ERROR"),
+        ("    2026-11-29T10:00:31.220Z [WARN]  client: heartbeat missed: req_latency=5.221s", "WARN"),
+        ("\t2026-11-29 10:00:32,000 ERROR [main] App - indented by a tab", "ERROR"),
+        ("\tat com.example.App.run(App.java:1)", None),
+        ("    2026-11-29T10:00:45.118Z [ERROR] client.alloc_runner: running driver failed: alloc_id=8e7d task=api", "ERROR"),
+    ])
+    assert summary["stack_traces"] == 1
+
+
+def test_json_stack_fields_of_other_loggers(scan_stable, by_line):
+    serilog = ('{"@t":"2026-11-29T10:00:00.1Z","@mt":"Order {OrderId} failed","@l":"Error","OrderId":7,'
+               '"@x":"System.InvalidOperationException: Sequence contains no elements\\n   at Program.Main()"}')
+    es_head = ('{"type": "server", "timestamp": "2026-11-29T10:00:00,000Z", "level": "WARN", "component": '
+               '"o.e.a.s.TransportSearchAction", "message": "all shards failed",')
+    lines = [serilog, es_head, '"stacktrace": ["org.elasticsearch.action.search.SearchPhaseExecutionException: x",',
+             '"at org.elasticsearch.action.search.AbstractSearchAsyncAction.onPhaseFailure(AbstractSearchAsyncAction.java:568) [elasticsearch-7.17.9.jar:7.17.9]",',
+             '"at java.lang.Thread.run(Thread.java:1589) [?:?]"] }']
+    summary, events = scan_stable("".join(x + "\n" for x in lines))
+    assert by_line(events) == {1: "ERROR", 2: "WARN"}
+    assert summary["stack_traces"] == 2
