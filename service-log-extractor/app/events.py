@@ -84,15 +84,15 @@ class Assembler:
 
     def __init__(self, emit: Emit):
         self._emit = emit
-        self._cur: _Event | None = None
-        self._in_tb = False     # inside a Python traceback: the next unindented line is its last line
+        self.cur: _Event | None = None
+        self.in_tb = False     # inside a Python traceback: the next unindented line is its last line
         self._gap = 0           # level-less lines since the last line that continued the event
         self._after = 0         # unindented lines since the current event's header line (0: the next follows it)
 
     def feed(self, line_no: int, line: str, envelope_level: str | None = None, tag: str | None = None) -> None:
         if not line or line.isspace():
             return
-        cur = self._cur
+        cur = self.cur
         first = line[0]
         if (first == " " or first == "\t") and _INDENTED_HEADER.match(line):
             line = line.lstrip()  # an indented header line: read as if it were not indented
@@ -104,13 +104,13 @@ class Assembler:
                     cur.message = f"{cur.message} {line.strip()}"
                     cur.wants_next = False
                     self._after = 0
-                if self._in_tb or _FRAME.match(line):
+                if self.in_tb or _FRAME.match(line):
                     cur.trace = True
             return
         after = self._after
         self._after = after + 1
-        if self._in_tb:
-            self._in_tb = False
+        if self.in_tb:
+            self.in_tb = False
             if _PY_FINAL.match(line) and not line.startswith(TRACEBACK):
                 if cur is not None:
                     cur.final = line
@@ -124,7 +124,7 @@ class Assembler:
                 self._gap = 0
             else:
                 self._open(_Event(line_no, ERROR, line, line, "tb")).trace = True
-            self._in_tb = True
+            self.in_tb = True
             return
         elif _CHAIN.match(line) or _CONTINUATION.match(line):
             if cur is not None:
@@ -180,16 +180,16 @@ class Assembler:
 
     def _open(self, event: _Event) -> _Event:
         self._close()
-        self._cur = event
+        self.cur = event
         self._gap = 0
         self._after = 0
         return event
 
     def _close(self) -> None:
-        event = self._cur
+        event = self.cur
         if event is None:
             return
-        self._cur = None
+        self.cur = None
         message = event.final or event.message if event.kind == "tb" else event.message
         template = make_template(message)
         self._emit(event.line_no, event.level, group_id(event.level, template), template, event.sample, event.trace)
@@ -197,13 +197,13 @@ class Assembler:
     def indented_lines_are_inert(self) -> bool:
         """True when indented lines cannot change anything (the event already carries a trace, no gap to reset,
         no message awaited): the feeder may then count a run of them without decoding or feeding them."""
-        cur = self._cur
+        cur = self.cur
         return cur is not None and cur.trace and not cur.wants_next and self._gap == 0
 
     @property
     def open(self) -> bool:
         """An event (or a traceback) is open: the next lines may continue it."""
-        return self._cur is not None or self._in_tb
+        return self.cur is not None or self.in_tb
 
     def finish(self) -> None:
         self._close()
@@ -211,10 +211,10 @@ class Assembler:
     # -- for app.parallel: a chunk is scanned from a closed state, then stitched to the state before it --
 
     def export_state(self) -> tuple:
-        return self._cur, self._in_tb, self._gap, self._after
+        return self.cur, self.in_tb, self._gap, self._after
 
     def restore_state(self, state: tuple, line_offset: int) -> None:
-        cur, self._in_tb, self._gap, self._after = state
+        cur, self.in_tb, self._gap, self._after = state
         if cur is not None:
             cur.line_no += line_offset
-        self._cur = cur
+        self.cur = cur

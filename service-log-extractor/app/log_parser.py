@@ -65,7 +65,7 @@ def _summarize_path(name: str, processes: int | None, on_event) -> dict:
         st = os.fstat(f.fileno())
         if processes == 1 or not stat.S_ISREG(st.st_mode) or st.st_size < parallel.PARALLEL_MIN_BYTES:
             return summarize(f, on_event=on_event)
-        if not parallel.ranges_are_independent(name):  # compressed, UTF-16, NUL or ANSI bytes: read once
+        if not parallel.ranges_are_independent(name):  # compressed or UTF-16: read once, from the start
             return parallel.summarize_stream(f, processes=processes, on_event=on_event)
     return parallel.summarize_file(name, processes=processes, on_event=on_event)
 

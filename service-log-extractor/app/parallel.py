@@ -14,7 +14,6 @@ Two ways to feed the workers:
 """
 from __future__ import annotations
 
-import mmap
 import multiprocessing
 import os
 import threading
@@ -25,7 +24,7 @@ from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
 from .grouping import make_sample
 from .scan import LineFeeder, LineScanner, Totals
-from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
+from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls, utf16_encoding
 
 CHUNK_BYTES = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
@@ -44,16 +43,12 @@ def _pool(processes: int):
 
 
 def ranges_are_independent(path: str) -> bool:
-    """True when byte ranges of the file can be scanned apart: not compressed, not UTF-16, and no NUL or ESC bytes
-    (app.text removes those before lines are cut, which a range reader cannot do; one memchr pass over the file)."""
+    """True when byte ranges of the file can be read apart: not compressed and not UTF-16 (decoding and
+    decompression run from the start). NUL and ESC bytes, which app.text removes before lines are cut, are removed
+    by each worker from its own range (see _scan_file_range)."""
     with open(path, "rb") as f:
         head = f.read(len(ZSTD_MAGIC))
-        if head.startswith(GZIP_MAGIC) or head == ZSTD_MAGIC or utf16_encoding(head):
-            return False
-        if os.fstat(f.fileno()).st_size == 0:
-            return True
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            return mm.find(b"\0") < 0 and mm.find(b"\x1b") < 0
+    return not (head.startswith(GZIP_MAGIC) or head == ZSTD_MAGIC or utf16_encoding(head))
 
 
 def read_lines_in_range(path: str, start: int, end: int) -> tuple[bytearray, int, int]:
@@ -97,8 +92,18 @@ def read_lines_in_range(path: str, start: int, end: int) -> tuple[bytearray, int
     return buf, lo, last_start + MAX_LINE_BYTES + 1
 
 
-def _scan_file_range(task: tuple[str, int, int]) -> ChunkResult:
+def _scan_file_range(task: tuple[str, int, int]) -> ChunkResult | None:
+    """Scans one byte range; None when it cannot be scanned apart: it holds NUL or ESC bytes and ends in a line cut
+    at MAX_LINE_BYTES, where app.text would cut it later (after removing them). Rare; the parent then reads the file
+    once instead (summarize_stream)."""
     buf, lo, hi = read_lines_in_range(*task)
+    if buf.find(b"\0", lo, hi) >= 0 or buf.find(b"\x1b", lo, hi) >= 0:
+        # app.text removes these before lines are cut; lines inside the range are cut after decoding, so removing
+        # them here gives the same lines, except for a line that ran past the window
+        if hi - lo > 0 and buf[hi - 1] == 10 and hi - 1 - (buf.rfind(b"\n", lo, hi - 1) + 1 or lo) >= MAX_LINE_BYTES:
+            return None
+        clean = strip_controls(bytes(buf[lo:hi]))
+        return scan_chunk(clean, 0, len(clean))
     return scan_chunk(buf, lo, hi)
 
 
@@ -115,8 +120,13 @@ def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None
     stitcher = Stitcher(on_event)
     with _pool(processes) as pool:
         for chunk in pool.imap(_scan_file_range, ranges):
+            if chunk is None:
+                break
             stitcher.add(chunk)
-    return stitcher.summary(size, None, max_groups)
+        else:
+            return stitcher.summary(size, None, max_groups)
+    with open(path, "rb") as f:  # see _NeedsStream: events were not handed over yet, nothing is reported twice
+        return summarize_stream(f, processes=processes, on_event=on_event, max_groups=max_groups)
 
 
 def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None] | None = None,

@@ -87,16 +87,16 @@ class Unwrapper:
     """The envelope layer (see the module docstring). Holds at most one partial record: a chunk of another stream
     or envelope ends it (CRI and Docker write a split line's chunks one after the other)."""
 
-    __slots__ = ("_sink", "_partial")
+    __slots__ = ("_sink", "partial")
 
     def __init__(self, sink: Sink):
         self._sink = sink
-        self._partial: list | None = None    # [stream, first line_no, list of text pieces, size]
+        self.partial: list | None = None    # [stream, first line_no, list of text pieces, size]
 
     @property
     def pending(self) -> bool:
         """A partial record is held: the next line may continue it."""
-        return self._partial is not None
+        return self.partial is not None
 
     def feed(self, line_no: int, line: str) -> None:
         first = line[:1]
@@ -108,7 +108,7 @@ class Unwrapper:
                 if self._journald(line_no, line):
                     return
         elif first.isdigit():
-            if " std" in line[:48]:
+            if line.find(" std", 20, 48) >= 0:
                 m = _CRI.match(line)
                 if m:
                     self._join(line_no, "cri-" + m.group(2), m.group(4), m.group(3) == "F")
@@ -119,7 +119,7 @@ class Unwrapper:
         elif first == "<" or line[:3] in _MONTHS:
             self._syslog(line_no, line)
             return
-        if self._partial is not None:
+        if self.partial is not None:
             self.flush()
         self._sink(line_no, line, None, None)
 
@@ -128,13 +128,13 @@ class Unwrapper:
 
     def flush(self) -> None:
         """Hands on the partial record held (its stream went on with something else, or ended)."""
-        partial, self._partial = self._partial, None
+        partial, self.partial = self.partial, None
         if partial is not None:
             self._emit_text(partial[1], "".join(partial[2]), None, None)
 
     def _syslog(self, line_no: int, line: str) -> None:
         parsed = _syslog(line)
-        if self._partial is not None:
+        if self.partial is not None:
             self.flush()
         if parsed is None:
             self._sink(line_no, line, None, None)
@@ -171,13 +171,13 @@ class Unwrapper:
         if isinstance(priority, (str, int)) and str(priority).isdigit() and int(priority) <= 7:
             level = syslog_level(int(priority))
         tag = obj.get("SYSLOG_IDENTIFIER") or obj.get("_COMM")
-        if self._partial is not None:
+        if self.partial is not None:
             self.flush()
         self._emit_text(line_no, message, level, tag if isinstance(tag, str) else None)
         return True
 
     def _join(self, line_no: int, stream: str, text: str, complete: bool) -> None:
-        held = self._partial
+        held = self.partial
         if held is not None and held[0] != stream:
             self.flush()
             held = None
@@ -185,12 +185,12 @@ class Unwrapper:
             if complete:
                 self._emit_text(line_no, text, None, None)
                 return
-            held = self._partial = [stream, line_no, [], 0]
+            held = self.partial = [stream, line_no, [], 0]
         if held[3] < MAX_LINE_BYTES:  # a record is cut at the line limit, as a plain line is
             held[2].append(text)
             held[3] += len(text)
         if complete:
-            self._partial = None
+            self.partial = None
             self._emit_text(held[1], "".join(held[2])[:MAX_LINE_BYTES], None, None)
 
     def _emit_text(self, line_no: int, text: str, level: str | None, tag: str | None) -> None:
@@ -203,11 +203,11 @@ class Unwrapper:
     # -- for app.parallel: chunks are scanned from an empty state, then stitched --
 
     def export_state(self) -> list | None:
-        held = self._partial
+        held = self.partial
         return None if held is None else [held[0], held[1], list(held[2]), held[3]]
 
     def restore_state(self, state: list | None, line_offset: int) -> None:
-        self._partial = None if state is None else [state[0], state[1] + line_offset, list(state[2]), state[3]]
+        self.partial = None if state is None else [state[0], state[1] + line_offset, list(state[2]), state[3]]
 
     @staticmethod
     def continues(line: str) -> bool:

@@ -37,7 +37,7 @@ class LineScanner:
     @property
     def open(self) -> bool:
         """The next lines may continue something: an open event, a traceback, or a partial record."""
-        return self.assembler.open or self.unwrapper.pending
+        return self.assembler.open or self.unwrapper.pending  # (LineFeeder inlines this test: it runs per line)
 
     def indented_lines_are_inert(self) -> bool:
         return not self.unwrapper.pending and self.assembler.indented_lines_are_inert()
@@ -138,10 +138,11 @@ class LineFeeder:
     def feed_lines(self, buf, lo: int, hi: int) -> None:
         """All complete lines in buf[lo:hi] (hi is just past a newline)."""
         scanner = self.scanner
+        assembler, unwrapper = scanner.assembler, scanner.unwrapper
         cursor = self.finder.cursor(buf, lo, hi)
         pos = lo
         while pos < hi:
-            if scanner.open:
+            if assembler.cur is not None or assembler.in_tb or unwrapper.partial is not None:  # scanner.open, inlined
                 if buf[pos] in _INDENT and scanner.indented_lines_are_inert():
                     run_end = _INDENTED_RUN.match(buf, pos, hi)
                     if run_end is not None:

@@ -99,6 +99,11 @@ _TOKEN = re.compile(r"""
   | (?P<junk>.)
 """, re.X | re.S)
 _ALPHA = re.compile(r"[A-Za-z]+")
+# Level names read as a column with a single space behind them (app.candidates finds the event ones right after
+# a time's last digit or `Z`).
+_COLUMN_WORDS = frozenset(("error", "err", "warning", "warn", "fatal", "info", "information", "debug", "trace",
+                           "notice", "verbose"))
+_AFTER_TIME = re.compile(r".{0,2}?[0-9Z],? (?=\w)", re.S)   # the 3 characters before a level right after a time
 _LEVEL_TERMINATORS = frozenset(("", ":", ",", ";", "/", "|"))
 _APACHE_MODULE_LEVEL = re.compile(r"[\w.-]*:([A-Za-z]+)")
 _UPPER_LEVEL_IN_BRACKET = re.compile(rf"(?<![\w.-])({_UPPER_LEVEL_WORDS})(?![\w.-])")
@@ -332,9 +337,11 @@ def _scan_header_tokens(line: str) -> tuple[str | None, str, int]:
                 if level is not None:
                     lenient = rest == ":" and (words == 0 or after_colon)
                     # The first word after the timestamp, in any case, is a level column (Windows CBS `Info`,
-                    # `Warning`; Go's `2026/11/29 10:00:00 error ...`), and it decides the line.
-                    column = words == 0 and (head[pos:pos + 1] == "\t" or (timed and not rest and
-                                                                           head[pos:pos + 1] == " "))
+                    # `Warning`; Go's `2026/11/29 10:00:00 error ...`), and it decides the line: padded to a column
+                    # width, or one of the common level names (`Alert sent`, `Panic recovered` read as messages).
+                    column = words == 0 and (head[pos:pos + 1] == "\t" or (
+                        timed and not rest and head[pos:pos + 1] == " " and (head[pos + 1:pos + 2] == " " or (
+                            name.lower() in _COLUMN_WORDS and _AFTER_TIME.match(head, max(0, m.start() - 3))))))
                     if name.isupper() or lenient or column:
                         return level, _message_after(line, m.start() + alpha.end() + 1 if rest else pos), 0
                 if name.lower() in _TIME_WORDS and len(name) == len(word.rstrip(",.")):

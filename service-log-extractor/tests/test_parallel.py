@@ -124,12 +124,14 @@ def test_empty_file(tmp_path):
     assert parallel.summarize_file(str(path), processes=2) == sequential(b"")[0]
 
 
-# Bytes that app.text rewrites before lines are cut (UTF-16, NUL runs, ANSI colours): such files are read once by the
-# parent (summarize_stream), never as independent byte ranges.
+# Bytes that app.text rewrites before lines are cut: UTF-16 files are read once by the parent (summarize_stream);
+# NUL runs and ANSI colours are removed by each worker from its range, or, where a range ends in an overlong line
+# holding them, the file is read once instead.
 _BYTE_CASES = {
     "utf16le": ("\ufeff" + TEXTS["shuffled-0"].replace("\n", "\r\n")).encode("utf-16-le"),
     "utf16be": ("\ufeff" + TEXTS["shuffled-1"]).encode("utf-16-be"),
     "nul_runs": b"\0" * 5000 + TEXTS["shuffled-2"].encode().replace(b"\nTraceback", b"\n\0\0\0Traceback"),
+    "nul_run_over_the_line_limit": TEXTS["shuffled-0"].encode() + b"\0" * 150_000 + TEXTS["shuffled-1"].encode(),
     "ansi": TEXTS["shuffled-0"].encode().replace(b" ERROR ", b" \x1b[31mERROR\x1b[0;39m "),
     **{p.name: p.read_bytes() * 40 for p in sorted(FIELD_CASES.glob("*.log"))},
 }
@@ -147,9 +149,9 @@ def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, name):
     assert (summary, events) == sequential(data)
 
 
-def test_ranges_are_independent_only_for_plain_text(tmp_path):
+def test_ranges_are_independent_unless_compressed_or_utf16(tmp_path):
     path = tmp_path / "x.log"
-    for data, independent in ((b"plain\n", True), (b"", True), (b"a\0b\n", False), (b"\x1b[31mE\n", False),
+    for data, independent in ((b"plain\n", True), (b"", True), (b"a\0b\n", True), (b"\x1b[31mE\n", True),
                               ("\ufeffx\n".encode("utf-16-le"), False), (gzip.compress(b"x\n"), False)):
         path.write_bytes(data)
         assert parallel.ranges_are_independent(str(path)) is independent, data
