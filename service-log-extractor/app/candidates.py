@@ -24,12 +24,13 @@ _STEMS = rb"err|eror|warn|wrn|fata|ftl|crit|emerg|alert|pani|severe|fail"
 # put one, and these patterns follow it: so "error" inside an INFO line's message is not a candidate. `\"` and `\t`
 # are the same text escaped inside a JSON string (Docker's json-file "log" field).
 _CASELESS = [
-    # `error:`, `[error]`, `[core:warn ]`, `<error>`, `"error"`, `Error<TAB>`, `error,<TAB>`
-    rb"(?:" + _STEMS + rb")[a-z]*(?:[ \t]*[\]>]|[:\"\t\\]|[,;/|][\t\\])",
+    # `error:`, `[error]`, `[core:warn ]`, `<error>`, `"error"`, `Error<TAB>`, `error,<TAB>`, a padded level column
+    # `Error    SVC` (one pattern with more endings costs less than another pattern on the same words)
+    rb"(?:" + _STEMS + rb")[a-z]*(?:[ \t]*[\]>]|[:\"\t\\]|[,;/|][\t\\]| [ \t])",
     rb"=(?:\\?\")?(?:" + _STEMS + rb")",                                   # logfmt `level=error`, `level="warn"`
-    rb"\"(?:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l)\\?\"[ \t]*:[ \t]*(?:\\?\")?"
-    rb"(?:[1-9][0-9]|[0-4][^0-9]|" + _STEMS + rb")",               # JSON, numeric too (pino: 40/50/60, GELF: 0-4)
-    rb"\"priority\": ?\"?[0-4][^0-9]",                               # journald export: syslog severity
+    # JSON: level keys, numeric too (pino 40/50/60; GELF and journald's PRIORITY 0-4), MongoDB's one-letter `s`
+    rb"\"(?:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l|priority|s)\\?\"[ \t]*:[ \t]*(?:\\?\")?"
+    rb"(?:[1-9][0-9]|[0-4][^0-9]|[few]\"|" + _STEMS + rb")",
     rb"exception|throwable|traceback",
     rb"error[ \t\r\f\v]*$",                                                   # `FooError` ending a line
 ]
@@ -43,14 +44,11 @@ _CASE_SENSITIVE = [
     rb"[WEF](?:0[1-9]|1[0-2])[0-3][0-9] [0-9]",                               # klog `E1127 10:06:00`
     rb"[0-9] +[WEFA] ",                                                       # logcat threadtime `... 1234  1250 E Tag:`
     rb"[WEFA]/",                                                              # logcat brief `E/Tag(`
-    # a Title- or lower-case level column: padded (`10:11:12, Error    SVC`), or a common level name right after the
-    # time (`2026/11/29 10:00:00 error ...`); app.severity reads a level column only so
-    rb"(?:" + b"|".join(b"[%c%c]%s" % (w[0] - 32, w[0], w[1:]) for w in _STEMS.split(b"|") if w != b"fail")
-    + rb")[a-z]*(?:[ \t] |\t)",
+    # a common level name right after the time (`2026/11/29 10:00:00 error ...`; padded columns are found above):
+    # app.severity reads a level column only so
     rb"[0-9Z],? (?:[Ee]rr|[Ee]rror|[Ww]arn|[Ww]arning|[Ff]atal) ",
     rb"^(?:Error|Warning|Critical|Fatal|Alert|Emergency|Severe),",            # a CSV row led by its level column
     rb"[0-9]:[0-9][0-9]\.[0-9]+ # ",                                         # Redis `10:00:00.123 # ` (warning)
-    rb"\"s\":\"[FEW]\"",                                                      # MongoDB `"s":"E"`
     # partial chunks that a later line completes: CRI `P`, a Docker json-file `log` without its final `\n`
     rb" std(?:out|err) P ",
     rb"(?:[^n]|[^\\]n)\", ?\"stream\"",   # (no `[ \t]*`: it splits the literal and made the scan 3x slower)

@@ -25,7 +25,7 @@ import stat
 import sys
 from typing import Callable
 
-from . import parallel, text
+from . import text
 from .candidates import default_finder
 from .scan import LineFeeder, LineScanner, Totals
 from .text import MAX_LINE_BYTES, Regions
@@ -60,6 +60,8 @@ def _write(out, obj: dict) -> None:
 
 
 def _summarize_path(name: str, processes: int | None, on_event) -> dict:
+    from . import parallel  # loaded on use (it imports multiprocessing): one-way, parallel never imports this module
+
     processes = processes or parallel.usable_cores()
     with open(name, "rb") as f:
         st = os.fstat(f.fileno())

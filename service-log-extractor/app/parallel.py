@@ -14,7 +14,6 @@ Two ways to feed the workers:
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections import deque
@@ -38,6 +37,8 @@ def usable_cores() -> int:
 def _pool(processes: int):
     # fork is cheap (~20 ms) and inherits the compiled Hyperscan database, but unsafe once threads run (a
     # gunicorn worker): then a fork server, started from a fresh interpreter, makes the workers.
+    import multiprocessing  # loaded on use: a sequential scan (the service, small files) never needs it
+
     method = "fork" if threading.active_count() == 1 else "forkserver"
     return multiprocessing.get_context(method).Pool(processes)
 

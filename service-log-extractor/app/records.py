@@ -35,6 +35,9 @@ _RFC3164 = re.compile(
     r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))"
     r" ([\w.:-]+) ([\w./@-]+)(?:\[\d+\])?: ?(.*)", re.S)
 _MONTHS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
+# The first characters an envelope can start with: a line starting otherwise passes through unchanged (the scan's
+# feeder hands such lines straight to app.events while no partial record is held).
+ENVELOPE_FIRST = frozenset("{<0123456789" + "".join(m[0] for m in _MONTHS))
 _BOM = "\ufeff"
 
 
