@@ -208,6 +208,12 @@ class Assembler:
     def finish(self) -> None:
         self._close()
 
+    def boundary(self) -> None:
+        """A record boundary the envelope knows of (another process's journald entry or syslog line): nothing
+        above continues past it."""
+        self._close()
+        self.in_tb = False
+
     # -- for app.parallel: a chunk is scanned from a closed state, then stitched to the state before it --
 
     def export_state(self) -> tuple:

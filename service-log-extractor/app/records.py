@@ -90,11 +90,13 @@ class Unwrapper:
     """The envelope layer (see the module docstring). Holds at most one partial record: a chunk of another stream
     or envelope ends it (CRI and Docker write a split line's chunks one after the other)."""
 
-    __slots__ = ("_sink", "partial")
+    __slots__ = ("_sink", "_boundary", "partial", "_source")
 
-    def __init__(self, sink: Sink):
+    def __init__(self, sink: Sink, boundary: Callable[[], None] = lambda: None):
         self._sink = sink
+        self._boundary = boundary           # called where the envelope says a record cannot go on (another process)
         self.partial: list | None = None    # [stream, first line_no, list of text pieces, size]
+        self._source = None                 # the process of the last journald entry or syslog line
 
     @property
     def pending(self) -> bool:
@@ -142,7 +144,15 @@ class Unwrapper:
         if parsed is None:
             self._sink(line_no, line, None, None)
         else:
+            self._switch_source(parsed[1], False)
             self._sink(line_no, parsed[2], parsed[0], parsed[1])
+
+    def _switch_source(self, source, whole: bool) -> None:
+        """Another process's record (or a journald entry that is a whole multi-line record) cannot continue the
+        event above: a traceback one program logged is not the trace of another one's error."""
+        if whole or (source != self._source and source is not None and self._source is not None):
+            self._boundary()
+        self._source = source
 
     def _docker(self, line_no: int, line: str) -> bool:
         try:
@@ -174,9 +184,11 @@ class Unwrapper:
         if isinstance(priority, (str, int)) and str(priority).isdigit() and int(priority) <= 7:
             level = syslog_level(int(priority))
         tag = obj.get("SYSLOG_IDENTIFIER") or obj.get("_COMM")
+        tag = tag if isinstance(tag, str) else None
         if self.partial is not None:
             self.flush()
-        self._emit_text(line_no, message, level, tag if isinstance(tag, str) else None)
+        self._switch_source((tag, obj.get("_PID")), "\n" in message.strip("\n"))
+        self._emit_text(line_no, message, level, tag)
         return True
 
     def _join(self, line_no: int, stream: str, text: str, complete: bool) -> None:
@@ -205,12 +217,13 @@ class Unwrapper:
 
     # -- for app.parallel: chunks are scanned from an empty state, then stitched --
 
-    def export_state(self) -> list | None:
+    def export_state(self) -> tuple:
         held = self.partial
-        return None if held is None else [held[0], held[1], list(held[2]), held[3]]
+        return (None if held is None else [held[0], held[1], list(held[2]), held[3]]), self._source
 
-    def restore_state(self, state: list | None, line_offset: int) -> None:
-        self.partial = None if state is None else [state[0], state[1] + line_offset, list(state[2]), state[3]]
+    def restore_state(self, state: tuple, line_offset: int) -> None:
+        held, self._source = state
+        self.partial = None if held is None else [held[0], held[1] + line_offset, list(held[2]), held[3]]
 
     @staticmethod
     def continues(line: str) -> bool:

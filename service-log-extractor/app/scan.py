@@ -31,7 +31,7 @@ class LineScanner:
 
     def __init__(self, emit: Callable[[int, str, str, str, str, bool], None]):
         self.assembler = Assembler(emit)
-        self.unwrapper = Unwrapper(self.assembler.feed)
+        self.unwrapper = Unwrapper(self.assembler.feed, self.assembler.boundary)
         self.feed = self.unwrapper.feed     # feed(line_no, line)
 
     @property

@@ -409,3 +409,24 @@ def test_journald_long_file(compose, scan_stable, by_line):
     assert by_line(events) == expected
     assert summary["stack_traces"] == traces == 6
     assert summary["lines"] == n_lines
+
+
+def test_another_process_never_continues_an_event(scan_stable, by_line):
+    """journald and syslog say which process wrote a record: one program's traceback is not another one's trace."""
+    def entry(pid, ident, prio, message):
+        return json.dumps({"_PID": str(pid), "SYSLOG_IDENTIFIER": ident, "PRIORITY": str(prio), "MESSAGE": message})
+    traceback = ("Traceback (most recent call last):\n  File \"/srv/bill.py\", line 9, in run\n"
+                 "KeyError: 'invoice'")
+    lines = [entry(10, "nginx", 3, "upstream timed out while reading response header"),
+             entry(99, "billing", 3, traceback),                  # a whole record of its own: not nginx's trace
+             entry(99, "billing", 3, "java.lang.IllegalStateException: other"),
+             entry(42, "java", 3, "2026-11-29 10:00:00,000 ERROR [main] App - failed"),
+             entry(42, "java", 3, "java.lang.IllegalStateException: logged with it"),   # same process: its exception
+             entry(42, "java", 3, "\tat com.example.App.run(App.java:7)"),
+             "Nov 29 10:00:01 host01 app[7]: ERROR [main] App - upstream failed",
+             "Nov 29 10:00:01 host01 cron[8]: Traceback (most recent call last):",        # another program
+             'Nov 29 10:00:01 host01 cron[8]:   File "/etc/cron.py", line 1, in <module>',
+             "Nov 29 10:00:01 host01 cron[8]: ValueError: bad"]
+    summary, events = scan_stable("".join(x + "\n" for x in lines))
+    assert by_line(events) == {1: "ERROR", 2: "ERROR", 3: "ERROR", 4: "ERROR", 7: "ERROR", 8: "ERROR"}
+    assert summary["stack_traces"] == 3   # billing's traceback, java's frame, cron's traceback
