@@ -85,7 +85,6 @@ _PHP = re.compile(r"(?:\[[^\]]{0,64}\]\s*)?PHP (Fatal error|Parse error|Recovera
                   r"|Warning|Notice|Deprecated|Strict Standards): +(.*)", re.S)
 _PHP_LEVELS = {"Fatal error": FATAL, "Parse error": ERROR, "Recoverable fatal error": ERROR,
                "Catchable fatal error": ERROR, "Warning": WARN}
-_CRI_PREFIX = re.compile(r"\d{4}-\d\d-\d\dT\S+ (?:stdout|stderr) [FP] ")
 
 _TOKEN = re.compile(r"""
     (?P<ws>\s+)
@@ -236,15 +235,6 @@ def _numeric_header(line: str) -> tuple[str, str, int] | None:
     if level is None or level == OTHER:
         return None
     return level, _message_after(line, m.end()), 0
-
-
-def strip_container_prefix(line: str) -> str:
-    """Removes the CRI (containerd/CRI-O) prefix `<RFC3339> stdout|stderr F|P ` of Kubernetes node logs."""
-    if line[:1].isdigit() and " std" in line[:48]:
-        m = _CRI_PREFIX.match(line)
-        if m:
-            return line[m.end():]
-    return line
 
 
 def _syslog(pri: int, rest: str) -> tuple[str, str, int]:
