@@ -23,59 +23,15 @@ import json
 import re
 from typing import Callable
 
-from .severity import ERROR, FATAL, OTHER, WARN, level_of_word
+from .severity import MONTHS, parse_syslog, syslog_level
 from .text import MAX_LINE_BYTES, strip_controls_text
 
 Sink = Callable[[int, str, "str | None", "str | None"], None]
 
 _CRI = re.compile(r"(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (stdout|stderr) ([FP]) ?(.*)", re.S)
-_PRI = re.compile(r"<(\d{1,3})>(.*)", re.S)
-_RFC5424 = re.compile(r"1 \S+ \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$", re.S)
-_RFC3164 = re.compile(
-    r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))"
-    r" ([\w.:-]+) ([\w./@-]+)(?:\[\d+\])?: ?(.*)", re.S)
-_MONTHS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
 # The first characters an envelope can start with: a line starting otherwise passes through unchanged (the scan's
 # feeder hands such lines straight to app.events while no partial record is held).
-ENVELOPE_FIRST = frozenset("{<0123456789" + "".join(m[0] for m in _MONTHS))
-_BOM = "\ufeff"
-
-
-def syslog_level(severity: int) -> str:
-    """Severity class of a syslog severity 0-7 (RFC 5424 table: 0-2 emerg/alert/crit, 3 err, 4 warning)."""
-    return FATAL if severity <= 2 else ERROR if severity == 3 else WARN if severity == 4 else OTHER
-
-
-def _syslog_3164(text: str) -> tuple[str, str] | None:
-    """(tag, message) of an RFC 3164 line, or None. A level word where the host or tag should be means the line is
-    a plain log header after all (`2026-11-29T10:00:00Z main ERROR: ...`)."""
-    m = _RFC3164.match(text)
-    if m is None or level_of_word(m.group(1)) or level_of_word(m.group(2)):
-        return None
-    return m.group(2), m.group(3)
-
-
-def _syslog(line: str) -> tuple[str | None, str | None, str] | None:
-    """(envelope level, tag, message) of a syslog line, or None when the line is not one."""
-    first = line[0]
-    if first == "<":
-        m = _PRI.match(line)
-        if m is None or int(m.group(1)) >= 192:
-            return None
-        level, rest = syslog_level(int(m.group(1)) % 8), m.group(2)
-        m5 = _RFC5424.match(rest)
-        if m5:
-            app = m5.group(1)
-            return level, (None if app == "-" else app), (m5.group(2) or "").lstrip(_BOM)
-        parsed = _syslog_3164(rest)
-        if parsed:
-            return level, parsed[0], parsed[1]
-        return level, None, rest
-    if (first.isdigit() and line[10:11] == "T") or line[:3] in _MONTHS:
-        parsed = _syslog_3164(line)
-        if parsed:
-            return None, parsed[0], parsed[1]
-    return None
+ENVELOPE_FIRST = frozenset("{<0123456789" + "".join(m[0] for m in MONTHS))
 
 
 def _journald_message(value) -> str | None:
@@ -121,7 +77,7 @@ class Unwrapper:
             if line[10:11] == "T":
                 self._syslog(line_no, line)
                 return
-        elif first == "<" or line[:3] in _MONTHS:
+        elif first == "<" or line[:3] in MONTHS:
             self._syslog(line_no, line)
             return
         if self.partial is not None:
@@ -138,7 +94,7 @@ class Unwrapper:
             self._emit_text(partial[1], "".join(partial[2]), None, None)
 
     def _syslog(self, line_no: int, line: str) -> None:
-        parsed = _syslog(line)
+        parsed = parse_syslog(line)
         if self.partial is not None:
             self.flush()
         if parsed is None:
@@ -250,9 +206,9 @@ class Unwrapper:
                 if m:
                     return m.group(4) if m.group(3) == "F" else None
             if line[10:11] == "T":
-                parsed = _syslog(line)
+                parsed = parse_syslog(line)
                 return line if parsed is None else (parsed[2] if parsed[0] is None else None)
             return line
-        if first == "{" or first == "<" or line[:3] in _MONTHS:
+        if first == "{" or first == "<" or line[:3] in MONTHS:
             return None
         return line

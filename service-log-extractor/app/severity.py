@@ -74,10 +74,6 @@ _LOGCAT_TIME = re.compile(r"(?:\d{4}-)?\d\d-\d\d\s+\d\d:\d\d:\d\d\.\d+\s+")
 _LOGCAT_THREADTIME = re.compile(r"(?:[\w.]+\s+)??\d+\s+\d+ +([VDIWEFAS]) \s*(.*?)\s*: ?(.*)", re.S)
 # brief/time/process formats `E/Tag( 123): msg`; the pid-less `-v tag` form only with a one-word tag.
 _LOGCAT_BRIEF = re.compile(r"([VDIWEFAS])/(?:([^(:]*?)\s*\(\s*\d+\)|([\w.$-]+))\s*: ?(.*)", re.S)
-_PRI = re.compile(r"<(\d{1,3})>(.*)", re.S)
-_RFC5424 = re.compile(r"\d{1,2} \S+ \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)", re.S)
-_RFC3164 = re.compile(
-    r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+)(?: \S+)? ([^\s:\[]+)(?:\[\d+\])?: ?(.*)", re.S)
 _DOTNET = re.compile(r"(fail|crit|warn|info|dbug|trce): (.*)", re.S)
 _DOTNET_CATEGORY_ONLY = re.compile(r"[\w.`+<>-]+\[\d+\]\s*$")
 # PHP error log: `[27-Nov-2026 10:00:00 UTC] PHP Fatal error:  Uncaught ...`
@@ -149,6 +145,54 @@ def level_of_word(word: str) -> str | None:
     return _LEVELS.get(word.lower())
 
 
+# Syslog: one parser for app.records (which unwraps it) and classify (a `<PRI>` line handed to it directly).
+_PRI = re.compile(r"<(\d{1,3})>(.*)", re.S)
+_RFC5424 = re.compile(r"1 \S+ \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$", re.S)
+_RFC3164 = re.compile(
+    r"(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))"
+    r" ([\w.:-]+) ([\w./@-]+)(?:\[\d+\])?: ?(.*)", re.S)
+MONTHS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
+_BOM = "\ufeff"
+
+
+def syslog_level(severity: int) -> str:
+    """Severity class of a syslog severity 0-7 (RFC 5424 table: 0-2 emerg/alert/crit, 3 err, 4 warning)."""
+    return FATAL if severity <= 2 else ERROR if severity == 3 else WARN if severity == 4 else OTHER
+
+
+def _syslog_3164(text: str) -> tuple[str, str] | None:
+    """(tag, message) of an RFC 3164 line, or None. A level word where the host or tag should be means the line is
+    a plain log header after all (`2026-11-29T10:00:00Z main ERROR: ...`)."""
+    m = _RFC3164.match(text)
+    if m is None or level_of_word(m.group(1)) or level_of_word(m.group(2)):
+        return None
+    return m.group(2), m.group(3)
+
+
+def parse_syslog(line: str) -> tuple[str | None, str | None, str] | None:
+    """(level from the PRI or None, tag or None, message) of a syslog line (RFC 5424, RFC 3164 also with an RFC 3339
+    time, a bare `<PRI>`), or None when the line is not one. app.records unwraps with it; classify reads a `<PRI>`
+    line it is handed directly (an envelope inside an envelope) with it too."""
+    first = line[0]
+    if first == "<":
+        m = _PRI.match(line)
+        if m is None or int(m.group(1)) >= 192:
+            return None
+        level, rest = syslog_level(int(m.group(1)) % 8), m.group(2)
+        m5 = _RFC5424.match(rest)
+        if m5:
+            app = m5.group(1)
+            return level, (None if app == "-" else app), (m5.group(2) or "").lstrip(_BOM)
+        parsed = _syslog_3164(rest)
+        if parsed:
+            return level, parsed[0], parsed[1]
+        return level, None, rest
+    if (first.isdigit() and line[10:11] == "T") or line[:3] in MONTHS:
+        parsed = _syslog_3164(line)
+        if parsed:
+            return None, parsed[0], parsed[1]
+    return None
+
 def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
     """Severity and message of one non-blank, non-indented line (see module docstring).
 
@@ -190,9 +234,10 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
         if m:
             return (WARN if m.group(1) == "#" else OTHER), m.group(2), 0
     if first == "<":
-        m = _PRI.match(line)
-        if m and int(m.group(1)) < 192:
-            return _syslog(int(m.group(1)), m.group(2))
+        parsed = parse_syslog(line)
+        if parsed is not None and parsed[0] is not None:
+            level, tag, message = parsed
+            return (OTHER, "", 0) if level == OTHER else (level, f"{tag}: {message}" if tag else message, 0)
     elif first == "{":
         result = _classify_json(line)
         if result is not None:
@@ -235,16 +280,6 @@ def _numeric_header(line: str) -> tuple[str, str, int] | None:
     if level is None or level == OTHER:
         return None
     return level, _message_after(line, m.end()), 0
-
-
-def _syslog(pri: int, rest: str) -> tuple[str, str, int]:
-    severity = pri % 8
-    level = FATAL if severity <= 2 else ERROR if severity == 3 else WARN if severity == 4 else OTHER
-    if level == OTHER:
-        return level, "", 0
-    m = _RFC5424.match(rest) or _RFC3164.match(rest)
-    message = f"{m.group(1)}: {m.group(2).lstrip(chr(0xFEFF))}" if m else rest
-    return level, message, 0
 
 
 def _logfmt_level(line: str) -> tuple[str | None, str, int] | None:
@@ -443,7 +478,7 @@ def _json_level_value(value: str, syslog_scale: bool = False) -> str | None:
     if value.isdigit():
         n = int(value)
         if syslog_scale or n < 10:
-            return FATAL if n <= 2 else ERROR if n == 3 else WARN if n == 4 else OTHER
+            return syslog_level(n) if n <= 7 else OTHER
         return FATAL if n >= 60 else ERROR if n >= 50 else WARN if n >= 40 else OTHER
     return level_of_word(value)
 
