@@ -16,6 +16,10 @@ file order: ``line_no`` is the physical line on which its record starts; ``envel
 the envelope states (syslog PRI or journald PRIORITY on the syslog scale: 0-2 FATAL, 3 ERROR, 4 WARN, 5-7 OTHER)
 or None; ``tag`` the program name the envelope gives (or None). The envelope's level only decides where the inner
 text has no level field of its own (app.events). Lines without an envelope pass through unchanged.
+
+A journald entry or syslog line of another process than the one before it, and a journald entry whose MESSAGE is a
+whole multi-line record, call ``boundary()`` first: nothing above continues past them (one program's traceback is
+not the trace of another program's error).
 """
 from __future__ import annotations
 
