@@ -51,7 +51,9 @@ _FRAME = re.compile(
     r"|\t\S+\.go:\d+")
 _CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
 # An indented line that is a header of its own (Nomad and Consul agents indent their log lines): a date first.
-_INDENTED_HEADER = re.compile(r"[ \t]+\d{4}[-/]\d\d[-/]\d\d[T ]\d")
+# app.scan ends a run of indented lines it may skip at the same date (the pattern is shared so the two agree).
+INDENTED_HEADER_DATE = r"[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9]"
+_INDENTED_HEADER = re.compile(r"[ \t]+" + INDENTED_HEADER_DATE)
 # A header line whose message is a stack frame (Ruby's Logger writes each backtrace line with the level header).
 _FRAME_MESSAGE = re.compile(r"(?:[\w-]+ \([\w.-]+\) )?\S+:\d+:in [`'\w]|at [\w$.<>/]+\(|File \"")
 # The first characters _CHAIN, _CONTINUATION, _EXC_START and _GO_CRASH can match at.

@@ -14,7 +14,7 @@ import re
 from array import array
 from typing import Callable
 
-from .events import Assembler
+from .events import INDENTED_HEADER_DATE, Assembler
 from .grouping import GroupTable
 from .records import ENVELOPE_FIRST, Unwrapper
 from .severity import ERROR, FATAL, WARN, classify
@@ -114,7 +114,7 @@ class Totals:
 _INDENT = b" \t"
 # A run of indented lines the feeder may count unread; an indented line that begins with a date is a header
 # (app.events) and ends the run.
-_INDENTED_RUN = re.compile(rb"(?:[ \t](?![ \t]*[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9])[^\n]*\n)+")
+_INDENTED_RUN = re.compile(rb"(?:[ \t](?![ \t]*" + INDENTED_HEADER_DATE.encode() + rb")[^\n]*\n)+")
 
 
 class LineFeeder:
