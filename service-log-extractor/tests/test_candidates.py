@@ -126,16 +126,21 @@ _FIXED = [
     "thread 'main' panicked at src/main.rs:2:5:", "Unhandled exception. System.X: y", "Uncaught Error in foo",
     'Exception in thread "main" java.lang.X', "PHP Fatal error:  Uncaught Exception: x", "PHP Warning:  foo",
     '{"level":50,"msg":"x"}', '{"level": "60", "msg": "x"}', "E1127 10:00:00.000000       1 x.go:12] boom",
-    "11-27 10:00:00.000  1234  1250 E Tag: boom", "E/Tag( 123): boom", "<11>Nov 27 10:00:00 web1 app[1]: boom",
+    "11-27 10:00:00.000  1234  1250 E Tag: boom", "E/Tag( 123): boom", "11-27 10:00:00.000 W/Tag(  7): x",
+    "F/libc: Fatal signal 11", "A/DEBUG: Abort message", "<11>Nov 27 10:00:00 web1 app[1]: boom",
     "<187>1 2026-11-27T10:00:00Z web1 app 1 - - boom",
 ]
 
 
 def _tricky_lines() -> list[str]:
     inner = [p.format(w=v) for w in _EVENT_WORDS for v in (w, w.title(), w.upper()) for p in _PLACES] + _FIXED
-    docker = [json.dumps({"log": line + "\n", "stream": "stdout"}) for line in inner[::7]]
-    cri = ["2026-11-27T10:00:00.123456789Z stderr F " + line for line in inner[::5]]
-    return inner + docker + cri
+    # in envelopes: a sample of the level places, and every fixed-layout line (each its own engine pattern)
+    wrapped = inner[::5] + _FIXED
+    docker = [json.dumps({"log": line + "\n", "stream": "stdout"}) for line in wrapped]
+    cri = ["2026-11-27T10:00:00.123456789Z stderr F " + line for line in wrapped]
+    journald = [json.dumps({"MESSAGE": line, "PRIORITY": "6", "SYSLOG_IDENTIFIER": "app"}) for line in wrapped]
+    syslog = ["<14>1 2026-11-27T10:00:00Z web1 app 1 - - " + line for line in wrapped]
+    return inner + docker + cri + journald + syslog
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
