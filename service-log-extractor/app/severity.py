@@ -54,10 +54,27 @@ def has_event_hint(text: str) -> bool:
             or "emerg" in low or "alert" in low or "pani" in low or "severe" in low or "fail" in low)
 
 
-# ... and such a line resets the multi-line context when it looks like a non-event header line.
-_OTHER_HINT = re.compile(
-    r"\b(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|FINEST|FINER|FINE|CONFIG|INF|DBG|VRB|TRC|DEBU|TRAC)\b|\bLOG:"
-    r"|(?i:\[(?:info|debug|notice|trace|note)\]|:(?:info|debug|notice|trace)\]|\b(?:level|lvl|severity)=)")
+# ... and such a line resets the multi-line context when it looks like a non-event header line. Three patterns,
+# each tried only when the line holds text it needs (one case-insensitive alternation over the whole head cost
+# ~10 us a line, and most lines inside an event hold none of these).
+_OTHER_HINT_UPPER = re.compile(
+    r"\b(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|FINEST|FINER|FINE|CONFIG|INF|DBG|VRB|TRC|DEBU|TRAC)\b|\bLOG:")
+_OTHER_HINT_UPPER_STEMS = ("INF", "DEBU", "TRAC", "NOTICE", "VERBOSE", "FINE", "CONFIG", "DBG", "VRB", "TRC", "LOG:")
+_OTHER_HINT_BRACKET = re.compile(r"(?i:\[(?:info|debug|notice|trace|note)\]|:(?:info|debug|notice|trace)\])")
+_OTHER_HINT_KEY = re.compile(r"(?i:\b(?:level|lvl|severity)=)")
+
+
+def has_other_hint(head: str) -> bool:
+    """True when ``head`` holds a non-event level word or field (INFO, ``[debug]``, ``level=``): such a line ends
+    the event above (OTHER) even where the header scan is not run."""
+    if "]" in head and _OTHER_HINT_BRACKET.search(head):
+        return True
+    if "=" in head and _OTHER_HINT_KEY.search(head):
+        return True
+    for stem in _OTHER_HINT_UPPER_STEMS:
+        if stem in head:
+            return _OTHER_HINT_UPPER.search(head) is not None
+    return False
 
 # Fast path for the commonest header: timestamp/number tokens, then an upper-case level word or a bracketed level
 # (`2026-11-27 10:00:00,123 ERROR ...`, `2026/11/27 10:00:00 [error] ...`). Returns what the token scan returns;
@@ -257,13 +274,13 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
                 return level, _logfmt_message(line), 0
     head = line[:HEAD_CHARS]
     if not has_event_hint(head):
-        return (OTHER if context and _OTHER_HINT.search(head) else None), "", 0
+        return (OTHER if context and has_other_hint(head) else None), "", 0
     return _scan_header(line)
 
 
 def _numeric_header(line: str) -> tuple[str, str, int] | None:
     """The fast path (see _NUMERIC_HEADER), or None to take the token scan. Where the token scan would not be
-    reached (no event hint), OTHER is returned only for the words _OTHER_HINT finds, as classify would."""
+    reached (no event hint), OTHER is returned only for the words has_other_hint finds, as classify would."""
     m = _NUMERIC_HEADER.match(line)
     if m is None or m.end() > 400:  # the token scan stops at HEAD_CHARS / 32 tokens: stay well inside
         return None

@@ -2,6 +2,8 @@
 import itertools
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app import severity
 from test_candidates import ALL_LINES, _tricky_lines
@@ -36,3 +38,25 @@ def test_numeric_header_fast_path_agrees_with_token_scan(monkeypatch, context):
         assert got == want, line
         fast_hits += severity._numeric_header(line) is not None
     assert fast_hits > 200  # the fast path is taken, not only bypassed
+
+
+# What has_other_hint must find, as one pattern: the three patterns behind its substring pre-tests are this one
+# split, so the pre-tests must never hide a match.
+_OTHER_HINT_ONE_PATTERN = severity.re.compile(
+    r"\b(?:INFO|DEBUG|TRACE|NOTICE|VERBOSE|FINEST|FINER|FINE|CONFIG|INF|DBG|VRB|TRC|DEBU|TRAC)\b|\bLOG:"
+    r"|(?i:\[(?:info|debug|notice|trace|note)\]|:(?:info|debug|notice|trace)\]|\b(?:level|lvl|severity)=)")
+_HINT_PIECES = ["INFO", "INF", "DEBUG", "DEBU", "TRAC", "FINEST", "CONFIG", "LOG:", "xLOG:", "_INFO", "INFOx", "[Info]",
+                "info]", "[NOTE]", ":debug]", ":note]", "Level=", "lvl=", "xlevel=", "SEVERITY=", "\u017feverity=",
+                "\u212a", "\u0130NFO", "é", " ", "=", "]", "[", ":", "a", "1", "\t"]
+
+
+@given(st.lists(st.sampled_from(_HINT_PIECES), max_size=8).map("".join))
+@settings(derandomize=True, max_examples=3000)
+def test_other_hint_finds_what_the_one_pattern_finds(text):
+    assert severity.has_other_hint(text) == (_OTHER_HINT_ONE_PATTERN.search(text) is not None)
+
+
+def test_other_hint_on_real_lines():
+    for line in SYNTHETIC + ALL_LINES + _tricky_lines():
+        head = line[:severity.HEAD_CHARS]
+        assert severity.has_other_hint(head) == (_OTHER_HINT_ONE_PATTERN.search(head) is not None), line
