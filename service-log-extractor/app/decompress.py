@@ -67,6 +67,11 @@ class _Prefixed(_Reader):
             return out
         return self._stream.read(size) or b""
 
+    def readinto(self, buf) -> int:
+        if not self._head and hasattr(self._stream, "readinto"):
+            return self._stream.readinto(buf)  # straight into the caller's buffer: no bytes object in between
+        return super().readinto(buf)
+
     def close(self) -> None:
         close = getattr(self._stream, "close", None)
         if close is not None:

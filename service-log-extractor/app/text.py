@@ -101,6 +101,27 @@ class TextStream:
                 return out
         return b""
 
+    def readinto(self, buf: bytearray, start: int, size: int) -> int:
+        """``read(size)`` written to ``buf`` at ``start`` (room for 1.5 size bytes needed); returns the count, 0 only
+        at the end. UTF-8 text without NUL or ESC bytes (nearly every read) goes straight from the source into
+        ``buf``, with no copy in between."""
+        while self._sniffed and self._decoder is None and not self._carry and not self._eof:
+            n = self._raw.readinto(memoryview(buf)[start:start + size])
+            if not n:
+                self._eof = True
+                return 0
+            self.raw_bytes += n
+            end = start + n
+            if buf.find(b"\0", start, end) < 0 and buf.find(b"\x1b", start, end) < 0:
+                return n
+            data = self._clean(bytes(buf[start:end]))
+            if data:
+                buf[start:start + len(data)] = data  # no longer than the slice: the buffer keeps its size
+                return len(data)
+        data = self.read(size)
+        buf[start:start + len(data)] = data
+        return len(data)
+
     def _sniff(self, data: bytes) -> bytes:
         if data.startswith(UTF8_BOM):
             return data[len(UTF8_BOM):]
@@ -157,11 +178,9 @@ class Regions:
         try:
             text = self._text = TextStream(open_log(self._stream))
             while True:
-                data = text.read(read_size)
-                if not data:
+                n = text.readinto(buf, filled, read_size)
+                if not n:
                     break
-                n = len(data)
-                buf[filled:filled + n] = data
                 pos, filled = 0, filled + n
                 if skipping:
                     nl = buf.find(b"\n", pos, filled)
