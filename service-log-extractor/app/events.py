@@ -32,16 +32,19 @@ from .severity import ERROR, FATAL, HAS_TRACE, OTHER, WANTS_NEXT, classify
 MAX_NEUTRAL_GAP = 10
 
 TRACEBACK = "Traceback (most recent call last):"
-# A line with no level field that starts an exception / crash report.
-_EXC_START = re.compile(r"""
+# The special unindented lines, as pattern text (_SPECIAL joins them). A line with no level field that starts an
+# exception / crash report (verbose syntax):
+_EXC_START = r"""
     Exception[ ]in[ ]thread[ ] | Unhandled[ ][Ee]xception | Uncaught[ ](?:[\w.\\]*(?:Error|Exception)|exception)\b
   | thread[ ]'[^']*'[ ]panicked[ ]at
   | (?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable|Fault)(?::|\s*$)
   | [A-Z]\w*(?:Exception|Error)(?::[ ]|:?\s*$) | Exception(?::[ ]|\s*$)
-""", re.X)
-_GO_CRASH = re.compile(r"(?:panic|fatal error): ")
+"""
+_GO_CRASH = r"(?:panic|fatal error): "
+# A Python traceback announcing a chained one.
+_CHAIN = r"During handling of the above exception|The above exception was the direct cause"
 # Unindented continuation lines of a stack trace or crash dump.
-_CONTINUATION = re.compile(
+_CONTINUATION = (
     r"(?:Caused by|Suppressed|Wrapped by): |\.\.\. \d+ (?:more|common frames omitted)|--- End of |---> "
     r"|goroutine \d+ \[|\[signal |created by |stack backtrace:|\[stacktrace\]|#\d+ [/{\[\w]"
     r"|\"at [\w$.<>/]+\(")   # the last: a frame of a JSON stacktrace array printed one element a line
@@ -49,13 +52,15 @@ _CONTINUATION = re.compile(
 _FRAME = re.compile(
     r"\s+(?:at\s|File \"|\.\.\. \d+ (?:more|common)|Caused by:|Suppressed:|---> |--- End of |\d+: [\w<])"
     r"|\t\S+\.go:\d+")
-_CHAIN = re.compile(r"During handling of the above exception|The above exception was the direct cause")
 # An indented line that is a header of its own (Nomad and Consul agents indent their log lines): a date first.
 # app.scan ends a run of indented lines it may skip at the same date (the pattern is shared so the two agree).
 INDENTED_HEADER_DATE = r"[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9]"
 _INDENTED_HEADER = re.compile(r"[ \t]+" + INDENTED_HEADER_DATE)
 # A header line whose message is a stack frame (Ruby's Logger writes each backtrace line with the level header).
 _FRAME_MESSAGE = re.compile(r"(?:[\w-]+ \([\w.-]+\) )?\S+:\d+:in [`'\w]|at [\w$.<>/]+\(|File \"")
+# The four as one pattern (one match a line instead of four), tried in the order the rules take them.
+_SPECIAL = re.compile(rf"(?P<chain>{_CHAIN})|(?P<continuation>{_CONTINUATION})|(?P<crash>{_GO_CRASH})"
+                      rf"|(?P<exception>(?x:{_EXC_START}))")
 # The first characters _CHAIN, _CONTINUATION, _EXC_START and _GO_CRASH can match at.
 _SPECIAL_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$.-[#\"")
 _PY_FINAL = re.compile(r"[A-Za-z_][\w.]*(?:: |:?\s*$)")  # `KeyError: 'x'`, `KeyboardInterrupt`
@@ -128,29 +133,11 @@ class Assembler:
                 self._open(_Event(line_no, ERROR, line, line, "tb")).trace = True
             self.in_tb = True
             return
-        elif _CHAIN.match(line) or _CONTINUATION.match(line):
-            if cur is not None:
-                if _CHAIN.match(line):
-                    cur.await_chain = True
-                else:
-                    cur.trace = True
-                self._gap = 0
-            return
-        elif _GO_CRASH.match(line):
-            if cur is not None and cur.level == FATAL and cur.kind == "header" and after == 0:
-                cur.exc_seen = True
-                self._gap = 0
-            else:
-                self._open(_Event(line_no, FATAL, line, line, "exc"))
-            return
-        elif _EXC_START.match(line):
-            if cur is not None and ((cur.kind == "header" and not cur.exc_seen and after == 0) or cur.await_chain):
-                cur.exc_seen = True  # the exception a logger prints right after its header line
-                cur.await_chain = False
-                self._gap = 0
-            else:
-                self._open(_Event(line_no, ERROR, line, line, "exc"))
-            return
+        else:
+            special = _SPECIAL.match(line)
+            if special is not None:
+                self._special(special.lastgroup, line_no, line, cur, after)
+                return
         level, message, flags = classify(line, cur is not None or envelope_level is not None)
         if level is None and envelope_level is not None:
             level, message, flags = envelope_level, (f"{tag}: {line}" if tag else line), 0
@@ -179,6 +166,28 @@ class Assembler:
             event = self._open(_Event(line_no, level, message, line, "header"))
             event.trace = bool(flags & HAS_TRACE)
             event.wants_next = bool(flags & WANTS_NEXT)
+
+    def _special(self, kind: str, line_no: int, line: str, cur: _Event | None, after: int) -> None:
+        """A line _SPECIAL matched: a chained-exception notice, a continuation, a Go crash or an exception start."""
+        if kind == "chain" or kind == "continuation":
+            if cur is not None:
+                if kind == "chain":
+                    cur.await_chain = True
+                else:
+                    cur.trace = True
+                self._gap = 0
+        elif kind == "crash":
+            if cur is not None and cur.level == FATAL and cur.kind == "header" and after == 0:
+                cur.exc_seen = True
+                self._gap = 0
+            else:
+                self._open(_Event(line_no, FATAL, line, line, "exc"))
+        elif cur is not None and ((cur.kind == "header" and not cur.exc_seen and after == 0) or cur.await_chain):
+            cur.exc_seen = True  # the exception a logger prints right after its header line
+            cur.await_chain = False
+            self._gap = 0
+        else:
+            self._open(_Event(line_no, ERROR, line, line, "exc"))
 
     def _open(self, event: _Event) -> _Event:
         self._close()
