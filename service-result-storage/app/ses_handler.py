@@ -11,7 +11,9 @@ from .config import Config
 log = logging.getLogger(__name__)
 
 TOP_GROUPS = 10
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Characters that could forge lines or reorder text in the mail: C0/C1 controls (CR, LF, ESC ...), DEL, Unicode line
+# and paragraph separators, and bidirectional overrides/isolates ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def should_notify(result: dict, config: Config) -> bool:
@@ -19,8 +21,9 @@ def should_notify(result: dict, config: Config) -> bool:
     return config.mail_enabled and counts["FATAL"] + counts["ERROR"] >= config.ses_min_errors
 
 
-def _clip(text: str, limit: int) -> str:
-    text = _CONTROL.sub(" ", text)  # object keys may hold newlines; a header must not
+def _clip(text, limit: int = 1024) -> str:
+    """Text taken from an object or its name, safe for a mail: unsafe characters become spaces, cut to ``limit``."""
+    text = _UNSAFE.sub(" ", str(text))  # object keys and log lines may hold CR/LF: no forged header or body line
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -32,15 +35,15 @@ def subject(result: dict) -> str:
 def body(result: dict) -> str:
     c = result["counts"]
     lines = [
-        f"Object:       s3://{result['bucket']}/{result['key']}",
-        f"Version:      etag {result.get('etag')}, version_id {result.get('version_id')}",
+        f"Object:       {_clip('s3://' + result['bucket'] + '/' + result['key'])}",
+        f"Version:      etag {_clip(result.get('etag'), 200)}, version_id {_clip(result.get('version_id'), 200)}",
         f"Result id:    {result['id']} (stored {result['stored_at']})",
         f"Scanned:      {result['lines']} lines, {result['bytes']} bytes",
         f"Events:       {c['FATAL']} FATAL, {c['ERROR']} ERROR, {c['WARN']} WARN; {result['stack_traces']} with stack traces",
         f"Groups:       {result['groups_total']}",
     ]
     if result.get("incomplete"):
-        lines.append(f"INCOMPLETE:   {result.get('error') or 'the object was not read to its end'}")
+        lines.append(f"INCOMPLETE:   {_clip(result.get('error') or 'the object was not read to its end', 500)}")
     if result.get("truncated"):
         lines.append("TRUNCATED:    some groups or samples were cut to fit the store")
     lines += ["", f"Top groups (of {result['groups_total']}):"]

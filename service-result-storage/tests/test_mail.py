@@ -62,6 +62,27 @@ def test_subject_has_no_control_characters_and_is_bounded():
     assert "\n" not in text and "\r" not in text and len(text) <= 200
 
 
+_UNSAFE_TEXTS = ["\r\nBcc: x@example.com", "\nFake: line", "\x1b[2J", "\x85next line", "\u2028sep", "\u2029para",
+                 "\u202egnp.exe", "\u2066isolated\u2069", "\x00nul", "\x7fdel", "\ttab"]
+
+
+@pytest.mark.parametrize("unsafe", _UNSAFE_TEXTS)
+def test_text_from_the_object_cannot_forge_lines_or_reorder_the_mail(unsafe):
+    """Key, etag, version id, error, templates and samples all come from the object or its name."""
+    result = make_result(key=f"logs/a{unsafe}.log")
+    result.update(etag=f"e{unsafe}", version_id=f"v{unsafe}", incomplete=True, error=f"cap{unsafe}", id="r1",
+                  stored_at="2026-11-29T10:00:00Z")
+    result["groups"][0].update(template=f"t{unsafe}", sample=f"s{unsafe}")
+    text = ses_handler.body(result)
+    lines = text.splitlines()
+    assert [line.split(":")[0] for line in lines[:7]] == ["Object", "Version", "Result id", "Scanned", "Events",
+                                                          "Groups", "INCOMPLETE"]
+    for line in lines:  # every line is one the body writes itself (splitlines also splits at \x85, \u2028 ...)
+        assert line == "" or line[0] in "OVRSEGIT-" or line.startswith("    e.g. "), repr(line)
+    assert not set(text) & set("\r\t\x00\x1b\x7f\x85\u2028\u2029\u202e\u2066\u2069"), repr(text)
+    assert "\n" not in ses_handler.subject(result)
+
+
 def test_a_failed_mail_stays_owed_until_a_redelivery_sends_it(ddb, aws, make_client):
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
     assert client.post("/results", json=make_result()).status_code == 201  # sender not verified yet: SES refuses
