@@ -23,7 +23,8 @@ TIMEOUT = 600.0
 
 
 def _stored_at(env: dict, bucket: str, key: str) -> float | None:
-    items = requests.get(f"{env['STORAGE_URL']}/results", params={"key": key, "bucket": bucket}, timeout=10).json()
+    items = requests.get(f"{env['STORAGE_URL']}/results", params={"key": key, "bucket": bucket}, timeout=10,
+                         headers={"Authorization": f"Bearer {env['RESULTS_READ_TOKEN']}"}).json()
     return datetime.fromisoformat(items["items"][0]["stored_at"].replace("Z", "+00:00")).timestamp() \
         if items.get("items") else None
 

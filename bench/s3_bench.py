@@ -20,7 +20,7 @@ BUCKET = "bench-objects"  # no notification: only the benchmark's own requests t
 def run(log: Path) -> tuple[float, float]:
     """Seconds for the extractor to summarise the uploaded log, and for a plain download of it."""
     with tempfile.TemporaryDirectory() as state:
-        stack = Stack(Settings(state_dir=Path(state)))
+        stack = Stack(Settings(state_dir=Path(state), more_logs_buckets=(BUCKET,)))
         env = stack.up()
         try:
             s3 = client("s3", env)
@@ -34,7 +34,8 @@ def run(log: Path) -> tuple[float, float]:
                     pass
 
             def extract():
-                resp = requests.post(f"{env['EXTRACTOR_URL']}/extract", json={"bucket": BUCKET, "key": key}, timeout=900)
+                resp = requests.post(f"{env['EXTRACTOR_URL']}/extract", json={"bucket": BUCKET, "key": key}, timeout=900,
+                                     headers={"Authorization": f"Bearer {env['EXTRACTOR_TOKEN']}"})
                 if resp.status_code >= 300:
                     raise RuntimeError(f"extract answered {resp.status_code}: {resp.text[:300]}")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 import time
 from dataclasses import dataclass, field
@@ -40,25 +41,36 @@ class ServiceSpec:
     env: dict[str, str]
 
 
-def service_specs(queue_url: str, results_table: str, state_dir: Path, *, storage_env: dict | None = None,
+def new_tokens() -> dict[str, str]:
+    """Fresh service credentials (CONTRACTS.md, Credentials), by stack.env name: 256 random bits each."""
+    return {name: secrets.token_urlsafe(32) for name in ("EXTRACTOR_TOKEN", "RESULTS_WRITE_TOKEN", "RESULTS_READ_TOKEN")}
+
+
+def service_specs(queue_url: str, results_table: str, state_dir: Path, logs_buckets: list[str],
+                  tokens: dict[str, str], *, storage_env: dict | None = None,
                   receiver_env: dict | None = None) -> tuple[list[ServiceSpec], dict[str, str]]:
     """storage, extractor and receiver on free ports of 127.0.0.1, wired to each other and to the given queue and
-    table (devstack's own, or the ones terraform created); also returns their URLs by stack.env name. The gunicorn
-    services keep their workers' metrics in state_dir/metrics-<name>, as in the pods."""
+    table (devstack's own, or the ones terraform created); the extractor may read only ``logs_buckets``; each
+    service gets the tokens (new_tokens()) it checks or sends. Also returns their URLs by stack.env name. The
+    gunicorn services keep their workers' metrics in state_dir/metrics-<name>, as in the pods."""
     storage_port, extractor_port, receiver_port = (procs.free_port() for _ in range(3))
     urls = {"STORAGE_URL": f"http://127.0.0.1:{storage_port}", "EXTRACTOR_URL": f"http://127.0.0.1:{extractor_port}",
             "RECEIVER_URL": f"http://127.0.0.1:{receiver_port}"}
     specs = [
         ServiceSpec("storage", GUNICORN_ARGV, ROOT / "service-result-storage", f"{urls['STORAGE_URL']}/healthz",
                     {"RESULTS_TABLE": results_table, **gunicorn_env(storage_port, workers=1, threads=8),
+                     "RESULTS_WRITE_TOKEN": tokens["RESULTS_WRITE_TOKEN"], "RESULTS_READ_TOKEN": tokens["RESULTS_READ_TOKEN"],
                      "PROMETHEUS_MULTIPROC_DIR": str(state_dir / "metrics-storage"),
                      **(storage_env or {})}),
         ServiceSpec("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{urls['EXTRACTOR_URL']}/healthz",
-                    {"STORAGE_URL": urls["STORAGE_URL"], "PROMETHEUS_MULTIPROC_DIR": str(state_dir / "metrics-extractor"),
+                    {"STORAGE_URL": urls["STORAGE_URL"], "LOGS_BUCKETS": ",".join(logs_buckets),
+                     "EXTRACTOR_TOKEN": tokens["EXTRACTOR_TOKEN"], "RESULTS_WRITE_TOKEN": tokens["RESULTS_WRITE_TOKEN"],
+                     "PROMETHEUS_MULTIPROC_DIR": str(state_dir / "metrics-extractor"),
                      **gunicorn_env(extractor_port, workers=2, threads=4, timeout=120)}),
         ServiceSpec("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
                     f"{urls['RECEIVER_URL']}/healthz",
                     {"QUEUE_URL": queue_url, "EXTRACTOR_URL": urls["EXTRACTOR_URL"], "RECEIVER_HOST": "127.0.0.1",
+                     "EXTRACTOR_TOKEN": tokens["EXTRACTOR_TOKEN"],
                      "RECEIVER_PORT": str(receiver_port), **(receiver_env or {})}),
     ]
     return specs, urls
@@ -74,6 +86,7 @@ class Settings:
     max_receive_count: int = 5
     receiver_wait_seconds: int = 20
     extra_env: dict = field(default_factory=dict)
+    more_logs_buckets: tuple[str, ...] = ()   # buckets the extractor may read besides the logs bucket (the bench's)
 
 
 class Stack:
@@ -115,7 +128,10 @@ class Stack:
             self.down()
             raise
         self._record(started)
-        self.env_file.write_text("".join(f"{k}={v}\n" for k, v in stack_env.items()))
+        # It holds the stack's tokens: readable by this user only.
+        fd = os.open(self.env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("".join(f"{k}={v}\n" for k, v in stack_env.items()))
         return stack_env
 
     def _start_all(self, started: list[procs.Proc]) -> dict[str, str]:
@@ -138,8 +154,9 @@ class Stack:
         res: Resources = provision(lambda svc: client(svc, {**FAKE_AWS, "AWS_ENDPOINT_URL": endpoint}), s.names,
                                    visibility_timeout=s.visibility_timeout, max_receive_count=s.max_receive_count)
 
+        tokens = new_tokens()
         specs, urls = service_specs(
-            res.queue_url, res.table, self.state_dir,
+            res.queue_url, res.table, self.state_dir, [res.bucket, *s.more_logs_buckets], tokens,
             storage_env={"SES_SENDER": s.names.mail_sender, "SES_RECIPIENTS": s.names.mail_recipients},
             receiver_env={"RECEIVER_WAIT_SECONDS": str(s.receiver_wait_seconds)})
         children = [start(spec.name, spec.argv, spec.cwd, spec.health_url, **spec.env) for spec in specs]
@@ -152,7 +169,7 @@ class Stack:
             "AWS_ENDPOINT_URL": endpoint, **FAKE_AWS,
             "LOGS_BUCKET": res.bucket, "QUEUE_URL": res.queue_url, "DLQ_URL": res.dlq_url,
             "EVENTS_QUEUE_URL": res.events_queue_url, "EVENTS_DLQ_URL": res.events_dlq_url,
-            "RESULTS_TABLE": res.table, **urls,
+            "RESULTS_TABLE": res.table, **urls, **tokens,
             "LOG_DIR": str(self.log_dir),
         }
 

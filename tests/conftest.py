@@ -38,12 +38,14 @@ class LiveStack:
         self.sqs = client("sqs", env)
         self.bucket = env["LOGS_BUCKET"]
         self.storage = env["STORAGE_URL"]
+        self.reader = requests.Session()  # a reader of results: the read token with every request
+        self.reader.headers["Authorization"] = f"Bearer {env['RESULTS_READ_TOKEN']}"
 
     def unique_key(self, name: str) -> str:
         return f"tests/{uuid.uuid4().hex[:8]}/{name}"
 
     def results(self, key: str) -> list[dict]:
-        resp = requests.get(f"{self.storage}/results", params={"key": key, "bucket": self.bucket}, timeout=10)
+        resp = self.reader.get(f"{self.storage}/results", params={"key": key, "bucket": self.bucket}, timeout=10)
         resp.raise_for_status()
         return resp.json()["items"]
 

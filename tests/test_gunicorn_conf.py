@@ -19,7 +19,7 @@ from prometheus_client.mmap_dict import MmapedDict
 
 from conftest import ROOT
 from devstack import procs
-from devstack.stack import GUNICORN_ARGV, gunicorn_env
+from devstack.stack import GUNICORN_ARGV, gunicorn_env, new_tokens
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Service:
     directory: Path
     defaults: dict  # gunicorn setting -> its default
     bad_post: str  # a POST path that answers 400 to a body that is not JSON
+    poster: str  # the token a client of that POST sends
     metric: str  # the counter that counts that 400
     sample: str  # ... and its sample line's name and labels in /metrics
 
@@ -34,10 +35,10 @@ class Service:
 SERVICES = {
     "extractor": Service(ROOT / "service-log-extractor",
                          {"workers": 2, "threads": 4, "timeout": 900, "graceful_timeout": 30, "keepalive": 5},
-                         "/extract", "extractor_requests", 'extractor_requests_total{status="400"}'),
+                         "/extract", "EXTRACTOR_TOKEN", "extractor_requests", 'extractor_requests_total{status="400"}'),
     "storage": Service(ROOT / "service-result-storage",
                        {"workers": 2, "threads": 8, "timeout": 30, "graceful_timeout": 30, "keepalive": 5},
-                       "/results", "storage_rejected", "storage_rejected_total"),
+                       "/results", "RESULTS_WRITE_TOKEN", "storage_rejected", "storage_rejected_total"),
 }
 INTS = {"GUNICORN_WORKERS": "workers", "GUNICORN_THREADS": "threads", "GUNICORN_TIMEOUT_SECONDS": "timeout",
         "GUNICORN_GRACEFUL_TIMEOUT_SECONDS": "graceful_timeout", "GUNICORN_KEEPALIVE_SECONDS": "keepalive"}
@@ -89,7 +90,7 @@ def test_an_empty_bind_is_refused(service, monkeypatch):
 
 @pytest.mark.parametrize("workers, ok", [("2", True), ("none", False)])
 def test_gunicorn_reads_the_module(service, workers, ok):
-    env = {**os.environ, "GUNICORN_WORKERS": workers}
+    env = {**os.environ, **new_tokens(), "GUNICORN_WORKERS": workers}
     run = subprocess.run([*GUNICORN_ARGV, "--check-config"], cwd=service.directory, env=env, capture_output=True,
                          text=True, timeout=60)
     assert (run.returncode == 0) is ok, run.stderr
@@ -105,16 +106,18 @@ def test_metrics_sum_over_the_workers(service, tmp_path):
     (metrics_dir / "counter_999999.db").write_bytes(b"stale")
     port = procs.free_port()
     url = f"http://127.0.0.1:{port}"
+    tokens = new_tokens()
     env = {**os.environ, **gunicorn_env(port, workers=2, threads=service.defaults["threads"]), "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-           "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+           "AWS_ENDPOINT_URL": "http://127.0.0.1:9", **tokens}
     server = procs.spawn("gunicorn", GUNICORN_ARGV, cwd=service.directory, env=env, log_dir=log_dir,
                          health_url=f"{url}/healthz")
     try:
         procs.wait_healthy(server, time.monotonic() + 30)
 
         def bad_post(_):
-            return requests.post(f"{url}{service.bad_post}", data=b"not json", headers={"Connection": "close",
-                                 "Content-Type": "application/json"}, timeout=10).status_code
+            return requests.post(f"{url}{service.bad_post}", data=b"not json", headers={
+                "Connection": "close", "Content-Type": "application/json",
+                "Authorization": f"Bearer {tokens[service.poster]}"}, timeout=10).status_code
 
         sent = 0
         with ThreadPoolExecutor(8) as pool:  # concurrent new connections, until both workers have taken some

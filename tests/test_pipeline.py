@@ -27,7 +27,7 @@ def test_sample_log_gives_one_result_with_its_counts(stack):
     head = stack.s3.head_object(Bucket=stack.bucket, Key=key)
     assert result["etag"] == head["ETag"].strip('"')
     assert sum(g["count"] for g in result["groups"]) == sum(SAMPLE_COUNTS.values())
-    by_id = requests.get(f"{stack.storage}/results/{result['id']}", timeout=10)
+    by_id = stack.reader.get(f"{stack.storage}/results/{result['id']}", timeout=10)
     assert by_id.status_code == 200 and by_id.json() == result
 
 

@@ -29,7 +29,7 @@ import requests
 
 from conftest import ROOT, wait_until
 from devstack import procs
-from devstack.stack import FAKE_AWS, client, service_specs
+from devstack.stack import FAKE_AWS, client, new_tokens, service_specs
 
 TERRAFORM = shutil.which("terraform")
 PLUGIN_MIRROR = Path("/opt/tf-plugins")
@@ -162,7 +162,9 @@ def services(applied):
     log_dir = tmp / "logs"
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     base_env.update(aws_env, PYTHONUNBUFFERED="1")
-    specs, urls = service_specs(outputs["queue_url"], outputs["results_table"], tmp, receiver_env={
+    tokens = new_tokens()
+    specs, urls = service_specs(outputs["queue_url"], outputs["results_table"], tmp, [outputs["logs_bucket"]], tokens,
+                                receiver_env={
         "RECEIVER_WAIT_SECONDS": "1", "EXTRACTOR_TIMEOUT_SECONDS": str(outputs["extraction_timeout_seconds"])})
     started: list[procs.Proc] = []
     try:
@@ -172,7 +174,7 @@ def services(applied):
                                        log_dir=log_dir, health_url=spec.health_url))
         for proc in started:
             procs.wait_healthy(proc, deadline)
-        yield {"STORAGE_URL": urls["STORAGE_URL"], "LOG_DIR": str(log_dir)}
+        yield {"STORAGE_URL": urls["STORAGE_URL"], "LOG_DIR": str(log_dir), "RESULTS_READ_TOKEN": tokens["RESULTS_READ_TOKEN"]}
     finally:
         for proc in reversed(started):
             procs.stop(proc, grace=40.0 if proc.name == "receiver" else 15.0)
@@ -292,7 +294,8 @@ def test_uploaded_log_gives_a_result_through_the_created_resources(applied, serv
     assert module.handler(event, None)["sent"] == 1
 
     def stored():
-        resp = requests.get(f"{services['STORAGE_URL']}/results", params={"key": key, "bucket": bucket}, timeout=10)
+        resp = requests.get(f"{services['STORAGE_URL']}/results", params={"key": key, "bucket": bucket}, timeout=10,
+                            headers={"Authorization": f"Bearer {services['RESULTS_READ_TOKEN']}"})
         resp.raise_for_status()
         return resp.json()["items"]
 

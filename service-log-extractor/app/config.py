@@ -5,19 +5,32 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from service_kit.settings import env_float, env_list, env_tokens
+
 
 @dataclass(frozen=True)
 class Config:
     """Settings of the extractor.
 
+    EXTRACTOR_TOKEN          bearer token(s) a caller of POST /extract must send (the receiver); comma-separated
+                             while one rotates (required)
+    RESULTS_WRITE_TOKEN      bearer token sent with POST /results to storage; of a comma-separated list, the first
+                             (required)
+    LOGS_BUCKETS             comma-separated names of the buckets the extractor may read; a request for any other
+                             bucket is answered 403 before anything is read (default empty: none)
     STORAGE_URL              base URL of the result-storage service (default http://127.0.0.1:8082)
     STORAGE_TIMEOUT_SECONDS  read timeout of the POST to storage (default 30)
     S3_CONNECT_TIMEOUT_SECONDS  connect timeout of S3 calls (default 5)
     S3_READ_TIMEOUT_SECONDS  longest wait for the next bytes of an object (default 60); S3 errors that last are
                              answered 503, so the receiver retries later
     LOG_LEVEL                logging level (default INFO)
+
+    ``from_env`` raises service_kit.settings.SettingError (a ValueError) naming a missing or unusable variable.
     """
 
+    extractor_tokens: tuple[str, ...] = ()
+    results_write_token: str = ""
+    logs_buckets: tuple[str, ...] = ()
     storage_url: str = "http://127.0.0.1:8082"
     storage_timeout: float = 30.0
     s3_connect_timeout: float = 5.0
@@ -28,9 +41,12 @@ class Config:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Config":
         env = os.environ if environ is None else environ
         return cls(
+            extractor_tokens=env_tokens(env, "EXTRACTOR_TOKEN", required=True),
+            results_write_token=env_tokens(env, "RESULTS_WRITE_TOKEN", required=True)[0],
+            logs_buckets=env_list(env, "LOGS_BUCKETS"),
             storage_url=env.get("STORAGE_URL", cls.storage_url).rstrip("/"),
-            storage_timeout=float(env.get("STORAGE_TIMEOUT_SECONDS", cls.storage_timeout)),
-            s3_connect_timeout=float(env.get("S3_CONNECT_TIMEOUT_SECONDS", cls.s3_connect_timeout)),
-            s3_read_timeout=float(env.get("S3_READ_TIMEOUT_SECONDS", cls.s3_read_timeout)),
+            storage_timeout=env_float(env, "STORAGE_TIMEOUT_SECONDS", cls.storage_timeout, minimum=0.1),
+            s3_connect_timeout=env_float(env, "S3_CONNECT_TIMEOUT_SECONDS", cls.s3_connect_timeout, minimum=0.1),
+            s3_read_timeout=env_float(env, "S3_READ_TIMEOUT_SECONDS", cls.s3_read_timeout, minimum=0.1),
             log_level=env.get("LOG_LEVEL", cls.log_level).upper(),
         )

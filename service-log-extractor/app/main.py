@@ -5,6 +5,7 @@ import logging
 import os
 import threading
 from contextlib import closing
+from dataclasses import dataclass, field
 
 import boto3
 import requests
@@ -12,20 +13,17 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError
 from flask import Blueprint, Flask, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, multiprocess, Counter, Histogram, generate_latest
-from werkzeug.exceptions import HTTPException
+from service_kit.auth import BearerAuth, requires
+from service_kit.errors import error_response, register_error_handlers
+from service_kit.logs import configure_logging
 
 from . import log_parser
 from .config import Config
-from .logging_setup import configure_logging
 from .s3_handler import ObjectUnavailable, open_object
 from .send_to_storage import StorageUnavailable, post_summary
 
 log = logging.getLogger(__name__)
 bp = Blueprint("extractor", __name__)
-
-
-def error(status: int, message: str, details: list | None = None):
-    return jsonify({"error": message, "details": details or []}), status
 
 
 class Metrics:
@@ -54,20 +52,37 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def _state(name: str):
-    return current_app.extensions["extractor"][name]
+@dataclass
+class ExtractorState:
+    """The app's resources, one per app (``get_state()``). The S3 client is made on first use, not at import or
+    app build: boto3 reads AWS_ENDPOINT_URL and the region then. HTTP sessions are per thread: gunicorn's gthread
+    workers serve requests in threads, and a requests.Session is not thread-safe."""
+
+    config: Config
+    metrics: Metrics = field(default_factory=lambda: Metrics())
+    s3_client: object | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _local: threading.local = field(default_factory=threading.local)
+
+    def s3(self):
+        with self._lock:
+            if self.s3_client is None:
+                cfg = self.config
+                self.s3_client = boto3.client("s3", config=BotoConfig(
+                    connect_timeout=cfg.s3_connect_timeout, read_timeout=cfg.s3_read_timeout,
+                    retries={"mode": "standard", "max_attempts": 3}))
+            return self.s3_client
+
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
 
 
-def _s3():
-    # Created on first use, not at import or app build: boto3 reads AWS_ENDPOINT_URL and the region then.
-    ext = current_app.extensions["extractor"]
-    with ext["lock"]:
-        if ext["s3"] is None:
-            cfg: Config = ext["config"]
-            ext["s3"] = boto3.client("s3", config=BotoConfig(
-                connect_timeout=cfg.s3_connect_timeout, read_timeout=cfg.s3_read_timeout,
-                retries={"mode": "standard", "max_attempts": 3}))
-        return ext["s3"]
+def get_state() -> ExtractorState:
+    """The current app's ExtractorState (inside a request or app context)."""
+    return current_app.extensions["extractor"]
 
 
 def _parse_request() -> tuple[dict | None, list]:
@@ -85,50 +100,56 @@ def _parse_request() -> tuple[dict | None, list]:
 
 
 @bp.post("/extract")
+@requires("extract")
 def extract():
-    with _state("metrics").extract_seconds.time():
+    with get_state().metrics.extract_seconds.time():
         return _extract()
 
 
 def _extract():
+    state = get_state()
+    cfg, metrics = state.config, state.metrics
     req, problems = _parse_request()
     if req is None:
-        _state("metrics").observe(400)
-        return error(400, "invalid extract request", problems)
+        metrics.observe(400)
+        return error_response(400, "invalid extract request", problems)
     bucket, key = req["bucket"], req["key"]
-    cfg: Config = _state("config")
+    if bucket not in cfg.logs_buckets:
+        # Only IAM would stop a read of another bucket the role can reach; the service refuses it itself.
+        log.warning("bucket not allowed", extra={"bucket": bucket, "key": key})
+        metrics.observe(403)
+        return error_response(403, "bucket not allowed: the extractor reads only the buckets in LOGS_BUCKETS",
+                              [{"bucket": bucket}])
     try:
-        obj = open_object(_s3(), bucket, key, req.get("version_id"))
+        obj = open_object(state.s3(), bucket, key, req.get("version_id"))
     except ObjectUnavailable as exc:
         log.error("cannot read object", extra={"bucket": bucket, "key": key, "status": exc.status, "reason": exc.message})
-        _state("metrics").observe(exc.status)
-        return error(exc.status, exc.message, [{"bucket": bucket, "key": key}])
+        metrics.observe(exc.status)
+        return error_response(exc.status, exc.message, [{"bucket": bucket, "key": key}])
     try:
         with closing(obj.body):
             summary = log_parser.summarize(obj.body)
     except (BotoCoreError, OSError) as exc:  # the stream broke off (timeout, reset): nothing stored, retry later
         log.warning("object read interrupted", extra={"bucket": bucket, "key": key, "reason": str(exc)})
-        _state("metrics").observe(503)
-        resp = error(503, "object read interrupted", [{"bucket": bucket, "key": key, "reason": str(exc)}])
-        resp[0].headers["Retry-After"] = "5"
-        return resp
+        metrics.observe(503)
+        return error_response(503, "object read interrupted", [{"bucket": bucket, "key": key, "reason": str(exc)}],
+                              headers={"Retry-After": "5"})
     summary.update(obj.identity())
     try:
-        answer = post_summary(_state("session"), cfg.storage_url, summary, cfg.storage_timeout)
+        answer = post_summary(state.session(), cfg.storage_url, summary, cfg.storage_timeout,
+                              cfg.results_write_token)
     except StorageUnavailable as exc:
         log.warning("storage unavailable", extra={"bucket": bucket, "key": key, "reason": str(exc)})
-        _state("metrics").observe(503, summary["bytes"])
-        resp = error(503, "storage unavailable", [str(exc)])
-        resp[0].headers["Retry-After"] = "5"
-        return resp
+        metrics.observe(503, summary["bytes"])
+        return error_response(503, "storage unavailable", [str(exc)], headers={"Retry-After": "5"})
     if not answer.accepted:
         # Storage refused our own summary: a bug or a schema drift, not something a retry fixes soon.
         log.error("storage rejected summary", extra={"bucket": bucket, "key": key, "status": answer.status, "answer": answer.body})
-        _state("metrics").observe(502, summary["bytes"])
-        return error(502, "storage rejected the summary", [answer.body])
+        metrics.observe(502, summary["bytes"])
+        return error_response(502, "storage rejected the summary", [answer.body])
     log.info("summary stored", extra={"bucket": bucket, "key": key, "status": answer.status,
                                       "bytes": summary["bytes"], "counts": summary["counts"]})
-    _state("metrics").observe(answer.status, summary["bytes"])
+    metrics.observe(answer.status, summary["bytes"])
     return jsonify(answer.body), answer.status
 
 
@@ -139,38 +160,33 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    cfg: Config = _state("config")
+    state = get_state()
+    cfg = state.config
     try:
-        resp = _state("session").get(f"{cfg.storage_url}/healthz", timeout=(2, 2))
+        resp = state.session().get(f"{cfg.storage_url}/healthz", timeout=(2, 2))
         ok = resp.status_code == 200
     except requests.RequestException:
         ok = False
     if not ok:
-        return error(503, "storage not reachable", [cfg.storage_url])
+        return error_response(503, "storage not reachable", [cfg.storage_url])
     return jsonify({"status": "ready"})
 
 
 @bp.get("/metrics")
 def metrics():
-    return _state("metrics").render(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
-
-
-def _handle_http_error(exc: HTTPException):
-    return error(exc.code or 500, exc.description or exc.name)
-
-
-def _handle_unexpected(exc: Exception):
-    log.exception("unhandled error")
-    return error(500, "internal error", [exc.__class__.__name__])
+    return get_state().metrics.render(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
 
 
 def create_app(config: Config | None = None) -> Flask:
+    """The extractor app; ``config`` defaults to Config.from_env() (which raises a ValueError naming a missing or
+    unusable variable: the process then fails at start)."""
     config = config or Config.from_env()
     configure_logging(config.log_level)
+    if not config.logs_buckets:
+        log.warning("LOGS_BUCKETS is empty: every extract request will be refused (403)")
     app = Flask(__name__)
-    app.extensions["extractor"] = {"config": config, "session": requests.Session(), "metrics": Metrics(),
-                                   "s3": None, "lock": threading.Lock()}
+    app.extensions["extractor"] = ExtractorState(config)
+    BearerAuth({"extract": config.extractor_tokens}).install(app)
     app.register_blueprint(bp)
-    app.register_error_handler(HTTPException, _handle_http_error)
-    app.register_error_handler(Exception, _handle_unexpected)
+    register_error_handlers(app, log)
     return app

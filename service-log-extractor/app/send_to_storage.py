@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from service_kit.auth import authorization_header
 
 CONNECT_TIMEOUT = 5.0
 
@@ -23,9 +24,14 @@ class StorageAnswer:
         return 200 <= self.status < 300
 
 
-def post_summary(session: requests.Session, storage_url: str, summary: dict, timeout: float) -> StorageAnswer:
+def post_summary(session: requests.Session, storage_url: str, summary: dict, timeout: float,
+                 token: str) -> StorageAnswer:
+    """POSTs ``summary`` to ``{storage_url}/results`` with ``Authorization: Bearer <token>`` (RESULTS_WRITE_TOKEN).
+    Raises StorageUnavailable when storage cannot take it now (unreachable, timeout after ``timeout`` s, 5xx);
+    otherwise returns its answer (a 401/403 means our token is wrong: a configuration error, not retried)."""
     try:
-        resp = session.post(f"{storage_url}/results", json=summary, timeout=(CONNECT_TIMEOUT, timeout))
+        resp = session.post(f"{storage_url}/results", json=summary, timeout=(CONNECT_TIMEOUT, timeout),
+                            headers=authorization_header(token))
     except requests.RequestException as exc:
         raise StorageUnavailable(f"storage unreachable: {exc.__class__.__name__}: {exc}") from exc
     if resp.status_code >= 500:

@@ -18,6 +18,9 @@ from app.log_parser import summarize
 from app.main import create_app
 
 BUCKET = "test-logs"
+MISSING_BUCKET = "no-such-bucket"  # allowed by LOGS_BUCKETS but never created: a 404, not a 403
+EXTRACT_TOKEN = "extract-token-for-tests-0001"   # what the receiver sends (EXTRACTOR_TOKEN)
+WRITE_TOKEN = "write-token-for-tests-0001"       # what the extractor sends to storage (RESULTS_WRITE_TOKEN)
 SAMPLE = (b"2026-11-27 10:00:00,001 INFO  [main] App - starting\n"
           b"2026-11-27 10:00:02,305 ERROR [http-1] Orders - Failed to load order 81723\n"
           b"2026-11-27 10:00:03,305 ERROR [http-2] Orders - Failed to load order 90211\n"
@@ -50,6 +53,8 @@ class FakeStorage:
 
         @app.post("/results")
         def results():
+            if request.headers.get("Authorization") != f"Bearer {WRITE_TOKEN}":  # as storage checks it
+                return jsonify({"error": "invalid bearer token", "details": []}), 401
             self.posted.append(request.get_json())
             if self.status >= 400:
                 return jsonify({"error": "scripted failure", "details": []}), self.status
@@ -77,9 +82,32 @@ def storage():
 
 
 @pytest.fixture
-def client(s3, storage):
-    app = create_app(Config(storage_url=storage.url, storage_timeout=5))
-    return app.test_client()
+def make_app():
+    """make_app(**config) -> the extractor app with the test tokens and buckets, other settings as given."""
+
+    def _make(**settings):
+        settings = {"extractor_tokens": (EXTRACT_TOKEN,), "results_write_token": WRITE_TOKEN,
+                    "logs_buckets": (BUCKET, MISSING_BUCKET), **settings}
+        return create_app(Config(**settings))
+
+    return _make
+
+
+@pytest.fixture
+def authorized():
+    """authorized(app) -> a test client that sends the receiver's token with every request."""
+
+    def _client(app):
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {EXTRACT_TOKEN}"
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def client(s3, storage, make_app, authorized):
+    return authorized(make_app(storage_url=storage.url, storage_timeout=5))
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 import socket
 
+import pytest
+
 from app.config import Config
-from app.main import create_app
-from conftest import BUCKET, SAMPLE
+from conftest import BUCKET, EXTRACT_TOKEN, MISSING_BUCKET, SAMPLE, WRITE_TOKEN
 
 
 def test_extract_streams_object_and_stores_summary(client, s3, storage):
@@ -42,8 +43,28 @@ def test_missing_object_is_404_and_nothing_posted(client, storage):
 
 
 def test_missing_bucket_is_404(client):
-    resp = client.post("/extract", json={"bucket": "no-such-bucket", "key": "x.log"})
+    resp = client.post("/extract", json={"bucket": MISSING_BUCKET, "key": "x.log"})
     assert resp.status_code == 404
+
+
+def test_a_bucket_outside_logs_buckets_is_403_and_nothing_read(client, s3, storage):
+    s3.create_bucket(Bucket="other-team")
+    s3.put_object(Bucket="other-team", Key="secrets.log", Body=SAMPLE)
+    for bucket in ("other-team", "test-logs-2", "TEST-LOGS", "test-logs/..", " test-logs"):
+        resp = client.post("/extract", json={"bucket": bucket, "key": "secrets.log"})
+        assert resp.status_code == 403, bucket
+        body = resp.get_json()
+        assert "LOGS_BUCKETS" in body["error"] and body["details"] == [{"bucket": bucket}]
+    assert storage.posted == []
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'extractor_requests_total{status="403"} 5.0' in text
+
+
+def test_no_logs_buckets_refuses_every_bucket(s3, storage, make_app, authorized):
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    app = make_app(logs_buckets=(), storage_url=storage.url, storage_timeout=5)
+    resp = authorized(app).post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    assert resp.status_code == 403 and storage.posted == []
 
 
 def test_bad_requests_are_400_with_details(client, storage):
@@ -78,10 +99,10 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_storage_unreachable_gives_503(s3):
-    app = create_app(Config(storage_url=f"http://127.0.0.1:{_closed_port()}", storage_timeout=2))
+def test_storage_unreachable_gives_503(s3, make_app, authorized):
+    app = make_app(storage_url=f"http://127.0.0.1:{_closed_port()}", storage_timeout=2)
     s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
-    resp = app.test_client().post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    resp = authorized(app).post("/extract", json={"bucket": BUCKET, "key": "a.log"})
     assert resp.status_code == 503
     assert resp.get_json()["error"] == "storage unavailable"
     assert not app.test_client().get("/readyz").status_code == 200
@@ -101,10 +122,56 @@ def test_unknown_route_is_json_404(client):
     assert resp.status_code == 404 and "error" in resp.get_json()
 
 
+_TOKENS = {"EXTRACTOR_TOKEN": "e" * 20 + ",f" + "f" * 20, "RESULTS_WRITE_TOKEN": "w" * 20 + "," + "v" * 20}
+
+
 def test_config_from_env_defaults_and_overrides():
-    assert Config.from_env({}) == Config()
-    cfg = Config.from_env({"STORAGE_URL": "http://storage:8080/", "STORAGE_TIMEOUT_SECONDS": "7"})
+    assert Config.from_env(_TOKENS) == Config(extractor_tokens=("e" * 20, "f" * 21), results_write_token="w" * 20)
+    cfg = Config.from_env({**_TOKENS, "STORAGE_URL": "http://storage:8080/", "STORAGE_TIMEOUT_SECONDS": "7",
+                           "LOGS_BUCKETS": " logs-a, logs-b ,,"})
     assert cfg.storage_url == "http://storage:8080" and cfg.storage_timeout == 7.0
+    assert cfg.logs_buckets == ("logs-a", "logs-b") and Config().logs_buckets == ()
+
+
+@pytest.mark.parametrize("env,named", [({"RESULTS_WRITE_TOKEN": "w" * 20}, "EXTRACTOR_TOKEN"),
+                                       ({"EXTRACTOR_TOKEN": "e" * 20}, "RESULTS_WRITE_TOKEN"),
+                                       ({**_TOKENS, "EXTRACTOR_TOKEN": "short"}, "EXTRACTOR_TOKEN"),
+                                       ({**_TOKENS, "STORAGE_TIMEOUT_SECONDS": "soon"}, "STORAGE_TIMEOUT_SECONDS")])
+def test_config_errors_name_the_variable(env, named):
+    with pytest.raises(ValueError, match=named):
+        Config.from_env(env)
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong-token-0123456789", f"Bearer {WRITE_TOKEN}", "Basic abc"])
+def test_extract_without_the_receivers_token_is_401_and_reads_nothing(s3, storage, make_app, header):
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    client = make_app(storage_url=storage.url).test_client()
+    resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"},
+                       headers={"Authorization": header} if header else {})
+    assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "bearer token" in resp.get_json()["error"] and storage.posted == []
+
+
+def test_health_metrics_need_no_token(s3, storage, make_app):
+    client = make_app(storage_url=storage.url).test_client()
+    assert [client.get(p).status_code for p in ("/healthz", "/readyz", "/metrics")] == [200, 200, 200]
+
+
+def test_a_rotated_token_is_accepted_next_to_the_old_one(s3, storage, make_app):
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    client = make_app(storage_url=storage.url, extractor_tokens=(EXTRACT_TOKEN, "next-token-0123456789")).test_client()
+    for token in ("next-token-0123456789", EXTRACT_TOKEN):
+        resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"},
+                           headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code in (200, 201)
+
+
+def test_the_summary_goes_to_storage_with_the_write_token(client, s3, storage, make_app, authorized):
+    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+    assert client.post("/extract", json={"bucket": BUCKET, "key": "a.log"}).status_code == 201
+    wrong = authorized(make_app(storage_url=storage.url, results_write_token="not-the-storage-token-01"))
+    resp = wrong.post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    assert resp.status_code == 502 and len(storage.posted) == 1  # storage's 401: a configuration error
 
 
 class _BreakingBody:
@@ -128,36 +195,35 @@ class _FakeS3:
         self.get_object = get_object
 
 
-def _client_with_s3(storage, fake_s3):
-    app = create_app(Config(storage_url=storage.url, storage_timeout=5))
-    app.extensions["extractor"]["s3"] = fake_s3
-    return app.test_client()
+def _client_with_s3(app, fake_s3, authorized):
+    app.extensions["extractor"].s3_client = fake_s3
+    return authorized(app)
 
 
-def test_read_timeout_mid_object_is_503_and_nothing_posted(storage):
+def test_read_timeout_mid_object_is_503_and_nothing_posted(storage, make_app, authorized):
     from botocore.exceptions import ReadTimeoutError
 
     body = _BreakingBody(ReadTimeoutError(endpoint_url="http://s3"))
     fake = _FakeS3(lambda **kw: {"Body": body, "ETag": '"e"', "ContentLength": 5000})
-    resp = _client_with_s3(storage, fake).post("/extract", json={"bucket": BUCKET, "key": "slow.log"})
+    resp = _client_with_s3(make_app(storage_url=storage.url), fake, authorized).post("/extract", json={"bucket": BUCKET, "key": "slow.log"})
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
     assert resp.get_json()["error"] == "object read interrupted" and storage.posted == []
 
 
-def test_s3_unreachable_is_503(storage):
+def test_s3_unreachable_is_503(storage, make_app, authorized):
     from botocore.exceptions import EndpointConnectionError
 
     def unreachable(**kw):
         raise EndpointConnectionError(endpoint_url="http://s3")
 
-    resp = _client_with_s3(storage, _FakeS3(unreachable)).post("/extract", json={"bucket": BUCKET, "key": "k.log"})
+    resp = _client_with_s3(make_app(storage_url=storage.url), _FakeS3(unreachable), authorized).post("/extract", json={"bucket": BUCKET, "key": "k.log"})
     assert resp.status_code == 503 and "S3 unreachable" in resp.get_json()["error"]
 
 
-def test_s3_client_has_timeouts(s3, storage):
-    app = create_app(Config(storage_url=storage.url, s3_connect_timeout=2, s3_read_timeout=9))
+def test_s3_client_has_timeouts(s3, storage, make_app):
+    app = make_app(storage_url=storage.url, s3_connect_timeout=2, s3_read_timeout=9)
     with app.app_context():
-        from app.main import _s3
+        from app.main import get_state
 
-        config = _s3().meta.config
+        config = get_state().s3().meta.config
     assert (config.connect_timeout, config.read_timeout, config.retries["total_max_attempts"]) == (2, 9, 4)

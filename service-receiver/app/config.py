@@ -6,6 +6,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from service_kit.settings import env_tokens
+
 
 @dataclass(frozen=True)
 class Config:
@@ -13,6 +15,8 @@ class Config:
 
     queue_url                 QUEUE_URL                        (required) the FIFO queue to consume
     extractor_url             EXTRACTOR_URL                    [http://127.0.0.1:8081]
+    extractor_token           EXTRACTOR_TOKEN                  (required) bearer token sent to the extractor; of a
+                                                               comma-separated list, the first
     host                      RECEIVER_HOST                    [0.0.0.0] health server address
     port                      RECEIVER_PORT                    [8080] health server port
     wait_seconds              RECEIVER_WAIT_SECONDS            [20] SQS long-poll wait, 0..20
@@ -30,6 +34,7 @@ class Config:
 
     queue_url: str
     extractor_url: str = "http://127.0.0.1:8081"
+    extractor_token: str = ""
     host: str = "0.0.0.0"
     port: int = 8080
     wait_seconds: int = 20
@@ -63,6 +68,7 @@ class Config:
         return cls(
             queue_url=env.get("QUEUE_URL", ""),
             extractor_url=env.get("EXTRACTOR_URL", cls.extractor_url).rstrip("/"),
+            extractor_token=env_tokens(env, "EXTRACTOR_TOKEN", required=True)[0],
             host=env.get("RECEIVER_HOST", cls.host),
             port=int(env.get("RECEIVER_PORT", cls.port)),
             wait_seconds=int(env.get("RECEIVER_WAIT_SECONDS", cls.wait_seconds)),

@@ -13,11 +13,11 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
-from werkzeug.exceptions import HTTPException
+from service_kit.errors import error_response, register_error_handlers
+from service_kit.logs import configure_logging
 from werkzeug.serving import make_server
 
 from app.config import Config
-from app.logging_setup import configure_logging
 from app.sqs_handler import SqsConsumer
 
 logger = logging.getLogger(__name__)
@@ -52,10 +52,6 @@ class PollWorker:
         return True
 
 
-def _error(status: int, message: str, details: list[Any] | None = None) -> tuple[Response, int]:
-    return jsonify({"error": message, "details": details or []}), status
-
-
 def _register_loop_gauge(worker: PollWorker) -> None:
     gauge = Gauge("receiver_poll_loop_up", "1 while the poll loop thread is alive.",
                   registry=worker.consumer.metrics.registry)
@@ -75,30 +71,22 @@ def create_app(config: Config | None = None, consumer: SqsConsumer | None = None
     @app.get("/healthz")
     def healthz():
         if not worker.alive:
-            return _error(503, "poll loop not running")
+            return error_response(503, "poll loop not running")
         return jsonify({"status": "ok"})
 
     @app.get("/readyz")
     def readyz():
         if not worker.alive:
-            return _error(503, "not ready", ["poll loop not running"])
+            return error_response(503, "not ready", ["poll loop not running"])
         if not worker.consumer.ready.is_set():
-            return _error(503, "not ready", ["queue not reachable yet"])
+            return error_response(503, "not ready", ["queue not reachable yet"])
         return jsonify({"status": "ready"})
 
     @app.get("/metrics")
     def metrics():
         return Response(generate_latest(worker.consumer.metrics.registry), mimetype=CONTENT_TYPE_LATEST)
 
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        return _error(exc.code or 500, exc.name.lower())
-
-    @app.errorhandler(Exception)
-    def unexpected_error(exc: Exception):
-        logger.exception("unhandled error")
-        return _error(500, "internal error")
-
+    register_error_handlers(app, logger)
     return app
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from service_kit.auth import authorization_header
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 OK, PERMANENT, RETRY = "ok", "permanent", "retry"
@@ -52,13 +53,16 @@ def extract_request(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def send_to_extractor(
-    session: requests.Session, extractor_url: str, message: dict[str, Any], read_timeout: float
+    session: requests.Session, extractor_url: str, message: dict[str, Any], read_timeout: float, token: str = ""
 ) -> Outcome:
+    """POST /extract for one object, with ``Authorization: Bearer <token>`` (EXTRACTOR_TOKEN) when a token is
+    given. A 401/403 (wrong token, bucket not allowed) is PERMANENT: the message is left for the DLQ."""
     try:
         response = session.post(
             f"{extractor_url}/extract",
             json=extract_request(message),
             timeout=(CONNECT_TIMEOUT_SECONDS, read_timeout),
+            headers=authorization_header(token) if token else None,
         )
     except requests.Timeout as exc:
         return Outcome(RETRY, None, f"timeout: {exc}")
@@ -80,9 +84,11 @@ def _retry_after(response: requests.Response) -> float | None:
 class ExtractorClient:
     """Callable used by the consumer's worker threads; a pooled session per thread (Session is not thread-safe)."""
 
-    def __init__(self, extractor_url: str, read_timeout: float, session: requests.Session | None = None):
+    def __init__(self, extractor_url: str, read_timeout: float, session: requests.Session | None = None,
+                 token: str = ""):
         self.extractor_url = extractor_url.rstrip("/")
         self.read_timeout = read_timeout
+        self._token = token
         self._shared = session  # tests may pass one
         self._local = threading.local()
 
@@ -95,4 +101,4 @@ class ExtractorClient:
         return self._local.session
 
     def __call__(self, message: dict[str, Any]) -> Outcome:
-        return send_to_extractor(self.session, self.extractor_url, message, self.read_timeout)
+        return send_to_extractor(self.session, self.extractor_url, message, self.read_timeout, self._token)

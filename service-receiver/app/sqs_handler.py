@@ -98,7 +98,8 @@ class SqsConsumer:
         metrics: Metrics | None = None,
     ) -> None:
         self.config = config
-        self.extractor = extractor or ExtractorClient(config.extractor_url, config.extractor_timeout_seconds)
+        self.extractor = extractor or ExtractorClient(config.extractor_url, config.extractor_timeout_seconds,
+                                                      token=config.extractor_token)
         self._sqs = sqs_client
         self.metrics = metrics or Metrics()
         # readiness: the most recent receive succeeded (queue reachable)

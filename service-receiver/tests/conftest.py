@@ -92,7 +92,8 @@ class FakeExtractor:
 
     def wsgi(self, environ, start_response):
         request = Request(environ)
-        self.requests.append({"path": request.path, "json": request.get_json(silent=True)})
+        self.requests.append({"path": request.path, "json": request.get_json(silent=True),
+                              "authorization": request.headers.get("Authorization")})
         self.received.set()
         if self.gate is not None:
             self.gate.wait(60)

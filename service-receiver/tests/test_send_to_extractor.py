@@ -53,3 +53,17 @@ def test_timeouts_passed_to_requests():
     outcome = ExtractorClient("http://x:1", read_timeout=900, session=Session())({"bucket": "b", "key": "k"})
     assert seen["timeout"] == (5.0, 900) and seen["url"] == "http://x:1/extract"
     assert outcome.kind == RETRY and outcome.error.startswith("timeout")
+
+
+def test_the_token_goes_with_every_call(extractor):
+    client = ExtractorClient(extractor.url, read_timeout=5, token="extract-token-for-tests-0001")
+    client({"bucket": "b", "key": "k"})
+    client({"bucket": "b", "key": "k2"})
+    assert [r["authorization"] for r in extractor.requests] == ["Bearer extract-token-for-tests-0001"] * 2
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_token_or_bucket_is_permanent(extractor, status):
+    extractor.status, extractor.body = status, {"error": "invalid bearer token", "details": []}
+    outcome = ExtractorClient(extractor.url, read_timeout=5, token="wrong-token-for-tests-01")({"bucket": "b", "key": "k"})
+    assert (outcome.kind, outcome.status) == (PERMANENT, status)

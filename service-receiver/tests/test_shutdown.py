@@ -66,7 +66,8 @@ def start_receiver(moto_endpoint, tmp_path):
         env = {**os.environ, "AWS_ENDPOINT_URL": moto_endpoint, "AWS_ACCESS_KEY_ID": "testing",
                "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1", "QUEUE_URL": queue_url,
                "EXTRACTOR_URL": extractor_url, "RECEIVER_HOST": "127.0.0.1", "RECEIVER_PORT": str(port),
-               "RECEIVER_WAIT_SECONDS": "1", "RECEIVER_SHUTDOWN_GRACE_SECONDS": str(grace)}
+               "RECEIVER_WAIT_SECONDS": "1", "RECEIVER_SHUTDOWN_GRACE_SECONDS": str(grace),
+               "EXTRACTOR_TOKEN": "extract-token-for-tests-0001"}
         log = tmp_path / f"receiver-{len(procs)}.log"
         proc = subprocess.Popen([sys.executable, "-m", "app.main"], cwd=SERVICE_DIR, env=env,
                                 stdout=subprocess.DEVNULL, stderr=log.open("w"))

@@ -5,18 +5,22 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import boto3
 from botocore.config import Config as BotoConfig
 from flask import Blueprint, Flask, current_app, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, multiprocess, Counter, generate_latest
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from service_kit.auth import BearerAuth, requires
+from service_kit.errors import error_response, register_error_handlers
+from service_kit.logs import configure_logging
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import ses_handler
 from .config import Config
 from .dynamodb_handler import LEVEL_ATTRIBUTES, BadCursor, ResultStore, StoreUnavailable, utcnow
-from .logging_setup import configure_logging
 from .openapi import openapi_document
 from .schema import validate_result
 
@@ -26,10 +30,6 @@ bp = Blueprint("storage", __name__)
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 # Fail fast instead of botocore's 60 s connect timeout: callers retry a 503 anyway.
 BOTO_CONFIG = BotoConfig(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"})
-
-
-def error(status: int, message: str, details: list | None = None):
-    return jsonify({"error": message, "details": details or []}), status
 
 
 class Metrics:
@@ -61,39 +61,52 @@ class Metrics:
         return generate_latest(self.registry)
 
 
-def _state(name: str):
-    return current_app.extensions["storage"][name]
+@dataclass
+class StorageState:
+    """The app's resources, one per app (``get_state()``). AWS clients are made on first use, not at import or app
+    build: boto3 reads AWS_ENDPOINT_URL and the region then. ``clock`` is replaceable so tests can give results
+    distinct, ordered stored_at values."""
+
+    config: Config
+    metrics: Metrics = field(default_factory=lambda: Metrics())
+    clock: Callable[[], datetime] = utcnow
+    _clients: dict = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service: str):
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = boto3.client(service, config=BOTO_CONFIG)
+            return self._clients[service]
+
+    def store(self) -> ResultStore:
+        cfg = self.config
+        return ResultStore(self.client("dynamodb"), cfg.results_table, cfg.result_ttl_days, self.clock)
 
 
-def _client(service: str):
-    # Created on first use, not at import or app build: boto3 reads AWS_ENDPOINT_URL and the region then.
-    ext = current_app.extensions["storage"]
-    with ext["lock"]:
-        if service not in ext["clients"]:
-            ext["clients"][service] = boto3.client(service, config=BOTO_CONFIG)
-        return ext["clients"][service]
+def get_state() -> StorageState:
+    """The current app's StorageState (inside a request or app context)."""
+    return current_app.extensions["storage"]
 
 
 def _store() -> ResultStore:
-    cfg: Config = _state("config")
-    return ResultStore(_client("dynamodb"), cfg.results_table, cfg.result_ttl_days, _state("clock"))
+    return get_state().store()
 
 
 def _unavailable(exc: StoreUnavailable):
     log.warning("dynamodb unavailable", extra={"reason": str(exc), "path": request.path})
-    _state("metrics").inc("unavailable")
-    resp = error(503, "storage backend unavailable", [str(exc)])
-    resp[0].headers["Retry-After"] = "5"
-    return resp
+    get_state().metrics.inc("unavailable")
+    return error_response(503, "storage backend unavailable", [str(exc)], headers={"Retry-After": "5"})
 
 
 def _reject(status: int, message: str, details: list):
-    _state("metrics").inc("rejected")
+    get_state().metrics.inc("rejected")
     log.info("result rejected", extra={"status": status, "reason": message, "details": details[:20]})
-    return error(status, message, details)
+    return error_response(status, message, details)
 
 
 @bp.post("/results")
+@requires("write")
 def post_result():
     if not request.is_json:
         return _reject(415, "body must be JSON", [{"path": "", "message": "Content-Type must be application/json"}])
@@ -109,7 +122,7 @@ def post_result():
     problems = validate_result(body)
     if problems:
         return _reject(400, "invalid result", problems)
-    cfg: Config = _state("config")
+    cfg: Config = get_state().config
     store = _store()
     try:
         # The item records a mail it owes before the mail goes out: a crash or an SES failure in between leaves
@@ -120,11 +133,11 @@ def post_result():
         return _unavailable(exc)
     fields = {"bucket": stored["bucket"], "key": stored["key"], "result_id": stored["id"]}
     if created:
-        _state("metrics").inc("stored")
+        get_state().metrics.inc("stored")
         log.info("result stored", extra={**fields, "status": 201, "counts": stored["counts"],
                                          "truncated": stored.get("truncated", False)})
     else:
-        _state("metrics").inc("duplicates")
+        get_state().metrics.inc("duplicates")
         log.info("result already stored", extra={**fields, "status": 200, "mail_owed": owed})
     if owed:
         _send_mail(store, stored, cfg)
@@ -134,8 +147,8 @@ def post_result():
 
 
 def _send_mail(store: ResultStore, stored: dict, cfg: Config) -> None:
-    sent = ses_handler.notify(stored, cfg, _client("ses"))
-    _state("metrics").inc("mails_sent" if sent else "mails_failed")
+    sent = ses_handler.notify(stored, cfg, get_state().client("ses"))
+    get_state().metrics.inc("mails_sent" if sent else "mails_failed")
     if sent:
         try:
             store.mail_sent(stored["id"])
@@ -149,12 +162,13 @@ def _parse_since(text: str) -> datetime:
 
 
 @bp.get("/results")
+@requires("read")
 def list_results():
     args = request.args
     try:
         if "key" in args:
             if not args["key"]:
-                return error(400, "invalid query", [{"path": "key", "message": "must not be empty"}])
+                return error_response(400, "invalid query", [{"path": "key", "message": "must not be empty"}])
             return jsonify({"items": _store().by_key(args["key"], args.get("bucket") or None)})
         problems = []
         limit = args.get("limit", str(DEFAULT_LIMIT))
@@ -170,24 +184,25 @@ def list_results():
             except ValueError:
                 problems.append({"path": "since", "message": "must be an ISO-8601 timestamp"})
         if problems:
-            return error(400, "invalid query", problems)
+            return error_response(400, "invalid query", problems)
         items, cursor = _store().list(int(limit), args.get("cursor") or None, args.get("prefix") or None,
                                       since, min_level)
     except BadCursor as exc:
-        return error(400, "invalid query", [{"path": "cursor", "message": str(exc)}])
+        return error_response(400, "invalid query", [{"path": "cursor", "message": str(exc)}])
     except StoreUnavailable as exc:
         return _unavailable(exc)
     return jsonify({"items": items, "cursor": cursor})
 
 
 @bp.get("/results/<rid>")
+@requires("read")
 def get_result(rid: str):
     try:
         result = _store().get(rid)
     except StoreUnavailable as exc:
         return _unavailable(exc)
     if result is None:
-        return error(404, "result not found", [{"path": "id", "message": f"no result with id {rid}"}])
+        return error_response(404, "result not found", [{"path": "id", "message": f"no result with id {rid}"}])
     return jsonify(result)
 
 
@@ -200,38 +215,31 @@ def healthz():
 def readyz():
     ok, detail = _store().ready()
     if not ok:
-        return error(503, "not ready", [detail])
+        return error_response(503, "not ready", [detail])
     return jsonify({"status": "ready"})
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(current_app.config["MAX_CONTENT_LENGTH"], MAX_LIMIT))
+    return jsonify(openapi_document(current_app.config["MAX_CONTENT_LENGTH"], MAX_LIMIT,
+                                    get_state().config.public_read))
 
 
 @bp.get("/metrics")
 def metrics():
-    return _state("metrics").render(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
-
-
-def _handle_http_error(exc: HTTPException):
-    return error(exc.code or 500, exc.description or exc.name)
-
-
-def _handle_unexpected(exc: Exception):
-    log.exception("unhandled error")
-    return error(500, "internal error", [exc.__class__.__name__])
+    return get_state().metrics.render(), 200, {"Content-Type": CONTENT_TYPE_LATEST}
 
 
 def create_app(config: Config | None = None) -> Flask:
+    """The storage app; ``config`` defaults to Config.from_env() (which raises a ValueError naming a missing or
+    unusable variable: the process then fails at start)."""
     config = config or Config.from_env()
     configure_logging(config.log_level)
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
-    # clock is replaceable so tests can give results distinct, ordered stored_at values.
-    app.extensions["storage"] = {"config": config, "metrics": Metrics(), "clients": {}, "lock": threading.Lock(),
-                                 "clock": utcnow}
+    app.extensions["storage"] = StorageState(config)
+    BearerAuth({"write": config.write_tokens, "read": config.read_tokens},
+               public=frozenset({"read"}) if config.public_read else frozenset()).install(app)
     app.register_blueprint(bp)
-    app.register_error_handler(HTTPException, _handle_http_error)
-    app.register_error_handler(Exception, _handle_unexpected)
+    register_error_handlers(app, log)
     return app

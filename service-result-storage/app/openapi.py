@@ -39,7 +39,20 @@ def _schema(schema: dict) -> dict:
     return doc
 
 
-def openapi_document(max_body_bytes: int, max_limit: int) -> dict:
+def _secured(operation: dict, role: str, public: bool) -> dict:
+    """The operation with its credential (CONTRACTS.md, Credentials): a bearer token of ``role``."""
+    if public:
+        return {**operation, "security": [{}]}
+    responses = {**operation["responses"],
+                 "401": _error("missing or invalid bearer token (WWW-Authenticate says which)"),
+                 "403": _error(f"the token is valid but does not grant {role} access")}
+    return {**operation, "security": [{"bearer": []}], "responses": responses,
+            "description": f"Needs `Authorization: Bearer <token>` with a {role} token "
+                           f"(RESULTS_{role.upper()}_TOKEN)."}
+
+
+def openapi_document(max_body_bytes: int, max_limit: int, public_read: bool = False) -> dict:
+    """The document; ``public_read``: reads need no token (RESULTS_PUBLIC_READ)."""
     stored = "#/components/schemas/StoredResult"
     unavailable = _error("DynamoDB unavailable; retry after the Retry-After header's seconds")
     return {
@@ -48,7 +61,7 @@ def openapi_document(max_body_bytes: int, max_limit: int) -> dict:
                  "description": "Stores one summary per S3 object version and lists them (CONTRACTS.md)."},
         "paths": {
             "/results": {
-                "post": {
+                "post": _secured({
                     "summary": "Store a result (idempotent: one item per object version)",
                     "requestBody": {"required": True, "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/Result"}}}},
@@ -60,8 +73,8 @@ def openapi_document(max_body_bytes: int, max_limit: int) -> dict:
                         "415": _error("Content-Type is not application/json"),
                         "503": unavailable,
                     },
-                },
-                "get": {
+                }, "write", False),
+                "get": _secured({
                     "summary": "List results, newest first, or all results of one key",
                     "parameters": [
                         _query("key", "all results of this object key (other filters ignored)", {"type": "string"}),
@@ -82,15 +95,15 @@ def openapi_document(max_body_bytes: int, max_limit: int) -> dict:
                         "400": _error("a parameter is invalid"),
                         "503": unavailable,
                     },
-                },
+                }, "read", public_read),
             },
             "/results/{id}": {
-                "get": {
+                "get": _secured({
                     "summary": "One stored result",
                     "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
                     "responses": {"200": _json(stored, "the result"), "404": _error("no such result"),
                                   "503": unavailable},
-                },
+                }, "read", public_read),
             },
             "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "the process serves"}}}},
             "/readyz": {"get": {"summary": "Readiness: the table is reachable", "responses": {
@@ -99,6 +112,12 @@ def openapi_document(max_body_bytes: int, max_limit: int) -> dict:
                 "200": {"description": "text exposition format", "content": {"text/plain": {}}}}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
         },
-        "components": {"schemas": {"Result": _schema(RESULT_SCHEMA), "StoredResult": _schema(STORED_RESULT_SCHEMA),
-                                   "Error": _ERROR}},
+        "components": {
+            "schemas": {"Result": _schema(RESULT_SCHEMA), "StoredResult": _schema(STORED_RESULT_SCHEMA),
+                        "Error": _ERROR},
+            "securitySchemes": {"bearer": {
+                "type": "http", "scheme": "bearer",
+                "description": "RESULTS_WRITE_TOKEN for writes (the extractor), RESULTS_READ_TOKEN for reads. "
+                               "Health, readiness, metrics and this document need none."}},
+        },
     }

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max", type=int, default=100, help="at most N results (default 100)")
     args = parser.parse_args(argv)
     try:
-        config = Config.from_env()
+        config = Config.from_env(serving=False)
     except ValueError as exc:
         print(f"retry_mail: {exc}", file=sys.stderr)
         return 2

@@ -5,12 +5,28 @@ from pathlib import Path
 
 import boto3
 import pytest
+from flask.testing import FlaskClient
 from moto import mock_aws
 
 from app.config import Config
 from app.main import create_app
 
 TABLE = "test-results"
+WRITE_TOKEN = "write-token-for-tests-0001"   # the extractor's (RESULTS_WRITE_TOKEN)
+READ_TOKEN = "read-token-for-tests-00001"    # a reader's (RESULTS_READ_TOKEN)
+
+
+class TokenClient(FlaskClient):
+    """A test client that sends the writer's token with a POST and the reader's with any other request, unless the
+    test gives an Authorization header itself (an empty one: none at all)."""
+
+    def open(self, *args, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        if "Authorization" not in headers:
+            headers["Authorization"] = f"Bearer {WRITE_TOKEN if kwargs.get('method') == 'POST' else READ_TOKEN}"
+        elif not headers["Authorization"]:
+            del headers["Authorization"]
+        return super().open(*args, headers=headers, **kwargs)
 TABLE_PY = Path(__file__).resolve().parent.parent / "app" / "table.py"
 
 RESULT = {
@@ -85,8 +101,10 @@ def ddb(aws):
 @pytest.fixture
 def make_client(aws):
     def make(**config):
-        app = create_app(Config(**{"results_table": TABLE, **config}))
-        app.extensions["storage"]["clock"] = FakeClock()
+        settings = {"results_table": TABLE, "write_tokens": (WRITE_TOKEN,), "read_tokens": (READ_TOKEN,), **config}
+        app = create_app(Config(**settings))
+        app.extensions["storage"].clock = FakeClock()
+        app.test_client_class = TokenClient
         return app.test_client()
     return make
 

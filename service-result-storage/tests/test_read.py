@@ -45,7 +45,7 @@ def test_get_by_key_is_newest_first_and_filters_bucket(client):
 
 def test_get_by_key_reads_every_dynamodb_page(client, ddb):
     posted = [post(client, etag=str(i)) for i in range(5)]
-    client.application.extensions["storage"]["clients"]["dynamodb"] = pages = SmallPages(ddb)
+    client.application.extensions["storage"]._clients["dynamodb"] = pages = SmallPages(ddb)
     resp = client.get("/results", query_string={"key": make_result()["key"]})
     assert ids(resp) == [r["id"] for r in reversed(posted)]
     assert pages.queries == 3

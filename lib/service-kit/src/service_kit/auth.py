@@ -1,0 +1,102 @@
+"""Bearer-token authorization per role (RFC 6750): ``Authorization: Bearer <token>``.
+
+A service names its roles and the tokens that grant each (``BearerAuth({"write": (...), "read": (...)})``), installs
+the checker on its app (``install``), and marks each protected view with ``@requires("role")``. A missing, malformed
+or unknown token is answered 401 with ``WWW-Authenticate: Bearer``; a known token of another role 403. Tokens are
+compared as SHA-256 digests with ``hmac.compare_digest``, against every configured token (no early exit), so the
+time taken does not depend on how much of a token matched nor on which one did. Tokens are never logged.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import logging
+from collections.abc import Callable, Mapping
+
+from flask import Flask, current_app, request
+
+from .errors import error_response
+
+log = logging.getLogger(__name__)
+
+_EXTENSION = "service_kit.auth"
+REALM = "log-analysis"
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+
+class BearerAuth:
+    """Which role a bearer token grants. ``roles`` maps a role to its valid tokens (several while one rotates);
+    a role in ``public`` needs no token at all (e.g. reads, when the operator opened them explicitly)."""
+
+    def __init__(self, roles: Mapping[str, tuple[str, ...]], public: frozenset[str] = frozenset()):
+        self._digests = [(role, _digest(token)) for role, tokens in roles.items() for token in tokens]
+        self.public = frozenset(public)
+
+    def role_of(self, token: str) -> str | None:
+        """The role ``token`` grants, or None."""
+        candidate = _digest(token)
+        found = None
+        for role, digest in self._digests:  # all of them, whatever matched first
+            if hmac.compare_digest(candidate, digest):
+                found = role
+        return found
+
+    def install(self, app: Flask) -> None:
+        app.extensions[_EXTENSION] = self
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (scheme in any case), else None."""
+    if not header:
+        return None
+    scheme, _, token = header.strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token and " " not in token else None
+
+
+def check(role: str, header: str | None = None):
+    """None when the request may go on; else the 401/403 JSON response. ``header`` defaults to the request's."""
+    auth: BearerAuth = current_app.extensions[_EXTENSION]
+    if role in auth.public:
+        return None
+    token = bearer_token(request.headers.get("Authorization") if header is None else header)
+    if token is None:
+        return _unauthorized("missing bearer token", "invalid_request")
+    granted = auth.role_of(token)
+    if granted is None:
+        log.warning("request with an unknown token refused", extra={"path": request.path, "role": role})
+        return _unauthorized("invalid bearer token", "invalid_token")
+    if granted != role:
+        log.warning("request with another role's token refused",
+                    extra={"path": request.path, "role": role, "token_role": granted})
+        return error_response(403, f"this token does not grant {role} access", [{"role": granted}])
+    return None
+
+
+def requires(role: str) -> Callable:
+    """View decorator: the request must carry a token of ``role`` (see ``check``)."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            refused = check(role)
+            return refused if refused is not None else view(*args, **kwargs)
+
+        guarded.required_role = role  # for OpenAPI documents and tests
+        return guarded
+
+    return decorate
+
+
+def _unauthorized(message: str, code: str):
+    return error_response(401, message, [], headers={
+        "WWW-Authenticate": f'Bearer realm="{REALM}", error="{code}"'})
+
+
+def authorization_header(token: str) -> dict[str, str]:
+    """The header a client sends with ``token``."""
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,70 @@
+import pytest
+
+from service_kit.auth import BearerAuth, bearer_token
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_each_role_gets_in_with_its_own_token(make_app, tokens):
+    client = make_app().test_client()
+    assert client.post("/things", headers=_auth(tokens["write"])).status_code == 201
+    assert client.get("/things", headers=_auth(tokens["read"])).status_code == 200
+
+
+def test_a_rotated_token_is_accepted_next_to_the_old_one(make_app, tokens):
+    client = make_app().test_client()
+    assert client.post("/things", headers=_auth(tokens["write_next"])).status_code == 201
+    assert client.post("/things", headers=_auth(tokens["write"])).status_code == 201
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer a b",
+                                    "Bearer " + "x" * 20, "Bearer " + "w" * 19, "Bearer " + "w" * 21, "Token " + "w" * 20])
+def test_missing_or_wrong_token_is_401_with_a_json_error_and_a_challenge(make_app, header):
+    client = make_app().test_client()
+    resp = client.post("/things", headers={} if header is None else {"Authorization": header})
+    assert resp.status_code == 401
+    assert resp.headers["WWW-Authenticate"].startswith('Bearer realm="log-analysis"')
+    body = resp.get_json()
+    assert "bearer token" in body["error"] and isinstance(body["details"], list)
+
+
+def test_scheme_is_case_insensitive(make_app, tokens):
+    client = make_app().test_client()
+    assert client.post("/things", headers={"Authorization": f"bearer {tokens['write']}"}).status_code == 201
+
+
+def test_a_token_of_another_role_is_403(make_app, tokens):
+    client = make_app().test_client()
+    resp = client.post("/things", headers=_auth(tokens["read"]))
+    assert resp.status_code == 403 and "write" in resp.get_json()["error"]
+    assert client.get("/things", headers=_auth(tokens["write"])).status_code == 403
+
+
+def test_a_public_role_needs_no_token_but_others_still_do(make_app, tokens):
+    client = make_app(public=frozenset({"read"})).test_client()
+    assert client.get("/things").status_code == 200
+    assert client.post("/things").status_code == 401
+
+
+def test_open_endpoints_need_no_token(make_app):
+    assert make_app().test_client().get("/healthz").status_code == 200
+
+
+def test_tokens_never_reach_the_logs(make_app, tokens, caplog):
+    client = make_app().test_client()
+    client.post("/things", headers=_auth("y" * 40))
+    client.post("/things", headers=_auth(tokens["read"]))
+    text = caplog.text + "".join(str(r.__dict__) for r in caplog.records)
+    assert "y" * 40 not in text and tokens["read"] not in text and caplog.records
+
+
+def test_role_of_checks_every_token():
+    auth = BearerAuth({"a": ("a" * 16,), "b": ("b" * 16, "c" * 16)})
+    assert [auth.role_of(t) for t in ("a" * 16, "b" * 16, "c" * 16, "d" * 16, "")] == ["a", "b", "b", None, None]
+
+
+def test_bearer_token_parsing():
+    assert bearer_token("Bearer abc") == "abc" and bearer_token("  BEARER   abc  ") == "abc"
+    assert bearer_token("Bearer") is None and bearer_token("Basic abc") is None and bearer_token(None) is None

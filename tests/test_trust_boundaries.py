@@ -1,0 +1,79 @@
+"""Trust boundaries, through the real stack (gunicorn services and the embedded AWS over HTTP on 127.0.0.1): what a
+client inside the cluster can and cannot make the services do (CONTRACTS.md, Credentials)."""
+import requests
+
+from conftest import ROOT, wait_until
+
+SAMPLE = (ROOT / "samples" / "app-errors.log").read_bytes()
+
+
+def _bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _forged_result(bucket: str, key: str, etag: str) -> dict:
+    return {"lines": 1, "bytes": 10, "counts": {"FATAL": 0, "ERROR": 0, "WARN": 0}, "stack_traces": 0, "groups": [],
+            "groups_total": 0, "bucket": bucket, "key": key, "etag": etag, "version_id": None,
+            "incomplete": False, "error": None}
+
+
+def test_the_extractor_reads_no_bucket_outside_logs_buckets(stack):
+    """Another bucket the same credentials can reach: 403, nothing read, nothing stored."""
+    other = "someone-elses-logs"
+    stack.s3.create_bucket(Bucket=other)
+    key = stack.unique_key("their.log")
+    stack.s3.put_object(Bucket=other, Key=key, Body=SAMPLE)
+    resp = requests.post(f"{stack.env['EXTRACTOR_URL']}/extract", json={"bucket": other, "key": key}, timeout=30,
+                         headers=_bearer(stack.env["EXTRACTOR_TOKEN"]))
+    assert resp.status_code == 403
+    assert "LOGS_BUCKETS" in resp.json()["error"]
+    found = stack.reader.get(f"{stack.storage}/results", params={"key": key, "bucket": other}, timeout=10)
+    assert found.json()["items"] == []
+    assert any(r.get("message") == "bucket not allowed" and r.get("bucket") == other
+               for r in stack.log_records("extractor"))
+
+
+def test_extract_without_the_receivers_token_is_401(stack):
+    key = stack.unique_key("direct.log")
+    for headers in ({}, _bearer("x" * 43), _bearer(stack.env["RESULTS_WRITE_TOKEN"])):
+        resp = requests.post(f"{stack.env['EXTRACTOR_URL']}/extract", json={"bucket": stack.bucket, "key": key},
+                             headers=headers, timeout=30)
+        assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_forged_writes_are_refused_and_cannot_preempt_the_real_result(stack):
+    """A forgery posted with the etag the object will have, before it is uploaded: without the write token it is
+    401 (a reader's token: 403), and the real extraction then stores the real result."""
+    key = stack.unique_key("preempted.log")
+    etag = __import__("hashlib").md5(SAMPLE).hexdigest()  # what S3 will give the single-part upload
+    forged = _forged_result(stack.bucket, key, etag)
+    url = f"{stack.storage}/results"
+    assert requests.post(url, json=forged, timeout=10).status_code == 401
+    assert requests.post(url, json=forged, headers=_bearer("f" * 43), timeout=10).status_code == 401
+    assert requests.post(url, json=forged, headers=_bearer(stack.env["RESULTS_READ_TOKEN"]), timeout=10).status_code == 403
+    assert requests.post(url, json=forged, headers=_bearer(stack.env["EXTRACTOR_TOKEN"]), timeout=10).status_code == 401
+    put = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    assert put["ETag"].strip('"') == etag
+    [result] = stack.wait_for_results(key)
+    assert result["counts"] == {"FATAL": 1, "ERROR": 5, "WARN": 3} and result["etag"] == etag
+
+
+def test_reads_need_the_read_token(stack):
+    key = stack.unique_key("read-me.log")
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    [result] = stack.wait_for_results(key)
+    for path in ("/results", f"/results/{result['id']}"):
+        assert requests.get(f"{stack.storage}{path}", timeout=10).status_code == 401
+        assert requests.get(f"{stack.storage}{path}", headers=_bearer(stack.env["RESULTS_WRITE_TOKEN"]),
+                            timeout=10).status_code == 403
+        assert stack.reader.get(f"{stack.storage}{path}", timeout=10).status_code == 200
+    for path in ("/healthz", "/readyz", "/metrics", "/openapi.json"):
+        assert requests.get(f"{stack.storage}{path}", timeout=10).status_code == 200
+
+
+def test_tokens_never_reach_the_logs(stack):
+    wait_until(lambda: stack.log_records("storage") and stack.log_records("extractor"), 30, "service logs")
+    for service in ("storage", "extractor", "receiver"):
+        text = (ROOT / stack.env["LOG_DIR"] / f"{service}.log").read_text(errors="replace")
+        for name in ("EXTRACTOR_TOKEN", "RESULTS_WRITE_TOKEN", "RESULTS_READ_TOKEN"):
+            assert stack.env[name] not in text, (service, name)
