@@ -44,8 +44,8 @@ GUNICORN_LITERAL = re.compile(r"""["'](GUNICORN_[A-Z0-9_]+)["']""")
 
 @functools.lru_cache(maxsize=1)
 def helm_binary() -> str:
-    helm = os.environ.get("HELM") or shutil.which("helm")
-    if not helm or not os.access(helm, os.X_OK):
+    helm = os.environ.get("HELM") or shutil.which("helm") or str(REPO / ".venv-tools" / "bin" / "helm")
+    if not os.access(helm, os.X_OK):
         pytest.fail("helm not found: set HELM=<path to helm 3> (make helm-check installs it into .venv-tools/bin)")
     version = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, check=True).stdout
     if not version.startswith("v3."):
@@ -219,9 +219,13 @@ def test_images_by_tag_by_default_and_by_digest_when_set():
         assert re.fullmatch(r"123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/log-analysis/"
                             r"service-[a-z-]+@sha256:[0-9a-f]{64}", c["image"]), c["image"]
         assert c["imagePullPolicy"] == "IfNotPresent"
+    # a malformed digest: the chart's values.schema.json rejects it, and so does the template without the schema
     bad = subprocess.run([helm_binary(), "template", RELEASE, str(CHART), "--set",
                           "service-receiver.image.digest=latest"], capture_output=True, text=True)
-    assert bad.returncode != 0 and "image.digest must look like sha256" in bad.stderr
+    assert bad.returncode != 0 and "image.digest: Does not match pattern" in bad.stderr, bad.stderr
+    bad = subprocess.run([helm_binary(), "template", RELEASE, str(CHART), "--skip-schema-validation", "--set",
+                          "service-receiver.image.digest=latest"], capture_output=True, text=True)
+    assert bad.returncode != 0 and "image.digest must look like sha256" in bad.stderr, bad.stderr
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
@@ -417,9 +421,10 @@ def test_keda_scales_the_receiver_on_its_queue_and_replaces_the_hpa():
     assert hpa["spec"]["scaleTargetRef"]["name"] == deploy["metadata"]["name"]
     assert not find(fallback, "ScaledObject")
     assert "replicas" not in one(fallback, "Deployment", "service-receiver")["spec"]
-    own_role = render(*FULL, "--set", "service-receiver.keda.podIdentity.roleArn=arn:aws:iam::1:role/keda")
+    own_role = render(*FULL, "--set",
+                      "service-receiver.keda.podIdentity.roleArn=arn:aws:iam::123456789012:role/keda")
     assert one(own_role, "TriggerAuthentication", "service-receiver")["spec"]["podIdentity"] == {
-        "provider": "aws", "roleArn": "arn:aws:iam::1:role/keda"}
+        "provider": "aws", "roleArn": "arn:aws:iam::123456789012:role/keda"}
 
 
 def test_hpas_for_extractor_and_storage():
@@ -514,8 +519,12 @@ def test_values_from_terraform_render(tmp_path):
     outputs = {name: {"value": f"v-{name}"} for name in [*MAPPING.values(), *OPTIONAL.values()]}
     outputs["region"] = {"value": "eu-central-1"}
     outputs["queue_url"] = {"value": "https://sqs.eu-central-1.amazonaws.com/123456789012/jobs.fifo"}
+    # outputs of other types than string get values of their type: the charts' values.schema.json checks them
+    outputs["extraction_timeout_seconds"] = {"value": 660}
+    outputs["keda_role_arn"] = {"value": "arn:aws:iam::123456789012:role/keda"}
     for role in ("receiver", "extractor", "storage"):
         outputs[f"{role}_role_arn"] = {"value": f"arn:aws:iam::123456789012:role/{role}"}
+        outputs[f"{role}_service_account"] = {"value": f"v-{role}-service-account"}  # a Kubernetes name
     values = tmp_path / "helm-values.json"
     values.write_text(json.dumps(helm_values(outputs)))
     docs = render("-f", str(values), "--set", "global.imageRegistry=123456789012.dkr.ecr.eu-central-1.amazonaws.com")
