@@ -1,0 +1,44 @@
+"""The images build from the repository root: each Dockerfile copies only what its Dockerfile.dockerignore lets
+into the build context, and every service image gets the shared kit. (No Docker engine here: this and hadolint,
+`make container-check`, are what can be checked.)"""
+import re
+
+import pytest
+
+from conftest import ROOT
+
+SERVICES = ["service-receiver", "service-log-extractor", "service-result-storage"]
+
+
+def _copies(dockerfile: str) -> list[str]:
+    sources = []
+    for line in dockerfile.splitlines():
+        m = re.match(r"COPY\s+(?!--from)(.+)", line)
+        if m:
+            *srcs, _dest = m.group(1).split()
+            sources += srcs
+    return sources
+
+
+def _allowed(ignore: str) -> list[str]:
+    return [line[1:] for line in ignore.splitlines() if line.startswith("!")]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_copy_is_in_the_context_its_dockerignore_allows(service):
+    dockerfile = (ROOT / service / "Dockerfile").read_text()
+    ignore = (ROOT / service / "Dockerfile.dockerignore").read_text()
+    assert ignore.splitlines()[[i for i, l in enumerate(ignore.splitlines()) if not l.startswith("#")][0]] == "*"
+    allowed = _allowed(ignore)
+    copies = _copies(dockerfile)
+    assert f"{service}/app/" in copies and "lib/service-kit/" in copies
+    for source in copies:
+        assert (ROOT / source).exists(), source
+        assert any(source.startswith(a) for a in allowed), f"{service}: COPY {source} is not let in by {allowed}"
+    assert not (ROOT / service / ".dockerignore").exists()  # the root is the context: this file would be ignored
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_kit_is_installed_after_the_pinned_requirements(service):
+    dockerfile = (ROOT / service / "Dockerfile").read_text()
+    assert dockerfile.index("-r /tmp/requirements.txt") < dockerfile.index("pip install --no-cache-dir --no-deps /tmp/service-kit")
