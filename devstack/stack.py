@@ -41,13 +41,18 @@ class ServiceSpec:
     env: dict[str, str]
 
 
+# The local stack's uncompressed-size cap per object (production derives it from terraform's largest_object_gib):
+# large enough for any test log, small enough that a hostile object is bounded quickly.
+LOCAL_EXTRACT_MAX_BYTES = 2 * 1024**3
+
+
 def new_tokens() -> dict[str, str]:
     """Fresh service credentials (CONTRACTS.md, Credentials), by stack.env name: 256 random bits each."""
     return {name: secrets.token_urlsafe(32) for name in ("EXTRACTOR_TOKEN", "RESULTS_WRITE_TOKEN", "RESULTS_READ_TOKEN")}
 
 
 def service_specs(queue_url: str, results_table: str, state_dir: Path, logs_buckets: list[str],
-                  tokens: dict[str, str], *, storage_env: dict | None = None,
+                  tokens: dict[str, str], *, storage_env: dict | None = None, extractor_env: dict | None = None,
                   receiver_env: dict | None = None) -> tuple[list[ServiceSpec], dict[str, str]]:
     """storage, extractor and receiver on free ports of 127.0.0.1, wired to each other and to the given queue and
     table (devstack's own, or the ones terraform created); the extractor may read only ``logs_buckets``; each
@@ -65,8 +70,9 @@ def service_specs(queue_url: str, results_table: str, state_dir: Path, logs_buck
         ServiceSpec("extractor", GUNICORN_ARGV, ROOT / "service-log-extractor", f"{urls['EXTRACTOR_URL']}/healthz",
                     {"STORAGE_URL": urls["STORAGE_URL"], "LOGS_BUCKETS": ",".join(logs_buckets),
                      "EXTRACTOR_TOKEN": tokens["EXTRACTOR_TOKEN"], "RESULTS_WRITE_TOKEN": tokens["RESULTS_WRITE_TOKEN"],
+                     "EXTRACT_MAX_BYTES": str(LOCAL_EXTRACT_MAX_BYTES),
                      "PROMETHEUS_MULTIPROC_DIR": str(state_dir / "metrics-extractor"),
-                     **gunicorn_env(extractor_port, workers=2, threads=4, timeout=120)}),
+                     **gunicorn_env(extractor_port, workers=2, threads=4, timeout=120), **(extractor_env or {})}),
         ServiceSpec("receiver", [sys.executable, "-m", "app.main"], ROOT / "service-receiver",
                     f"{urls['RECEIVER_URL']}/healthz",
                     {"QUEUE_URL": queue_url, "EXTRACTOR_URL": urls["EXTRACTOR_URL"], "RECEIVER_HOST": "127.0.0.1",
@@ -87,6 +93,7 @@ class Settings:
     receiver_wait_seconds: int = 20
     extra_env: dict = field(default_factory=dict)
     more_logs_buckets: tuple[str, ...] = ()   # buckets the extractor may read besides the logs bucket (the bench's)
+    extractor_env: dict = field(default_factory=dict)  # overrides of the extractor's settings (tests: small limits)
 
 
 class Stack:
@@ -158,7 +165,7 @@ class Stack:
         specs, urls = service_specs(
             res.queue_url, res.table, self.state_dir, [res.bucket, *s.more_logs_buckets], tokens,
             storage_env={"SES_SENDER": s.names.mail_sender, "SES_RECIPIENTS": s.names.mail_recipients},
-            receiver_env={"RECEIVER_WAIT_SECONDS": str(s.receiver_wait_seconds)})
+            extractor_env=s.extractor_env, receiver_env={"RECEIVER_WAIT_SECONDS": str(s.receiver_wait_seconds)})
         children = [start(spec.name, spec.argv, spec.cwd, spec.health_url, **spec.env) for spec in specs]
         children.append(start("lambda-runner", [sys.executable, "-m", "devstack.lambda_runner"], ROOT,
                               f"http://127.0.0.1:{runner_port}/healthz", EVENTS_QUEUE_URL=res.events_queue_url,

@@ -78,6 +78,22 @@ class LiveStack:
         return records
 
 
+BOUNDED_MAX_BYTES = 8 * 2**20
+
+
+@pytest.fixture(scope="module")
+def bounded_stack(tmp_path_factory):
+    """A second stack whose extractor scans at most BOUNDED_MAX_BYTES per object (EXTRACT_MAX_BYTES), so that a
+    hostile object meets the limit in a second rather than the local stack's 2 GiB."""
+    local = Stack(Settings(state_dir=tmp_path_factory.mktemp("bounded"), visibility_timeout=10,
+                           extractor_env={"EXTRACT_MAX_BYTES": str(BOUNDED_MAX_BYTES)}))
+    env = local.up()
+    try:
+        yield LiveStack(env)
+    finally:
+        local.down()
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     # Short visibility timeout: a message left after a failure comes back quickly instead of in 60 s.

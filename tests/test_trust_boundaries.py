@@ -77,3 +77,33 @@ def test_tokens_never_reach_the_logs(stack):
         text = (ROOT / stack.env["LOG_DIR"] / f"{service}.log").read_text(errors="replace")
         for name in ("EXTRACTOR_TOKEN", "RESULTS_WRITE_TOKEN", "RESULTS_READ_TOKEN"):
             assert stack.env[name] not in text, (service, name)
+
+
+def test_a_dense_gzip_bomb_is_bounded_stored_once_flagged_and_not_retried(bounded_stack):
+    """32 MiB of ERROR lines in ~110 KB of gzip: the extractor stops at EXTRACT_MAX_BYTES, storage keeps that
+    summary flagged incomplete, and the message is deleted (nothing left on the queue, nothing in the DLQ)."""
+    import gzip
+
+    from conftest import BOUNDED_MAX_BYTES
+
+    stack = bounded_stack
+    line = b"2026-11-29 10:00:00,000 ERROR [main] App - disk quota exceeded on /var/data\n"
+    bomb = gzip.compress(line * (32 * 2**20 // len(line)), 9)
+    assert len(bomb) < 200_000
+    key = stack.unique_key("bomb.log.gz")
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=bomb)
+    [result] = stack.wait_for_results(key)
+    assert result["incomplete"] is True and f"EXTRACT_MAX_BYTES={BOUNDED_MAX_BYTES}" in result["error"]
+    assert BOUNDED_MAX_BYTES <= result["bytes"] < BOUNDED_MAX_BYTES + 2 * 2**20
+    assert result["counts"]["ERROR"] == result["lines"]
+
+    def queues_empty():
+        counts = []
+        for url in (stack.env["QUEUE_URL"], stack.env["DLQ_URL"]):
+            attrs = stack.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+            counts.append(int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"]))
+        return counts == [0, 0]
+
+    wait_until(queues_empty, 60, "the bomb's message to be deleted (not retried, not in the DLQ)")
+    assert len(stack.results(key)) == 1

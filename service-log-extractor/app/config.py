@@ -5,7 +5,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service_kit.settings import env_float, env_list, env_tokens
+from service_kit.settings import env_float, env_int, env_list, env_tokens
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,10 @@ class Config:
                              (required)
     LOGS_BUCKETS             comma-separated names of the buckets the extractor may read; a request for any other
                              bucket is answered 403 before anything is read (default empty: none)
+    EXTRACT_MAX_BYTES        uncompressed bytes scanned per object at most (default 10 GiB); past it the summary of
+                             what was read is stored, flagged incomplete with an error naming the limit
+    EXTRACT_DEADLINE_SECONDS seconds one object may take at most (default 840: under the receiver's 900 s timeout);
+                             past it, the same
     STORAGE_URL              base URL of the result-storage service (default http://127.0.0.1:8082)
     STORAGE_TIMEOUT_SECONDS  read timeout of the POST to storage (default 30)
     S3_CONNECT_TIMEOUT_SECONDS  connect timeout of S3 calls (default 5)
@@ -31,6 +35,8 @@ class Config:
     extractor_tokens: tuple[str, ...] = ()
     results_write_token: str = ""
     logs_buckets: tuple[str, ...] = ()
+    extract_max_bytes: int = 10 * 1024**3
+    extract_deadline_seconds: float = 840.0
     storage_url: str = "http://127.0.0.1:8082"
     storage_timeout: float = 30.0
     s3_connect_timeout: float = 5.0
@@ -44,6 +50,9 @@ class Config:
             extractor_tokens=env_tokens(env, "EXTRACTOR_TOKEN", required=True),
             results_write_token=env_tokens(env, "RESULTS_WRITE_TOKEN", required=True)[0],
             logs_buckets=env_list(env, "LOGS_BUCKETS"),
+            extract_max_bytes=env_int(env, "EXTRACT_MAX_BYTES", cls.extract_max_bytes, minimum=1),
+            extract_deadline_seconds=env_float(env, "EXTRACT_DEADLINE_SECONDS", cls.extract_deadline_seconds,
+                                               minimum=0.1),
             storage_url=env.get("STORAGE_URL", cls.storage_url).rstrip("/"),
             storage_timeout=env_float(env, "STORAGE_TIMEOUT_SECONDS", cls.storage_timeout, minimum=0.1),
             s3_connect_timeout=env_float(env, "S3_CONNECT_TIMEOUT_SECONDS", cls.s3_connect_timeout, minimum=0.1),

@@ -34,7 +34,7 @@ __all__ = ["summarize", "main", "MAX_LINE_BYTES"]
 
 
 def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_groups: int = 50,
-              finder=None) -> dict:
+              finder=None, stop: Callable[[int], str | None] | None = None) -> dict:
     """Scans a log stream (plain, gzip or zstd; needs only ``.read(n)``) and returns its Summary.
 
     Returns ``{lines, bytes, counts, stack_traces, groups, groups_total, incomplete, error}``; ``bytes``
@@ -42,13 +42,15 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     be read, with ``incomplete=True`` and ``error`` set, instead of an exception. Errors of the underlying
     stream itself (network, disk) are raised: a retry may succeed. ``on_event`` receives
     ``{"line", "level", "group"}`` for each event, in file order, before this returns. ``finder`` picks the
-    candidate-line engine (default: Hyperscan if available, else every line; see app.candidates).
+    candidate-line engine (default: Hyperscan if available, else every line; see app.candidates). ``stop``, called
+    before each read (about every MiB) with the uncompressed bytes read so far, may return a reason to stop there
+    (a size or time limit): the summary of what was read is returned, ``incomplete`` with that ``error``.
     app.parallel does the same on several cores.
     """
     totals = Totals(on_event)
     scanner = LineScanner(totals.add)
     feeder = LineFeeder(scanner, finder or default_finder())
-    regions = Regions(stream, text.READ_SIZE)
+    regions = Regions(stream, text.READ_SIZE, stop)
     for lo, hi in regions:
         feeder.feed_lines(regions.buf, lo, hi)
     scanner.finish()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass, field
 
@@ -99,6 +100,24 @@ def _parse_request() -> tuple[dict | None, list]:
     return (None if problems else body), problems
 
 
+def _limits(cfg: Config):
+    """The per-object bounds (EXTRACT_MAX_BYTES, EXTRACT_DEADLINE_SECONDS from now), as the scan's stop check: a
+    hostile object (a dense gzip bomb) is summarised as far as the bounds allow and stored flagged incomplete,
+    instead of holding a worker until the receiver's timeout and being retried into the DLQ."""
+    deadline = time.monotonic() + cfg.extract_deadline_seconds
+
+    def stop(scanned_bytes: int) -> str | None:
+        if scanned_bytes >= cfg.extract_max_bytes:
+            return (f"size limit reached: scanned the first {scanned_bytes} uncompressed bytes "
+                    f"(EXTRACT_MAX_BYTES={cfg.extract_max_bytes})")
+        if time.monotonic() >= deadline:
+            return (f"time limit reached: scanned {scanned_bytes} uncompressed bytes in "
+                    f"EXTRACT_DEADLINE_SECONDS={cfg.extract_deadline_seconds:g}")
+        return None
+
+    return stop
+
+
 @bp.post("/extract")
 @requires("extract")
 def extract():
@@ -128,7 +147,7 @@ def _extract():
         return error_response(exc.status, exc.message, [{"bucket": bucket, "key": key}])
     try:
         with closing(obj.body):
-            summary = log_parser.summarize(obj.body)
+            summary = log_parser.summarize(obj.body, stop=_limits(cfg))
     except (BotoCoreError, OSError) as exc:  # the stream broke off (timeout, reset): nothing stored, retry later
         log.warning("object read interrupted", extra={"bucket": bucket, "key": key, "reason": str(exc)})
         metrics.observe(503)
@@ -148,7 +167,8 @@ def _extract():
         metrics.observe(502, summary["bytes"])
         return error_response(502, "storage rejected the summary", [answer.body])
     log.info("summary stored", extra={"bucket": bucket, "key": key, "status": answer.status,
-                                      "bytes": summary["bytes"], "counts": summary["counts"]})
+                                      "bytes": summary["bytes"], "counts": summary["counts"],
+                                      "incomplete": summary["incomplete"], "reason": summary["error"]})
     metrics.observe(answer.status, summary["bytes"])
     return jsonify(answer.body), answer.status
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 import zlib
+from typing import Callable
 
 import zstandard
 
@@ -157,11 +158,13 @@ class Regions:
     newline. A line longer than MAX_LINE_BYTES is cut there (a newline is written at the cut, the rest skipped up
     to its newline); a last line without a newline gets one. A region is valid until the next one is asked for.
     ``total_bytes`` counts what was read (uncompressed, before cleaning); ``error`` is set when a compressed stream
-    turns out truncated or corrupt (the regions so far are still good)."""
+    turns out truncated or corrupt, or when ``stop`` (called before each read with the bytes read so far) gives a
+    reason to stop (a size or time limit); the regions so far are still good."""
 
-    def __init__(self, stream, read_size: int | None = None):
+    def __init__(self, stream, read_size: int | None = None, stop: Callable[[int], str | None] | None = None):
         self._stream = stream
         self._read_size = read_size or READ_SIZE
+        self._stop = stop         # before each read: stop(bytes read so far) -> why to stop now, or None
         # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
         self.buf = bytearray(MAX_LINE_BYTES + 2 * self._read_size + 1)
         self._text: TextStream | None = None
@@ -175,9 +178,16 @@ class Regions:
         buf, read_size = self.buf, self._read_size
         filled = 0            # bytes in buf: the carried partial line, then the new read
         skipping = False      # inside a line longer than MAX_LINE_BYTES, already cut: drop bytes up to its newline
+        stopped = False       # stopped by the caller's limit: a line cut there is not scanned
         try:
             text = self._text = TextStream(open_log(self._stream))
+            stop = self._stop
             while True:
+                if stop is not None:
+                    why = stop(text.raw_bytes)
+                    if why is not None:  # a limit of the caller's: the whole lines read so far are the summary
+                        self.error, stopped = why, True
+                        break
                 n = text.readinto(buf, filled, read_size)
                 if not n:
                     break
@@ -201,6 +211,6 @@ class Regions:
                 filled = rest
         except (DecompressionError, EOFError, zlib.error, zstandard.ZstdError) as exc:
             self.error = str(exc) or exc.__class__.__name__
-        if filled and not skipping:
+        if filled and not skipping and not stopped:
             buf[filled] = 10
             yield 0, filled + 1

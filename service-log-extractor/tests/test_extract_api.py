@@ -227,3 +227,51 @@ def test_s3_client_has_timeouts(s3, storage, make_app):
 
         config = get_state().s3().meta.config
     assert (config.connect_timeout, config.read_timeout, config.retries["total_max_attempts"]) == (2, 9, 4)
+
+
+def _dense_bomb(megabytes: int) -> bytes:
+    """A gzip of nothing but ERROR lines (each one an event): megabytes of text in a few KiB."""
+    import gzip
+
+    line = b"2026-11-29 10:00:00,000 ERROR [main] App - disk quota exceeded on /var/data\n"
+    return gzip.compress(line * (megabytes * 2**20 // len(line)), 9)
+
+
+def test_a_dense_bomb_stops_at_the_size_limit_and_is_stored_flagged(s3, storage, make_app, authorized):
+    s3.put_object(Bucket=BUCKET, Key="bomb.log.gz", Body=_dense_bomb(8))
+    client = authorized(make_app(storage_url=storage.url, extract_max_bytes=2 * 2**20))
+    resp = client.post("/extract", json={"bucket": BUCKET, "key": "bomb.log.gz"})
+    assert resp.status_code == 201  # stored: the receiver deletes the message, nothing is retried into the DLQ
+    [posted] = storage.posted
+    assert posted["incomplete"] is True and "EXTRACT_MAX_BYTES=2097152" in posted["error"]
+    assert 2 * 2**20 <= posted["bytes"] < 4 * 2**20  # one read (1 MiB) past the limit at most
+    assert posted["counts"]["ERROR"] == posted["lines"] > 20000
+
+
+def test_a_slow_object_stops_at_the_deadline(s3, storage, make_app, authorized, monkeypatch):
+    """The clock is the app's: each look at it moves a minute on, so the deadline passes after the first read."""
+    import app.main
+
+    ticks = iter(range(0, 10**6, 60))
+    monkeypatch.setattr(app.main.time, "monotonic", lambda: float(next(ticks)))
+    s3.put_object(Bucket=BUCKET, Key="slow.log.gz", Body=_dense_bomb(4))
+    client = authorized(make_app(storage_url=storage.url, extract_deadline_seconds=90))
+    assert client.post("/extract", json={"bucket": BUCKET, "key": "slow.log.gz"}).status_code == 201
+    [posted] = storage.posted
+    assert posted["incomplete"] and "EXTRACT_DEADLINE_SECONDS=90" in posted["error"]
+    assert 0 < posted["bytes"] < 4 * 2**20
+
+
+def test_within_the_limits_nothing_is_flagged(client, s3, storage):
+    s3.put_object(Bucket=BUCKET, Key="small.log", Body=SAMPLE)
+    assert client.post("/extract", json={"bucket": BUCKET, "key": "small.log"}).status_code == 201
+    assert storage.posted[0]["incomplete"] is False and storage.posted[0]["error"] is None
+
+
+def test_limits_from_the_environment():
+    cfg = Config.from_env({**_TOKENS, "EXTRACT_MAX_BYTES": "2147483648", "EXTRACT_DEADLINE_SECONDS": "600"})
+    assert (cfg.extract_max_bytes, cfg.extract_deadline_seconds) == (2**31, 600.0)
+    assert (Config().extract_max_bytes, Config().extract_deadline_seconds) == (10 * 2**30, 840.0)
+    for name, bad in (("EXTRACT_MAX_BYTES", "0"), ("EXTRACT_MAX_BYTES", "2G"), ("EXTRACT_DEADLINE_SECONDS", "0")):
+        with pytest.raises(ValueError, match=name):
+            Config.from_env({**_TOKENS, name: bad})
