@@ -22,7 +22,7 @@ from . import ses_handler
 from .config import Config
 from .dynamodb_handler import LEVEL_ATTRIBUTES, BadCursor, ResultStore, StoreUnavailable, utcnow
 from .openapi import openapi_document
-from .schema import validate_result
+from .schema import normalize_result, validate_result
 
 log = logging.getLogger(__name__)
 bp = Blueprint("storage", __name__)
@@ -122,6 +122,9 @@ def post_result():
     problems = validate_result(body)
     if problems:
         return _reject(400, "invalid result", problems)
+    body, adjusted = normalize_result(body)
+    if adjusted:  # the writer's own inconsistency (an extractor bug): stored consistent, and said here
+        log.warning("result adjusted", extra={"bucket": body["bucket"], "key": body["key"], "adjusted": adjusted})
     cfg: Config = get_state().config
     store = _store()
     try:
@@ -157,6 +160,15 @@ def _send_mail(store: ResultStore, stored: dict, cfg: Config) -> None:
 
 
 def _parse_since(text: str) -> datetime:
+    """An RFC 3339 / ISO 8601 time; without an offset, UTC. Raises ValueError."""
+    text = text.strip()
+    if len(text) > 10 and text[10] in "t ":
+        text = f"{text[:10]}T{text[11:]}"   # RFC 3339 allows a lower-case t (and a space, by its note)
+    if text[-1:] in "zZ":
+        text = text[:-1] + "+00:00"
+    leap = len(text) >= 19 and text[17:19] == "60"    # a leap second: the moment just before it will do
+    if leap:
+        text = f"{text[:17]}59{text[19:]}"
     moment = datetime.fromisoformat(text)
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
@@ -165,30 +177,30 @@ def _parse_since(text: str) -> datetime:
 @requires("read")
 def list_results():
     args = request.args
+    problems = []
+    if "key" in args and not args["key"]:
+        problems.append({"path": "key", "message": "must not be empty"})
+    limit = args.get("limit", str(DEFAULT_LIMIT))
+    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_LIMIT):
+        problems.append({"path": "limit", "message": f"must be an integer from 1 to {MAX_LIMIT}"})
+    min_level = args["min_level"].upper() if "min_level" in args else None
+    if min_level is not None and min_level not in LEVEL_ATTRIBUTES:
+        problems.append({"path": "min_level", "message": f"must be one of {', '.join(LEVEL_ATTRIBUTES)}"})
+    since = None
+    if "since" in args:  # given empty: not a time either
+        try:
+            since = _parse_since(args["since"])
+        except ValueError:
+            problems.append({"path": "since", "message": "must be an ISO-8601 timestamp"})
+    if problems:  # checked whether or not `key` makes the filters moot: a malformed request is refused as such
+        return error_response(400, "invalid query", problems)
     try:
         if "key" in args:
-            if not args["key"]:
-                return error_response(400, "invalid query", [{"path": "key", "message": "must not be empty"}])
             return jsonify({"items": _store().by_key(args["key"], args.get("bucket") or None)})
-        problems = []
-        limit = args.get("limit", str(DEFAULT_LIMIT))
-        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_LIMIT):
-            problems.append({"path": "limit", "message": f"must be an integer from 1 to {MAX_LIMIT}"})
-        min_level = args.get("min_level", "").upper() or None
-        if min_level is not None and min_level not in LEVEL_ATTRIBUTES:
-            problems.append({"path": "min_level", "message": f"must be one of {', '.join(LEVEL_ATTRIBUTES)}"})
-        since = None
-        if args.get("since"):
-            try:
-                since = _parse_since(args["since"])
-            except ValueError:
-                problems.append({"path": "since", "message": "must be an ISO-8601 timestamp"})
-        if problems:
-            return error_response(400, "invalid query", problems)
         items, cursor = _store().list(int(limit), args.get("cursor") or None, args.get("prefix") or None,
                                       since, min_level)
-    except BadCursor as exc:
-        return error_response(400, "invalid query", [{"path": "cursor", "message": str(exc)}])
+    except BadCursor as exc:  # any string is a cursor to the document; one this listing never gave names no page
+        return error_response(404, "no such page", [{"path": "cursor", "message": str(exc)}])
     except StoreUnavailable as exc:
         return _unavailable(exc)
     return jsonify({"items": items, "cursor": cursor})

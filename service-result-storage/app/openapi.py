@@ -77,14 +77,17 @@ def openapi_document(max_body_bytes: int, max_limit: int, public_read: bool = Fa
                 "get": _secured({
                     "summary": "List results, newest first, or all results of one key",
                     "parameters": [
-                        _query("key", "all results of this object key (other filters ignored)", {"type": "string"}),
+                        _query("key", "all results of this object key (the other filters, if valid, are then ignored)",
+                               {"type": "string", "minLength": 1}),
                         _query("bucket", "with key: only this bucket", {"type": "string"}),
                         _query("prefix", "keys starting with this", {"type": "string"}),
-                        _query("since", "stored at or after this ISO 8601 time", {"type": "string"}),
+                        _query("since", "stored at or after this time (RFC 3339; no offset: UTC)",
+                               {"type": "string", "format": "date-time"}),
                         _query("min_level", "only results with an event of this level or worse",
                                {"enum": list(LEVELS)}),
                         _query("limit", "page size", {"type": "integer", "minimum": 1, "maximum": max_limit}),
-                        _query("cursor", "the previous page's cursor", {"type": "string"}),
+                        _query("cursor", "the previous page's cursor (opaque; empty: the first page)",
+                               {"type": "string"}),
                     ],
                     "responses": {
                         "200": {"description": "a page of results", "content": {"application/json": {"schema": {
@@ -93,6 +96,7 @@ def openapi_document(max_body_bytes: int, max_limit: int, public_read: bool = Fa
                                 "cursor": {"type": ["string", "null"],
                                            "description": "pass as ?cursor= for the next page; null at the end"}}}}}},
                         "400": _error("a parameter is invalid"),
+                        "404": _error("the cursor names no page of this listing (not one it gave out)"),
                         "503": unavailable,
                     },
                 }, "read", public_read),

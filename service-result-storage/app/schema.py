@@ -46,12 +46,12 @@ RESULT_SCHEMA: dict = {
                     "template": {"type": "string"},
                     "count": {**_line_no},
                     "first_line": {**_line_no},
-                    "last_line": {**_line_no},
+                    "last_line": {**_line_no, "description": "raised to first_line when smaller"},
                     "sample": {"type": "string"},
                 },
             },
         },
-        "groups_total": {**_count, "description": "distinct groups before the cap (>= len(groups))"},
+        "groups_total": {**_count, "description": "distinct groups before the cap; raised to len(groups) when smaller"},
         "bucket": {"type": "string", "minLength": 1, "maxLength": 255},
         "key": {"type": "string", "minLength": 1, "maxLength": 1024},
         "etag": {"type": ["string", "null"], "minLength": 1, "maxLength": 1024},
@@ -84,8 +84,10 @@ STORED_RESULT_SCHEMA["properties"].update({
 
 
 def _is_int(checker, instance) -> bool:
-    # JSON Schema counts 1.0 as an integer; a count must be a real int (and bool is not one).
-    return isinstance(instance, int) and not isinstance(instance, bool)
+    # As JSON Schema says: 14465.0 is an integer (normalize_result stores it as 14465); a bool is not one.
+    if isinstance(instance, bool):
+        return False
+    return isinstance(instance, int) or isinstance(instance, float) and instance.is_integer()
 
 
 _StrictValidator = validators.extend(
@@ -142,26 +144,42 @@ def _details(error: ValidationError) -> list[dict]:
     return [{"path": path, "message": error.message[:200]}]
 
 
-def _semantic_problems(body: dict) -> list[dict]:
-    """Cross-field rules JSON Schema cannot say; type-guarded so they can run next to the schema errors."""
-    problems = []
-    groups = body.get("groups")
-    if isinstance(groups, list):
-        for i, group in enumerate(groups):
-            if isinstance(group, dict) and all(_is_int(None, group.get(f)) for f in ("first_line", "last_line")):
-                if group["last_line"] < group["first_line"]:
-                    problems.append({"path": f"groups[{i}].last_line", "message": "must be >= first_line"})
-        total = body.get("groups_total")
-        if _is_int(None, total) and total < len(groups):
-            problems.append({"path": "groups_total", "message": f"must be >= the number of groups ({len(groups)})"})
-    return problems
+_INT_FIELDS = ("lines", "bytes", "size", "stack_traces", "groups_total")
+_GROUP_INT_FIELDS = ("count", "first_line", "last_line")
+
+
+def normalize_result(body: dict) -> tuple[dict, list[str]]:
+    """A valid result (validate_result gave no problems) as it is stored, and what was adjusted:
+      * integral numbers written as floats (``14465.0``) become ints;
+      * cross-field rules JSON Schema cannot state, and the document states in words, are made to hold instead of
+        refusing a result the document calls valid: ``groups_total`` is raised to the number of groups listed, a
+        group's ``last_line`` to its ``first_line``."""
+    result = dict(body)
+    adjusted = []
+    for name in _INT_FIELDS:
+        if isinstance(result.get(name), float):
+            result[name] = int(result[name])
+    result["counts"] = {level: int(n) for level, n in result["counts"].items()}
+    groups = []
+    for i, group in enumerate(result["groups"]):
+        group = dict(group)
+        for name in _GROUP_INT_FIELDS:
+            group[name] = int(group[name])
+        if group["last_line"] < group["first_line"]:
+            adjusted.append(f"groups[{i}].last_line raised to first_line")
+            group["last_line"] = group["first_line"]
+        groups.append(group)
+    result["groups"] = groups
+    if result["groups_total"] < len(groups):
+        adjusted.append("groups_total raised to the number of groups listed")
+        result["groups_total"] = len(groups)
+    return result, adjusted
 
 
 def validate_result(body) -> list[dict]:
     """All problems of a POSTed result as sorted [{"path", "message"}]; empty when it is valid."""
     problems = [d for error in _validator.iter_errors(body) for d in _details(error)]
     if isinstance(body, dict):
-        problems += _semantic_problems(body)
         try:
             json.dumps(body, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:

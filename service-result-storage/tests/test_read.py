@@ -130,13 +130,26 @@ def test_filtered_listing_pages_across_dynamodb_pages(client, monkeypatch):
 @pytest.mark.parametrize("query,path", [
     ({"limit": "0"}, "limit"), ({"limit": "501"}, "limit"), ({"limit": "abc"}, "limit"), ({"limit": "-1"}, "limit"),
     ({"limit": "²"}, "limit"), ({"min_level": "INFO"}, "min_level"), ({"since": "yesterday"}, "since"),
-    ({"cursor": "!!!"}, "cursor"), ({"cursor": "eyJhIjoxfQ"}, "cursor"), ({"cursor": "bm90IGpzb24"}, "cursor"),
+    ({"min_level": ""}, "min_level"), ({"since": ""}, "since"), ({"key": ""}, "key"),
+    ({"key": "app.log", "limit": "many"}, "limit"), ({"key": "app.log", "since": "soon"}, "since"),
 ])
 def test_bad_listing_parameters_are_400(client, query, path):
     resp = client.get("/results", query_string=query)
     assert resp.status_code == 400
     assert resp.json["error"] == "invalid query"
     assert [d["path"] for d in resp.json["details"]] == [path]
+
+
+@pytest.mark.parametrize("cursor", ["!!!", "eyJhIjoxfQ", "bm90IGpzb24"])
+def test_a_cursor_this_listing_never_gave_out_names_no_page(client, cursor):
+    resp = client.get("/results", query_string={"cursor": cursor})
+    assert resp.status_code == 404 and [d["path"] for d in resp.json["details"]] == ["cursor"]
+
+
+@pytest.mark.parametrize("since", ["2026-11-29T10:00:00Z", "2026-11-29t10:00:00z", "2016-12-31T23:59:60Z",
+                                   "2026-11-29T10:00:00.5+05:30", "2026-11-29 10:00:00"])
+def test_since_takes_rfc_3339_times(client, since):
+    assert client.get("/results", query_string={"since": since}).status_code == 200
 
 
 def test_cursor_round_trip():
