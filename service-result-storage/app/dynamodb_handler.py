@@ -137,27 +137,40 @@ class ResultStore:
             item["expires_at"] = {"N": str(int((now + timedelta(days=self.ttl_days)).timestamp()))}
         return item
 
-    def put_new(self, result: dict, mail_owed: Callable[[dict], bool] = lambda stored: False) -> tuple[dict, bool]:
-        """Store a validated result once. Returns (stored result, True) when new, (existing one, False) when
-        this object version was stored before: redeliveries never create a second item. A new item for which
-        `mail_owed(stored)` is true is marked as owing its mail until mail_sent() clears the mark."""
+    def put_new(self, result: dict, mail_owed: Callable[[dict], bool] = lambda stored: False
+                ) -> tuple[dict, bool, bool]:
+        """Store a validated result once. Returns (stored result, created, mail still owed): (new, True, owed) when
+        new, (existing one, False, its owed-mail mark) when this object version was stored before — redeliveries
+        never create a second item. A new item for which `mail_owed(stored)` is true is marked as owing its mail
+        until mail_sent() clears the mark. The conditional put returns the existing item itself
+        (ReturnValuesOnConditionCheckFailure=ALL_OLD, as Powertools' idempotency layer does): no second read."""
         rid = result_id(result["bucket"], result["key"], result.get("etag"), result.get("version_id"))
-        for _ in range(2):  # a second round only if the existing item vanished (TTL) between put and get
+        for _ in range(2):  # a second round only if the existing item vanished (TTL) between the two calls
             now = self.clock()
             stored = fit_result({**result, "id": rid, "stored_at": format_time(now)})
+            owed = mail_owed(stored)
             try:
-                self.client.put_item(TableName=self.table, Item=self._item(stored, now, mail_owed(stored)),
-                                     ConditionExpression="attribute_not_exists(id)")
-                return stored, True
+                self.client.put_item(TableName=self.table, Item=self._item(stored, now, owed),
+                                     ConditionExpression="attribute_not_exists(id)",
+                                     ReturnValuesOnConditionCheckFailure="ALL_OLD")
+                return stored, True, owed
             except ClientError as exc:
                 if _error_code(exc) != "ConditionalCheckFailedException":
                     _reraise("put_item", exc)
+                existing = exc.response.get("Item")
             except BotoCoreError as exc:
                 _reraise("put_item", exc)
-            existing = self.get(rid, consistent=True)
+            if existing is None:  # an older DynamoDB API (or stand-in) without the item: read it
+                existing = self._get_item(rid)
             if existing is not None:
-                return existing, False
+                return json.loads(existing["result"]["S"]), False, MAIL_PENDING in existing
         raise StoreUnavailable(f"result {rid} neither writable nor readable")
+
+    def _get_item(self, rid: str) -> dict | None:
+        try:
+            return self.client.get_item(TableName=self.table, Key={"id": {"S": rid}}, ConsistentRead=True).get("Item")
+        except (BotoCoreError, ClientError) as exc:
+            _reraise("get_item", exc)
 
     def mail_sent(self, rid: str) -> None:
         """Clears the owed-mail mark (after SES accepted the mail)."""
@@ -169,14 +182,6 @@ class ResultStore:
                 _reraise("update_item", exc)
         except BotoCoreError as exc:
             _reraise("update_item", exc)
-
-    def mail_owed(self, rid: str) -> bool:
-        try:
-            item = self.client.get_item(TableName=self.table, Key={"id": {"S": rid}}, ConsistentRead=True,
-                                        ProjectionExpression=MAIL_PENDING).get("Item", {})
-        except (BotoCoreError, ClientError) as exc:
-            _reraise("get_item", exc)
-        return MAIL_PENDING in item
 
     def mails_owed(self, limit: int = 100) -> list[str]:
         """Ids of results whose mail is still owed, oldest first (the sparse mail_pending index)."""

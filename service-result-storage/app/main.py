@@ -130,8 +130,8 @@ def post_result():
     try:
         # The item records a mail it owes before the mail goes out: a crash or an SES failure in between leaves
         # the debt on record, paid by the next redelivery or by `python -m app.retry_mail`.
-        stored, created = store.put_new(body, mail_owed=lambda result: ses_handler.should_notify(result, cfg))
-        owed = ses_handler.should_notify(stored, cfg) and (created or store.mail_owed(stored["id"]))
+        stored, created, owed = store.put_new(body, mail_owed=lambda result: ses_handler.should_notify(result, cfg))
+        owed = owed and ses_handler.should_notify(stored, cfg)
     except StoreUnavailable as exc:
         return _unavailable(exc)
     fields = {"bucket": stored["bucket"], "key": stored["key"], "result_id": stored["id"]}

@@ -68,6 +68,17 @@ def test_redelivery_answers_200_with_the_stored_result_and_writes_nothing(client
     assert "storage_stored_total 1.0" in metrics and "storage_duplicates_total 2.0" in metrics
 
 
+def test_a_redelivery_costs_one_conditional_put_and_no_read(client, ddb):
+    """The conditional put hands back the stored item (ReturnValuesOnConditionCheckFailure=ALL_OLD)."""
+    first = client.post("/results", json=make_result())
+    calls = []
+    dynamodb = client.application.extensions["storage"].client("dynamodb")
+    dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **kw: calls.append(model.name))
+    again = client.post("/results", json=make_result())
+    assert again.status_code == 200 and again.json == first.json
+    assert calls == ["PutItem"]
+
+
 def test_other_object_versions_are_separate_results(client, ddb):
     assert client.post("/results", json=make_result(etag="a")).status_code == 201
     assert client.post("/results", json=make_result(etag="b")).status_code == 201
