@@ -269,6 +269,8 @@ def test_helm_values_from_the_outputs(applied):
     assert values["service-receiver"]["serviceAccount"]["roleArn"] == outputs["receiver_role_arn"]
     assert values["service-result-storage"]["config"]["resultsTable"] == outputs["results_table"]
     assert values["service-receiver"]["keda"]["podIdentity"]["roleArn"] == outputs["keda_role_arn"]
+    # the extractor may read the logs bucket terraform created, and only that one (LOGS_BUCKETS)
+    assert values["service-log-extractor"]["config"]["logsBuckets"] == [outputs["logs_bucket"]]
 
 
 def test_uploaded_log_gives_a_result_through_the_created_resources(applied, services, monkeypatch):

@@ -1,11 +1,13 @@
 """The charts as rendered by `helm template` (defaults and helm/ci/full-values.yaml): every workload meets the Pod
-Security Standard "restricted", the environment each chart sets is exactly what its service's code reads, and the
+Security Standard "restricted", the environment each chart sets is exactly what its service's code reads, the bearer
+tokens come from the release's Secrets (generated, or existing ones named in values) and from nowhere else, and the
 parts that refer to each other (selectors, NetworkPolicy peers, KEDA, the drain) agree.
 
 Run by `make helm-check` with HELM=<path to helm 3>; fails, not skips, without helm.
 """
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import os
@@ -33,9 +35,12 @@ BOTO3_ENV = {"AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL"}
 # Injected by the EKS pod identity webhook (IRSA) at admission; a chart that set them would fight the webhook.
 WEBHOOK_ENV = {"AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_REGION", "AWS_STS_REGIONAL_ENDPOINTS"}
 
-# env.get("X"), env["X"], environ.get("X"), os.environ["X"], os.environ.setdefault("X"), os.getenv("X")
+# env.get("X"), env["X"], environ.get("X"), os.environ["X"], os.environ.setdefault("X"), os.getenv("X"), and the
+# typed reads of service_kit.settings, env_<kind>(<mapping>, "X", ...) (env_int, env_float, env_bool, env_list,
+# env_tokens)
 ENV_READ = re.compile(
-    r"""(?:\b(?:env|environ)\s*(?:\.\s*(?:get|setdefault)\s*\(|\[)|\bos\.getenv\s*\()\s*["']([A-Z][A-Z0-9_]*)["']""")
+    r"""(?:\b(?:env|environ)\s*(?:\.\s*(?:get|setdefault)\s*\(|\[)|\bos\.getenv\s*\(|\benv_[a-z]+\s*\(\s*[\w.]+\s*,)"""
+    r"""\s*["']([A-Z][A-Z0-9_]*)["']""")
 # app/gunicorn_conf.py may read through a helper (_int("GUNICORN_WORKERS", 2)): there every GUNICORN_* literal counts
 GUNICORN_LITERAL = re.compile(r"""["'](GUNICORN_[A-Z0-9_]+)["']""")
 
@@ -63,8 +68,8 @@ def helm_template(*args: str, chart: Path = CHART) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def render(*args: str) -> tuple[dict, ...]:
-    docs = tuple(d for d in yaml.safe_load_all(helm_template(*args)) if d)
+def render(*args: str, chart_path: Path = CHART) -> tuple[dict, ...]:
+    docs = tuple(d for d in yaml.safe_load_all(helm_template(*args, chart=chart_path)) if d)
     assert docs, f"helm template {' '.join(args)} rendered nothing"
     return docs
 
@@ -282,8 +287,12 @@ def chart_env(docs, sub: str) -> set[str]:
 def test_env_scanner_finds_every_read_form(tmp_path):
     code = tmp_path / "mod.py"
     code.write_text('env = os.environ\nenv.get("A", 1)\nos.environ["B"]\nos.getenv( "C")\n'
-                    'os.environ.get(\n    "D")\nenviron.setdefault("E", "")\nx.get("NOT_ENV")\n"F"\n')
-    assert env_reads(code) == {"A", "B", "C", "D", "E"}
+                    'os.environ.get(\n    "D")\nenviron.setdefault("E", "")\nx.get("NOT_ENV")\n"F"\n'
+                    # service_kit.settings' typed reads: env_<kind>(<mapping>, "NAME", ...)
+                    'env_tokens(env, "G", required=True)[0]\nenv_int(os.environ, "H", 0, minimum=0)\n'
+                    'env_float(\n    env,\n    "I", 1.0)\nenv_list(env, "J")\nenv_bool(env, \'K\', False)\n'
+                    'my_env_int(env, "NOT_A_READ")\nenv_int("NOT_A_MAPPING")\nenv_list(env, name)\n')
+    assert env_reads(code) == {"A", "B", "C", "D", "E", "G", "H", "I", "J", "K"}
     conf = tmp_path / "gunicorn_conf.py"
     conf.write_text('workers = _int("GUNICORN_WORKERS", 2)\nbind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8080")\n')
     assert env_reads(conf) == {"GUNICORN_WORKERS", "GUNICORN_BIND"}
@@ -304,9 +313,187 @@ def test_chart_env_is_exactly_what_the_service_reads(sub, rendering):
                               f"{sorted(expected - sets)}")
 
 
+# -- credentials: the bearer tokens in Secrets, as env from secretKeyRef ------------------------------------------
+
+# credential (global.credentials.<name>) -> (env variable, default Secret name below the release name)
+CREDENTIALS = {"extractorToken": ("EXTRACTOR_TOKEN", "extractor-token"),
+               "resultsWriteToken": ("RESULTS_WRITE_TOKEN", "results-write-token"),
+               "resultsReadToken": ("RESULTS_READ_TOKEN", "results-read-token")}
+TOKEN_ENV = {env: credential for credential, (env, _) in CREDENTIALS.items()}
+# the tokens each service's Deployment gets (and nothing else of them): the one it sends and the ones it accepts
+TOKENS_OF = {"service-receiver": {"EXTRACTOR_TOKEN"},
+             "service-log-extractor": {"EXTRACTOR_TOKEN", "RESULTS_WRITE_TOKEN"},
+             "service-result-storage": {"RESULTS_WRITE_TOKEN", "RESULTS_READ_TOKEN"}}
+GENERATED_TOKEN = re.compile(r"[A-Za-z0-9]{43}")  # randAlphaNum 43
+SECRETS_TEMPLATE = CHART / "templates" / "secrets.yaml"
+
+
+def default_secret(credential: str, release: str = RELEASE) -> str:
+    return f"{release}-{CREDENTIALS[credential][1]}"
+
+
+def secret_env(container: dict) -> dict[str, dict]:
+    """The container's env entries from Secrets: name -> secretKeyRef."""
+    return {e["name"]: e["valueFrom"]["secretKeyRef"] for e in container.get("env") or []
+            if "secretKeyRef" in (e.get("valueFrom") or {})}
+
+
+def secrets_by_name(docs) -> dict[str, dict]:
+    return {s["metadata"]["name"]: s for s in find(docs, "Secret")}
+
+
+def decoded(secret: dict, key: str = "token") -> str:
+    return base64.b64decode(secret["data"][key]).decode()
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
+def test_each_pod_gets_exactly_the_tokens_it_needs_from_the_release_secrets(rendering):
+    docs = render(*RENDERINGS[rendering])
+    secrets = secrets_by_name(docs)
+    assert set(secrets) == {default_secret(c) for c in CREDENTIALS}
+    for sub in SUBCHARTS:
+        reads, _ = service_env(sub)
+        assert TOKENS_OF[sub] == reads & set(TOKEN_ENV), f"{sub}: the code reads other tokens than the chart expects"
+        (container,) = pod_template(one(docs, "Deployment", sub))["spec"]["containers"]
+        refs = secret_env(container)
+        assert set(refs) == TOKENS_OF[sub], sub
+        for env, ref in refs.items():
+            # the sender and the acceptor of a token read the one Secret of the release that holds it
+            assert ref == {"name": default_secret(TOKEN_ENV[env]), "key": "token"}, (sub, env, ref)
+            assert ref["key"] in secrets[ref["name"]]["data"]
+        # never a literal token, never one from the ConfigMap
+        assert not [e for e in container.get("env") or [] if e["name"] in TOKEN_ENV and "valueFrom" not in e]
+        for cm in find(docs, "ConfigMap", sub):
+            assert not set(cm.get("data") or {}) & set(TOKEN_ENV), cm["metadata"]["name"]
+    # storage's retry-mail CronJob answers no request and calls no service: no token at all
+    for cron in find(docs, "CronJob"):
+        for c in pod_template(cron)["spec"]["containers"]:
+            assert not secret_env(c) and not {e["name"] for e in c.get("env") or []} & set(TOKEN_ENV)
+
+
+def test_secrets_are_generated_once_and_never_roll_the_pods():
+    """A fresh render (no cluster: lookup finds nothing) generates every token; the Secrets' values reach no pod
+    annotation, so a new value (each `helm template`) leaves the pod templates alone."""
+    first, second = (tuple(d for d in yaml.safe_load_all(helm_template()) if d) for _ in range(2))
+    secrets, again = secrets_by_name(first), secrets_by_name(second)
+    for name, secret in secrets.items():
+        assert secret["type"] == "Opaque" and set(secret["data"]) == {"token"}, name
+        assert GENERATED_TOKEN.fullmatch(decoded(secret)), name
+        assert decoded(secret) != decoded(again[name]), f"{name}: not random"
+        assert secret["metadata"]["labels"]["app.kubernetes.io/instance"] == RELEASE
+    assert len({decoded(s) for s in secrets.values()}) == len(secrets), "one token per Secret"
+    values = {s["data"]["token"] for s in secrets.values()} | {decoded(s) for s in secrets.values()}
+    for a, b in zip(workloads(first), workloads(second)):
+        assert a == b, f"{a['kind']}/{a['metadata']['name']} changes with the generated tokens"
+        assert not any(v in json.dumps(pod_template(a)["metadata"]) for v in values)
+
+
+def test_existing_secrets_replace_the_generated_ones():
+    args = ("--set", "global.credentials.extractorToken.existingSecret=vault-extractor",
+            "--set", "global.credentials.extractorToken.key=current",
+            "--set", "global.credentials.resultsReadToken.existingSecret=readers")
+    docs = render(*args)
+    assert set(secrets_by_name(docs)) == {default_secret("resultsWriteToken")}, "only the write token is generated"
+    expected = {"EXTRACTOR_TOKEN": {"name": "vault-extractor", "key": "current"},
+                "RESULTS_WRITE_TOKEN": {"name": default_secret("resultsWriteToken"), "key": "token"},
+                "RESULTS_READ_TOKEN": {"name": "readers", "key": "token"}}
+    for sub in SUBCHARTS:
+        (container,) = pod_template(one(docs, "Deployment", sub))["spec"]["containers"]
+        assert secret_env(container) == {env: expected[env] for env in TOKENS_OF[sub]}, sub
+    # a key of its own for a generated Secret: the Secret and the pods use it
+    docs = render("--set", "global.credentials.resultsWriteToken.key=write")
+    assert set(secrets_by_name(docs)[default_secret("resultsWriteToken")]["data"]) == {"write"}
+    (container,) = pod_template(one(docs, "Deployment", "service-log-extractor"))["spec"]["containers"]
+    assert secret_env(container)["RESULTS_WRITE_TOKEN"]["key"] == "write"
+
+
+@pytest.mark.parametrize("sub", SUBCHARTS)
+def test_a_service_chart_alone_refers_to_the_umbrellas_secret_names(sub):
+    """Installed alone, a service chart creates no Secret and expects those the umbrella would create for the same
+    release (or the ones named in its own global.credentials)."""
+    docs = render(chart_path=CHART / "charts" / sub)
+    assert not find(docs, "Secret")
+    (container,) = pod_template(one(docs, "Deployment", sub))["spec"]["containers"]
+    assert secret_env(container) == {env: {"name": default_secret(TOKEN_ENV[env]), "key": "token"}
+                                     for env in TOKENS_OF[sub]}
+    umbrella = secrets_by_name(render())
+    assert {ref["name"] for ref in secret_env(container).values()} <= set(umbrella)
+    credential = TOKEN_ENV[sorted(TOKENS_OF[sub])[0]]
+    own = render("--set", f"global.credentials.{credential}.existingSecret=mine", chart_path=CHART / "charts" / sub)
+    (container,) = pod_template(one(own, "Deployment", sub))["spec"]["containers"]
+    assert secret_env(container)[CREDENTIALS[credential][0]]["name"] == "mine"
+
+
+def test_public_read_is_an_explicit_opt_out_without_a_read_token():
+    """Decision: with config.publicRead the read token has no use, so storage gets none and the umbrella creates no
+    read-token Secret (an existingSecret named for it is not referenced either); writes keep their token."""
+    assert one(render(), "ConfigMap", "service-result-storage")["data"]["RESULTS_PUBLIC_READ"] == "false"
+    for args in (("--set", "service-result-storage.config.publicRead=true"),
+                 ("--set", "service-result-storage.config.publicRead=true",
+                  "--set", "global.credentials.resultsReadToken.existingSecret=readers")):
+        docs = render(*args)
+        assert one(docs, "ConfigMap", "service-result-storage")["data"]["RESULTS_PUBLIC_READ"] == "true"
+        (container,) = pod_template(one(docs, "Deployment", "service-result-storage"))["spec"]["containers"]
+        assert set(secret_env(container)) == {"RESULTS_WRITE_TOKEN"}
+        assert set(secrets_by_name(docs)) == {default_secret("extractorToken"), default_secret("resultsWriteToken")}
+    # storage reads the switch (app/config.py: the read token is required unless RESULTS_PUBLIC_READ)
+    assert {"RESULTS_PUBLIC_READ", "RESULTS_READ_TOKEN"} <= service_env("service-result-storage")[0]
+
+
+def test_secrets_only_for_tokens_an_enabled_service_uses():
+    docs = render("--set", "service-receiver.enabled=false", "--set", "service-log-extractor.enabled=false")
+    assert set(secrets_by_name(docs)) == {default_secret("resultsWriteToken"), default_secret("resultsReadToken")}
+    docs = render("--set", "service-result-storage.enabled=false")
+    assert set(secrets_by_name(docs)) == {default_secret("extractorToken"), default_secret("resultsWriteToken")}
+
+
+def test_logs_buckets_are_the_extractors_allow_list():
+    data = one(render("--set", "service-log-extractor.config.logsBuckets={logs-a,logs.b}"), "ConfigMap",
+               "service-log-extractor")["data"]
+    assert data["LOGS_BUCKETS"] == "logs-a,logs.b"
+    assert "LOGS_BUCKETS" not in one(render(), "ConfigMap", "service-receiver")["data"]
+
+
+def test_extractor_work_bounds_render_as_the_service_parses_them(tmp_path):
+    """EXTRACT_MAX_BYTES is an integer for env_int: 10 GiB must not render as a float (1.073741824e+10)."""
+    data = one(render(), "ConfigMap", "service-log-extractor")["data"]
+    assert (data["EXTRACT_MAX_BYTES"], data["EXTRACT_DEADLINE_SECONDS"]) == ("10737418240", "840")
+    assert float(data["EXTRACT_DEADLINE_SECONDS"]) < float(
+        one(render(), "ConfigMap", "service-receiver")["data"]["EXTRACTOR_TIMEOUT_SECONDS"])
+    # the notes warn when the receiver would give up first (terraform's extraction timeout may be lower)
+    copy = tmp_path / "chart"
+    assert "extractDeadlineSeconds" not in render_notes(copy)
+    assert "extractDeadlineSeconds (840) is not under" in render_notes(
+        copy, "--set", "service-receiver.config.extractorTimeoutSeconds=600")
+
+
+def test_the_secrets_template_keeps_the_live_token(tmp_path):
+    """`helm template` has no cluster, so lookup finds nothing there. What can be checked: the template looks the
+    Secret up by the name the pods use, and with a live Secret in place of the lookup (the lookup call replaced by its
+    result in a copy of the chart) it renders the live value, not a new one; without the key, a new one."""
+    text = SECRETS_TEMPLATE.read_text()
+    lookup = '(lookup "v1" "Secret" $.Release.Namespace $name)'
+    assert text.count(lookup) == 1 and 'get $live $key | default (randAlphaNum 43 | b64enc)' in text
+    assert '$name := include "common.credentials.secretName" $ref' in text
+    live = base64.b64encode(b"kept-token-0123456789abcdefghijklmnop,older-token-0123456789abcdef").decode()
+    for data, kept in ((f'(dict "token" "{live}")', True), ('(dict "other" "eA==")', False)):
+        copy = tmp_path / ("kept" if kept else "fresh")
+        shutil.copytree(CHART, copy, ignore=shutil.ignore_patterns("tests", "ci", "__pycache__"))
+        (copy / "templates" / "secrets.yaml").write_text(text.replace(lookup, f'(dict "data" {data})'))
+        secrets = secrets_by_name(yaml.safe_load_all(helm_template(chart=copy)))
+        assert len(secrets) == 3
+        for secret in secrets.values():
+            if kept:
+                assert secret["data"]["token"] == live  # as it is, with the second token of a rotation
+            else:
+                assert GENERATED_TOKEN.fullmatch(decoded(secret))
+
+
 def test_config_change_rolls_the_pods():
     for sub, setting in (("service-receiver", "config.waitSeconds=10"),
                          ("service-log-extractor", "gunicorn.threads=2"),
+                         ("service-log-extractor", "config.logsBuckets={log-analysis-logs-123456789012}"),
+                         ("service-result-storage", "config.publicRead=true"),
                          ("service-result-storage", "config.resultTtlDays=7")):
         before = pod_template(one(render(), "Deployment", sub))["metadata"]["annotations"]["checksum/config"]
         changed = render("--set", f"{sub}.{setting}")
@@ -522,6 +709,7 @@ def test_values_from_terraform_render(tmp_path):
     # outputs of other types than string get values of their type: the charts' values.schema.json checks them
     outputs["extraction_timeout_seconds"] = {"value": 660}
     outputs["keda_role_arn"] = {"value": "arn:aws:iam::123456789012:role/keda"}
+    outputs["logs_bucket"] = {"value": "log-analysis-logs-123456789012"}  # a bucket name (the schema checks it)
     for role in ("receiver", "extractor", "storage"):
         outputs[f"{role}_role_arn"] = {"value": f"arn:aws:iam::123456789012:role/{role}"}
         outputs[f"{role}_service_account"] = {"value": f"v-{role}-service-account"}  # a Kubernetes name
@@ -530,6 +718,10 @@ def test_values_from_terraform_render(tmp_path):
     docs = render("-f", str(values), "--set", "global.imageRegistry=123456789012.dkr.ecr.eu-central-1.amazonaws.com")
     assert one(docs, "ConfigMap", "service-receiver")["data"]["QUEUE_URL"] == outputs["queue_url"]["value"]
     assert one(docs, "ConfigMap", "service-result-storage")["data"]["RESULTS_TABLE"] == "v-results_table"
+    # the extractor reads terraform's logs bucket and no other; by default none
+    default_docs = render()
+    assert one(docs, "ConfigMap", "service-log-extractor")["data"]["LOGS_BUCKETS"] == "log-analysis-logs-123456789012"
+    assert one(default_docs, "ConfigMap", "service-log-extractor")["data"]["LOGS_BUCKETS"] == ""
     tf_variables = (REPO / "terraform" / "variables.tf").read_text()
 
     def tf_default(variable: str) -> str:
@@ -538,7 +730,6 @@ def test_values_from_terraform_render(tmp_path):
         return m.group(1)
 
     assert NAMESPACE == tf_default("namespace"), "README installs into terraform's default namespace"
-    default_docs = render()
     for sub, role in zip(SUBCHARTS, ("receiver", "extractor", "storage")):
         assert one(docs, "ConfigMap", sub)["data"]["AWS_DEFAULT_REGION"] == "eu-central-1"
         sa = one(docs, "ServiceAccount", sub)
@@ -551,19 +742,39 @@ def test_values_from_terraform_render(tmp_path):
         assert image.startswith("123456789012.dkr.ecr.eu-central-1.amazonaws.com/log-analysis/")
 
 
-def test_notes_say_how_to_read_results(tmp_path):
+def render_notes(copy: Path, *args: str) -> str:
     """NOTES.txt is rendered only by install/upgrade; here it is rendered through a ConfigMap in a copy of the chart."""
+    if not copy.exists():
+        shutil.copytree(CHART, copy, ignore=shutil.ignore_patterns("tests", "ci", "__pycache__"))
+        (copy / "templates" / "NOTES.txt").rename(copy / "NOTES.tpl")
+        (copy / "templates" / "notes-under-test.yaml").write_text(
+            'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  NOTES: |\n'
+            '{{ tpl (.Files.Get "NOTES.tpl") . | indent 4 }}\n')
+    out = helm_template("--show-only", "templates/notes-under-test.yaml", *args, chart=copy)
+    return yaml.safe_load(out)["data"]["NOTES"]
+
+
+def test_notes_say_how_to_read_results(tmp_path):
     copy = tmp_path / "chart"
-    shutil.copytree(CHART, copy, ignore=shutil.ignore_patterns("tests", "ci", "__pycache__"))
-    (copy / "templates" / "NOTES.txt").rename(copy / "NOTES.tpl")
-    (copy / "templates" / "notes-under-test.yaml").write_text(
-        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  NOTES: |\n'
-        '{{ tpl (.Files.Get "NOTES.tpl") . | indent 4 }}\n')
-    out = helm_template("--show-only", "templates/notes-under-test.yaml", chart=copy)
-    notes = yaml.safe_load(out)["data"]["NOTES"]
+    notes = render_notes(copy)
     assert f"kubectl --namespace {NAMESPACE} port-forward svc/{RELEASE}-service-result-storage 8080:8080" in notes
-    assert "curl -sG http://127.0.0.1:8080/results --data-urlencode 'key=<object key>'" in notes
+    # the reader token from its Secret (the first of a rotation's comma-separated tokens), sent as a bearer token
+    assert (f"TOKEN=$(kubectl get secret {default_secret('resultsReadToken')} -n {NAMESPACE} "
+            "-o jsonpath='{.data.token}' | base64 -d | cut -d, -f1)") in notes
+    assert ("curl -sG -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/results "
+            "--data-urlencode 'key=<object key>'") in notes
     assert "L4" in notes and "NetworkPolicies" in notes
+    assert "service-log-extractor.config.logsBuckets is empty" in notes
+    # an existing Secret of the reader token (a key with a dot is escaped for jsonpath)
+    own = render_notes(copy, "--set", "global.credentials.resultsReadToken.existingSecret=readers",
+                       "--set", "global.credentials.resultsReadToken.key=read.token")
+    assert f"kubectl get secret readers -n {NAMESPACE} -o jsonpath='{{.data.read\\.token}}'" in own
+    # public reads: no token to read, and the notes say so
+    public = render_notes(copy, "--set", "service-result-storage.config.publicRead=true",
+                          "--set", "service-log-extractor.config.logsBuckets={log-analysis-logs-123456789012}")
+    assert "TOKEN" not in public and "reads need no token" in public
+    assert "curl -sG http://127.0.0.1:8080/results --data-urlencode 'key=<object key>'" in public
+    assert "logsBuckets is empty" not in public
 
 
 # -- values.yaml: every value documented (helm-docs `# --` comments) ---------------------------------------------

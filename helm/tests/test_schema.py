@@ -172,6 +172,48 @@ def test_helm_lint_rejects_bad_values(sub, tmp_path):
         assert "values don't meet the specifications of the schema" in out and message in out, (text, out)
 
 
+CREDENTIAL_BAD_VALUES = {  # values file (umbrella) -> what helm must say about it
+    "global:\n  credentials:\n    extractorToken:\n      existingSecret: 5":
+        "global.credentials.extractorToken.existingSecret: Invalid type. Expected: string, given: integer",
+    "global:\n  credentials:\n    resultsReadToken:\n      existingSecret: Not_A_Name":
+        "global.credentials.resultsReadToken.existingSecret: Does not match pattern",
+    "global:\n  credentials:\n    resultsWriteToken:\n      key: ''":
+        "global.credentials.resultsWriteToken.key: String length must be greater than or equal to 1",
+    "global:\n  credentials:\n    resultsWriteToken:\n      value: s3cr3t":
+        "global.credentials.resultsWriteToken: Additional property value is not allowed",
+    "global:\n  credentials:\n    storageToken: {}": "global.credentials: Additional property storageToken is not allowed",
+    "global:\n  credentials: token": "global.credentials: Invalid type. Expected: object, given: string",
+    "service-log-extractor:\n  config:\n    logsBuckets: my-logs":
+        "config.logsBuckets: Invalid type. Expected: array, given: string",
+    "service-log-extractor:\n  config:\n    logsBuckets: [My_Logs]": "config.logsBuckets.0: Does not match pattern",
+    "service-log-extractor:\n  config:\n    logsBuckets: [my..logs]": "config.logsBuckets.0: Does not match pattern",
+    "service-result-storage:\n  config:\n    publicRead: \"yes\"":
+        "config.publicRead: Invalid type. Expected: boolean, given: string",
+}
+
+
+def test_helm_lint_rejects_wrongly_typed_credentials_and_buckets(tmp_path):
+    good = tmp_path / "good.yaml"
+    good.write_text("global:\n  credentials:\n    extractorToken:\n      existingSecret: vault-extractor\n"
+                    "      key: current\nservice-log-extractor:\n  config:\n    logsBuckets: [log-analysis-logs-1, a.b.c]\n"
+                    "service-result-storage:\n  config:\n    publicRead: true\n")
+    ok = helm_lint(CHART, "-f", str(good))
+    assert ok.returncode == 0, f"a valid override fails:\n{ok.stdout}{ok.stderr}"
+    for i, (text, message) in enumerate(CREDENTIAL_BAD_VALUES.items()):
+        bad = tmp_path / f"bad-{i}.yaml"
+        bad.write_text(text + "\n")
+        proc = helm_lint(CHART, "-f", str(bad))
+        out = proc.stdout + proc.stderr
+        assert proc.returncode != 0, f"helm lint accepted {text!r}"
+        assert "values don't meet the specifications of the schema" in out and message in out, (text, out)
+    # a service chart alone types its own credentials too
+    bad = tmp_path / "receiver.yaml"
+    bad.write_text("global:\n  credentials:\n    extractorToken:\n      existingSecret: [a]\n")
+    proc = helm_lint(CHARTS["service-receiver"], "-f", str(bad))
+    assert proc.returncode != 0 and "global.credentials.extractorToken.existingSecret: Invalid type" in (
+        proc.stdout + proc.stderr), proc.stdout + proc.stderr
+
+
 def test_helm_lint_rejects_bad_values_through_the_umbrella(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("global:\n  imageRegsitry: typo\nservice-receiver:\n  replicaCount: two\n"

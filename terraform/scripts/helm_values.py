@@ -22,6 +22,8 @@ MAPPING = {
     ("service-receiver", "serviceAccount", "name"): "receiver_service_account",
     ("service-log-extractor", "serviceAccount", "roleArn"): "extractor_role_arn",
     ("service-log-extractor", "serviceAccount", "name"): "extractor_service_account",
+    # the only bucket the extractor may read (LOGS_BUCKETS); the chart takes a list, see LISTS
+    ("service-log-extractor", "config", "logsBuckets"): "logs_bucket",
     ("service-result-storage", "config", "resultsTable"): "results_table",
     ("service-result-storage", "serviceAccount", "roleArn"): "storage_role_arn",
     ("service-result-storage", "serviceAccount", "name"): "storage_service_account",
@@ -31,6 +33,11 @@ MAPPING = {
 # set only when terraform created it (null output: the chart's default stays)
 OPTIONAL = {
     ("service-receiver", "keda", "podIdentity", "roleArn"): "keda_role_arn",
+}
+
+# helm values that are lists: an output that is not a list becomes the list's one element
+LISTS = {
+    ("service-log-extractor", "config", "logsBuckets"),
 }
 
 
@@ -43,6 +50,8 @@ def helm_values(outputs: dict) -> dict:
             if path in OPTIONAL:
                 continue
             raise KeyError(name)
+        if path in LISTS and not isinstance(value, list):
+            value = [value]
         node = values
         for part in path[:-1]:
             node = node.setdefault(part, {})

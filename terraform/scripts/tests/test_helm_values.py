@@ -23,8 +23,9 @@ def test_values_land_where_the_chart_reads_them():
     assert values["service-receiver"] == {"config": {"queueUrl": "v-queue_url", "extractorTimeoutSeconds": 600},
                                           "serviceAccount": {"roleArn": "v-receiver_role_arn",
                                                              "name": "v-receiver_service_account"}}
-    assert values["service-log-extractor"]["serviceAccount"] == {"roleArn": "v-extractor_role_arn",
-                                                                 "name": "v-extractor_service_account"}
+    assert values["service-log-extractor"] == {"config": {"logsBuckets": ["v-logs_bucket"]},
+                                               "serviceAccount": {"roleArn": "v-extractor_role_arn",
+                                                                  "name": "v-extractor_service_account"}}
     assert values["service-result-storage"] == {"config": {"resultsTable": "v-results_table"},
                                                 "serviceAccount": {"roleArn": "v-storage_role_arn",
                                                                    "name": "v-storage_service_account"}}
@@ -42,10 +43,30 @@ def test_chart_has_every_value_path():
         assert any(line.strip().startswith(f"{path[-1]}:") for line in lines), path
 
 
+def test_list_values_wrap_a_single_output_and_keep_a_list():
+    """The extractor's logsBuckets is a list: terraform's one logs bucket becomes its only element; an output that
+    is a list already (several buckets) is taken as it is."""
+    sys.path.insert(0, str(SCRIPT.parent))
+    from helm_values import LISTS, MAPPING
+
+    assert LISTS <= set(MAPPING)
+    outputs = {name: value["value"] for name, value in OUTPUTS.items()}
+    values = json.loads(run(json.dumps({k: {"value": v} for k, v in outputs.items()})).stdout)
+    assert values["service-log-extractor"]["config"]["logsBuckets"] == ["v-logs_bucket"]
+    outputs["logs_bucket"] = ["logs-a", "logs-b"]
+    values = json.loads(run(json.dumps({k: {"value": v} for k, v in outputs.items()})).stdout)
+    assert values["service-log-extractor"]["config"]["logsBuckets"] == ["logs-a", "logs-b"]
+    # the other values stay as the outputs give them
+    assert values["service-receiver"]["config"]["queueUrl"] == "v-queue_url"
+    assert values["service-result-storage"]["config"]["resultsTable"] == "v-results_table"
+
+
 def test_missing_output_and_bad_input_exit_2():
     missing = {k: v for k, v in OUTPUTS.items() if k != "storage_role_arn"}
     out = run(json.dumps(missing))
     assert out.returncode == 2 and "storage_role_arn" in out.stderr
+    out = run(json.dumps({k: v for k, v in OUTPUTS.items() if k != "logs_bucket"}))
+    assert out.returncode == 2 and "logs_bucket" in out.stderr
     nulled = dict(OUTPUTS, receiver_role_arn={"value": None})
     assert run(json.dumps(nulled)).returncode == 2
     assert run("not json").returncode == 2

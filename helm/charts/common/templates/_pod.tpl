@@ -20,15 +20,25 @@ securityContext:
 {{- end }}
 
 {{/*
-common.container.env: the container's environment: the chart's ConfigMap (named like the chart) and extraEnvVars.
+common.container.env: the container's environment: the chart's ConfigMap (named like the chart), then `env`: the
+bearer tokens of `credentials` from their Secrets (common.credentials.env) and extraEnvVars.
+  (dict "context" $ "credentials" (list "extractorToken"))      credentials optional: none for the retry-mail CronJob
 */}}
 {{- define "common.container.env" -}}
+{{- $ctx := .context -}}
+{{- $env := include "common.credentials.env" . | trim -}}
 envFrom:
   - configMapRef:
-      name: {{ include "common.fullname" . }}
-{{- with .Values.extraEnvVars }}
+      name: {{ include "common.fullname" $ctx }}
+{{- if or $env $ctx.Values.extraEnvVars }}
 env:
+  {{- with $env }}
+  # bearer tokens, from their Secrets (never in the ConfigMap)
+  {{- . | nindent 2 }}
+  {{- end }}
+  {{- with $ctx.Values.extraEnvVars }}
   {{- toYaml . | nindent 2 }}
+  {{- end }}
 {{- end }}
 {{- end }}
 
