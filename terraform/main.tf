@@ -37,4 +37,9 @@ locals {
   # queue's visibility covers it plus a margin for the POST to storage.
   extraction_timeout_seconds = ceil(var.largest_object_gib * var.extraction_seconds_per_gib)
   visibility_timeout_seconds = coalesce(var.visibility_timeout_seconds, local.extraction_timeout_seconds + 60)
+  # The extractor's bounds per object (EXTRACT_DEADLINE_SECONDS, EXTRACT_MAX_BYTES via make helm-values): it stops
+  # and stores what it read before the receiver gives up (a minute, or a fifth of the timeout, earlier), and scans
+  # at most the largest object's uncompressed size.
+  extract_deadline_seconds = max(local.extraction_timeout_seconds - 60, ceil(local.extraction_timeout_seconds * 0.8))
+  extract_max_bytes        = ceil(var.largest_object_gib * var.max_compression_ratio * 1073741824)
 }

@@ -28,6 +28,16 @@ output "extraction_timeout_seconds" {
   value       = local.extraction_timeout_seconds
 }
 
+output "extract_deadline_seconds" {
+  description = "The extractor's deadline per object (its EXTRACT_DEADLINE_SECONDS): under extraction_timeout_seconds, so it stores what it read before the receiver gives up."
+  value       = local.extract_deadline_seconds
+}
+
+output "extract_max_bytes" {
+  description = "The extractor's cap on uncompressed bytes per object (its EXTRACT_MAX_BYTES): largest_object_gib x max_compression_ratio GiB."
+  value       = local.extract_max_bytes
+}
+
 output "visibility_timeout_seconds" {
   description = "Visibility timeout of the jobs queue."
   value       = aws_sqs_queue.jobs.visibility_timeout_seconds

@@ -119,6 +119,17 @@ variable "largest_object_gib" {
   }
 }
 
+variable "max_compression_ratio" {
+  description = "Uncompressed size over stored size of the largest log object (gzip'd logs: about 10). With largest_object_gib it gives the extractor's cap on uncompressed bytes per object (output extract_max_bytes): a denser object (a gzip bomb) is summarised up to the cap and stored flagged incomplete."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.max_compression_ratio >= 1 && var.max_compression_ratio <= 1000
+    error_message = "max_compression_ratio must be from 1 to 1000."
+  }
+}
+
 variable "extraction_seconds_per_gib" {
   description = "Worst-case extraction time per GiB. make bench measures about 4 s/GiB plain and 5 s/GiB gzip on one core; the default leaves room for slow S3 reads and CPU-throttled pods."
   type        = number

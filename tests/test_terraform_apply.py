@@ -271,6 +271,9 @@ def test_helm_values_from_the_outputs(applied):
     assert values["service-receiver"]["keda"]["podIdentity"]["roleArn"] == outputs["keda_role_arn"]
     # the extractor may read the logs bucket terraform created, and only that one (LOGS_BUCKETS)
     assert values["service-log-extractor"]["config"]["logsBuckets"] == [outputs["logs_bucket"]]
+    extractor = values["service-log-extractor"]["config"]
+    assert extractor["extractDeadlineSeconds"] == outputs["extract_deadline_seconds"] < outputs["extraction_timeout_seconds"]
+    assert extractor["extractMaxBytes"] == outputs["extract_max_bytes"] >= outputs["extraction_timeout_seconds"]
 
 
 def test_uploaded_log_gives_a_result_through_the_created_resources(applied, services, monkeypatch):

@@ -708,6 +708,8 @@ def test_values_from_terraform_render(tmp_path):
     outputs["queue_url"] = {"value": "https://sqs.eu-central-1.amazonaws.com/123456789012/jobs.fifo"}
     # outputs of other types than string get values of their type: the charts' values.schema.json checks them
     outputs["extraction_timeout_seconds"] = {"value": 660}
+    outputs["extract_deadline_seconds"] = {"value": 600}
+    outputs["extract_max_bytes"] = {"value": 107374182400}
     outputs["keda_role_arn"] = {"value": "arn:aws:iam::123456789012:role/keda"}
     outputs["logs_bucket"] = {"value": "log-analysis-logs-123456789012"}  # a bucket name (the schema checks it)
     for role in ("receiver", "extractor", "storage"):
@@ -722,6 +724,10 @@ def test_values_from_terraform_render(tmp_path):
     default_docs = render()
     assert one(docs, "ConfigMap", "service-log-extractor")["data"]["LOGS_BUCKETS"] == "log-analysis-logs-123456789012"
     assert one(default_docs, "ConfigMap", "service-log-extractor")["data"]["LOGS_BUCKETS"] == ""
+    # its bounds per object come from terraform too: the deadline under the receiver's timeout
+    extractor = one(docs, "ConfigMap", "service-log-extractor")["data"]
+    assert (extractor["EXTRACT_DEADLINE_SECONDS"], extractor["EXTRACT_MAX_BYTES"]) == ("600", "107374182400")
+    assert one(docs, "ConfigMap", "service-receiver")["data"]["EXTRACTOR_TIMEOUT_SECONDS"] == "660"
     tf_variables = (REPO / "terraform" / "variables.tf").read_text()
 
     def tf_default(variable: str) -> str:

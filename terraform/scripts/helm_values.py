@@ -24,6 +24,9 @@ MAPPING = {
     ("service-log-extractor", "serviceAccount", "name"): "extractor_service_account",
     # the only bucket the extractor may read (LOGS_BUCKETS); the chart takes a list, see LISTS
     ("service-log-extractor", "config", "logsBuckets"): "logs_bucket",
+    # its bounds per object, under the receiver's timeout above
+    ("service-log-extractor", "config", "extractDeadlineSeconds"): "extract_deadline_seconds",
+    ("service-log-extractor", "config", "extractMaxBytes"): "extract_max_bytes",
     ("service-result-storage", "config", "resultsTable"): "results_table",
     ("service-result-storage", "serviceAccount", "roleArn"): "storage_role_arn",
     ("service-result-storage", "serviceAccount", "name"): "storage_service_account",

@@ -9,6 +9,8 @@ OUTPUTS = {name: {"value": f"v-{name}", "type": "string", "sensitive": False} fo
     "region", "queue_url", "receiver_role_arn", "extractor_role_arn", "results_table", "storage_role_arn",
     "logs_bucket", "receiver_service_account", "extractor_service_account", "storage_service_account")}
 OUTPUTS["extraction_timeout_seconds"] = {"value": 600, "type": "number", "sensitive": False}
+OUTPUTS["extract_deadline_seconds"] = {"value": 540, "type": "number", "sensitive": False}
+OUTPUTS["extract_max_bytes"] = {"value": 107374182400, "type": "number", "sensitive": False}
 
 
 def run(stdin: str):
@@ -23,7 +25,8 @@ def test_values_land_where_the_chart_reads_them():
     assert values["service-receiver"] == {"config": {"queueUrl": "v-queue_url", "extractorTimeoutSeconds": 600},
                                           "serviceAccount": {"roleArn": "v-receiver_role_arn",
                                                              "name": "v-receiver_service_account"}}
-    assert values["service-log-extractor"] == {"config": {"logsBuckets": ["v-logs_bucket"]},
+    assert values["service-log-extractor"] == {"config": {"logsBuckets": ["v-logs_bucket"], "extractDeadlineSeconds": 540,
+                                                          "extractMaxBytes": 107374182400},
                                                "serviceAccount": {"roleArn": "v-extractor_role_arn",
                                                                   "name": "v-extractor_service_account"}}
     assert values["service-result-storage"] == {"config": {"resultsTable": "v-results_table"},
