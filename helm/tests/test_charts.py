@@ -248,21 +248,29 @@ def test_service_accounts_carry_the_irsa_role_and_no_api_token(rendering):
 
 # -- environment: what each chart sets == what its service reads -----------------------------------------------
 
+KIT = REPO / "lib" / "service-kit" / "src" / "service_kit"
+KIT_IMPORT = re.compile(r"^\s*(?:from\s+service_kit\.(\w+)\s+import|import\s+service_kit\.(\w+))", re.M)
+
+
 def env_reads(path: Path) -> set[str]:
     text = path.read_text()
     names = set(ENV_READ.findall(text))
-    if path.name == "gunicorn_conf.py":
+    if path.name in ("gunicorn_conf.py", "gunicorn.py"):
         names |= set(GUNICORN_LITERAL.findall(text))
     return names
 
 
 def service_env(service: str) -> tuple[set[str], bool]:
-    """Names the service's code reads (app/, tests excluded), and whether it uses boto3."""
+    """Names the service's code reads (app/, tests excluded, and the service-kit modules it imports), and whether
+    it uses boto3."""
     app = REPO / service / "app"
     files = [p for p in app.rglob("*.py") if "tests" not in p.relative_to(app).parts]
     assert files, f"no code under {app}"
+    kit_modules = {m for p in files for pair in KIT_IMPORT.findall(p.read_text()) for m in pair if m}
+    kit_files = [KIT / f"{m}.py" for m in sorted(kit_modules)]
+    assert all(f.exists() for f in kit_files), kit_files
     names: set[str] = set()
-    for path in files:
+    for path in files + kit_files:
         names |= env_reads(path)
     uses_boto3 = any(re.search(r"^\s*(import boto3|from boto3\b)", p.read_text(), re.M) for p in files)
     return names, uses_boto3

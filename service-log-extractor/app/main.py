@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from contextlib import closing
@@ -13,10 +12,11 @@ import requests
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError
 from flask import Blueprint, Flask, current_app, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, multiprocess, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from service_kit.auth import BearerAuth, requires
 from service_kit.errors import error_response, register_error_handlers
 from service_kit.logs import configure_logging
+from service_kit.metrics import render as render_metrics
 
 from . import log_parser
 from .config import Config
@@ -45,12 +45,8 @@ class Metrics:
             self._bytes.inc(scanned_bytes)
 
     def render(self) -> bytes:
-        """This process's metrics; under gunicorn with PROMETHEUS_MULTIPROC_DIR, all workers' (see gunicorn_conf)."""
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
-            return generate_latest(registry)
-        return generate_latest(self.registry)
+        """This process's metrics; under gunicorn with PROMETHEUS_MULTIPROC_DIR, all workers' (service_kit)."""
+        return render_metrics(self.registry)
 
 
 @dataclass

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,10 +11,11 @@ from datetime import datetime, timezone
 import boto3
 from botocore.config import Config as BotoConfig
 from flask import Blueprint, Flask, current_app, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, multiprocess, Counter, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter
 from service_kit.auth import BearerAuth, requires
 from service_kit.errors import error_response, register_error_handlers
 from service_kit.logs import configure_logging
+from service_kit.metrics import render as render_metrics
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import ses_handler
@@ -53,12 +53,8 @@ class Metrics:
         self._counters[name].inc()
 
     def render(self) -> bytes:
-        """This process's metrics; under gunicorn with PROMETHEUS_MULTIPROC_DIR, all workers' (see gunicorn_conf)."""
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            registry = CollectorRegistry()
-            multiprocess.MultiProcessCollector(registry)
-            return generate_latest(registry)
-        return generate_latest(self.registry)
+        """This process's metrics; under gunicorn with PROMETHEUS_MULTIPROC_DIR, all workers' (service_kit)."""
+        return render_metrics(self.registry)
 
 
 @dataclass
