@@ -89,7 +89,9 @@ def bounded_stack(tmp_path_factory):
                            extractor_env={"EXTRACT_MAX_BYTES": str(BOUNDED_MAX_BYTES)}))
     env = local.up()
     try:
-        yield LiveStack(env)
+        live = LiveStack(env)
+        live.local = local  # the tests here restart services (stop_service / start_service)
+        yield live
     finally:
         local.down()
 

@@ -107,3 +107,33 @@ def test_a_dense_gzip_bomb_is_bounded_stored_once_flagged_and_not_retried(bounde
 
     wait_until(queues_empty, 60, "the bomb's message to be deleted (not retried, not in the DLQ)")
     assert len(stack.results(key)) == 1
+
+
+def test_a_token_rotates_without_downtime(bounded_stack):
+    """RESULTS_WRITE_TOKEN rotated as the README says: storage takes new and old, the extractor moves to the new one,
+    storage drops the old one; results are stored at each step, and the old token is refused at the end."""
+    import secrets
+
+    stack = bounded_stack
+    old, new = stack.env["RESULTS_WRITE_TOKEN"], secrets.token_urlsafe(32)
+
+    def restart(service: str, token_list: str) -> None:
+        launch = stack.local.stop_service(service)
+        launch.env["RESULTS_WRITE_TOKEN"] = token_list
+        stack.local.start_service(service, launch)
+
+    def stored_after_upload(step: str) -> None:
+        key = stack.unique_key(f"rotation {step}.log")
+        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+        [result] = stack.wait_for_results(key)
+        assert result["counts"] == {"FATAL": 1, "ERROR": 5, "WARN": 3}, step
+
+    restart("storage", f"{new},{old}")      # 1. the checking side takes both
+    stored_after_upload("storage takes both, extractor sends the old one")
+    restart("extractor", new)               # 2. the sender moves over
+    stored_after_upload("extractor sends the new one")
+    restart("storage", new)                 # 3. the old one goes
+    stored_after_upload("storage takes only the new one")
+    forged = _forged_result(stack.bucket, stack.unique_key("old-token.log"), "e" * 32)
+    assert requests.post(f"{stack.storage}/results", json=forged, headers=_bearer(old), timeout=10).status_code == 401
+    assert requests.post(f"{stack.storage}/results", json=forged, headers=_bearer(new), timeout=10).status_code == 201
