@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service_kit.settings import env_tokens
+from service_kit.settings import env_float, env_int, env_tokens
 
 
 @dataclass(frozen=True)
@@ -64,21 +64,21 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """The settings from ``environ`` (default os.environ). Raises ValueError (service_kit's SettingError for an
+        unreadable value) naming the variable."""
         env = os.environ if environ is None else environ
         return cls(
             queue_url=env.get("QUEUE_URL", ""),
             extractor_url=env.get("EXTRACTOR_URL", cls.extractor_url).rstrip("/"),
             extractor_token=env_tokens(env, "EXTRACTOR_TOKEN", required=True)[0],
             host=env.get("RECEIVER_HOST", cls.host),
-            port=int(env.get("RECEIVER_PORT", cls.port)),
-            wait_seconds=int(env.get("RECEIVER_WAIT_SECONDS", cls.wait_seconds)),
-            max_messages=int(env.get("RECEIVER_MAX_MESSAGES", cls.max_messages)),
-            concurrency=int(env.get("RECEIVER_CONCURRENCY", cls.concurrency)),
-            extractor_timeout_seconds=float(env.get("EXTRACTOR_TIMEOUT_SECONDS", cls.extractor_timeout_seconds)),
-            shutdown_grace_seconds=float(
-                env.get("RECEIVER_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds)
-            ),
-            retry_seconds=float(env.get("RECEIVER_RETRY_SECONDS", cls.retry_seconds)),
-            visibility_seconds=int(env.get("RECEIVER_VISIBILITY_SECONDS", cls.visibility_seconds)),
+            port=env_int(env, "RECEIVER_PORT", cls.port, minimum=0, maximum=65535),
+            wait_seconds=env_int(env, "RECEIVER_WAIT_SECONDS", cls.wait_seconds),
+            max_messages=env_int(env, "RECEIVER_MAX_MESSAGES", cls.max_messages),
+            concurrency=env_int(env, "RECEIVER_CONCURRENCY", cls.concurrency),
+            extractor_timeout_seconds=env_float(env, "EXTRACTOR_TIMEOUT_SECONDS", cls.extractor_timeout_seconds),
+            shutdown_grace_seconds=env_float(env, "RECEIVER_SHUTDOWN_GRACE_SECONDS", cls.shutdown_grace_seconds),
+            retry_seconds=env_float(env, "RECEIVER_RETRY_SECONDS", cls.retry_seconds),
+            visibility_seconds=env_int(env, "RECEIVER_VISIBILITY_SECONDS", cls.visibility_seconds),
             log_level=env.get("LOG_LEVEL", cls.log_level),
         )

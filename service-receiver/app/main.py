@@ -9,9 +9,10 @@ import logging
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 from service_kit.errors import error_response, register_error_handlers
 from service_kit.logs import configure_logging
@@ -58,14 +59,26 @@ def _register_loop_gauge(worker: PollWorker) -> None:
     gauge.set_function(lambda: float(worker.alive))
 
 
+@dataclass(frozen=True)
+class ReceiverState:
+    """The receiver app's resources (``get_state(app)``): its settings and the poll worker."""
+
+    config: Config
+    worker: PollWorker
+
+
+def get_state(app: Flask | None = None) -> ReceiverState:
+    """The ReceiverState of ``app`` (default: the current app)."""
+    return (app or current_app).extensions["receiver"]
+
+
 def create_app(config: Config | None = None, consumer: SqsConsumer | None = None) -> Flask:
-    """Flask app with /healthz, /readyz, /metrics. The poll thread is in app.extensions["receiver"]
-    (a PollWorker) and is started by main(), not here."""
+    """Flask app with /healthz, /readyz, /metrics. The poll worker (get_state(app).worker) is started by main(),
+    not here."""
     config = config or Config.from_env()
     worker = PollWorker(consumer or SqsConsumer(config))
     app = Flask(__name__)
-    app.config["RECEIVER"] = config
-    app.extensions["receiver"] = worker
+    app.extensions["receiver"] = ReceiverState(config, worker)
     _register_loop_gauge(worker)
 
     @app.get("/healthz")
@@ -102,7 +115,7 @@ def main() -> int:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per health probe
 
     app = create_app(config)
-    worker: PollWorker = app.extensions["receiver"]
+    worker = get_state(app).worker
     server = make_server(config.host, config.port, app, threaded=True)
     shutdown_thread: list[threading.Thread] = []
 

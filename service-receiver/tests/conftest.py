@@ -86,14 +86,15 @@ class FakeExtractor:
     status: int = 201
     body: Any = field(default_factory=lambda: {"id": "r1"})
     requests: list = field(default_factory=list)
+    authorizations: list = field(default_factory=list)  # the Authorization header of each request
     received: threading.Event = field(default_factory=threading.Event)
     gate: threading.Event | None = None  # when set up, requests block until it is set
     headers: dict = field(default_factory=dict)
 
     def wsgi(self, environ, start_response):
         request = Request(environ)
-        self.requests.append({"path": request.path, "json": request.get_json(silent=True),
-                              "authorization": request.headers.get("Authorization")})
+        self.requests.append({"path": request.path, "json": request.get_json(silent=True)})
+        self.authorizations.append(request.headers.get("Authorization"))
         self.received.set()
         if self.gate is not None:
             self.gate.wait(60)

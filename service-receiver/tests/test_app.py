@@ -1,7 +1,7 @@
 import botocore.exceptions
 from conftest import make_config
 
-from app.main import create_app
+from app.main import create_app, get_state
 from app.send_to_extractor import OK, Outcome
 from app.sqs_handler import SqsConsumer
 
@@ -13,7 +13,7 @@ def test_health_ready_metrics_follow_the_poll_loop(queues):
     config = make_config(queues.url)
     app = create_app(config, consumer=SqsConsumer(config, extractor=lambda message: Outcome(OK, 201)))
     client = app.test_client()
-    worker = app.extensions["receiver"]
+    worker = get_state(app).worker
 
     assert client.get("/healthz").status_code == 503
     not_ready = client.get("/readyz")
@@ -50,7 +50,7 @@ def test_not_ready_while_queue_unreachable(aws_env):
     config = make_config("http://127.0.0.1:1/000000000000/q.fifo")
     consumer = SqsConsumer(config, extractor=lambda m: Outcome(OK, 201), sqs_client=DownSqs())
     app = create_app(config, consumer=consumer)
-    worker = app.extensions["receiver"]
+    worker = get_state(app).worker
     worker.start()
     try:
         consumer.poll_once()  # deterministic: at least one failed receive has happened
@@ -74,4 +74,4 @@ def test_create_app_reads_env_and_creates_no_client(monkeypatch):
     monkeypatch.setenv("EXTRACTOR_TOKEN", "extract-token-for-tests-0001")
     monkeypatch.setattr(boto3, "client", lambda *a, **k: (_ for _ in ()).throw(AssertionError("eager client")))
     app = create_app()
-    assert app.config["RECEIVER"].queue_url == "http://q"
+    assert get_state(app).config.queue_url == "http://q"

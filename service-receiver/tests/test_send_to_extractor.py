@@ -59,7 +59,7 @@ def test_the_token_goes_with_every_call(extractor):
     client = ExtractorClient(extractor.url, read_timeout=5, token="extract-token-for-tests-0001")
     client({"bucket": "b", "key": "k"})
     client({"bucket": "b", "key": "k2"})
-    assert [r["authorization"] for r in extractor.requests] == ["Bearer extract-token-for-tests-0001"] * 2
+    assert extractor.authorizations == ["Bearer extract-token-for-tests-0001"] * 2
 
 
 @pytest.mark.parametrize("status", [401, 403])
