@@ -5,7 +5,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service_kit.settings import env_float, env_int, env_list, env_tokens
+from service_kit.settings import SettingError, env_float, env_int, env_list, env_tokens
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,13 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Config":
         env = os.environ if environ is None else environ
+        extractor_tokens = env_tokens(env, "EXTRACTOR_TOKEN", required=True)
+        write_token = env_tokens(env, "RESULTS_WRITE_TOKEN", required=True)[0]
+        if write_token in extractor_tokens:  # whoever may call /extract could then write results too
+            raise SettingError("EXTRACTOR_TOKEN and RESULTS_WRITE_TOKEN share a token: each needs its own")
         return cls(
-            extractor_tokens=env_tokens(env, "EXTRACTOR_TOKEN", required=True),
-            results_write_token=env_tokens(env, "RESULTS_WRITE_TOKEN", required=True)[0],
+            extractor_tokens=extractor_tokens,
+            results_write_token=write_token,
             logs_buckets=env_list(env, "LOGS_BUCKETS"),
             extract_max_bytes=env_int(env, "EXTRACT_MAX_BYTES", cls.extract_max_bytes, minimum=1),
             extract_deadline_seconds=env_float(env, "EXTRACT_DEADLINE_SECONDS", cls.extract_deadline_seconds,

@@ -136,7 +136,8 @@ def test_config_from_env_defaults_and_overrides():
 @pytest.mark.parametrize("env,named", [({"RESULTS_WRITE_TOKEN": "w" * 20}, "EXTRACTOR_TOKEN"),
                                        ({"EXTRACTOR_TOKEN": "e" * 20}, "RESULTS_WRITE_TOKEN"),
                                        ({**_TOKENS, "EXTRACTOR_TOKEN": "short"}, "EXTRACTOR_TOKEN"),
-                                       ({**_TOKENS, "STORAGE_TIMEOUT_SECONDS": "soon"}, "STORAGE_TIMEOUT_SECONDS")])
+                                       ({**_TOKENS, "STORAGE_TIMEOUT_SECONDS": "soon"}, "STORAGE_TIMEOUT_SECONDS"),
+                                       ({**_TOKENS, "RESULTS_WRITE_TOKEN": "e" * 20}, "share a token")])
 def test_config_errors_name_the_variable(env, named):
     with pytest.raises(ValueError, match=named):
         Config.from_env(env)

@@ -5,7 +5,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service_kit.settings import env_bool, env_int, env_list, env_tokens
+from service_kit.settings import SettingError, env_bool, env_int, env_list, env_tokens
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,13 @@ class Config:
         answers no request) needs no tokens."""
         env = os.environ if environ is None else environ
         public_read = env_bool(env, "RESULTS_PUBLIC_READ", False)
+        write_tokens = env_tokens(env, "RESULTS_WRITE_TOKEN", required=serving)
+        read_tokens = env_tokens(env, "RESULTS_READ_TOKEN", required=serving and not public_read)
+        if set(write_tokens) & set(read_tokens):  # a reader could write, and the extractor's writes be refused
+            raise SettingError("RESULTS_READ_TOKEN and RESULTS_WRITE_TOKEN share a token: each needs its own")
         return cls(
-            write_tokens=env_tokens(env, "RESULTS_WRITE_TOKEN", required=serving),
-            read_tokens=env_tokens(env, "RESULTS_READ_TOKEN", required=serving and not public_read),
+            write_tokens=write_tokens,
+            read_tokens=read_tokens,
             public_read=public_read,
             results_table=env.get("RESULTS_TABLE", cls.results_table),
             result_ttl_days=env_int(env, "RESULT_TTL_DAYS", cls.result_ttl_days, minimum=0),

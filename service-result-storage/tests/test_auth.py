@@ -77,7 +77,9 @@ _TOKENS = {"RESULTS_WRITE_TOKEN": "w" * 20, "RESULTS_READ_TOKEN": "r" * 20}
 @pytest.mark.parametrize("env,named", [({"RESULTS_READ_TOKEN": "r" * 20}, "RESULTS_WRITE_TOKEN"),
                                        ({"RESULTS_WRITE_TOKEN": "w" * 20}, "RESULTS_READ_TOKEN"),
                                        ({**_TOKENS, "RESULTS_PUBLIC_READ": "perhaps"}, "RESULTS_PUBLIC_READ"),
-                                       ({**_TOKENS, "SES_MIN_ERRORS": "-1"}, "SES_MIN_ERRORS")])
+                                       ({**_TOKENS, "SES_MIN_ERRORS": "-1"}, "SES_MIN_ERRORS"),
+                                       ({**_TOKENS, "RESULTS_READ_TOKEN": "x" * 20 + "," + "w" * 20},
+                                        "RESULTS_READ_TOKEN and RESULTS_WRITE_TOKEN share a token")])
 def test_config_errors_name_the_variable(env, named):
     with pytest.raises(ValueError, match=named):
         Config.from_env(env)

@@ -68,3 +68,18 @@ def test_role_of_checks_every_token():
 def test_bearer_token_parsing():
     assert bearer_token("Bearer abc") == "abc" and bearer_token("  BEARER   abc  ") == "abc"
     assert bearer_token("Bearer") is None and bearer_token("Basic abc") is None and bearer_token(None) is None
+
+
+def test_no_token_gets_a_bare_challenge_and_a_wrong_role_insufficient_scope(make_app, tokens):
+    client = make_app().test_client()
+    assert client.post("/things").headers["WWW-Authenticate"] == 'Bearer realm="log-analysis"'
+    assert 'error="invalid_token"' in client.post("/things", headers=_auth("z" * 30)).headers["WWW-Authenticate"]
+    refused = client.post("/things", headers=_auth(tokens["read"]))
+    assert refused.status_code == 403 and 'error="insufficient_scope"' in refused.headers["WWW-Authenticate"]
+
+
+def test_one_token_for_two_roles_is_refused_without_naming_it():
+    with pytest.raises(ValueError, match="read and the write role") as info:
+        BearerAuth({"read": ("s" * 20,), "write": ("t" * 20, "s" * 20)})
+    assert "s" * 20 not in str(info.value)
+    BearerAuth({"write": ("t" * 20, "t" * 20)})  # the same token twice for one role is merely redundant

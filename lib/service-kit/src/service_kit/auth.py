@@ -2,7 +2,8 @@
 
 A service names its roles and the tokens that grant each (``BearerAuth({"write": (...), "read": (...)})``), installs
 the checker on its app (``install``), and marks each protected view with ``@requires("role")``. A missing, malformed
-or unknown token is answered 401 with ``WWW-Authenticate: Bearer``; a known token of another role 403. Tokens are
+or unknown token is answered 401 with ``WWW-Authenticate: Bearer``; a known token of another role 403 (with
+``error="insufficient_scope"``). A token may grant one role only. Tokens are
 compared as SHA-256 digests with ``hmac.compare_digest``, against every configured token (no early exit), so the
 time taken does not depend on how much of a token matched nor on which one did. Tokens are never logged.
 """
@@ -33,7 +34,14 @@ class BearerAuth:
     a role in ``public`` needs no token at all (e.g. reads, when the operator opened them explicitly)."""
 
     def __init__(self, roles: Mapping[str, tuple[str, ...]], public: frozenset[str] = frozenset()):
+        """Raises ValueError when one token is given to two roles (a reader's token would then write, or a
+        writer's be refused): the names of the roles, never the token, are in the message."""
         self._digests = [(role, _digest(token)) for role, tokens in roles.items() for token in tokens]
+        seen: dict[bytes, str] = {}
+        for role, digest in self._digests:
+            if seen.setdefault(digest, role) != role:
+                raise ValueError(f"the same token is configured for the {seen[digest]} and the {role} role: "
+                                 f"each role needs its own")
         self.public = frozenset(public)
 
     def role_of(self, token: str) -> str | None:
@@ -65,7 +73,7 @@ def check(role: str, header: str | None = None):
         return None
     token = bearer_token(request.headers.get("Authorization") if header is None else header)
     if token is None:
-        return _unauthorized("missing bearer token", "invalid_request")
+        return _unauthorized("missing bearer token", None)  # RFC 6750 3.1: no error code without credentials
     granted = auth.role_of(token)
     if granted is None:
         log.warning("request with an unknown token refused", extra={"path": request.path, "role": role})
@@ -73,7 +81,8 @@ def check(role: str, header: str | None = None):
     if granted != role:
         log.warning("request with another role's token refused",
                     extra={"path": request.path, "role": role, "token_role": granted})
-        return error_response(403, f"this token does not grant {role} access", [{"role": granted}])
+        return error_response(403, f"this token does not grant {role} access", [{"role": granted}],
+                              headers={"WWW-Authenticate": f'Bearer realm="{REALM}", error="insufficient_scope"'})
     return None
 
 
@@ -92,9 +101,9 @@ def requires(role: str) -> Callable:
     return decorate
 
 
-def _unauthorized(message: str, code: str):
-    return error_response(401, message, [], headers={
-        "WWW-Authenticate": f'Bearer realm="{REALM}", error="{code}"'})
+def _unauthorized(message: str, code: str | None):
+    challenge = f'Bearer realm="{REALM}"' + (f', error="{code}"' if code else "")
+    return error_response(401, message, [], headers={"WWW-Authenticate": challenge})
 
 
 def authorization_header(token: str) -> dict[str, str]:
