@@ -97,7 +97,8 @@ def create_app(config: Config | None = None, consumer: SqsConsumer | None = None
 
     @app.get("/metrics")
     def metrics():
-        return Response(generate_latest(worker.consumer.metrics.registry), mimetype=CONTENT_TYPE_LATEST)
+        # the content type as Prometheus writes it (a mimetype= argument would get a second charset appended)
+        return Response(generate_latest(worker.consumer.metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     register_error_handlers(app, logger)
     return app

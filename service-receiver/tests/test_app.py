@@ -33,6 +33,7 @@ def test_health_ready_metrics_follow_the_poll_loop(queues):
     assert client.get("/readyz").status_code == 503
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and metrics.mimetype == "text/plain"
+    assert metrics.headers["Content-Type"].count("charset") == 1
     lines = metrics.get_data(as_text=True).splitlines()
     for line in ("receiver_messages_received_total 1.0", "receiver_messages_deleted_total 1.0",
                  "receiver_messages_failed_total 0.0", "receiver_messages_in_flight 0.0", "receiver_poll_loop_up 0.0",
