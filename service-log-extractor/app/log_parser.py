@@ -57,8 +57,17 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     return totals.summary(feeder.lines, regions.total_bytes, regions.error, max_groups)
 
 
+class OutputError(Exception):
+    """Writing to stdout failed (a full disk, a closed pipe): not a problem of the input file."""
+
+
 def _write(out, obj: dict) -> None:
-    out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n")
+    try:
+        out.write(json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n")
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): handled where the CLI exits
+    except OSError as exc:
+        raise OutputError(exc.strerror or str(exc)) from exc
 
 
 def _summarize_path(name: str, processes: int | None, on_event) -> dict:
@@ -95,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
                 summary = summarize(sys.stdin.buffer, on_event=on_event)
             else:
                 summary = _summarize_path(name, args.processes, on_event)
+        except BrokenPipeError:
+            raise  # stdout, not the file (see OutputError)
         except OSError as exc:
             print(f"log_parser: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
             status = 2
@@ -103,13 +114,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"log_parser: {name}: incomplete scan: {summary['error']}", file=sys.stderr)
         if not args.events:
             _write(out, summary)
-    out.flush()
+    try:
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(exc.strerror or str(exc)) from exc
     return status
 
 
 if __name__ == "__main__":
     try:
         sys.exit(main())
+    except OutputError as exc:
+        print(f"log_parser: cannot write the output: {exc}", file=sys.stderr)
+        sys.exit(2)
     except BrokenPipeError:  # e.g. `| head`: the reader went away, nothing left to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
