@@ -24,7 +24,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"make up failed: {exc}", file=sys.stderr)
             return 1
         print(f"local stack is up; settings in {stack.env_file}:")
-        print("".join(f"  {k}={v}\n" for k, v in env.items()), end="")
+        # the service tokens stay in that file (mode 0600), not in a terminal's or CI log's scrollback
+        print("".join(f"  {k}={'<in the file>' if k.endswith('_TOKEN') else v}\n" for k, v in env.items()), end="")
         return 0
     if args.command == "down":
         stopped = stack.down()

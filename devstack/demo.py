@@ -26,8 +26,11 @@ def wait_for_result(storage_url: str, key: str, read_token: str, timeout: float 
     headers = {"Authorization": f"Bearer {read_token}"}
     while time.monotonic() < deadline:
         try:
-            items = requests.get(f"{storage_url}/results", params={"key": key}, headers=headers,
-                                 timeout=5).json().get("items", [])
+            resp = requests.get(f"{storage_url}/results", params={"key": key}, headers=headers, timeout=5)
+            if resp.status_code in (401, 403):  # waiting cannot help: the token is not storage's reader token
+                raise SystemExit(f"demo failed: storage refused the read token ({resp.status_code}: "
+                                 f"{resp.text[:200]}); is the stack's stack.env current?")
+            items = resp.json().get("items", [])
         except (requests.RequestException, ValueError):
             items = []
         if items:

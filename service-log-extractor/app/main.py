@@ -56,7 +56,7 @@ class ExtractorState:
     workers serve requests in threads, and a requests.Session is not thread-safe."""
 
     config: Config
-    metrics: Metrics = field(default_factory=lambda: Metrics())
+    metrics: Metrics = field(default_factory=Metrics)
     s3_client: object | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _local: threading.local = field(default_factory=threading.local)

@@ -64,7 +64,7 @@ class StorageState:
     distinct, ordered stored_at values."""
 
     config: Config
-    metrics: Metrics = field(default_factory=lambda: Metrics())
+    metrics: Metrics = field(default_factory=Metrics)
     clock: Callable[[], datetime] = utcnow
     _clients: dict = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
