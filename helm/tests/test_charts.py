@@ -829,3 +829,15 @@ def test_every_value_is_documented():
     missing = {str(f.relative_to(REPO)): undocumented_values(f.read_text()) for f in files}
     assert not {f: keys for f, keys in missing.items() if keys}, missing
     assert undocumented_values("a:\n  # -- b\n  b: 1\n  c: 2\n# -- d\nd:\n  e: 1\n") == ["a.c"]
+
+
+@pytest.mark.parametrize("first,second", [("resultsReadToken", "resultsWriteToken"),
+                                          ("extractorToken", "resultsWriteToken")])
+def test_one_secret_key_for_two_credentials_is_refused(first, second):
+    """A pod that takes two credentials from the same Secret key would refuse to start; the chart says so first."""
+    args = ["--set", f"global.credentials.{first}.existingSecret=shared",
+            "--set", f"global.credentials.{second}.existingSecret=shared"]
+    bad = subprocess.run([helm_binary(), "template", RELEASE, str(CHART), *args], capture_output=True, text=True)
+    assert bad.returncode != 0 and "each credential needs its own token" in bad.stderr, bad.stderr
+    other_key = [*args, "--set", f"global.credentials.{second}.key=other"]
+    assert render(*other_key)  # the same Secret with another key is fine

@@ -54,6 +54,14 @@ ConfigMap; renders nothing for an empty list.
 */}}
 {{- define "common.credentials.env" -}}
 {{- $ctx := .context -}}
+{{- $seen := dict -}}
+{{- range (get . "credentials" | default (list)) }}
+{{- $at := printf "%s/%s" (include "common.credentials.secretName" (dict "context" $ctx "credential" .)) (include "common.credentials.key" (dict "context" $ctx "credential" .)) }}
+{{- if hasKey $seen $at }}
+{{- fail (printf "global.credentials: %s and %s are the same Secret key (%s): each credential needs its own token (the service would refuse to start)" (get $seen $at) . $at) }}
+{{- end }}
+{{- $_ := set $seen $at . }}
+{{- end }}
 {{- range (get . "credentials" | default (list)) }}
 {{- $ref := dict "context" $ctx "credential" . }}
 - name: {{ (fromYaml (include "common.credentials.entry" $ref)).env }}
