@@ -50,6 +50,7 @@ unit-test: install
 	cd service-result-storage && $(PY) -m pytest -q
 	cd terraform/lambda && $(PY) -m pytest -q
 	cd terraform/scripts && $(PY) -m pytest -q
+	cd bench && $(PY) -m pytest -q test_realistic.py
 
 stack-test: install
 	$(PY) -m pytest -q tests
