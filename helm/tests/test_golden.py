@@ -26,15 +26,14 @@ from __future__ import annotations
 import base64
 import binascii
 import difflib
-import functools
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+from conftest import helm_binary
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm"
@@ -55,17 +54,6 @@ RANDOM_TOKEN = re.compile(r"[A-Za-z0-9]{43}")
 
 
 # -- helm --------------------------------------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def helm_binary() -> str:
-    helm = os.environ.get("HELM") or shutil.which("helm") or str(REPO / ".venv-tools" / "bin" / "helm")
-    if not os.access(helm, os.X_OK):
-        pytest.fail("helm not found: set HELM=<path to helm 3> (make helm-check installs it into .venv-tools/bin)")
-    version = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, check=True).stdout
-    if not version.startswith("v3."):
-        pytest.fail(f"helm 3 expected, found {version.strip()}")
-    return helm
-
 
 def helm_template(chart: Path, *args: str) -> str:
     proc = subprocess.run(

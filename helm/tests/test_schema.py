@@ -6,16 +6,14 @@ Run by `make helm-check` with HELM=<path to helm 3>; fails, not skips, without h
 """
 from __future__ import annotations
 
-import functools
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from conftest import helm_binary
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm"
@@ -30,17 +28,6 @@ EXTRA_TOP_LEVEL = {"enabled", "common"}
 
 
 # -- helm --------------------------------------------------------------------------------------------------------
-
-@functools.lru_cache(maxsize=1)
-def helm_binary() -> str:
-    helm = os.environ.get("HELM") or shutil.which("helm") or str(REPO / ".venv-tools" / "bin" / "helm")
-    if not os.access(helm, os.X_OK):
-        pytest.fail("helm not found: set HELM=<path to helm 3> (make helm-check installs it into .venv-tools/bin)")
-    version = subprocess.run([helm, "version", "--short"], capture_output=True, text=True, check=True).stdout
-    if not version.startswith("v3."):
-        pytest.fail(f"helm 3 expected, found {version.strip()}")
-    return helm
-
 
 def helm_lint(chart: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([helm_binary(), "lint", "--strict", "--kube-version", KUBE_VERSION, str(chart), *args],
