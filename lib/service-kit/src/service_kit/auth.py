@@ -66,12 +66,12 @@ def bearer_token(header: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token and " " not in token else None
 
 
-def check(role: str, header: str | None = None):
-    """None when the request may go on; else the 401/403 JSON response. ``header`` defaults to the request's."""
+def check(role: str):
+    """None when the current request may go on; else the 401/403 JSON response."""
     auth: BearerAuth = current_app.extensions[_EXTENSION]
     if role in auth.public:
         return None
-    token = bearer_token(request.headers.get("Authorization") if header is None else header)
+    token = bearer_token(request.headers.get("Authorization"))
     if token is None:
         return _unauthorized("missing bearer token", None)  # RFC 6750 3.1: no error code without credentials
     granted = auth.role_of(token)
@@ -95,7 +95,6 @@ def requires(role: str) -> Callable:
             refused = check(role)
             return refused if refused is not None else view(*args, **kwargs)
 
-        guarded.required_role = role  # for OpenAPI documents and tests
         return guarded
 
     return decorate
