@@ -161,14 +161,16 @@ class ResultStore:
             except BotoCoreError as exc:
                 _reraise("put_item", exc)
             if existing is None:  # an older DynamoDB API (or stand-in) without the item: read it
-                existing = self._get_item(rid)
+                existing = self._get_item(rid, consistent=True)
             if existing is not None:
                 return json.loads(existing["result"]["S"]), False, MAIL_PENDING in existing
         raise StoreUnavailable(f"result {rid} neither writable nor readable")
 
-    def _get_item(self, rid: str) -> dict | None:
+    def _get_item(self, rid: str, consistent: bool = False) -> dict | None:
+        """The raw item (with its owed-mail mark), or None."""
         try:
-            return self.client.get_item(TableName=self.table, Key={"id": {"S": rid}}, ConsistentRead=True).get("Item")
+            return self.client.get_item(TableName=self.table, Key={"id": {"S": rid}},
+                                        ConsistentRead=consistent).get("Item")
         except (BotoCoreError, ClientError) as exc:
             _reraise("get_item", exc)
 
@@ -195,11 +197,7 @@ class ResultStore:
 
     # --- reads --------------------------------------------------------------------------------------------
     def get(self, rid: str, consistent: bool = False) -> dict | None:
-        try:
-            item = self.client.get_item(TableName=self.table, Key={"id": {"S": rid}},
-                                        ConsistentRead=consistent).get("Item")
-        except (BotoCoreError, ClientError) as exc:
-            _reraise("get_item", exc)
+        item = self._get_item(rid, consistent)
         return json.loads(item["result"]["S"]) if item else None
 
     def _query(self, **kwargs) -> dict:
