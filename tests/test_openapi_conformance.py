@@ -2,7 +2,6 @@
 operation, a fixed seed) against the running service of the local stack, with zero failures."""
 import os
 import subprocess
-import sys
 
 from conftest import ROOT
 

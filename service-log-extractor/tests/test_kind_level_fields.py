@@ -4,7 +4,6 @@ the format's own scale - and it decides the line, whatever words the message hol
 count in stack_traces."""
 import json
 
-import pytest
 
 
 def scan_table(scan_stable, by_line, table):
