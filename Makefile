@@ -12,10 +12,17 @@ TF_PLUGIN_DIR ?= /opt/tf-plugins
 HELM := $(TOOLS)/bin/helm
 # The Kubernetes version the rendered charts are validated against (EKS's current one).
 KUBE_VERSION := 1.33.0
+CORE_STAMP := service-log-extractor/build/.core-built
 
 .PHONY: install up down demo test unit-test stack-test terraform-check infra-check container-check helm-check contract-check bench lambda-zip helm-values clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed $(CORE_STAMP)
+
+# The extractor's compiled core (service-log-extractor/app/_c_*.c, C through the CPython API), built in place from
+# source with gcc and the Python headers; rebuilt when a source changes.
+$(CORE_STAMP): $(VENV)/.installed service-log-extractor/setup.py $(wildcard service-log-extractor/app/_c_*.c)
+	cd service-log-extractor && $(PY) setup.py -q build_ext --inplace
+	touch $@
 
 # Re-installs only when a requirements file changed; the stamp makes `make install` idempotent and cheap.
 $(VENV)/.installed: $(REQUIREMENTS)

@@ -22,6 +22,10 @@ class Config:
                              what was read is stored, flagged incomplete with an error naming the limit
     EXTRACT_DEADLINE_SECONDS seconds one object may take at most (default 840: under the receiver's 900 s timeout);
                              past it, the same
+    EXTRACTOR_SCAN_THREADS   parallel scans of one large object (default: the cores the container may use, its CPU
+                             limit rounded up); an uncompressed object of RANGED_MIN_BYTES (64 MiB) or more is read
+                             as that many concurrent ranged GETs and scanned on that many cores (worker processes:
+                             the Python scan holds the GIL); 1 reads every object as one stream
     STORAGE_URL              base URL of the result-storage service (default http://127.0.0.1:8082)
     STORAGE_TIMEOUT_SECONDS  read timeout of the POST to storage (default 30)
     S3_CONNECT_TIMEOUT_SECONDS  connect timeout of S3 calls (default 5)
@@ -37,6 +41,7 @@ class Config:
     logs_buckets: tuple[str, ...] = ()
     extract_max_bytes: int = 10 * 1024**3
     extract_deadline_seconds: float = 840.0
+    scan_threads: int = 1
     storage_url: str = "http://127.0.0.1:8082"
     storage_timeout: float = 30.0
     s3_connect_timeout: float = 5.0
@@ -45,6 +50,8 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Config":
+        from .parallel import usable_cores  # loaded on use (it reads the cgroup CPU limit)
+
         env = os.environ if environ is None else environ
         extractor_tokens = env_tokens(env, "EXTRACTOR_TOKEN", required=True)
         write_token = env_tokens(env, "RESULTS_WRITE_TOKEN", required=True)[0]
@@ -57,6 +64,7 @@ class Config:
             extract_max_bytes=env_int(env, "EXTRACT_MAX_BYTES", cls.extract_max_bytes, minimum=1),
             extract_deadline_seconds=env_float(env, "EXTRACT_DEADLINE_SECONDS", cls.extract_deadline_seconds,
                                                minimum=0.1),
+            scan_threads=env_int(env, "EXTRACTOR_SCAN_THREADS", usable_cores(), minimum=1),
             storage_url=env.get("STORAGE_URL", cls.storage_url).rstrip("/"),
             storage_timeout=env_float(env, "STORAGE_TIMEOUT_SECONDS", cls.storage_timeout, minimum=0.1),
             s3_connect_timeout=env_float(env, "S3_CONNECT_TIMEOUT_SECONDS", cls.s3_connect_timeout, minimum=0.1),

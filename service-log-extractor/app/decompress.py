@@ -191,6 +191,12 @@ def _read_exactly(stream, n: int) -> bytes:
     return buf
 
 
+def peek(stream, n: int) -> tuple[bytes, io.RawIOBase]:
+    """The first ``n`` bytes of ``stream`` (fewer if it is shorter), and a stream that still yields them first."""
+    head = _read_exactly(stream, n)
+    return head, _Prefixed(head, stream)
+
+
 def open_log(stream) -> io.RawIOBase:
     """Wraps a binary stream (needs only ``.read(n)``) in a reader that yields the uncompressed log bytes.
 
@@ -198,8 +204,7 @@ def open_log(stream) -> io.RawIOBase:
     through. Reading a truncated or corrupt compressed stream raises DecompressionError once the valid
     part has been returned.
     """
-    head = _read_exactly(stream, len(ZSTD_MAGIC))
-    raw = _Prefixed(head, stream)
+    head, raw = peek(stream, len(ZSTD_MAGIC))
     if head.startswith(GZIP_MAGIC):
         return _GzipReader(raw)
     if head == ZSTD_MAGIC:

@@ -18,13 +18,18 @@ from service_kit.errors import error_response, register_error_handlers
 from service_kit.logs import configure_logging
 from service_kit.metrics import render as render_metrics
 
-from . import log_parser
+from . import log_parser, parallel
 from .config import Config
-from .s3_handler import ObjectUnavailable, open_object
+from .decompress import peek
+from .s3_handler import ObjectUnavailable, S3Object, open_object
 from .send_to_storage import StorageUnavailable, post_summary
 
 log = logging.getLogger(__name__)
 bp = Blueprint("extractor", __name__)
+
+# An uncompressed object this large is read as concurrent ranged GETs and scanned on EXTRACTOR_SCAN_THREADS cores;
+# below it, starting the worker processes (~1 s) costs more than the second core saves.
+RANGED_MIN_BYTES = 64 << 20
 
 
 class Metrics:
@@ -96,6 +101,11 @@ def _parse_request() -> tuple[dict | None, list]:
     return (None if problems else body), problems
 
 
+def _size_limit_error(scanned_bytes: int, cfg: Config) -> str:
+    return (f"size limit reached: scanned the first {scanned_bytes} uncompressed bytes "
+            f"(EXTRACT_MAX_BYTES={cfg.extract_max_bytes})")
+
+
 def _limits(cfg: Config):
     """The per-object bounds (EXTRACT_MAX_BYTES, EXTRACT_DEADLINE_SECONDS from now), as the scan's stop check: a
     hostile object (a dense gzip bomb) is summarised as far as the bounds allow and stored flagged incomplete,
@@ -104,8 +114,7 @@ def _limits(cfg: Config):
 
     def stop(scanned_bytes: int) -> str | None:
         if scanned_bytes >= cfg.extract_max_bytes:
-            return (f"size limit reached: scanned the first {scanned_bytes} uncompressed bytes "
-                    f"(EXTRACT_MAX_BYTES={cfg.extract_max_bytes})")
+            return _size_limit_error(scanned_bytes, cfg)
         if time.monotonic() >= deadline:
             return (f"time limit reached: scanned {scanned_bytes} uncompressed bytes in "
                     f"EXTRACT_DEADLINE_SECONDS={cfg.extract_deadline_seconds:g}")
@@ -143,7 +152,7 @@ def _extract():
         return error_response(exc.status, exc.message, [{"bucket": bucket, "key": key}])
     try:
         with closing(obj.body):
-            summary = log_parser.summarize(obj.body, stop=_limits(cfg))
+            summary = _scan(state, obj)
     except (BotoCoreError, OSError) as exc:  # the stream broke off (timeout, reset): nothing stored, retry later
         log.warning("object read interrupted", extra={"bucket": bucket, "key": key, "reason": str(exc)})
         metrics.observe(503)
@@ -167,6 +176,51 @@ def _extract():
                                       "incomplete": summary["incomplete"], "reason": summary["error"]})
     metrics.observe(answer.status, summary["bytes"])
     return jsonify(answer.body), answer.status
+
+
+def _scan(state: ExtractorState, obj: S3Object) -> dict:
+    """The object's summary: a large uncompressed object in concurrent byte ranges on EXTRACTOR_SCAN_THREADS cores
+    (the same summary as one stream gives), anything else as one stream. Raises OSError/BotoCoreError when a
+    read fails (nothing is stored; the receiver retries)."""
+    cfg = state.config
+    stop = _limits(cfg)
+    body = obj.body
+    if cfg.scan_threads > 1 and obj.size is not None and obj.size >= RANGED_MIN_BYTES:
+        head, body = peek(obj.body, parallel.HEAD_BYTES)
+        if parallel.head_is_plain(head):
+            obj.body.close()  # the workers read their ranges themselves
+            summary = _scan_ranges(state, obj, stop)
+            if summary is not None:
+                return summary
+            with closing(_reopen(state, obj)) as again:
+                return log_parser.summarize(again, stop=stop)
+    return log_parser.summarize(body, stop=stop)
+
+
+def _scan_ranges(state: ExtractorState, obj: S3Object, stop) -> dict | None:
+    cfg = state.config
+    s3 = state.s3()
+    source = parallel.S3Ranges(obj.bucket, obj.key, version_id=obj.version_id, etag=obj.etag,
+                               endpoint_url=s3.meta.endpoint_url, region=s3.meta.region_name,
+                               connect_timeout=cfg.s3_connect_timeout, read_timeout=cfg.s3_read_timeout)
+    size = min(obj.size, cfg.extract_max_bytes)
+    error = _size_limit_error(size, cfg) if obj.size > size else None
+    log.info("scanning in ranges", extra={"bucket": obj.bucket, "key": obj.key, "bytes": obj.size,
+                                          "workers": cfg.scan_threads})
+    return parallel.summarize_ranges(source, size, processes=cfg.scan_threads, stop=stop, error=error)
+
+
+def _reopen(state: ExtractorState, obj: S3Object):
+    """The object's body again, for a stream scan after the ranges could not be scanned apart (rare: see
+    app.parallel.summarize_ranges); an object changed meanwhile is an OSError (retried later)."""
+    try:
+        again = open_object(state.s3(), obj.bucket, obj.key, obj.version_id)
+    except ObjectUnavailable as exc:
+        raise OSError(exc.message) from exc
+    if again.etag != obj.etag:
+        again.body.close()
+        raise OSError(f"s3://{obj.bucket}/{obj.key} changed during the scan (ETag {obj.etag} -> {again.etag})")
+    return again.body
 
 
 @bp.get("/healthz")

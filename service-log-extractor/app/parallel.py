@@ -1,16 +1,18 @@
 """Scans one log on several cores, with exactly the summary of app.log_parser.summarize.
 
 The log is cut into chunks of whole lines (CHUNK_BYTES). Worker processes scan each chunk from a closed state
-(log_parser.scan_chunk); the parent stitches the results in file order (log_parser.Stitcher). Where an event
-is open across a chunk boundary (a few % of chunks), the parent re-feeds the chunk's lines up to its first
-resync line (a line whose effect does not depend on the state before it) with the true state; from there on
-the worker's result is exact.
+(scan_chunk); the parent stitches the results in file order (Stitcher). Where an event is open across a chunk
+boundary (a few % of chunks), the parent re-feeds the chunk's lines up to its first resync line (a line whose
+effect does not depend on the state before it) with the true state; from there on the worker's result is exact.
 
 Two ways to feed the workers:
-  summarize_file     an uncompressed regular file: each worker reads its own byte range (nothing is copied
-                     through the parent);
+  summarize_ranges   an uncompressed log whose bytes can be read at any offset: each worker reads its own byte
+                     range (nothing is copied through the parent) from a FileRanges (a regular file) or an
+                     S3Ranges (an S3 object version: one ranged GET per chunk); summarize_file is the file case;
   summarize_stream   any stream (gzip, zstd, stdin, an S3 body): the parent reads and decompresses, and hands
                      the chunks over, at most two per worker in flight (memory stays bounded).
+
+Workers are processes: the scan is Python and holds the GIL.
 """
 from __future__ import annotations
 
@@ -31,42 +33,138 @@ RESYNC_SEARCH_LINES = 256
 
 
 def usable_cores() -> int:
-    return len(os.sched_getaffinity(0))
+    """The cores this process may use: its CPU affinity, bounded by a cgroup v2 CPU quota (a container's CPU
+    limit: `cpu.max` "quota period", rounded up) where one is set."""
+    cores = len(os.sched_getaffinity(0))
+    try:
+        with open("/sys/fs/cgroup/cpu.max") as f:
+            quota, period = f.read().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass  # no cgroup v2 or no limit: the affinity alone
+    return cores
 
 
 def _pool(processes: int):
     # fork is cheap (~20 ms) and inherits the compiled Hyperscan database, but unsafe once threads run (a
-    # gunicorn worker): then a fork server, started from a fresh interpreter, makes the workers.
+    # gunicorn worker): then a fork server, started from a fresh interpreter, makes the workers. It was started
+    # with the environment of its first use: the workers get the AWS settings of now (S3Ranges reads with them).
     import multiprocessing  # loaded on use: a sequential scan (the service, small files) never needs it
 
     method = "fork" if threading.active_count() == 1 else "forkserver"
-    return multiprocessing.get_context(method).Pool(processes)
+    aws_env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+    return multiprocessing.get_context(method).Pool(processes, initializer=_worker_env, initargs=(aws_env,))
 
 
-def ranges_are_independent(path: str) -> bool:
-    """True when byte ranges of the file can be read apart: not compressed and not UTF-16 (decoding and
-    decompression run from the start). NUL and ESC bytes, which app.text removes before lines are cut, are removed
-    by each worker from its own range (see _scan_file_range)."""
-    with open(path, "rb") as f:
-        head = f.read(len(ZSTD_MAGIC))
+def _worker_env(aws_env: dict) -> None:
+    for key in [k for k in os.environ if k.startswith("AWS_") and k not in aws_env]:
+        del os.environ[key]
+    os.environ.update(aws_env)
+
+
+HEAD_BYTES = len(ZSTD_MAGIC)   # what head_is_plain needs of a log's first bytes
+
+
+def head_is_plain(head: bytes) -> bool:
+    """True when a log starting with ``head`` (its first HEAD_BYTES) can be read in byte ranges apart: not
+    compressed and not UTF-16 (decoding and decompression run from the start). NUL and ESC bytes, which app.text
+    removes before lines are cut, are removed by each worker from its own range (see _scan_range)."""
     return not (head.startswith(GZIP_MAGIC) or head == ZSTD_MAGIC or utf16_encoding(head))
 
 
-def read_lines_in_range(path: str, start: int, end: int) -> tuple[bytearray, int, int]:
-    """The lines of the file that start in [start, end), as `buf[lo:hi]` (hi just past a newline), cut like
-    app.text.Regions cuts them: a line longer than MAX_LINE_BYTES ends there, a last line gets a newline."""
+def ranges_are_independent(path: str) -> bool:
+    """head_is_plain for a file."""
+    with open(path, "rb") as f:
+        return head_is_plain(f.read(HEAD_BYTES))
+
+
+class FileRanges:
+    """Byte ranges of a regular file (picklable: a worker opens the file itself)."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def read_into(self, offset: int, view: memoryview) -> int:
+        """Reads up to len(view) bytes at ``offset``; fewer only at the end of the file."""
+        n = 0
+        with open(self.path, "rb", buffering=0) as f:
+            f.seek(offset)
+            while n < len(view):
+                got = f.readinto(view[n:])
+                if not got:
+                    break
+                n += got
+        return n
+
+
+class RangeReadError(OSError):
+    """A ranged read failed in a worker (S3 error, object changed): the scan is retried as a whole later. A plain
+    OSError with a message, so that it crosses the process boundary intact."""
+
+
+_worker_s3: dict = {}   # per worker process: one S3 client per client configuration
+
+
+class S3Ranges:
+    """Byte ranges of one S3 object version, each read with its own ranged GET (picklable: a worker makes its own
+    client, with the endpoint and region of the parent's). The version id, or else If-Match on the ETag, pins
+    every range to the object the scan started on: an object overwritten meanwhile fails the read (412) instead
+    of mixing two versions in one summary."""
+
+    def __init__(self, bucket: str, key: str, *, version_id: str | None, etag: str | None, endpoint_url: str | None,
+                 region: str | None, connect_timeout: float, read_timeout: float):
+        self.bucket, self.key, self.version_id, self.etag = bucket, key, version_id, etag
+        self.client_config = (endpoint_url, region, connect_timeout, read_timeout)
+
+    def _client(self):
+        client = _worker_s3.get(self.client_config)
+        if client is None:
+            import boto3  # loaded on use, in the worker
+            from botocore.config import Config
+
+            endpoint_url, region, connect_timeout, read_timeout = self.client_config
+            client = _worker_s3[self.client_config] = boto3.client(
+                "s3", endpoint_url=endpoint_url, region_name=region, config=Config(
+                    connect_timeout=connect_timeout, read_timeout=read_timeout,
+                    retries={"mode": "standard", "max_attempts": 3}))
+        return client
+
+    def read_into(self, offset: int, view: memoryview) -> int:
+        """Reads up to len(view) bytes at ``offset`` with one ranged GET; fewer only at the end of the object."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        kwargs = {"Bucket": self.bucket, "Key": self.key, "Range": f"bytes={offset}-{offset + len(view) - 1}"}
+        if self.version_id:
+            kwargs["VersionId"] = self.version_id
+        elif self.etag:
+            kwargs["IfMatch"] = f'"{self.etag}"'
+        n = 0
+        try:
+            body = self._client().get_object(**kwargs)["Body"]
+            with body:
+                while n < len(view):
+                    got = body.readinto(view[n:])
+                    if not got:
+                        break
+                    n += got
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "InvalidRange":  # offset at or past the end
+                return 0
+            raise RangeReadError(f"ranged GET of s3://{self.bucket}/{self.key} at {offset}: {exc}") from None
+        except BotoCoreError as exc:
+            raise RangeReadError(f"ranged GET of s3://{self.bucket}/{self.key} at {offset}: {exc}") from None
+        return n
+
+
+def read_lines_in_range(source, start: int, end: int) -> tuple[bytearray, int, int]:
+    """The lines of ``source`` (FileRanges, S3Ranges) that start in [start, end), as `buf[lo:hi]` (hi just past a
+    newline), cut like app.text.Regions cuts them: a line longer than MAX_LINE_BYTES ends there, a last line gets a
+    newline."""
     before = 1 if start else 0        # one byte before the range tells whether `start` begins a line
     want = before + (end - start) + MAX_LINE_BYTES + 1
     buf = bytearray(want + 1)         # + room for a final newline
-    view = memoryview(buf)
-    n = 0
-    with open(path, "rb", buffering=0) as f:
-        f.seek(start - before)
-        while n < want:
-            got = f.readinto(view[n:want])
-            if not got:
-                break
-            n += got
+    n = source.read_into(start - before, memoryview(buf)[:want])
     eof = n < want
     e = before + (end - start)        # index of `end` in buf
     if not before:
@@ -93,7 +191,7 @@ def read_lines_in_range(path: str, start: int, end: int) -> tuple[bytearray, int
     return buf, lo, last_start + MAX_LINE_BYTES + 1
 
 
-def _scan_file_range(task: tuple[str, int, int]) -> ChunkResult | None:
+def _scan_range(task: tuple) -> ChunkResult | None:
     """Scans one byte range; None when it cannot be scanned apart: it holds NUL or ESC bytes and ends in a line cut
     at MAX_LINE_BYTES, where app.text would cut it later (after removing them). Rare; the parent then reads the file
     once instead (summarize_stream)."""
@@ -112,21 +210,39 @@ def _scan_bytes(data: bytes) -> ChunkResult:
     return scan_chunk(data, 0, len(data))
 
 
+def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
+                     max_groups: int = 50, chunk_bytes: int | None = None,
+                     stop: Callable[[int], str | None] | None = None, error: str | None = None) -> dict | None:
+    """An uncompressed log of ``size`` bytes, split into byte ranges that the workers read themselves from
+    ``source`` (FileRanges, S3Ranges; at most ``processes`` reads at once).
+
+    ``stop``, called after each chunk with the bytes stitched so far, may give a reason to stop there (a time
+    limit): the summary of the chunks so far is returned, ``incomplete`` with that ``error``. ``error`` marks a
+    summary that covers ``size`` bytes of a longer log (a size limit). Returns None when a range cannot be scanned
+    apart (NUL or ESC bytes in a line cut at MAX_LINE_BYTES, see _scan_range): nothing was handed to ``on_event``
+    then, and the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised."""
+    chunk_bytes = chunk_bytes or CHUNK_BYTES
+    ranges = [(source, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
+    stitcher = Stitcher(on_event)
+    with _pool(processes) as pool:
+        for chunk, (_source, _start, end) in zip(pool.imap(_scan_range, ranges), ranges):
+            if chunk is None:
+                return None
+            stitcher.add(chunk)
+            why = stop(end) if stop is not None and end < size else None
+            if why is not None:
+                return stitcher.summary(end, why, max_groups)
+    return stitcher.summary(size, error, max_groups)
+
+
 def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None] | None = None,
                    max_groups: int = 50, chunk_bytes: int | None = None) -> dict:
     """An uncompressed regular file, split into byte ranges that the workers read themselves."""
-    chunk_bytes = chunk_bytes or CHUNK_BYTES
-    size = os.path.getsize(path)
-    ranges = [(path, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
-    stitcher = Stitcher(on_event)
-    with _pool(processes) as pool:
-        for chunk in pool.imap(_scan_file_range, ranges):
-            if chunk is None:
-                break
-            stitcher.add(chunk)
-        else:
-            return stitcher.summary(size, None, max_groups)
-    with open(path, "rb") as f:  # see _NeedsStream: events were not handed over yet, nothing is reported twice
+    summary = summarize_ranges(FileRanges(path), os.path.getsize(path), processes=processes, on_event=on_event,
+                               max_groups=max_groups, chunk_bytes=chunk_bytes)
+    if summary is not None:
+        return summary
+    with open(path, "rb") as f:  # nothing was handed to on_event yet: nothing is reported twice
         return summarize_stream(f, processes=processes, on_event=on_event, max_groups=max_groups)
 
 

@@ -3,6 +3,7 @@ import socket
 import pytest
 
 from app.config import Config
+from app.parallel import usable_cores
 from conftest import BUCKET, EXTRACT_TOKEN, MISSING_BUCKET, SAMPLE, WRITE_TOKEN
 
 
@@ -126,7 +127,9 @@ _TOKENS = {"EXTRACTOR_TOKEN": "e" * 20 + ",f" + "f" * 20, "RESULTS_WRITE_TOKEN":
 
 
 def test_config_from_env_defaults_and_overrides():
-    assert Config.from_env(_TOKENS) == Config(extractor_tokens=("e" * 20, "f" * 21), results_write_token="w" * 20)
+    assert Config.from_env(_TOKENS) == Config(extractor_tokens=("e" * 20, "f" * 21), results_write_token="w" * 20,
+                                              scan_threads=usable_cores())
+    assert Config.from_env({**_TOKENS, "EXTRACTOR_SCAN_THREADS": "3"}).scan_threads == 3
     cfg = Config.from_env({**_TOKENS, "STORAGE_URL": "http://storage:8080/", "STORAGE_TIMEOUT_SECONDS": "7",
                            "LOGS_BUCKETS": " logs-a, logs-b ,,"})
     assert cfg.storage_url == "http://storage:8080" and cfg.storage_timeout == 7.0
@@ -137,6 +140,7 @@ def test_config_from_env_defaults_and_overrides():
                                        ({"EXTRACTOR_TOKEN": "e" * 20}, "RESULTS_WRITE_TOKEN"),
                                        ({**_TOKENS, "EXTRACTOR_TOKEN": "short"}, "EXTRACTOR_TOKEN"),
                                        ({**_TOKENS, "STORAGE_TIMEOUT_SECONDS": "soon"}, "STORAGE_TIMEOUT_SECONDS"),
+                                       ({**_TOKENS, "EXTRACTOR_SCAN_THREADS": "0"}, "EXTRACTOR_SCAN_THREADS"),
                                        ({**_TOKENS, "RESULTS_WRITE_TOKEN": "e" * 20}, "share a token")])
 def test_config_errors_name_the_variable(env, named):
     with pytest.raises(ValueError, match=named):

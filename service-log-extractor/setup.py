@@ -1,0 +1,20 @@
+"""Builds the extractor's compiled core in place: every ``app/_c_*.c`` becomes the extension module ``app._c_*``.
+
+    python setup.py build_ext --inplace      (run by `make install` and by the Dockerfile's builder stage)
+
+The modules are C through the CPython API (gcc and the Python headers are all it needs). Each has a pure-Python
+reference in app/ that gives the same results; the differential tests in tests/ compare the two.
+"""
+from pathlib import Path
+
+from setuptools import Extension, setup
+
+HERE = Path(__file__).resolve().parent
+SOURCES = sorted((HERE / "app").glob("_c_*.c"))
+
+setup(
+    name="log-extractor-core",
+    version="0",
+    ext_modules=[Extension(f"app.{src.stem}", [f"app/{src.name}"], extra_compile_args=["-O2", "-std=c11", "-Wall"])
+                 for src in SOURCES],
+)
