@@ -22,7 +22,7 @@ class Config:
                              what was read is stored, flagged incomplete with an error naming the limit
     EXTRACT_DEADLINE_SECONDS seconds one object may take at most (default 840: under the receiver's 900 s timeout);
                              past it, the same
-    EXTRACTOR_SCAN_THREADS   parallel scans of one large object (default: the cores the container may use, its CPU
+    EXTRACTOR_SCAN_THREADS   parallel scans of one large object (default 0: the cores the container may use, its CPU
                              limit rounded up); an uncompressed object of RANGED_MIN_BYTES (64 MiB) or more is read
                              as that many concurrent ranged GETs and scanned on that many cores (worker processes:
                              the Python scan holds the GIL); 1 reads every object as one stream
@@ -64,7 +64,7 @@ class Config:
             extract_max_bytes=env_int(env, "EXTRACT_MAX_BYTES", cls.extract_max_bytes, minimum=1),
             extract_deadline_seconds=env_float(env, "EXTRACT_DEADLINE_SECONDS", cls.extract_deadline_seconds,
                                                minimum=0.1),
-            scan_threads=env_int(env, "EXTRACTOR_SCAN_THREADS", usable_cores(), minimum=1),
+            scan_threads=env_int(env, "EXTRACTOR_SCAN_THREADS", 0, minimum=0) or usable_cores(),
             storage_url=env.get("STORAGE_URL", cls.storage_url).rstrip("/"),
             storage_timeout=env_float(env, "STORAGE_TIMEOUT_SECONDS", cls.storage_timeout, minimum=0.1),
             s3_connect_timeout=env_float(env, "S3_CONNECT_TIMEOUT_SECONDS", cls.s3_connect_timeout, minimum=0.1),

@@ -130,6 +130,7 @@ def test_config_from_env_defaults_and_overrides():
     assert Config.from_env(_TOKENS) == Config(extractor_tokens=("e" * 20, "f" * 21), results_write_token="w" * 20,
                                               scan_threads=usable_cores())
     assert Config.from_env({**_TOKENS, "EXTRACTOR_SCAN_THREADS": "3"}).scan_threads == 3
+    assert Config.from_env({**_TOKENS, "EXTRACTOR_SCAN_THREADS": "0"}).scan_threads == usable_cores()
     cfg = Config.from_env({**_TOKENS, "STORAGE_URL": "http://storage:8080/", "STORAGE_TIMEOUT_SECONDS": "7",
                            "LOGS_BUCKETS": " logs-a, logs-b ,,"})
     assert cfg.storage_url == "http://storage:8080" and cfg.storage_timeout == 7.0
@@ -140,7 +141,7 @@ def test_config_from_env_defaults_and_overrides():
                                        ({"EXTRACTOR_TOKEN": "e" * 20}, "RESULTS_WRITE_TOKEN"),
                                        ({**_TOKENS, "EXTRACTOR_TOKEN": "short"}, "EXTRACTOR_TOKEN"),
                                        ({**_TOKENS, "STORAGE_TIMEOUT_SECONDS": "soon"}, "STORAGE_TIMEOUT_SECONDS"),
-                                       ({**_TOKENS, "EXTRACTOR_SCAN_THREADS": "0"}, "EXTRACTOR_SCAN_THREADS"),
+                                       ({**_TOKENS, "EXTRACTOR_SCAN_THREADS": "-1"}, "EXTRACTOR_SCAN_THREADS"),
                                        ({**_TOKENS, "RESULTS_WRITE_TOKEN": "e" * 20}, "share a token")])
 def test_config_errors_name_the_variable(env, named):
     with pytest.raises(ValueError, match=named):
