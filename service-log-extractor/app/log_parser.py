@@ -4,7 +4,8 @@ API
   summarize(stream, *, on_event=None, max_groups=50, finder=None) -> dict   (the Summary of CONTRACTS.md)
 CLI
   python -m app.log_parser [--events] [--processes N] FILE [FILE ...]   (FILE may be `-` for stdin; files of
-  32 MiB and more are scanned on all usable cores by app.parallel, with the same result)
+  32 MiB and more are scanned on all usable cores by app.parallel, with the same result; when stderr is a terminal,
+  a file of PROGRESS_MIN_BYTES or more shows a progress bar there, in bytes of the file; stdout is the same)
 
 The scan is a pipeline of layers, each a module of its own: bytes -> text lines (app.text: decompression,
 UTF-16, BOM, NUL, ANSI, CR, the line limit) -> records (app.records: Docker, CRI, journald and syslog envelopes
@@ -70,17 +71,54 @@ def _write(out, obj: dict) -> None:
         raise OutputError(exc.strerror or str(exc)) from exc
 
 
+PROGRESS_MIN_BYTES = 16 << 20   # of the file (compressed or not): a smaller one takes about a second: no bar
+
+
+class _Counting:
+    """A binary file whose reads advance a progress bar (bytes of the file, compressed or not)."""
+
+    def __init__(self, f, advance: Callable[[int], object]):
+        self._f, self._advance = f, advance
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._f.read(n)
+        self._advance(len(data))
+        return data
+
+    def readinto(self, buf) -> int:
+        n = self._f.readinto(buf)
+        self._advance(n or 0)
+        return n
+
+
+def _progress_bar(name: str, size: int):
+    """A tqdm bar on stderr for a large file when stderr is a terminal, else None."""
+    if size < PROGRESS_MIN_BYTES or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm  # loaded on use: only an interactive CLI run draws a bar
+
+    return tqdm(total=size, desc=os.path.basename(name), unit="B", unit_scale=True, unit_divisor=1024,
+                file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
 def _summarize_path(name: str, processes: int | None, on_event) -> dict:
     from . import parallel  # loaded on use (it imports multiprocessing): one-way, parallel never imports this module
 
     processes = processes or parallel.usable_cores()
     with open(name, "rb") as f:
         st = os.fstat(f.fileno())
-        if processes == 1 or not stat.S_ISREG(st.st_mode) or st.st_size < parallel.PARALLEL_MIN_BYTES:
-            return summarize(f, on_event=on_event)
-        if not parallel.ranges_are_independent(name):  # compressed or UTF-16: read once, from the start
-            return parallel.summarize_stream(f, processes=processes, on_event=on_event)
-    return parallel.summarize_file(name, processes=processes, on_event=on_event)
+        bar = _progress_bar(name, st.st_size) if stat.S_ISREG(st.st_mode) else None
+        try:
+            source = f if bar is None else _Counting(f, bar.update)
+            if processes == 1 or not stat.S_ISREG(st.st_mode) or st.st_size < parallel.PARALLEL_MIN_BYTES:
+                return summarize(source, on_event=on_event)
+            if not parallel.ranges_are_independent(name):  # compressed or UTF-16: read once, from the start
+                return parallel.summarize_stream(source, processes=processes, on_event=on_event)
+            return parallel.summarize_file(name, processes=processes, on_event=on_event,
+                                           progress=None if bar is None else bar.update)
+        finally:
+            if bar is not None:
+                bar.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -212,7 +212,8 @@ def _scan_bytes(data: bytes) -> ChunkResult:
 
 def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
                      max_groups: int = 50, chunk_bytes: int | None = None,
-                     stop: Callable[[int], str | None] | None = None, error: str | None = None) -> dict | None:
+                     stop: Callable[[int], str | None] | None = None, error: str | None = None,
+                     progress: Callable[[int], object] | None = None) -> dict | None:
     """An uncompressed log of ``size`` bytes, split into byte ranges that the workers read themselves from
     ``source`` (FileRanges, S3Ranges; at most ``processes`` reads at once).
 
@@ -220,15 +221,18 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
     limit): the summary of the chunks so far is returned, ``incomplete`` with that ``error``. ``error`` marks a
     summary that covers ``size`` bytes of a longer log (a size limit). Returns None when a range cannot be scanned
     apart (NUL or ESC bytes in a line cut at MAX_LINE_BYTES, see _scan_range): nothing was handed to ``on_event``
-    then, and the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised."""
+    then, and the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised.
+    ``progress`` is called with the bytes of each chunk once it is stitched."""
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     ranges = [(source, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
     stitcher = Stitcher(on_event)
     with _pool(processes) as pool:
-        for chunk, (_source, _start, end) in zip(pool.imap(_scan_range, ranges), ranges):
+        for chunk, (_source, start, end) in zip(pool.imap(_scan_range, ranges), ranges):
             if chunk is None:
                 return None
             stitcher.add(chunk)
+            if progress is not None:
+                progress(end - start)
             why = stop(end) if stop is not None and end < size else None
             if why is not None:
                 return stitcher.summary(end, why, max_groups)
@@ -236,10 +240,12 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
 
 
 def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None] | None = None,
-                   max_groups: int = 50, chunk_bytes: int | None = None) -> dict:
-    """An uncompressed regular file, split into byte ranges that the workers read themselves."""
+                   max_groups: int = 50, chunk_bytes: int | None = None,
+                   progress: Callable[[int], object] | None = None) -> dict:
+    """An uncompressed regular file, split into byte ranges that the workers read themselves (``progress``: see
+    summarize_ranges)."""
     summary = summarize_ranges(FileRanges(path), os.path.getsize(path), processes=processes, on_event=on_event,
-                               max_groups=max_groups, chunk_bytes=chunk_bytes)
+                               max_groups=max_groups, chunk_bytes=chunk_bytes, progress=progress)
     if summary is not None:
         return summary
     with open(path, "rb") as f:  # nothing was handed to on_event yet: nothing is reported twice
