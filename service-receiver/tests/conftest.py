@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 from app.config import Config
 
 
-def free_port() -> int:
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -53,7 +53,7 @@ class Queues:
         return sum(self.counts(url))
 
 
-def create_queues(sqs, visibility_timeout=30, max_receive_count=3, prefix="logs") -> Queues:
+def _create_queues(sqs, visibility_timeout=30, max_receive_count=3, prefix="logs") -> Queues:
     dlq_url = sqs.create_queue(QueueName=f"{prefix}-dlq.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     url = sqs.create_queue(
@@ -75,7 +75,7 @@ def mocked_aws(aws_env):
 
 @pytest.fixture
 def queues(mocked_aws) -> Queues:
-    return create_queues(mocked_aws)
+    return _create_queues(mocked_aws)
 
 
 @dataclass
@@ -117,9 +117,30 @@ def extractor():
     server.server_close()
 
 
-def make_config(queue_url, extractor_url="http://127.0.0.1:9", **overrides) -> Config:
+def _make_config(queue_url, extractor_url="http://127.0.0.1:9", **overrides) -> Config:
     values = dict(queue_url=queue_url, extractor_url=extractor_url, wait_seconds=0, max_messages=10,
                   extractor_timeout_seconds=5.0, shutdown_grace_seconds=5.0, retry_seconds=0,
                   concurrency=1)
     values.update(overrides)
     return Config(**values)
+
+
+# Test modules get these helpers through fixtures, never by importing conftest. Session-scoped: they hold no state,
+# and a fixture of any scope (test_shutdown's module-scoped moto server) can use them.
+
+@pytest.fixture(scope="session")
+def free_port():
+    """free_port(): a TCP port on 127.0.0.1 nothing listens on right now."""
+    return _free_port
+
+
+@pytest.fixture(scope="session")
+def create_queues():
+    """create_queues(sqs, visibility_timeout=30, max_receive_count=3, prefix="logs"): a FIFO queue and its DLQ."""
+    return _create_queues
+
+
+@pytest.fixture(scope="session")
+def make_config():
+    """make_config(queue_url, extractor_url="http://127.0.0.1:9", **overrides): a Config for the tests."""
+    return _make_config

@@ -1,5 +1,4 @@
 import botocore.exceptions
-from conftest import make_config
 
 from app.main import create_app, get_state
 from app.send_to_extractor import OK, Outcome
@@ -8,7 +7,7 @@ from app.sqs_handler import SqsConsumer
 OBJ = {"bucket": "b", "key": "k.log", "etag": "e"}
 
 
-def test_health_ready_metrics_follow_the_poll_loop(queues):
+def test_health_ready_metrics_follow_the_poll_loop(queues, make_config):
     queues.send(OBJ)
     config = make_config(queues.url)
     app = create_app(config, consumer=SqsConsumer(config, extractor=lambda message: Outcome(OK, 201)))
@@ -43,7 +42,7 @@ def test_health_ready_metrics_follow_the_poll_loop(queues):
     assert queues.total() == 0
 
 
-def test_not_ready_while_queue_unreachable(aws_env):
+def test_not_ready_while_queue_unreachable(aws_env, make_config):
     class DownSqs:
         def receive_message(self, **kwargs):
             raise botocore.exceptions.EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
@@ -63,7 +62,7 @@ def test_not_ready_while_queue_unreachable(aws_env):
         worker.thread.join(5)
 
 
-def test_unknown_route_is_json_404(queues):
+def test_unknown_route_is_json_404(queues, make_config):
     response = create_app(make_config(queues.url)).test_client().get("/nope")
     assert response.status_code == 404 and "not found" in response.json["error"] and response.json["details"] == []
 

@@ -3,7 +3,6 @@ import io
 import json
 
 import pytest
-from conftest import create_queues
 
 from app import redrive
 

@@ -1,6 +1,5 @@
 import pytest
 import requests
-from conftest import free_port
 
 from app.send_to_extractor import OK, PERMANENT, RETRY, ExtractorClient, classify, extract_request
 
@@ -37,7 +36,7 @@ def test_success_has_no_error(extractor):
     assert outcome.ok and outcome.status == 201 and outcome.error is None
 
 
-def test_connection_refused_is_retry():
+def test_connection_refused_is_retry(free_port):
     outcome = ExtractorClient(f"http://127.0.0.1:{free_port()}", read_timeout=5)({"bucket": "b", "key": "k"})
     assert outcome.kind == RETRY and outcome.status is None and "ConnectionError" in outcome.error
 

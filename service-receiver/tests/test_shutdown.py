@@ -11,7 +11,6 @@ from pathlib import Path
 import boto3
 import pytest
 import requests
-from conftest import create_queues, free_port
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
@@ -36,7 +35,7 @@ def reachable(url):
 
 
 @pytest.fixture(scope="module")
-def moto_endpoint():
+def moto_endpoint(free_port):
     if not MOTO_SERVER.exists():
         pytest.skip(f"{MOTO_SERVER} not installed")
     port = free_port()
@@ -52,13 +51,13 @@ def moto_endpoint():
 
 
 @pytest.fixture
-def server_queues(moto_endpoint, aws_env, request):
+def server_queues(moto_endpoint, aws_env, request, create_queues):
     sqs = boto3.client("sqs", endpoint_url=moto_endpoint)
     return create_queues(sqs, prefix=request.node.name.replace("_", "-")[:60])
 
 
 @pytest.fixture
-def start_receiver(moto_endpoint, tmp_path):
+def start_receiver(moto_endpoint, tmp_path, free_port):
     procs = []
 
     def start(queue_url, extractor_url, grace):

@@ -5,7 +5,6 @@ import time
 
 import botocore.exceptions
 import pytest
-from conftest import create_queues, free_port, make_config
 
 from app.send_to_extractor import OK, PERMANENT, RETRY, Outcome
 from app import sqs_handler
@@ -37,7 +36,7 @@ def records_with(caplog, message):
 
 # --- real HTTP to a fake extractor ------------------------------------------------------------------
 
-def test_2xx_posts_object_and_deletes(queues, extractor):
+def test_2xx_posts_object_and_deletes(queues, extractor, make_config):
     queues.send(OBJ)
     consumer = SqsConsumer(make_config(queues.url, extractor.url))
 
@@ -51,7 +50,7 @@ def test_2xx_posts_object_and_deletes(queues, extractor):
     assert consumer.metrics.snapshot()["deleted"] == 1
 
 
-def test_200_already_stored_also_deletes(queues, extractor):
+def test_200_already_stored_also_deletes(queues, extractor, make_config):
     extractor.status = 200
     queues.send({**OBJ, "etag": None, "version_id": "v1"})
     assert SqsConsumer(make_config(queues.url, extractor.url)).poll_once().deleted == 1
@@ -59,7 +58,7 @@ def test_200_already_stored_also_deletes(queues, extractor):
     assert queues.total() == 0
 
 
-def test_500_leaves_message_and_warns(queues, extractor, caplog):
+def test_500_leaves_message_and_warns(queues, extractor, caplog, make_config):
     extractor.status, extractor.body = 503, {"error": "storage unreachable", "details": []}
     queues.send(OBJ)
 
@@ -72,7 +71,7 @@ def test_500_leaves_message_and_warns(queues, extractor, caplog):
     assert (record.status, record.error, record.key) == (503, "storage unreachable", OBJ["key"])
 
 
-def test_404_leaves_logs_error_and_ends_in_dlq(mocked_aws, extractor, caplog, monkeypatch):
+def test_404_leaves_logs_error_and_ends_in_dlq(mocked_aws, extractor, caplog, monkeypatch, create_queues, make_config):
     monkeypatch.setattr(sqs_handler, "GIVE_BACK_BASE_SECONDS", 0)  # given back for an immediate redelivery
     queues = create_queues(mocked_aws, visibility_timeout=0, max_receive_count=2)
     extractor.status, extractor.body = 404, {"error": "object not found", "details": ["bkt-logs/x"]}
@@ -91,7 +90,7 @@ def test_404_leaves_logs_error_and_ends_in_dlq(mocked_aws, extractor, caplog, mo
     assert queues.total() == 0 and queues.total(queues.dlq_url) == 1
 
 
-def test_connection_refused_leaves_message(queues, caplog):
+def test_connection_refused_leaves_message(queues, caplog, free_port, make_config):
     queues.send(OBJ)
     consumer = SqsConsumer(make_config(queues.url, f"http://127.0.0.1:{free_port()}"))
 
@@ -103,7 +102,7 @@ def test_connection_refused_leaves_message(queues, caplog):
     assert record.status is None and "ConnectionError" in record.error
 
 
-def test_extractor_timeout_leaves_message(queues, extractor):
+def test_extractor_timeout_leaves_message(queues, extractor, make_config):
     extractor.gate = threading.Event()  # the extractor never answers within the read timeout
     queues.send(OBJ)
     consumer = SqsConsumer(make_config(queues.url, extractor.url, extractor_timeout_seconds=0.2))
@@ -119,7 +118,7 @@ def test_extractor_timeout_leaves_message(queues, extractor):
     ["not json", '{"bucket": "b"}', '{"bucket": "", "key": "k"}', '{"bucket": "b", "key": 7}', "[1, 2]", "null",
      '{"bucket": "b", "key": "k", "etag": 5}'],
 )
-def test_malformed_body_is_logged_left_and_others_processed(queues, caplog, body):
+def test_malformed_body_is_logged_left_and_others_processed(queues, caplog, make_config, body):
     bad_id = queues.send(body, group="bad")
     queues.send({**OBJ, "key": "good.log"}, group="good")
     fake = FakeExtractorCall()
@@ -139,7 +138,7 @@ def _s3_record(key, event="ObjectCreated:Put"):
             "s3": {"bucket": {"name": "bkt-logs"}, "object": {"key": key, "eTag": "e", "size": 1}}}
 
 
-def test_s3_notification_with_several_records_needs_all_stored_before_delete(queues):
+def test_s3_notification_with_several_records_needs_all_stored_before_delete(queues, make_config):
     queues.send({"Records": [_s3_record("a+b.log"), _s3_record("gone.log"), _s3_record("x", "ObjectRemoved:Delete")]},
                 group="s3")
     fake = FakeExtractorCall({"gone.log": Outcome(PERMANENT, 404, "object not found")})
@@ -154,7 +153,7 @@ def test_s3_notification_with_several_records_needs_all_stored_before_delete(que
     assert "c.log" in fake.calls and "d+1.log" in fake.calls
 
 
-def test_test_event_and_deletions_are_deleted_without_a_call(queues, caplog):
+def test_test_event_and_deletions_are_deleted_without_a_call(queues, caplog, make_config):
     caplog.set_level(logging.INFO)
     queues.send({"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": "bkt-logs"}, group="t")
     queues.send({"Records": [_s3_record("x", "ObjectRemoved:Delete")]}, group="d")
@@ -166,7 +165,7 @@ def test_test_event_and_deletions_are_deleted_without_a_call(queues, caplog):
     assert len(records_with(caplog, "nothing to summarise (test event or no object creation), deleted")) == 2
 
 
-def test_sns_wrapped_and_eventbridge_messages_are_processed(queues):
+def test_sns_wrapped_and_eventbridge_messages_are_processed(queues, make_config):
     sns = {"Type": "Notification", "Message": json.dumps({"Records": [_s3_record("sns+key.log")]})}
     eventbridge = {"source": "aws.s3", "detail-type": "Object Created",
                    "detail": {"bucket": {"name": "bkt-logs"}, "object": {"key": "eb key+1.log", "etag": "e2"}}}
@@ -178,7 +177,7 @@ def test_sns_wrapped_and_eventbridge_messages_are_processed(queues):
     assert result.deleted == 2 and sorted(fake.calls) == ["eb key+1.log", "sns key.log"]
 
 
-def test_group_skipped_after_failure_other_groups_continue(queues):
+def test_group_skipped_after_failure_other_groups_continue(queues, make_config):
     queues.send({**OBJ, "key": "a1"}, group="A")
     queues.send({**OBJ, "key": "a2"}, group="A")
     queues.send({**OBJ, "key": "b1"}, group="B")
@@ -194,7 +193,7 @@ def test_group_skipped_after_failure_other_groups_continue(queues):
     assert "Messages" not in queues.sqs.receive_message(QueueUrl=queues.url)  # ...but held back behind a1
 
 
-def test_failed_message_comes_back_later_each_time(queues):
+def test_failed_message_comes_back_later_each_time(queues, make_config):
     fake = FakeExtractorCall(default=Outcome(RETRY, 503, "down"))
     queues.send(OBJ)
     consumer = SqsConsumer(make_config(queues.url), extractor=fake)
@@ -207,7 +206,7 @@ def test_failed_message_comes_back_later_each_time(queues):
     assert consumer.poll_once().received == 0 and queues.total(queues.dlq_url) == 1
 
 
-def test_permanent_failure_also_blocks_its_group(queues):
+def test_permanent_failure_also_blocks_its_group(queues, make_config):
     queues.send({**OBJ, "key": "a1"}, group="A")
     queues.send({**OBJ, "key": "a2"}, group="A")
     fake = FakeExtractorCall({"a1": Outcome(PERMANENT, 404, "gone")})
@@ -215,7 +214,7 @@ def test_permanent_failure_also_blocks_its_group(queues):
     assert fake.calls == ["a1"] and result.skipped == 1
 
 
-def test_crashing_extractor_client_does_not_stop_the_batch(queues, caplog):
+def test_crashing_extractor_client_does_not_stop_the_batch(queues, caplog, make_config):
     queues.send({**OBJ, "key": "boom"}, group="A")
     queues.send({**OBJ, "key": "fine"}, group="B")
     fake = FakeExtractorCall({"boom": RuntimeError("bug")})
@@ -224,7 +223,7 @@ def test_crashing_extractor_client_does_not_stop_the_batch(queues, caplog):
     assert records_with(caplog, "extractor call crashed")
 
 
-def test_stop_between_messages_releases_the_rest(queues):
+def test_stop_between_messages_releases_the_rest(queues, make_config):
     for key in ("m1", "m2", "m3"):
         queues.send({**OBJ, "key": key}, group=key)
     stop = threading.Event()
@@ -240,7 +239,7 @@ def test_stop_between_messages_releases_the_rest(queues):
     assert queues.counts() == (2, 0)  # visible again right away
 
 
-def test_receive_error_is_reported_and_clears_readiness(queues):
+def test_receive_error_is_reported_and_clears_readiness(queues, make_config):
     consumer = SqsConsumer(make_config(queues.url), extractor=FakeExtractorCall())
     consumer.poll_once()
     assert consumer.ready.is_set()
@@ -256,7 +255,7 @@ def test_receive_error_is_reported_and_clears_readiness(queues):
     assert consumer.metrics.snapshot()["receive_errors"] == 1
 
 
-def test_run_backs_off_with_growing_capped_delay_and_recovers(queues):
+def test_run_backs_off_with_growing_capped_delay_and_recovers(queues, make_config):
     class FlakySqs:
         """Fails 6 times, then answers like the real queue."""
 
@@ -298,7 +297,7 @@ def test_run_backs_off_with_growing_capped_delay_and_recovers(queues):
     assert not consumer.ready.is_set()  # cleared when the loop ends
 
 
-def test_message_system_attributes_requested(queues):
+def test_message_system_attributes_requested(queues, make_config):
     seen = {}
 
     class SpySqs:
@@ -315,7 +314,8 @@ def test_message_system_attributes_requested(queues):
 # --- visibility heartbeat -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("visibility_seconds, redelivered", [(1, False), (0, True)])
-def test_heartbeat_keeps_a_long_extraction_from_being_redelivered(mocked_aws, visibility_seconds, redelivered):
+def test_heartbeat_keeps_a_long_extraction_from_being_redelivered(mocked_aws, create_queues, make_config,
+                                                                  visibility_seconds, redelivered):
     """The queue hides a received message for 1 s; the extraction takes 2.5 s. With the heartbeat (renewing 1 s
     every third of a second) nobody else can receive it meanwhile; without, a second receiver gets it."""
     queues = create_queues(mocked_aws, visibility_timeout=1, prefix=f"hb{visibility_seconds}")
@@ -353,7 +353,7 @@ class SequenceExtractor:
         return self.outcomes.pop(0)
 
 
-def test_transient_failures_are_retried_with_backoff_then_stored(queues, monkeypatch):
+def test_transient_failures_are_retried_with_backoff_then_stored(queues, monkeypatch, make_config):
     monkeypatch.setattr(sqs_handler, "RETRY_BASE_SECONDS", 0.2)
     fake = SequenceExtractor(Outcome(RETRY, 500, "boom"), Outcome(RETRY, None, "ConnectionError"), Outcome(OK, 201))
     queues.send(OBJ)
@@ -364,7 +364,7 @@ def test_transient_failures_are_retried_with_backoff_then_stored(queues, monkeyp
     assert fake.times[2] - fake.times[0] <= 0.2 + 0.4 + 0.5  # full jitter stays under base * 2**n
 
 
-def test_retry_after_is_honoured_within_the_retry_time(queues):
+def test_retry_after_is_honoured_within_the_retry_time(queues, make_config):
     fake = SequenceExtractor(*[Outcome(RETRY, 503, "storage unavailable", retry_after=0.3)] * 10)
     queues.send(OBJ)
     consumer = SqsConsumer(make_config(queues.url, retry_seconds=1), extractor=fake)
@@ -374,14 +374,14 @@ def test_retry_after_is_honoured_within_the_retry_time(queues):
     assert queues.counts() == (0, 1)  # given back: hidden for a while, then redelivered
 
 
-def test_permanent_failure_is_not_retried(queues):
+def test_permanent_failure_is_not_retried(queues, make_config):
     fake = SequenceExtractor(Outcome(PERMANENT, 404, "object not found"))
     queues.send(OBJ)
     assert SqsConsumer(make_config(queues.url, retry_seconds=30), extractor=fake).poll_once().failed == 1
     assert len(fake.times) == 1
 
 
-def test_shutdown_cuts_the_backoff_short(queues):
+def test_shutdown_cuts_the_backoff_short(queues, make_config):
     fake = SequenceExtractor(Outcome(RETRY, 503, "x", retry_after=30), Outcome(OK, 201))
     queues.send(OBJ)
     stop = threading.Event()
@@ -402,7 +402,7 @@ def test_retry_after_header_is_read(extractor):
 
 # --- concurrency ----------------------------------------------------------------------------------
 
-def test_groups_are_worked_on_side_by_side_in_order_within_each(queues):
+def test_groups_are_worked_on_side_by_side_in_order_within_each(queues, make_config):
     for group in "ABCD":
         for n in (1, 2):
             queues.send({**OBJ, "key": f"{group}{n}"}, group=group)

@@ -51,7 +51,7 @@ RESULT = {
 }
 
 
-def load_table_module():
+def _load_table_module():
     # Loaded by path like the local stack does, which also proves the module needs nothing from the package.
     spec = importlib.util.spec_from_file_location("storage_table_under_test", TABLE_PY)
     module = importlib.util.module_from_spec(spec)
@@ -59,7 +59,7 @@ def load_table_module():
     return module
 
 
-def make_result(**changes) -> dict:
+def _make_result(**changes) -> dict:
     result = copy.deepcopy(RESULT)
     result.update(changes)
     return result
@@ -94,7 +94,7 @@ def aws():
 @pytest.fixture
 def ddb(aws):
     client = boto3.client("dynamodb")
-    load_table_module().create_table(client, TABLE)
+    _load_table_module().create_table(client, TABLE)
     return client
 
 
@@ -114,5 +114,49 @@ def client(ddb, make_client):
     return make_client()
 
 
-def scan_items(ddb) -> list[dict]:
+def _scan_items(ddb) -> list[dict]:
     return ddb.scan(TableName=TABLE)["Items"]
+
+
+# Test modules get the shared data and helpers through these fixtures, never by importing conftest.
+
+@pytest.fixture(scope="session")
+def table_name() -> str:
+    """The results table every client and the `ddb` fixture use."""
+    return TABLE
+
+
+@pytest.fixture(scope="session")
+def write_token() -> str:
+    """The extractor's token (RESULTS_WRITE_TOKEN); TokenClient sends it with a POST."""
+    return WRITE_TOKEN
+
+
+@pytest.fixture(scope="session")
+def read_token() -> str:
+    """A reader's token (RESULTS_READ_TOKEN); TokenClient sends it with any other request."""
+    return READ_TOKEN
+
+
+@pytest.fixture(scope="session")
+def make_result():
+    """make_result(**changes): a fresh copy of a valid result, with the given top-level fields replaced."""
+    return _make_result
+
+
+@pytest.fixture(scope="session")
+def scan_items():
+    """scan_items(ddb): every item in the results table."""
+    return _scan_items
+
+
+@pytest.fixture(scope="session")
+def table_py() -> Path:
+    """The path of app/table.py."""
+    return TABLE_PY
+
+
+@pytest.fixture(scope="session")
+def load_table_module():
+    """load_table_module(): app/table.py freshly loaded by path, as the local stack does."""
+    return _load_table_module

@@ -2,30 +2,30 @@
 import pytest
 
 from app.config import Config
-from conftest import READ_TOKEN, WRITE_TOKEN, make_result
 
 WRONG = "Bearer not-a-token-we-know-0001"
+# Authorization values in the parametrize lists name the tokens as "{write_token}": filled in from the fixture.
 
 
-def _post(client, authorization):
+def _post(client, make_result, authorization):
     return client.post("/results", json=make_result(), headers={"Authorization": authorization})
 
 
-@pytest.mark.parametrize("authorization", ["", WRONG, "Basic d3JpdGVyOnB3", f"Bearer {WRITE_TOKEN}x"])
-def test_a_forged_write_is_401_and_nothing_is_stored(client, authorization):
-    resp = _post(client, authorization)
+@pytest.mark.parametrize("authorization", ["", WRONG, "Basic d3JpdGVyOnB3", "Bearer {write_token}x"])
+def test_a_forged_write_is_401_and_nothing_is_stored(client, make_result, write_token, authorization):
+    resp = _post(client, make_result, authorization.format(write_token=write_token))
     assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Bearer")
     assert resp.json["details"] == [] and "bearer token" in resp.json["error"]
     assert client.get("/results").json["items"] == []
 
 
-def test_a_readers_token_cannot_write(client):
-    resp = _post(client, f"Bearer {READ_TOKEN}")
+def test_a_readers_token_cannot_write(client, make_result, read_token):
+    resp = _post(client, make_result, f"Bearer {read_token}")
     assert resp.status_code == 403 and "write" in resp.json["error"]
     assert client.get("/results").json["items"] == []
 
 
-def test_a_forgery_cannot_preempt_the_real_result(client):
+def test_a_forgery_cannot_preempt_the_real_result(client, make_result):
     """Posting a result for an object version before the extractor does needs the write token."""
     forged = make_result(counts={"FATAL": 0, "ERROR": 0, "WARN": 0}, groups=[], groups_total=0)
     assert client.post("/results", json=forged, headers={"Authorization": WRONG}).status_code == 401
@@ -34,25 +34,25 @@ def test_a_forgery_cannot_preempt_the_real_result(client):
 
 
 @pytest.mark.parametrize("path", ["/results", "/results?key=app.log", "/results/some-id"])
-@pytest.mark.parametrize("authorization,status", [("", 401), (WRONG, 401), (f"Bearer {WRITE_TOKEN}", 403)])
-def test_reads_need_the_read_token(client, path, authorization, status):
+@pytest.mark.parametrize("authorization,status", [("", 401), (WRONG, 401), ("Bearer {write_token}", 403)])
+def test_reads_need_the_read_token(client, make_result, write_token, path, authorization, status):
     client.post("/results", json=make_result())
-    resp = client.get(path, headers={"Authorization": authorization})
+    resp = client.get(path, headers={"Authorization": authorization.format(write_token=write_token)})
     assert resp.status_code == status
     assert "items" not in resp.json and "groups" not in resp.json
 
 
-def test_public_read_is_an_explicit_choice_and_writes_still_need_the_token(make_client, ddb):
+def test_public_read_is_an_explicit_choice_and_writes_still_need_the_token(make_client, ddb, make_result):
     client = make_client(public_read=True, read_tokens=())
     assert client.post("/results", json=make_result()).status_code == 201
     assert client.get("/results", headers={"Authorization": ""}).status_code == 200
-    assert _post(client, "").status_code == 401
+    assert _post(client, make_result, "").status_code == 401
     assert client.get("/openapi.json").json["paths"]["/results"]["get"]["security"] == [{}]
 
 
-def test_a_rotated_token_works_next_to_the_old_one(make_client, ddb):
-    client = make_client(write_tokens=("next-write-token-00001", WRITE_TOKEN))
-    assert _post(client, "Bearer next-write-token-00001").status_code == 201
+def test_a_rotated_token_works_next_to_the_old_one(make_client, ddb, make_result, write_token):
+    client = make_client(write_tokens=("next-write-token-00001", write_token))
+    assert _post(client, make_result, "Bearer next-write-token-00001").status_code == 201
     assert client.post("/results", json=make_result(etag="other")).status_code == 201
 
 

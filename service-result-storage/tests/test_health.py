@@ -1,6 +1,3 @@
-from conftest import make_result
-
-
 def test_healthz(make_client):
     resp = make_client().get("/healthz")
     assert resp.status_code == 200 and resp.json == {"status": "ok"}
@@ -16,7 +13,7 @@ def test_readyz_503_when_the_table_is_missing(aws, make_client):
     assert resp.json["error"] == "not ready" and resp.json["details"]
 
 
-def test_metrics_counts_stored_duplicates_and_rejected(client):
+def test_metrics_counts_stored_duplicates_and_rejected(client, make_result):
     client.post("/results", json=make_result())
     client.post("/results", json=make_result())
     client.post("/results", json={"lines": 1})

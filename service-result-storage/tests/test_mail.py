@@ -4,7 +4,6 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from app import ses_handler
-from conftest import TABLE, make_result, scan_items
 
 SENDER = "alerts@example.com"
 RECIPIENTS = ("ops@example.com", "dev@example.com")
@@ -19,7 +18,7 @@ def verified(aws):
     boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
 
 
-def test_mail_is_sent_once_for_a_new_result_with_errors(ddb, verified, make_client):
+def test_mail_is_sent_once_for_a_new_result_with_errors(ddb, verified, make_client, make_result):
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS, ses_min_errors=4)
     first = client.post("/results", json=make_result())  # FATAL 1 + ERROR 3 = 4
     again = client.post("/results", json=make_result())
@@ -33,7 +32,7 @@ def test_mail_is_sent_once_for_a_new_result_with_errors(ddb, verified, make_clie
     assert "storage_mails_sent_total 1.0" in client.get("/metrics").text
 
 
-def test_no_mail_below_the_threshold(ddb, verified, make_client):
+def test_no_mail_below_the_threshold(ddb, verified, make_client, make_result):
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS, ses_min_errors=5)
     assert client.post("/results", json=make_result()).status_code == 201
     warn_only = make_result(etag="w", counts={"FATAL": 0, "ERROR": 0, "WARN": 9})
@@ -41,13 +40,13 @@ def test_no_mail_below_the_threshold(ddb, verified, make_client):
     assert sent_messages() == []
 
 
-def test_no_mail_when_not_configured(ddb, verified, make_client):
+def test_no_mail_when_not_configured(ddb, verified, make_client, make_result):
     assert make_client(ses_recipients=RECIPIENTS).post("/results", json=make_result()).status_code == 201
     assert make_client(ses_sender=SENDER).post("/results", json=make_result(etag="x")).status_code == 201
     assert sent_messages() == []
 
 
-def test_mail_failure_does_not_fail_or_lose_the_result(ddb, aws, make_client):
+def test_mail_failure_does_not_fail_or_lose_the_result(ddb, aws, make_client, make_result, scan_items):
     client = make_client(ses_sender="unverified@example.com", ses_recipients=RECIPIENTS)
     resp = client.post("/results", json=make_result())
     assert resp.status_code == 201
@@ -56,7 +55,7 @@ def test_mail_failure_does_not_fail_or_lose_the_result(ddb, aws, make_client):
     assert "storage_mails_failed_total 1.0" in client.get("/metrics").text
 
 
-def test_subject_has_no_control_characters_and_is_bounded():
+def test_subject_has_no_control_characters_and_is_bounded(make_result):
     result = make_result(key="evil\r\nBcc: x@example.com" + "k" * 500)
     text = ses_handler.subject(result)
     assert "\n" not in text and "\r" not in text and len(text) <= 200
@@ -67,7 +66,7 @@ _UNSAFE_TEXTS = ["\r\nBcc: x@example.com", "\nFake: line", "\x1b[2J", "\x85next 
 
 
 @pytest.mark.parametrize("unsafe", _UNSAFE_TEXTS)
-def test_text_from_the_object_cannot_forge_lines_or_reorder_the_mail(unsafe):
+def test_text_from_the_object_cannot_forge_lines_or_reorder_the_mail(make_result, unsafe):
     """Key, etag, version id, error, templates and samples all come from the object or its name."""
     result = make_result(key=f"logs/a{unsafe}.log")
     result.update(etag=f"e{unsafe}", version_id=f"v{unsafe}", incomplete=True, error=f"cap{unsafe}", id="r1",
@@ -83,7 +82,7 @@ def test_text_from_the_object_cannot_forge_lines_or_reorder_the_mail(unsafe):
     assert "\n" not in ses_handler.subject(result)
 
 
-def test_a_failed_mail_stays_owed_until_a_redelivery_sends_it(ddb, aws, make_client):
+def test_a_failed_mail_stays_owed_until_a_redelivery_sends_it(ddb, aws, make_client, make_result, scan_items):
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
     assert client.post("/results", json=make_result()).status_code == 201  # sender not verified yet: SES refuses
     [item] = scan_items(ddb)
@@ -96,19 +95,20 @@ def test_a_failed_mail_stays_owed_until_a_redelivery_sends_it(ddb, aws, make_cli
     assert len(sent_messages()) == 1
 
 
-def test_a_sent_mail_leaves_nothing_owed(ddb, verified, make_client):
+def test_a_sent_mail_leaves_nothing_owed(ddb, verified, make_client, make_result, scan_items):
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
     assert client.post("/results", json=make_result()).status_code == 201
     assert len(sent_messages()) == 1 and "mail_pending" not in scan_items(ddb)[0]
 
 
-def test_retry_mail_command_sends_what_is_owed(ddb, aws, make_client, monkeypatch, capsys):
+def test_retry_mail_command_sends_what_is_owed(ddb, aws, make_client, make_result, scan_items, table_name,
+                                             monkeypatch, capsys):
     from app import retry_mail
 
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
     for etag in ("a", "b"):
         assert client.post("/results", json=make_result(etag=etag)).status_code == 201  # both owed: unverified
-    monkeypatch.setenv("RESULTS_TABLE", TABLE)
+    monkeypatch.setenv("RESULTS_TABLE", table_name)
     monkeypatch.setenv("SES_SENDER", SENDER)
     monkeypatch.setenv("SES_RECIPIENTS", ",".join(RECIPIENTS))
     assert retry_mail.main([]) == 1  # still unverified: both fail, both stay owed

@@ -1,7 +1,6 @@
 import pytest
 
 from app import dynamodb_handler
-from conftest import make_result
 
 
 class SmallPages:
@@ -20,17 +19,21 @@ class SmallPages:
         return getattr(self.client, name)
 
 
-def post(client, **changes):
-    resp = client.post("/results", json=make_result(**changes))
-    assert resp.status_code == 201, resp.json
-    return resp.json
+@pytest.fixture
+def post(make_result):
+    """post(client, **changes): stores make_result(**changes), which must answer 201; returns the stored result."""
+    def post(client, **changes):
+        resp = client.post("/results", json=make_result(**changes))
+        assert resp.status_code == 201, resp.json
+        return resp.json
+    return post
 
 
 def ids(resp):
     return [r["id"] for r in resp.json["items"]]
 
 
-def test_get_by_key_is_newest_first_and_filters_bucket(client):
+def test_get_by_key_is_newest_first_and_filters_bucket(client, post, make_result):
     old = post(client, etag="1")
     other_bucket = post(client, etag="2", bucket="other")
     new = post(client, etag="3")
@@ -43,7 +46,7 @@ def test_get_by_key_is_newest_first_and_filters_bucket(client):
         new["id"], old["id"]]
 
 
-def test_get_by_key_reads_every_dynamodb_page(client, ddb):
+def test_get_by_key_reads_every_dynamodb_page(client, ddb, post, make_result):
     posted = [post(client, etag=str(i)) for i in range(5)]
     client.application.extensions["storage"]._clients["dynamodb"] = pages = SmallPages(ddb)
     resp = client.get("/results", query_string={"key": make_result()["key"]})
@@ -57,7 +60,7 @@ def test_get_by_unknown_key_is_an_empty_list(client):
     assert client.get("/results", query_string={"key": ""}).status_code == 400
 
 
-def test_get_by_id(client):
+def test_get_by_id(client, post):
     stored = post(client)
     assert client.get(f"/results/{stored['id']}").json == stored
     resp = client.get("/results/0123456789abcdef0123456789abcdef")
@@ -81,7 +84,7 @@ def walk(client, **query):
         assert pages < 50, "cursor never ends"
 
 
-def test_listing_pages_newest_first_with_limit_and_cursor(client):
+def test_listing_pages_newest_first_with_limit_and_cursor(client, post):
     posted = [post(client, etag=str(i)) for i in range(7)]
     newest_first = [r["id"] for r in reversed(posted)]
     first = client.get("/results", query_string={"limit": 3})
@@ -92,7 +95,7 @@ def test_listing_pages_newest_first_with_limit_and_cursor(client):
     assert ids(everything) == newest_first and everything.json["cursor"] is None
 
 
-def test_listing_filters(client):
+def test_listing_filters(client, post):
     fatal = post(client, etag="f", counts={"FATAL": 2, "ERROR": 0, "WARN": 0})
     error = post(client, etag="e", key="web/access.log", counts={"FATAL": 0, "ERROR": 4, "WARN": 1})
     warn = post(client, etag="w", key="web/error.log", counts={"FATAL": 0, "ERROR": 0, "WARN": 3})
@@ -113,7 +116,7 @@ def test_listing_filters(client):
     assert listed(since="2000-01-01") == [clean["id"], warn["id"], error["id"], fatal["id"]]
 
 
-def test_filtered_listing_pages_across_dynamodb_pages(client, monkeypatch):
+def test_filtered_listing_pages_across_dynamodb_pages(client, post, monkeypatch):
     monkeypatch.setattr(dynamodb_handler, "FILTERED_PAGE_SIZE", 4)
     expected = []
     for i in range(15):

@@ -5,11 +5,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import TABLE_PY, load_table_module
 
-
-def test_table_module_imports_only_the_stdlib():
-    tree = ast.parse(TABLE_PY.read_text())
+def test_table_module_imports_only_the_stdlib(table_py):
+    tree = ast.parse(table_py.read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             assert node.level == 0, "relative import"
@@ -22,7 +20,7 @@ def test_table_module_imports_only_the_stdlib():
             assert name.split(".")[0] in sys.stdlib_module_names | {"__future__"}, name
 
 
-def test_create_table_builds_the_documented_schema(aws):
+def test_create_table_builds_the_documented_schema(aws, load_table_module):
     table_mod = load_table_module()
     client = boto3.client("dynamodb")
     table = table_mod.create_table(client, "t1")
@@ -44,7 +42,7 @@ def test_create_table_builds_the_documented_schema(aws):
     assert "TableName" not in table_mod.TABLE_SCHEMA
 
 
-def test_create_table_refuses_an_existing_table_unless_exist_ok(aws):
+def test_create_table_refuses_an_existing_table_unless_exist_ok(aws, load_table_module):
     table_mod = load_table_module()
     client = boto3.client("dynamodb")
     table_mod.create_table(client, "t2")
