@@ -43,3 +43,13 @@ def test_every_copy_is_in_the_context_its_dockerignore_allows(service):
 def test_the_kit_is_installed_after_the_pinned_requirements(service):
     dockerfile = (ROOT / service / "Dockerfile").read_text()
     assert dockerfile.index("-r /tmp/requirements.txt") < dockerfile.index("pip install --no-cache-dir --no-deps /tmp/service-kit")
+
+
+def test_the_extractor_image_builds_its_compiled_core_from_source():
+    dockerfile = (ROOT / "service-log-extractor" / "Dockerfile").read_text()
+    builder, final = dockerfile.split("\nFROM python:3.11.14-slim\n")
+    assert "FROM python:3.11.14 AS builder" in builder  # the full image: gcc and the Python headers
+    assert "RUN python setup.py -q build_ext --inplace" in builder
+    assert "COPY --from=builder /build/app/_c_*.so app/" in final
+    # extension modules built on the host (another platform, perhaps) never reach the image
+    assert "**/*.so" in (ROOT / "service-log-extractor" / "Dockerfile.dockerignore").read_text().splitlines()

@@ -3,12 +3,16 @@ r"""Finds the lines that may start an event, so the scanner classifies only thos
 A line can open an event only if it holds a level field, a level-bearing syslog/klog/logcat/JSON field, or the
 start of an exception or traceback. The patterns below match a superset of such lines; every other line is
 skipped unread by the scanner while no event is open (while one is open, it reads every line, since stack
-frames carry no such words). Patterns never match across a newline, so each hit lies in one line.
+frames carry no such words). Two patterns may end by taking a newline (`[0-4][^0-9]`, and `\v` in
+`[ \t\r\f\v]*`, which includes `\n`): such a hit counts for the line that newline ends.
 
-Two engines, identical summaries: Hyperscan (SIMD, all patterns in one pass over a chunk) where its wheel
-exists (x86-64), and otherwise `EveryLine`, which hands every line to the classifier (pure Python, ~25 MB/s;
-Python's `re` running these patterns was 10x slower still, as it has no multi-literal search). The tests run
-Hyperscan against EveryLine on every sample. Known limits: an exception name ending a line is found only when
+Three engines, identical summaries: `CompiledFinder` (app._c_finder, C built from source with the service: the
+default where it is built), Hyperscan (SIMD, all patterns in one pass over a chunk) where its wheel exists (x86-64),
+and otherwise `EveryLine`, which hands every line to the classifier (pure Python, ~25 MB/s; Python's `re` running
+these patterns was 10x slower still, as it has no multi-literal search). The compiled engine matches these
+patterns by hand, line by line, and reports a superset of the lines Hyperscan hits (it may take a few more lines,
+never fewer); it releases the GIL while it scans. The tests run Hyperscan against EveryLine on every sample, and
+the compiled engine against both. Known limits: an exception name ending a line is found only when
 ASCII whitespace follows it (`\s` in the classifier also takes Unicode spaces); a Docker json-file line split by
 Docker (over 16 KiB, its first part without `\n`) is joined only when its first part is a candidate (a pattern for
 "a `log` value not ending in `\n`" cost a third of the scan): where only a later part holds a level word, that part
@@ -85,11 +89,30 @@ class HyperscanFinder:
         append = hits.append
 
         def on_match(_id, _from, to, _flags, _ctx):
-            append(lo + to)
+            # A pattern may end by taking a newline (`[0-4][^0-9]`, `[ \t\r\f\v]*`: \v includes \n): that hit is on
+            # the line the newline ends. Left at the offset after it, it named the next line, and at the end of the
+            # chunk an offset the feeder could not place (it looped forever).
+            end = lo + to
+            append(end - 1 if buf[end - 1] == 10 else end)
 
         self._db.scan(memoryview(buf)[lo:hi], match_event_handler=on_match, scratch=self._scratch())
         hits.sort()  # different patterns report in order of their match ends; keep the scan monotonic
         return _ListCursor(hits)
+
+
+class CompiledFinder:
+    """Compiled engine (app._c_finder): the start offsets of the candidate lines of a chunk, found in C without the
+    GIL; a superset of Hyperscan's lines."""
+
+    name = "compiled"
+
+    def __init__(self):
+        from ._c_finder import find_lines  # ImportError where the compiled core is not built
+
+        self._find_lines = find_lines
+
+    def cursor(self, buf, lo: int, hi: int) -> "_ListCursor":
+        return _ListCursor(self._find_lines(buf, lo, hi))
 
 
 class _ListCursor:
@@ -129,11 +152,16 @@ _default = None
 
 
 def default_finder():
-    """Hyperscan when importable (x86-64 wheels), else EveryLine; built once per process (compiling takes ms)."""
+    """The compiled engine when built, else Hyperscan when importable (x86-64 wheels), else EveryLine; built once per
+    process (compiling Hyperscan's patterns takes ms)."""
     global _default
     if _default is None:
-        try:
-            _default = HyperscanFinder()
-        except ImportError:
+        for engine in (CompiledFinder, HyperscanFinder):
+            try:
+                _default = engine()
+                break
+            except ImportError:
+                pass
+        else:
             _default = EveryLine()
     return _default

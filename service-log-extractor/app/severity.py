@@ -20,6 +20,11 @@ import csv
 import json
 import re
 
+try:  # the compiled fast path (app/_c_classify.c); without it the Python code below answers every line
+    from ._c_classify import fast as _fast
+except ImportError:
+    _fast = None
+
 FATAL, ERROR, WARN, OTHER = "FATAL", "ERROR", "WARN", "OTHER"
 HAS_TRACE, WANTS_NEXT = 1, 2
 HEAD_CHARS = 512          # the header scan and the prefilter look at this much of a line
@@ -216,6 +221,10 @@ def classify(line: str, context: bool = True) -> tuple[str | None, str, int]:
     With ``context=False`` (no event is open, so OTHER and None have the same effect) a line without any
     event hint returns None without checking for a non-event level.
     """
+    if _fast is not None:
+        r = _fast(line, context)
+        if r is not None:
+            return r
     first = line[0]
     if first in "IWEF":
         m = _KLOG.match(line)

@@ -65,9 +65,19 @@ def test_skipped_lines_are_still_counted():
     assert summary["lines"] == 1011 and events == [{"line": 1001, "level": "ERROR", "group": events[0]["group"]}]
 
 
-def test_hyperscan_is_used_where_available():
-    pytest.importorskip("hyperscan")
-    assert candidates.default_finder().name == "hyperscan"
+def test_the_compiled_engine_is_the_default():
+    assert candidates.default_finder().name == "compiled"  # make install builds it (app/_c_finder.c)
+
+
+@pytest.mark.parametrize("engine", [*ENGINES, candidates.CompiledFinder()], ids=lambda e: e.name)
+@pytest.mark.parametrize("tail", ["", "\n2026-11-29 10:00:00 INFO next"])
+def test_a_hit_that_takes_the_newline_counts_for_its_own_line(engine, tail):
+    # `"level": 4` then the newline: the match of `[0-4][^0-9]` ends past the newline. At the end of a chunk this
+    # once made the feeder loop forever; inside one, the hit named the next line.
+    text = f'2026-11-29 10:00:00 INFO ok\nworker "level": 4{tail}\n'
+    assert run(text, engine) == run(text, candidates.EveryLine())
+    cursor = engine.cursor(bytearray(text.encode()), 0, len(text))
+    assert text.index("worker") <= cursor.next(0) <= text.index("worker") + len('worker "level": 4')
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
