@@ -1,0 +1,389 @@
+"""The compiled mask loop app._c_mask.Masker must give exactly what app.grouping's Python loop (_mask_python) gives.
+
+grouping.mask(text) runs MASKS through the compiled Masker when app._c_mask is built; these tests compare it with
+_mask_python on the texts mask() is handed while summarizing the sample logs and a generated realistic log, on every
+line of those files, on generated texts, and with custom mask lists. `make install` builds the module; without it
+these tests fail.
+"""
+import gc
+import importlib.util
+import io
+import pathlib
+import re
+import sys
+import threading
+import weakref
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app import grouping
+from app.grouping import MASKS, Mask
+from app.log_parser import summarize
+
+try:
+    from app._c_mask import Masker
+except ImportError:  # reported by the `masker` fixture: a failure, not a skip
+    Masker = None
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+SAMPLE_DIRS = [ROOT / "samples", HERE / "samples", HERE / "field_cases", HERE / "outside_logs"]
+SAMPLE_FILES = sorted(p for d in SAMPLE_DIRS for p in d.rglob("*") if p.is_file())
+python_mask = grouping._mask_python
+
+
+@pytest.fixture(scope="module")
+def masker():
+    if Masker is None:
+        pytest.fail("app._c_mask is not built: run `make install` (setup.py build_ext --inplace)")
+    assert type(grouping._masker) is Masker, "app.grouping does not use the compiled masker"
+    return grouping._masker
+
+
+def _realistic_module():
+    spec = importlib.util.spec_from_file_location("bench_realistic", ROOT / "bench" / "realistic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def realistic_log(tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("realistic") / "realistic.log"
+    _realistic_module().generate_realistic(path, 3, seed=2031)
+    return path.read_bytes()
+
+
+def texts_masked(data: bytes) -> list[str]:
+    """The texts mask() is handed while summarizing data (template cache empty: each distinct message is masked)."""
+    seen = []
+    real = grouping.mask
+
+    def recording(text, *args):
+        seen.append(text)
+        return real(text, *args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(grouping, "mask", recording)
+        mp.setattr(grouping, "_template_cache", {})
+        summarize(io.BytesIO(data))
+    return seen
+
+
+def lines_of(data: bytes) -> list[str]:
+    text = data.decode("utf-8", "surrogateescape")   # invalid bytes as lone surrogates: 2-byte-kind texts
+    return text.split("\n") + data.decode("latin-1").split("\n")
+
+
+def check_all(masker, texts):
+    for text in texts:
+        assert masker(text) == python_mask(text), text
+
+
+# --- the texts of real logs -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
+def test_sample_files(masker, path):
+    data = path.read_bytes()
+    check_all(masker, texts_masked(data))
+    check_all(masker, lines_of(data))
+
+
+def test_realistic_log_messages(masker, realistic_log):
+    texts = texts_masked(realistic_log)
+    assert len(texts) > 1000
+    check_all(masker, texts)
+
+
+def test_realistic_log_lines(masker, realistic_log):
+    check_all(masker, realistic_log.decode("utf-8", "surrogateescape").split("\n"))
+
+
+def test_summary_identical_without_compiled_masker(masker, realistic_log, monkeypatch):
+    seen = {}
+    for mode in ("compiled", "python"):
+        if mode == "python":
+            monkeypatch.setattr(grouping, "_masker", None)
+        monkeypatch.setattr(grouping, "_template_cache", {})   # else the second run would not mask at all
+        found = []
+        seen[mode] = (summarize(io.BytesIO(realistic_log), on_event=found.append), found)
+    assert seen["compiled"] == seen["python"]
+    assert seen["python"][0]["groups"] and seen["python"][1]
+
+
+def test_mask_dispatch(masker, monkeypatch):
+    """mask() sends MASKS, and only MASKS, to the compiled masker; other lists go through the Python loop."""
+    calls = []
+    monkeypatch.setattr(grouping, "_masker", lambda text: calls.append(text) or "compiled")
+    assert grouping.mask("pid 42") == "compiled"
+    assert grouping.mask("pid 42", MASKS) == "compiled"
+    assert grouping.mask("pid 42", list(MASKS)) == "pid <N>"
+    assert calls == ["pid 42", "pid 42"]
+    monkeypatch.setattr(grouping, "_masker", None)
+    assert grouping.mask("pid 42") == "pid <N>"
+
+
+# --- generated texts ------------------------------------------------------------------------------------------
+
+_PIECES = [
+    "https://api.example.com/v1/orders?id=42&x=y", "s3://bucket/key/part-0001.gz", "bob.smith+tag@example.org",
+    "123e4567-e89b-12d3-a456-426614174000", "[req-<UUID> admin demo - - -]", "[req-", "[-] ", '"quoted \\" str"',
+    "'single'", "`back`", '"', "'", "`", "GET /index.html HTTP/1.1", "10.0.0.7", "192.168.1.254:8080", "1.2.3",
+    "fe80::1ff:fe23:4567:890a", "::1", "::ffff:10.0.0.1", "std::map", "10:22:33", "db-1.prod.internal",
+    "api.example.com", "java.io.File", "com.acme.app", "msra-sa-41/10.190.173.165:8030", "/var/log/app.log",
+    "C:\\Program Files\\App\\x.exe", "\\\\server\\share\\f", "./run/a", "../b/c", "~/x", "a/b/c/d", "conf/app.yaml",
+    "libssl.so.3", "file.go:123]", "2026-11-29T10:00:00.123Z", "2005-06-03-15.42.50.675872", "Sun Jul 24 02:38:22 2005",
+    "Nov 29 10:00:00", "10/Oct/2000:13:55:36 -0700", "key=value", "user_id=42", "a.b-c=<IP>", "x=", "=y",
+    "Class@1b6d3586", "web-7f9c8d6b5-x2k4q", "proxy-x7k9p", "blk_-6952295868487656571", "job_1445144423722_0020",
+    "0xDEADbeef", "deadbeef12", "a1b2c3d4e5f6a7b8c9", "1h2m3.5s", "5m0s", "250ms", "3 seconds", "12µs", "dev sda",
+    "(device dm-0)", "[sdb]", "R02-M1-N0-C:J12-U11", "vol1", "sdb1", "nvme0n1p2", "ssh2", "utf8", "L2", "eth0",
+    "[    5.123456]", "8733793kB", "512MiB", "-4096", "+12", "SKU-12", "1.5 MB", "2 GB", "1024 bytes",
+    "User bob not found", "user not found", "invalid user admin from", "tenant acme-1 is", "Failed password for root from",
+    "Accepted publickey for deploy from", "sudo[123]:  alice : TTY=pts/0 ; COMMAND=/bin/ls -la",
+    "systemd[1]: Started Daily apt upgrade and clean activities.", "comm java:", "task kworker/0:1:123 blocked",
+    "FATAL EXCEPTION: OkHttp Dispatcher", "Killed process 4242 (java)", "pid 17 (nginx)", "[1, 2, 3]", "1.1.1.1 2.2.2.2",
+    "<N>", "<IP>", "<*>", "١٢٣", "٣", "߀", "𝟘𝟙", "𑁦", "²³", "½", "Ⅻ", "é", "ü日本", "€", "\U0001F600", "\ud800", "İ",
+    "ſ", "K", "\x00", "\t", "\r", "\n", "  ", "", "0", "007", "3.14", "1e9", "-", "_", "/", ".", ":", "@", "=", ",",
+]
+_SEP = st.sampled_from([" ", "", "  ", ", ", "=", "/", ":", "-", "\t", "\n", "(", ")", "[", "]", '"', "'", "."])
+
+
+@st.composite
+def mixed_texts(draw):
+    pieces = draw(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=8)), max_size=16))
+    return "".join(piece + draw(_SEP) for piece in pieces)
+
+
+_SETTINGS = settings(max_examples=2500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@_SETTINGS
+@given(text=mixed_texts())
+def test_generated_mixed_texts(masker, text):
+    assert masker(text) == python_mask(text)
+
+
+@_SETTINGS
+@given(text=st.one_of(st.text(max_size=60), st.text(st.characters(codec="ascii"), max_size=80),
+                      st.text(st.sampled_from("0123456789abcdef-_.:/@=<>[] \"'١٢٣é日\U0001F600"), max_size=80)))
+def test_generated_any_text(masker, text):
+    assert masker(text) == python_mask(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=mixed_texts(), repeat=st.integers(20, 200))
+def test_generated_long_texts(masker, text, repeat):
+    long = (text + " ") * repeat
+    assert masker(long) == python_mask(long)
+
+
+def test_every_code_point_digit_guard(masker):
+    """The digit guard answers as re's \\d on str for every code point, in each string kind that can hold it."""
+    m = Masker([Mask("d", re.compile(r"^"), "D", "digit")])
+    digit = re.compile(r"\d")
+    for c in range(0x110000):
+        ch = chr(c)
+        wider = ("\u0100" + ch, "\U00010000" + ch) if c < 256 else ("\U00010000" + ch,) if c < 0x10000 else ()
+        for text in (ch,) + wider:
+            assert (m(text) != text) == (digit.search(text) is not None), hex(c)
+
+
+# --- custom mask lists ----------------------------------------------------------------------------------------
+
+def _upper(m: re.Match) -> str:
+    return m.group(0).upper()
+
+
+class DuckGuard:
+    """Not a pattern, but has search(): mask() only calls it."""
+
+    def search(self, text):
+        return text if "duck" in text else None
+
+
+CUSTOM = [
+    Mask("always", re.compile(r"\s+$"), "", None),
+    Mask("substr", re.compile(r"(\w+)@(\w+)"), r"<\2 at \1>", ("@", "zz")),
+    Mask("substr-wide", re.compile(r"日本"), "<JP>", ("日", "\U0001F600")),
+    Mask("substr-empty-string", re.compile(r"^"), "^", ("",)),
+    Mask("substr-empty-tuple", re.compile(r"x"), "NEVER", ()),
+    Mask("substr-long", re.compile(r"y"), "NEVER", ("a needle longer than most texts in this test",)),
+    Mask("pattern", re.compile(r"[a-f]{3}"), _upper, re.compile(r"[a-f]{3}")),
+    Mask("duck", re.compile(r"duck"), "goose", DuckGuard()),
+    Mask("digit", re.compile(r"\d+"), "<N>", "digit"),
+    Mask("digit-again", re.compile(r"<N>"), "9", "digit"),   # the text has no digit left: skipped
+    Mask("adds-digit", re.compile(r"^"), "7", None),
+    Mask("digit-late", re.compile(r"\d"), "#", "digit"),     # skipped: an earlier digit guard turned the flag off
+]
+
+
+@pytest.mark.parametrize("text", ["", "abc", "abc 12 def", "bob@host 42", "日本 ١٢٣ x", "duck 5 é", "zz", "\U0001F600",
+                                  "a needle longer than most texts in this test", "9 ", "fed cab 3\n"])
+def test_custom_list(masker, text):
+    assert Masker(CUSTOM)(text) == python_mask(text, CUSTOM)
+    assert grouping.mask(text, CUSTOM) == python_mask(text, CUSTOM)
+    for k in range(len(CUSTOM)):   # every prefix and suffix: each guard kind first, last, alone
+        for masks in (CUSTOM[:k], CUSTOM[k:]):
+            assert Masker(masks)(text) == python_mask(text, masks), (text, [m.name for m in masks])
+
+
+def test_digit_flag_follows_mask(masker):
+    """The original text's digits decide the flag; a digit guard that finds none turns it off for good."""
+    adds = [Mask("adds", re.compile(r"^"), "7", None), Mask("n", re.compile(r"\d"), "<N>", "digit")]
+    assert python_mask("abc", adds) == "7abc" == Masker(adds)("abc")
+    assert python_mask("a1", adds) == "<N>a<N>" == Masker(adds)("a1")
+    masks = [Mask("drop", re.compile(r"\d"), "", "digit"), Mask("none", re.compile(r"x"), "y", "digit"),
+             Mask("adds", re.compile(r"^"), "5", None), Mask("late", re.compile(r"\d"), "#", "digit")]
+    assert python_mask("x1", masks) == "5x" == Masker(masks)("x1")
+
+
+def test_masker_accepts_any_sequence_of_masks(masker):
+    masks = tuple((m.name, m.pattern, m.replacement, m.guard) for m in CUSTOM)
+    assert Masker(masks)("bob@host 42 abc") == python_mask("bob@host 42 abc", CUSTOM)
+    assert Masker([])("x 1") == "x 1"
+    assert Masker(masks=iter([]))("") == ""
+
+
+class OddStr(str):
+    """`in` answers as its own __contains__ says: mask() asks it, so the masker must too."""
+
+    def __contains__(self, item):
+        return item == "@"
+
+
+def test_str_subclass(masker):
+    for text in (OddStr("bob@host 42"), OddStr("no at sign 42"), OddStr("")):
+        for k in range(len(CUSTOM)):   # sub gives a plain str: each suffix puts another guard first
+            assert Masker(CUSTOM[k:])(text) == python_mask(text, CUSTOM[k:]), (text, k)
+        assert masker(text) == python_mask(text)
+
+
+def test_bad_masks_are_refused(masker):
+    with pytest.raises(ValueError):
+        Masker([("name", re.compile("x"), "y")])
+    with pytest.raises(TypeError):
+        Masker([Mask("t", re.compile("x"), "y", ("x", 1))])
+    with pytest.raises(AttributeError):
+        Masker([Mask("g", re.compile("x"), "y", 42)])        # no .search
+    with pytest.raises(AttributeError):
+        Masker([Mask("p", "not a pattern", "y", None)])      # no .sub
+    with pytest.raises(TypeError):
+        Masker(42)
+    m = Masker([])
+    with pytest.raises(TypeError):
+        m(b"bytes")
+    with pytest.raises(TypeError):
+        m()
+    with pytest.raises(TypeError):
+        m("a", "b")
+    with pytest.raises(TypeError):
+        m(text="a")
+
+
+# --- errors, references, threads -------------------------------------------------------------------------------
+
+class Boom(Exception):
+    pass
+
+
+def _raise(m: re.Match) -> str:
+    raise Boom(m.group(0))
+
+
+class RaisingGuard:
+    def search(self, text):
+        raise Boom("guard")
+
+
+class NotStrPattern:
+    def sub(self, repl, text):
+        return 42
+
+
+@pytest.mark.parametrize("masks", [
+    [Mask("a", re.compile(r"a"), "b", None), Mask("boom", re.compile(r"\d"), _raise, "digit")],
+    [Mask("a", re.compile(r"a"), "b", None), Mask("boom", re.compile(r"x"), "y", RaisingGuard())],
+    [Mask("bad", re.compile(r"a"), 42, None)],                        # re rejects the replacement
+], ids=["replacement", "guard", "bad-replacement"])
+def test_errors_propagate_without_leaks(masker, masks):
+    m = Masker(masks)
+    text = "".join(["a1 b2 ", "c3"])   # a fresh object: its reference count is ours to watch
+    error = Boom if masks[-1].name == "boom" else TypeError
+    with pytest.raises(error):
+        python_mask(text, masks)
+    before = sys.getrefcount(text)
+    for _ in range(1000):
+        with pytest.raises(error):
+            m(text)
+    assert sys.getrefcount(text) == before
+
+
+def test_sub_must_give_str(masker):
+    with pytest.raises(TypeError):
+        Masker([Mask("p", NotStrPattern(), "y", None)])("abc")
+
+
+def test_no_reference_leaks_on_success(masker):
+    text = "".join(["pid 42 on host-7 at 10.0.0.1:80 ", "sdb1 vol1 user bob not found"])
+    unchanged = "".join(["no", " change here"])
+    masker(text)
+    before = sys.getrefcount(text), sys.getrefcount(unchanged)
+    for _ in range(2000):
+        masker(text)
+        assert masker(unchanged) == unchanged
+    assert (sys.getrefcount(text), sys.getrefcount(unchanged)) == before
+
+
+def test_cycle_through_replacement_is_collected(masker):
+    """A replacement that refers to its masker (grouping's module globals do) makes a cycle gc must break."""
+    holder = {}
+
+    def repl(m):
+        return "<%d>" % len(holder)
+
+    holder["masker"] = Masker([Mask("r", re.compile(r"\d+"), repl, "digit")])
+    holder["repl"] = repl
+    assert holder["masker"]("a 1") == "a <2>"
+    alive = weakref.ref(repl)
+    del repl, holder
+    gc.collect()
+    assert alive() is None
+
+
+def test_threads_share_one_masker(masker, realistic_log):
+    texts = texts_masked(realistic_log)[:3000] + [p * 3 for p in _PIECES]
+    expected = [python_mask(t) for t in texts]
+    results, errors = {}, []
+
+    def work(k):
+        try:
+            order = texts[k * 500:] + texts[:k * 500]   # each thread starts elsewhere
+            if k % 2:
+                order.reverse()
+            got = {t: masker(t) for t in order}
+            for _ in range(2):
+                for t in order:
+                    if masker(t) != got[t]:
+                        raise AssertionError(t)
+            results[k] = got
+        except BaseException as e:   # reported below: an exception in a thread would not fail the test
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(6)]
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)   # switch threads as often as possible (inside the callable replacements too)
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(old)
+    assert not errors, errors
+    for k, got in results.items():
+        for text, want in zip(texts, expected):
+            if text in got:
+                assert got[text] == want, (k, text)
+    assert len(results) == 6
