@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from realistic import FORMAT_NAMES, generate_realistic  # noqa: E402
+from realistic import FORMAT_NAMES, generate_realistic
 
 MB = 4
 

@@ -1,8 +1,12 @@
-"""Cross-service tests: the real processes (moto server, Lambda runner, receiver, gunicorn services) on 127.0.0.1."""
+"""Cross-service tests: the real processes (moto server, Lambda runner, receiver, gunicorn services) on 127.0.0.1.
+
+Test modules get what they share from here through fixtures only (root, wait_until, sample, stack, bounded_stack,
+running_stack, ...), never by importing this module. The repository root is on sys.path through pytest.ini's
+`pythonpath`, so project code (devstack) imports as it does for `python -m devstack`."""
 from __future__ import annotations
 
+import contextlib
 import json
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -10,15 +14,14 @@ from pathlib import Path
 import pytest
 import requests
 
+from devstack.stack import Settings, Stack, client
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from devstack.stack import Settings, Stack, client  # noqa: E402
-
 RESULT_TIMEOUT = 60.0
+BOUNDED_MAX_BYTES = 8 * 2**20
 
 
-def wait_until(condition, timeout: float, what: str):
+def _wait_until(condition, timeout: float, what: str):
     """Polls `condition()` until it returns something truthy, which is returned; fails naming `what` at the deadline."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -66,7 +69,7 @@ class LiveStack:
                 "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
             return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"]) == 0
 
-        wait_until(events_queue_empty, timeout, "the Lambda runner to handle every S3 event")
+        _wait_until(events_queue_empty, timeout, "the Lambda runner to handle every S3 event")
 
     def log_records(self, service: str) -> list[dict]:
         records = []
@@ -78,30 +81,63 @@ class LiveStack:
         return records
 
 
-BOUNDED_MAX_BYTES = 8 * 2**20
-
-
-@pytest.fixture(scope="module")
-def bounded_stack(tmp_path_factory):
-    """A second stack whose extractor scans at most BOUNDED_MAX_BYTES per object (EXTRACT_MAX_BYTES), so that a
-    hostile object meets the limit in a second rather than the local stack's 2 GiB."""
-    local = Stack(Settings(state_dir=tmp_path_factory.mktemp("bounded"), visibility_timeout=10,
-                           extractor_env={"EXTRACT_MAX_BYTES": str(BOUNDED_MAX_BYTES)}))
+@contextlib.contextmanager
+def _running_stack(state_dir: Path, **settings):
+    """A stack of its own (devstack's Stack with Settings(state_dir, **settings)), up for the `with` block, as a
+    LiveStack whose `local` is that Stack (for stop_service / start_service / recorded)."""
+    local = Stack(Settings(state_dir=state_dir, **settings))
     env = local.up()
     try:
         live = LiveStack(env)
-        live.local = local  # the tests here restart services (stop_service / start_service)
+        live.local = local
         yield live
     finally:
         local.down()
 
 
 @pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def wait_until():
+    """wait_until(condition, timeout, what): polls `condition()` until it is truthy and returns that value; fails
+    naming `what` at the deadline."""
+    return _wait_until
+
+
+@pytest.fixture(scope="session")
+def sample() -> bytes:
+    """samples/app-errors.log: FATAL 1, ERROR 5, WARN 3, two stack traces."""
+    return (ROOT / "samples" / "app-errors.log").read_bytes()
+
+
+@pytest.fixture(scope="session")
+def running_stack():
+    """running_stack(state_dir, **settings): a context manager giving a stack of its own, up, as a LiveStack."""
+    return _running_stack
+
+
+@pytest.fixture(scope="session")
+def bounded_max_bytes() -> int:
+    """The EXTRACT_MAX_BYTES of `bounded_stack`'s extractor."""
+    return BOUNDED_MAX_BYTES
+
+
+@pytest.fixture(scope="module")
+def bounded_stack(tmp_path_factory):
+    """A second stack whose extractor scans at most BOUNDED_MAX_BYTES per object (EXTRACT_MAX_BYTES), so that a
+    hostile object meets the limit in a second rather than the local stack's 2 GiB."""
+    # the tests here restart services through its `local` (stop_service / start_service)
+    with _running_stack(tmp_path_factory.mktemp("bounded"), visibility_timeout=10,
+                        extractor_env={"EXTRACT_MAX_BYTES": str(BOUNDED_MAX_BYTES)}) as live:
+        yield live
+
+
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     # Short visibility timeout: a message left after a failure comes back quickly instead of in 60 s.
-    local = Stack(Settings(state_dir=tmp_path_factory.mktemp("stack"), visibility_timeout=10))
-    env = local.up()
-    try:
-        yield LiveStack(env)
-    finally:
-        local.down()
+    with _running_stack(tmp_path_factory.mktemp("stack"), visibility_timeout=10) as live:
+        yield live

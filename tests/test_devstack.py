@@ -5,40 +5,45 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
+import pytest
 
 
-def _devstack(state_dir, *args, timeout=300):
-    env = dict(os.environ, DEVSTACK_STATE_DIR=str(state_dir))
-    return subprocess.run([sys.executable, "-m", "devstack", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+@pytest.fixture
+def devstack(root, tmp_path):
+    """devstack(*args, timeout=300): `python -m devstack ARGS` run from the repository root, state in tmp_path."""
+    def run(*args, timeout=300):
+        env = dict(os.environ, DEVSTACK_STATE_DIR=str(tmp_path))
+        return subprocess.run([sys.executable, "-m", "devstack", *args], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=timeout)
+
+    return run
 
 
-def test_demo_prints_the_stored_result_and_stops_everything(tmp_path):
-    demo = _devstack(tmp_path, "demo")
+def test_demo_prints_the_stored_result_and_stops_everything(devstack):
+    demo = devstack("demo")
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "$ curl -s " in demo.stdout
     body = demo.stdout[demo.stdout.index("{", demo.stdout.index("$ curl")):demo.stdout.rindex("}") + 1]
     assert '"FATAL": 1' in body and '"ERROR": 5' in body and '"WARN": 3' in body
     assert "stopping the local stack: " in demo.stdout
-    status = _devstack(tmp_path, "status")
+    status = devstack("status")
     assert status.returncode == 1  # nothing of the demo's is left running
 
 
-def test_up_writes_stack_env_and_down_stops_only_its_processes(tmp_path):
+def test_up_writes_stack_env_and_down_stops_only_its_processes(devstack, tmp_path):
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
     try:
-        up = _devstack(tmp_path, "up")
+        up = devstack("up")
         assert up.returncode == 0, up.stdout + up.stderr
         env = dict(line.split("=", 1) for line in (tmp_path / "stack.env").read_text().splitlines())
         assert env["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
-        again = _devstack(tmp_path, "up")
+        again = devstack("up")
         assert again.returncode == 1 and "already running" in again.stderr
-        down = _devstack(tmp_path, "down")
+        down = devstack("down")
         assert down.returncode == 0
         assert all(name in down.stdout for name in ("moto", "storage", "extractor", "receiver", "lambda-runner"))
         assert not (tmp_path / "stack.env").exists()
-        assert _devstack(tmp_path, "status").returncode == 1
+        assert devstack("status").returncode == 1
         assert bystander.poll() is None
     finally:
         bystander.kill()

@@ -5,8 +5,6 @@ import re
 
 import pytest
 
-from conftest import ROOT
-
 SERVICES = ["service-receiver", "service-log-extractor", "service-result-storage"]
 
 
@@ -25,31 +23,31 @@ def _allowed(ignore: str) -> list[str]:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_every_copy_is_in_the_context_its_dockerignore_allows(service):
-    dockerfile = (ROOT / service / "Dockerfile").read_text()
-    ignore = (ROOT / service / "Dockerfile.dockerignore").read_text()
+def test_every_copy_is_in_the_context_its_dockerignore_allows(root, service):
+    dockerfile = (root / service / "Dockerfile").read_text()
+    ignore = (root / service / "Dockerfile.dockerignore").read_text()
     rules = [line for line in ignore.splitlines() if line and not line.startswith("#")]
     assert rules[0] == "*"  # everything out, then only what the image needs back in
     allowed = _allowed(ignore)
     copies = _copies(dockerfile)
     assert f"{service}/app/" in copies and "lib/service-kit/" in copies
     for source in copies:
-        assert (ROOT / source).exists(), source
+        assert (root / source).exists(), source
         assert any(source.startswith(a) for a in allowed), f"{service}: COPY {source} is not let in by {allowed}"
-    assert not (ROOT / service / ".dockerignore").exists()  # the root is the context: this file would be ignored
+    assert not (root / service / ".dockerignore").exists()  # the root is the context: this file would be ignored
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_the_kit_is_installed_after_the_pinned_requirements(service):
-    dockerfile = (ROOT / service / "Dockerfile").read_text()
+def test_the_kit_is_installed_after_the_pinned_requirements(root, service):
+    dockerfile = (root / service / "Dockerfile").read_text()
     assert dockerfile.index("-r /tmp/requirements.txt") < dockerfile.index("pip install --no-cache-dir --no-deps /tmp/service-kit")
 
 
-def test_the_extractor_image_builds_its_compiled_core_from_source():
-    dockerfile = (ROOT / "service-log-extractor" / "Dockerfile").read_text()
+def test_the_extractor_image_builds_its_compiled_core_from_source(root):
+    dockerfile = (root / "service-log-extractor" / "Dockerfile").read_text()
     builder, final = dockerfile.split("\nFROM python:3.11.14-slim\n")
     assert "FROM python:3.11.14 AS builder" in builder  # the full image: gcc and the Python headers
     assert "RUN python setup.py -q build_ext --inplace" in builder
     assert "COPY --from=builder /build/app/_c_*.so app/" in final
     # extension modules built on the host (another platform, perhaps) never reach the image
-    assert "**/*.so" in (ROOT / "service-log-extractor" / "Dockerfile.dockerignore").read_text().splitlines()
+    assert "**/*.so" in (root / "service-log-extractor" / "Dockerfile.dockerignore").read_text().splitlines()

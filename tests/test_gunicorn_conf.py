@@ -9,7 +9,7 @@ import subprocess
 import time
 import types
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -17,14 +17,13 @@ import requests
 from gunicorn.config import Config
 from prometheus_client.mmap_dict import MmapedDict
 
-from conftest import ROOT
 from devstack import procs
 from devstack.stack import GUNICORN_ARGV, gunicorn_env, new_tokens
 
 
 @dataclass(frozen=True)
 class Service:
-    directory: Path
+    directory: Path  # relative to the repository root in SERVICES; absolute from the `service` fixture
     defaults: dict  # gunicorn setting -> its default
     bad_post: str  # a POST path that answers 400 to a body that is not JSON
     poster: str  # the token a client of that POST sends
@@ -33,10 +32,10 @@ class Service:
 
 
 SERVICES = {
-    "extractor": Service(ROOT / "service-log-extractor",
+    "extractor": Service(Path("service-log-extractor"),
                          {"workers": 2, "threads": 4, "timeout": 900, "graceful_timeout": 30, "keepalive": 5},
                          "/extract", "EXTRACTOR_TOKEN", "extractor_requests", 'extractor_requests_total{status="400"}'),
-    "storage": Service(ROOT / "service-result-storage",
+    "storage": Service(Path("service-result-storage"),
                        {"workers": 2, "threads": 8, "timeout": 30, "graceful_timeout": 30, "keepalive": 5},
                        "/results", "RESULTS_WRITE_TOKEN", "storage_rejected", "storage_rejected_total"),
 }
@@ -44,8 +43,8 @@ INTS = {"GUNICORN_WORKERS": "workers", "GUNICORN_THREADS": "threads", "GUNICORN_
         "GUNICORN_GRACEFUL_TIMEOUT_SECONDS": "graceful_timeout", "GUNICORN_KEEPALIVE_SECONDS": "keepalive"}
 
 @pytest.fixture(params=SERVICES)
-def service(request) -> Service:
-    return SERVICES[request.param]
+def service(request, root) -> Service:
+    return replace(SERVICES[request.param], directory=root / SERVICES[request.param].directory)
 
 
 def load(service: Service, monkeypatch, **env: str) -> Config:

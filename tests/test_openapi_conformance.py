@@ -3,16 +3,14 @@ operation, a fixed seed) against the running service of the local stack, with ze
 import os
 import subprocess
 
-from conftest import ROOT
-
 MAX_EXAMPLES = 40
 
 
-def test_storage_conforms_to_its_openapi_document(stack, tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCHEMATHESIS_HOOKS": "tests.schemathesis.hooks",
+def test_storage_conforms_to_its_openapi_document(root, stack, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(root), "SCHEMATHESIS_HOOKS": "tests.schemathesis.hooks",
            "RESULTS_WRITE_TOKEN": stack.env["RESULTS_WRITE_TOKEN"], "RESULTS_READ_TOKEN": stack.env["RESULTS_READ_TOKEN"]}
     run = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "st"), "run", f"{stack.storage}/openapi.json", "--checks", "all",
+        [str(root / ".venv" / "bin" / "st"), "run", f"{stack.storage}/openapi.json", "--checks", "all",
          "--max-examples", str(MAX_EXAMPLES), "--seed", "20261129", "--generation-deterministic",
          "--request-timeout", "30", "--report-dir", str(tmp_path), "--no-color"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1200)

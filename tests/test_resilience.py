@@ -11,32 +11,24 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, LiveStack, wait_until
-from devstack.stack import Settings, Stack
-
-SAMPLE = (ROOT / "samples" / "app-errors.log").read_bytes()
 SAMPLE_COUNTS = {"FATAL": 1, "ERROR": 5, "WARN": 3}
 
 
 @pytest.fixture(scope="module")
-def resilient(tmp_path_factory):
+def resilient(tmp_path_factory, running_stack):
     # maxReceiveCount 2: a message that keeps failing reaches the DLQ within ~30 s of give-back delays.
-    local = Stack(Settings(state_dir=tmp_path_factory.mktemp("resilience"), visibility_timeout=10,
-                           max_receive_count=2, receiver_wait_seconds=1))
-    env = local.up()
-    try:
-        yield local, LiveStack(env)
-    finally:
-        local.down()
+    with running_stack(tmp_path_factory.mktemp("resilience"), visibility_timeout=10, max_receive_count=2,
+                       receiver_wait_seconds=1) as live:
+        yield live.local, live
 
 
-def _dlq_size(stack: LiveStack) -> int:
+def _dlq_size(stack) -> int:
     attrs = stack.sqs.get_queue_attributes(QueueUrl=stack.env["DLQ_URL"], AttributeNames=[
         "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
     return sum(int(v) for v in attrs.values())
 
 
-def _one_result_each(stack: LiveStack, keys: list[str], timeout: float = 180) -> dict[str, list[dict]]:
+def _one_result_each(stack, wait_until, keys: list[str], timeout: float = 180) -> dict[str, list[dict]]:
     def all_stored():
         found = {key: stack.results(key) for key in keys}
         return found if all(found.values()) else None
@@ -46,19 +38,19 @@ def _one_result_each(stack: LiveStack, keys: list[str], timeout: float = 180) ->
     return found
 
 
-def test_storage_down_for_30_s_while_50_logs_arrive(resilient):
+def test_storage_down_for_30_s_while_50_logs_arrive(resilient, sample, wait_until):
     local, stack = resilient
     launch = local.stop_service("storage")
     down_since = time.monotonic()
     keys = [stack.unique_key(f"outage-{i}.log") for i in range(50)]
     for key in keys:
-        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=sample)
     wait_until(lambda: any(r.get("message") == "extractor failed, retrying" for r in stack.log_records("receiver")),
           30, "the receiver to meet the outage")
     wait_until(lambda: time.monotonic() - down_since >= 30, 35, "the 30 s outage to pass")
     local.start_service("storage", launch)
 
-    found = _one_result_each(stack, keys)
+    found = _one_result_each(stack, wait_until, keys)
     assert all(results[0]["counts"] == SAMPLE_COUNTS for results in found.values())
     assert _dlq_size(stack) == 0
 
@@ -73,7 +65,7 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def test_extractor_worker_killed_mid_object(resilient):
+def test_extractor_worker_killed_mid_object(resilient, wait_until):
     local, stack = resilient
     # ~48 MiB in which every line is an event: several seconds of scanning, so the kill lands midway.
     line = b"2026-11-27 10:00:00,000 ERROR [main] com.acme.Big - request %d failed after %d ms\n"
@@ -94,21 +86,21 @@ def test_extractor_worker_killed_mid_object(resilient):
     for pid in workers:
         os.kill(pid, signal.SIGKILL)  # gunicorn starts new workers; the receiver's call breaks off
 
-    [result] = _one_result_each(stack, [key])[key]
+    [result] = _one_result_each(stack, wait_until, [key])[key]
     assert result["counts"]["ERROR"] == 600_000 and result["lines"] == 600_000
     assert any(r.get("message") == "extractor failed, retrying" and r.get("key") == key
                for r in stack.log_records("receiver"))
 
 
-def test_garbage_message_reaches_the_dlq_while_others_flow(resilient):
+def test_garbage_message_reaches_the_dlq_while_others_flow(resilient, sample, wait_until):
     _, stack = resilient
     before = _dlq_size(stack)
     stack.sqs.send_message(QueueUrl=stack.env["QUEUE_URL"], MessageBody="this is not a job",
                            MessageGroupId="garbage", MessageDeduplicationId=stack.unique_key("garbage"))
     keys = [stack.unique_key(f"meanwhile-{i}.log") for i in range(5)]
     for key in keys:
-        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
-    _one_result_each(stack, keys, timeout=60)
+        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=sample)
+    _one_result_each(stack, wait_until, keys, timeout=60)
     wait_until(lambda: _dlq_size(stack) == before + 1, 90, "the garbage message in the DLQ")
     malformed = [r for r in stack.log_records("receiver") if r.get("message") == "malformed message"]
     assert malformed and "not a job" in malformed[-1]["body"]

@@ -27,14 +27,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import ROOT, wait_until
 from devstack import procs
 from devstack.stack import FAKE_AWS, client, new_tokens, service_specs
 
 TERRAFORM = shutil.which("terraform")
 PLUGIN_MIRROR = Path("/opt/tf-plugins")
 VENV_BIN = Path(sys.executable).parent
-SAMPLE = (ROOT / "samples" / "app-errors.log").read_bytes()
 SAMPLE_COUNTS = {"FATAL": 1, "ERROR": 5, "WARN": 3}
 MAX_RECEIVE_COUNT = 3
 START_TIMEOUT = 60.0
@@ -103,7 +101,7 @@ TF_VARS = ["-var", f"max_receive_count={MAX_RECEIVE_COUNT}",
            "-var", "results_table_deletion_protection=false", "-var", "logs_force_destroy=true"]
 
 
-def _apply_to_fresh_moto(tmp: Path, base_env: dict[str, str]) -> tuple[procs.Proc, str, Terraform]:
+def _apply_to_fresh_moto(root: Path, tmp: Path, base_env: dict[str, str]) -> tuple[procs.Proc, str, Terraform]:
     """A moto server of its own and terraform/ applied to it; on failure the server is stopped (no destroy: all
     state lives in that server) and AssertionError carries terraform's output."""
     log_dir = tmp / "logs"
@@ -116,9 +114,9 @@ def _apply_to_fresh_moto(tmp: Path, base_env: dict[str, str]) -> tuple[procs.Pro
     try:
         procs.wait_healthy(moto, time.monotonic() + START_TIMEOUT)
         workdir = tmp / "terraform"
-        shutil.copytree(ROOT / "terraform", workdir,
+        shutil.copytree(root / "terraform", workdir,
                         ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "build", "*_override.tf"))
-        subprocess.run([sys.executable, str(ROOT / "terraform" / "scripts" / "build_lambda_zip.py"),
+        subprocess.run([sys.executable, str(root / "terraform" / "scripts" / "build_lambda_zip.py"),
                         "--output", str(workdir / "build" / "s3_to_fifo.zip")], check=True, timeout=60)
         (workdir / "moto_override.tf").write_text(_override(endpoint))
         cli_config = tmp / "cli.tfrc"
@@ -134,7 +132,7 @@ def _apply_to_fresh_moto(tmp: Path, base_env: dict[str, str]) -> tuple[procs.Pro
 
 
 @pytest.fixture(scope="module")
-def applied(tmp_path_factory):
+def applied(tmp_path_factory, root):
     """(outputs, aws env, tmp dir) of an applied stack; destroyed and moto stopped afterwards.
 
     A failed apply is tried once more on a fresh moto server: seen once in many runs, the provider's SDK resent a
@@ -143,10 +141,10 @@ def applied(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("terraform")
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
     try:
-        moto, endpoint, tf = _apply_to_fresh_moto(tmp / "attempt-1", base_env)
+        moto, endpoint, tf = _apply_to_fresh_moto(root, tmp / "attempt-1", base_env)
     except AssertionError as first:
         warnings.warn(f"terraform apply failed, trying once more on a fresh moto server: {str(first)[-1500:]}")
-        moto, endpoint, tf = _apply_to_fresh_moto(tmp / "attempt-2", base_env)
+        moto, endpoint, tf = _apply_to_fresh_moto(root, tmp / "attempt-2", base_env)
     try:
         outputs = {k: v["value"] for k, v in json.loads(tf.run("output", "-json")).items()}
         yield outputs, {**FAKE_AWS, "AWS_ENDPOINT_URL": endpoint}, tf.workdir.parent
@@ -180,7 +178,7 @@ def services(applied):
             procs.stop(proc, grace=40.0 if proc.name == "receiver" else 15.0)
 
 
-def test_outputs_name_resources_with_the_expected_configuration(applied):
+def test_outputs_name_resources_with_the_expected_configuration(applied, root):
     outputs, aws_env, _ = applied
     s3, sqs, ddb = client("s3", aws_env), client("sqs", aws_env), client("dynamodb", aws_env)
     # Bucket: versioned, encrypted, no public access.
@@ -206,7 +204,7 @@ def test_outputs_name_resources_with_the_expected_configuration(applied):
 
     # Results table: the storage service's own schema (key, attributes, GSIs).
     spec = importlib.util.spec_from_file_location("result_storage_table_tf",
-                                                  ROOT / "service-result-storage" / "app" / "table.py")
+                                                  root / "service-result-storage" / "app" / "table.py")
     table_module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(table_module)
     schema = table_module.TABLE_SCHEMA
@@ -258,9 +256,9 @@ def test_cluster_and_irsa_roles(applied):
         assert granted == actions, service
 
 
-def test_helm_values_from_the_outputs(applied):
+def test_helm_values_from_the_outputs(applied, root):
     outputs, _, _ = applied
-    proc = subprocess.run([sys.executable, str(ROOT / "terraform" / "scripts" / "helm_values.py")],
+    proc = subprocess.run([sys.executable, str(root / "terraform" / "scripts" / "helm_values.py")],
                           input=json.dumps({k: {"value": v} for k, v in outputs.items()}), capture_output=True,
                           text=True, timeout=30)
     assert proc.returncode == 0, proc.stderr
@@ -276,24 +274,25 @@ def test_helm_values_from_the_outputs(applied):
     assert extractor["extractMaxBytes"] == outputs["extract_max_bytes"] >= outputs["extraction_timeout_seconds"]
 
 
-def test_uploaded_log_gives_a_result_through_the_created_resources(applied, services, monkeypatch):
+def test_uploaded_log_gives_a_result_through_the_created_resources(applied, services, monkeypatch, root, sample,
+                                                                    wait_until):
     outputs, aws_env, _ = applied
     s3 = client("s3", aws_env)
     bucket, key = outputs["logs_bucket"], "terraform-test/app-errors.log"
     # moto enforces the bucket policy's DenyInsecureTransport, and its endpoint is plain HTTP: every client here
     # (the test, the extractor) would get 403. The policy itself is checked in the test above.
     s3.delete_bucket_policy(Bucket=bucket)
-    put = s3.put_object(Bucket=bucket, Key=key, Body=SAMPLE)
+    put = s3.put_object(Bucket=bucket, Key=key, Body=sample)
     # The event S3 sends the Lambda (moto cannot deliver it), fed to the handler terraform deployed.
     event = {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
                           "eventTime": "2026-11-27T10:00:00.000Z",
                           "s3": {"bucket": {"name": bucket},
-                                 "object": {"key": key, "size": len(SAMPLE), "eTag": put["ETag"].strip('"'),
+                                 "object": {"key": key, "size": len(sample), "eTag": put["ETag"].strip('"'),
                                             "versionId": put["VersionId"]}}}]}
     for name, value in aws_env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("QUEUE_URL", outputs["queue_url"])
-    spec = importlib.util.spec_from_file_location("s3_to_fifo_tf", ROOT / "terraform" / "lambda" / "s3_to_fifo.py")
+    spec = importlib.util.spec_from_file_location("s3_to_fifo_tf", root / "terraform" / "lambda" / "s3_to_fifo.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.handler(event, None)["sent"] == 1
@@ -306,7 +305,7 @@ def test_uploaded_log_gives_a_result_through_the_created_resources(applied, serv
 
     [result] = wait_until(stored, 60, f"the result of {key} (logs in {services['LOG_DIR']})")
     assert result["counts"] == SAMPLE_COUNTS
-    assert result["bucket"] == bucket and result["key"] == key and result["size"] == len(SAMPLE)
+    assert result["bucket"] == bucket and result["key"] == key and result["size"] == len(sample)
     # It is in the table terraform created.
     item = client("dynamodb", aws_env).get_item(TableName=outputs["results_table"], Key={"id": {"S": result["id"]}})
     assert "Item" in item

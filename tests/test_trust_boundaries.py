@@ -2,10 +2,6 @@
 client inside the cluster can and cannot make the services do (CONTRACTS.md, Credentials)."""
 import requests
 
-from conftest import ROOT, wait_until
-
-SAMPLE = (ROOT / "samples" / "app-errors.log").read_bytes()
-
 
 def _bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
@@ -17,12 +13,12 @@ def _forged_result(bucket: str, key: str, etag: str) -> dict:
             "incomplete": False, "error": None}
 
 
-def test_the_extractor_reads_no_bucket_outside_logs_buckets(stack):
+def test_the_extractor_reads_no_bucket_outside_logs_buckets(stack, sample):
     """Another bucket the same credentials can reach: 403, nothing read, nothing stored."""
     other = "someone-elses-logs"
     stack.s3.create_bucket(Bucket=other)
     key = stack.unique_key("their.log")
-    stack.s3.put_object(Bucket=other, Key=key, Body=SAMPLE)
+    stack.s3.put_object(Bucket=other, Key=key, Body=sample)
     resp = requests.post(f"{stack.env['EXTRACTOR_URL']}/extract", json={"bucket": other, "key": key}, timeout=30,
                          headers=_bearer(stack.env["EXTRACTOR_TOKEN"]))
     assert resp.status_code == 403
@@ -41,26 +37,26 @@ def test_extract_without_the_receivers_token_is_401(stack):
         assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_forged_writes_are_refused_and_cannot_preempt_the_real_result(stack):
+def test_forged_writes_are_refused_and_cannot_preempt_the_real_result(stack, sample):
     """A forgery posted with the etag the object will have, before it is uploaded: without the write token it is
     401 (a reader's token: 403), and the real extraction then stores the real result."""
     key = stack.unique_key("preempted.log")
-    etag = __import__("hashlib").md5(SAMPLE).hexdigest()  # what S3 will give the single-part upload
+    etag = __import__("hashlib").md5(sample).hexdigest()  # what S3 will give the single-part upload
     forged = _forged_result(stack.bucket, key, etag)
     url = f"{stack.storage}/results"
     assert requests.post(url, json=forged, timeout=10).status_code == 401
     assert requests.post(url, json=forged, headers=_bearer("f" * 43), timeout=10).status_code == 401
     assert requests.post(url, json=forged, headers=_bearer(stack.env["RESULTS_READ_TOKEN"]), timeout=10).status_code == 403
     assert requests.post(url, json=forged, headers=_bearer(stack.env["EXTRACTOR_TOKEN"]), timeout=10).status_code == 401
-    put = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    put = stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=sample)
     assert put["ETag"].strip('"') == etag
     [result] = stack.wait_for_results(key)
     assert result["counts"] == {"FATAL": 1, "ERROR": 5, "WARN": 3} and result["etag"] == etag
 
 
-def test_reads_need_the_read_token(stack):
+def test_reads_need_the_read_token(stack, sample):
     key = stack.unique_key("read-me.log")
-    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+    stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=sample)
     [result] = stack.wait_for_results(key)
     for path in ("/results", f"/results/{result['id']}"):
         assert requests.get(f"{stack.storage}{path}", timeout=10).status_code == 401
@@ -71,20 +67,19 @@ def test_reads_need_the_read_token(stack):
         assert requests.get(f"{stack.storage}{path}", timeout=10).status_code == 200
 
 
-def test_tokens_never_reach_the_logs(stack):
+def test_tokens_never_reach_the_logs(stack, wait_until, root):
     wait_until(lambda: stack.log_records("storage") and stack.log_records("extractor"), 30, "service logs")
     for service in ("storage", "extractor", "receiver"):
-        text = (ROOT / stack.env["LOG_DIR"] / f"{service}.log").read_text(errors="replace")
+        text = (root / stack.env["LOG_DIR"] / f"{service}.log").read_text(errors="replace")
         for name in ("EXTRACTOR_TOKEN", "RESULTS_WRITE_TOKEN", "RESULTS_READ_TOKEN"):
             assert stack.env[name] not in text, (service, name)
 
 
-def test_a_dense_gzip_bomb_is_bounded_stored_once_flagged_and_not_retried(bounded_stack):
+def test_a_dense_gzip_bomb_is_bounded_stored_once_flagged_and_not_retried(bounded_stack, bounded_max_bytes,
+                                                                           wait_until):
     """32 MiB of ERROR lines in ~110 KB of gzip: the extractor stops at EXTRACT_MAX_BYTES, storage keeps that
     summary flagged incomplete, and the message is deleted (nothing left on the queue, nothing in the DLQ)."""
     import gzip
-
-    from conftest import BOUNDED_MAX_BYTES
 
     stack = bounded_stack
     line = b"2026-11-29 10:00:00,000 ERROR [main] App - disk quota exceeded on /var/data\n"
@@ -93,8 +88,8 @@ def test_a_dense_gzip_bomb_is_bounded_stored_once_flagged_and_not_retried(bounde
     key = stack.unique_key("bomb.log.gz")
     stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=bomb)
     [result] = stack.wait_for_results(key)
-    assert result["incomplete"] is True and f"EXTRACT_MAX_BYTES={BOUNDED_MAX_BYTES}" in result["error"]
-    assert BOUNDED_MAX_BYTES <= result["bytes"] < BOUNDED_MAX_BYTES + 2 * 2**20
+    assert result["incomplete"] is True and f"EXTRACT_MAX_BYTES={bounded_max_bytes}" in result["error"]
+    assert bounded_max_bytes <= result["bytes"] < bounded_max_bytes + 2 * 2**20
     assert result["counts"]["ERROR"] == result["lines"]
 
     def queues_empty():
@@ -109,7 +104,7 @@ def test_a_dense_gzip_bomb_is_bounded_stored_once_flagged_and_not_retried(bounde
     assert len(stack.results(key)) == 1
 
 
-def test_a_token_rotates_without_downtime(bounded_stack):
+def test_a_token_rotates_without_downtime(bounded_stack, sample):
     """RESULTS_WRITE_TOKEN rotated as the README says: storage takes new and old, the extractor moves to the new one,
     storage drops the old one; results are stored at each step, and the old token is refused at the end."""
     import secrets
@@ -124,7 +119,7 @@ def test_a_token_rotates_without_downtime(bounded_stack):
 
     def stored_after_upload(step: str) -> None:
         key = stack.unique_key(f"rotation {step}.log")
-        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=SAMPLE)
+        stack.s3.put_object(Bucket=stack.bucket, Key=key, Body=sample)
         [result] = stack.wait_for_results(key)
         assert result["counts"] == {"FATAL": 1, "ERROR": 5, "WARN": 3}, step
 

@@ -1,7 +1,9 @@
-"""What the chart tests share: the helm 3 binary they run (one place, not a copy per module)."""
+"""What the chart tests share, as fixtures (test modules never import this module): the helm 3 binary they run (one
+place, not a copy per module) and terraform/scripts/helm_values.py, the writer of the values file `make helm-values`
+hands the charts."""
 from __future__ import annotations
 
-import functools
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -12,8 +14,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-@functools.lru_cache(maxsize=1)
+@pytest.fixture(scope="session")
 def helm_binary() -> str:
+    """The path of the helm 3 binary: $HELM, else helm on PATH, else .venv-tools/bin/helm (`make helm-check`)."""
     helm = os.environ.get("HELM") or shutil.which("helm") or str(REPO / ".venv-tools" / "bin" / "helm")
     if not os.access(helm, os.X_OK):
         pytest.fail("helm not found: set HELM=<path to helm 3> (make helm-check installs it into .venv-tools/bin)")
@@ -21,3 +24,13 @@ def helm_binary() -> str:
     if not version.startswith("v3."):
         pytest.fail(f"helm 3 expected, found {version.strip()}")
     return helm
+
+
+@pytest.fixture(scope="session")
+def helm_values():
+    """The module terraform/scripts/helm_values.py (MAPPING, OPTIONAL, LISTS, helm_values(outputs)), loaded from its
+    file: terraform/scripts is a directory of scripts, not a package on sys.path."""
+    spec = importlib.util.spec_from_file_location("helm_values", REPO / "terraform" / "scripts" / "helm_values.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

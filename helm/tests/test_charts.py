@@ -13,12 +13,10 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import helm_binary
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm"
@@ -47,20 +45,30 @@ GUNICORN_LITERAL = re.compile(r"""["'](GUNICORN_[A-Z0-9_]+)["']""")
 
 # -- helm --------------------------------------------------------------------------------------------------------
 
-def helm_template(*args: str, chart: Path = CHART) -> str:
-    proc = subprocess.run(
-        [helm_binary(), "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
-         *args], capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0:
-        raise AssertionError(f"helm template {' '.join(args)} failed:\n{proc.stderr}")
-    return proc.stdout
+@pytest.fixture(scope="module")
+def helm_template(helm_binary):
+    """helm_template(*args, chart=CHART): the output of `helm template` of the release; fails on helm's error."""
+    def helm_template(*args: str, chart: Path = CHART) -> str:
+        proc = subprocess.run(
+            [helm_binary, "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
+             *args], capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise AssertionError(f"helm template {' '.join(args)} failed:\n{proc.stderr}")
+        return proc.stdout
+
+    return helm_template
 
 
-@functools.lru_cache(maxsize=None)
-def render(*args: str, chart_path: Path = CHART) -> tuple[dict, ...]:
-    docs = tuple(d for d in yaml.safe_load_all(helm_template(*args, chart=chart_path)) if d)
-    assert docs, f"helm template {' '.join(args)} rendered nothing"
-    return docs
+@pytest.fixture(scope="module")
+def render(helm_template):
+    """render(*args, chart_path=CHART): the parsed documents `helm template` renders (cached per arguments)."""
+    @functools.lru_cache(maxsize=None)
+    def render(*args: str, chart_path: Path = CHART) -> tuple[dict, ...]:
+        docs = tuple(d for d in yaml.safe_load_all(helm_template(*args, chart=chart_path)) if d)
+        assert docs, f"helm template {' '.join(args)} rendered nothing"
+        return docs
+
+    return render
 
 
 DEFAULTS: tuple[str, ...] = ()
@@ -172,7 +180,7 @@ def restricted_violations(spec: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_every_workload_meets_restricted(rendering):
+def test_every_workload_meets_restricted(rendering, render):
     docs = render(*RENDERINGS[rendering])
     found = workloads(docs)
     assert {d["kind"] for d in found} >= ({"Deployment", "CronJob"} if rendering == "full-values" else {"Deployment"})
@@ -182,7 +190,7 @@ def test_every_workload_meets_restricted(rendering):
     assert not {k: v for k, v in problems.items() if v}, problems
 
 
-def test_restricted_check_catches_violations():
+def test_restricted_check_catches_violations(render):
     """The checker itself: a pod spec that breaks the rules is reported, field by field."""
     spec = pod_template(one(render(), "Deployment", "service-receiver"))["spec"]
     assert restricted_violations(spec) == []
@@ -201,7 +209,7 @@ def test_restricted_check_catches_violations():
         assert expected in found, (expected, found)
 
 
-def test_images_by_tag_by_default_and_by_digest_when_set():
+def test_images_by_tag_by_default_and_by_digest_when_set(render, helm_binary):
     app_versions = {sub: yaml.safe_load((CHART / "charts" / sub / "Chart.yaml").read_text())["appVersion"]
                     for sub in SUBCHARTS}
     for d in find(render(), "Deployment"):
@@ -214,16 +222,16 @@ def test_images_by_tag_by_default_and_by_digest_when_set():
                             r"service-[a-z-]+@sha256:[0-9a-f]{64}", c["image"]), c["image"]
         assert c["imagePullPolicy"] == "IfNotPresent"
     # a malformed digest: the chart's values.schema.json rejects it, and so does the template without the schema
-    bad = subprocess.run([helm_binary(), "template", RELEASE, str(CHART), "--set",
+    bad = subprocess.run([helm_binary, "template", RELEASE, str(CHART), "--set",
                           "service-receiver.image.digest=latest"], capture_output=True, text=True)
     assert bad.returncode != 0 and "image.digest: Does not match pattern" in bad.stderr, bad.stderr
-    bad = subprocess.run([helm_binary(), "template", RELEASE, str(CHART), "--skip-schema-validation", "--set",
+    bad = subprocess.run([helm_binary, "template", RELEASE, str(CHART), "--skip-schema-validation", "--set",
                           "service-receiver.image.digest=latest"], capture_output=True, text=True)
     assert bad.returncode != 0 and "image.digest must look like sha256" in bad.stderr, bad.stderr
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_service_accounts_carry_the_irsa_role_and_no_api_token(rendering):
+def test_service_accounts_carry_the_irsa_role_and_no_api_token(rendering, render):
     docs = render(*RENDERINGS[rendering])
     for sub in SUBCHARTS:
         sa = one(docs, "ServiceAccount", sub)
@@ -297,7 +305,7 @@ def test_env_scanner_finds_every_read_form(tmp_path):
 
 @pytest.mark.parametrize("sub", SUBCHARTS)
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_chart_env_is_exactly_what_the_service_reads(sub, rendering):
+def test_chart_env_is_exactly_what_the_service_reads(sub, rendering, render):
     docs = render(*RENDERINGS[rendering])
     reads, uses_boto3 = service_env(sub)
     expected = reads | (BOTO3_ENV if uses_boto3 else set())
@@ -344,7 +352,7 @@ def decoded(secret: dict, key: str = "token") -> str:
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_each_pod_gets_exactly_the_tokens_it_needs_from_the_release_secrets(rendering):
+def test_each_pod_gets_exactly_the_tokens_it_needs_from_the_release_secrets(rendering, render):
     docs = render(*RENDERINGS[rendering])
     secrets = secrets_by_name(docs)
     assert set(secrets) == {default_secret(c) for c in CREDENTIALS}
@@ -368,7 +376,7 @@ def test_each_pod_gets_exactly_the_tokens_it_needs_from_the_release_secrets(rend
             assert not secret_env(c) and not {e["name"] for e in c.get("env") or []} & set(TOKEN_ENV)
 
 
-def test_secrets_are_generated_once_and_never_roll_the_pods():
+def test_secrets_are_generated_once_and_never_roll_the_pods(helm_template):
     """A fresh render (no cluster: lookup finds nothing) generates every token; the Secrets' values reach no pod
     annotation, so a new value (each `helm template`) leaves the pod templates alone."""
     first, second = (tuple(d for d in yaml.safe_load_all(helm_template()) if d) for _ in range(2))
@@ -385,7 +393,7 @@ def test_secrets_are_generated_once_and_never_roll_the_pods():
         assert not any(v in json.dumps(pod_template(a)["metadata"]) for v in values)
 
 
-def test_existing_secrets_replace_the_generated_ones():
+def test_existing_secrets_replace_the_generated_ones(render):
     args = ("--set", "global.credentials.extractorToken.existingSecret=vault-extractor",
             "--set", "global.credentials.extractorToken.key=current",
             "--set", "global.credentials.resultsReadToken.existingSecret=readers")
@@ -405,7 +413,7 @@ def test_existing_secrets_replace_the_generated_ones():
 
 
 @pytest.mark.parametrize("sub", SUBCHARTS)
-def test_a_service_chart_alone_refers_to_the_umbrellas_secret_names(sub):
+def test_a_service_chart_alone_refers_to_the_umbrellas_secret_names(sub, render):
     """Installed alone, a service chart creates no Secret and expects those the umbrella would create for the same
     release (or the ones named in its own global.credentials)."""
     docs = render(chart_path=CHART / "charts" / sub)
@@ -421,7 +429,7 @@ def test_a_service_chart_alone_refers_to_the_umbrellas_secret_names(sub):
     assert secret_env(container)[CREDENTIALS[credential][0]]["name"] == "mine"
 
 
-def test_public_read_is_an_explicit_opt_out_without_a_read_token():
+def test_public_read_is_an_explicit_opt_out_without_a_read_token(render):
     """Decision: with config.publicRead the read token has no use, so storage gets none and the umbrella creates no
     read-token Secret (an existingSecret named for it is not referenced either); writes keep their token."""
     assert one(render(), "ConfigMap", "service-result-storage")["data"]["RESULTS_PUBLIC_READ"] == "false"
@@ -437,21 +445,21 @@ def test_public_read_is_an_explicit_opt_out_without_a_read_token():
     assert {"RESULTS_PUBLIC_READ", "RESULTS_READ_TOKEN"} <= service_env("service-result-storage")[0]
 
 
-def test_secrets_only_for_tokens_an_enabled_service_uses():
+def test_secrets_only_for_tokens_an_enabled_service_uses(render):
     docs = render("--set", "service-receiver.enabled=false", "--set", "service-log-extractor.enabled=false")
     assert set(secrets_by_name(docs)) == {default_secret("resultsWriteToken"), default_secret("resultsReadToken")}
     docs = render("--set", "service-result-storage.enabled=false")
     assert set(secrets_by_name(docs)) == {default_secret("extractorToken"), default_secret("resultsWriteToken")}
 
 
-def test_logs_buckets_are_the_extractors_allow_list():
+def test_logs_buckets_are_the_extractors_allow_list(render):
     data = one(render("--set", "service-log-extractor.config.logsBuckets={logs-a,logs.b}"), "ConfigMap",
                "service-log-extractor")["data"]
     assert data["LOGS_BUCKETS"] == "logs-a,logs.b"
     assert "LOGS_BUCKETS" not in one(render(), "ConfigMap", "service-receiver")["data"]
 
 
-def test_extractor_work_bounds_render_as_the_service_parses_them(tmp_path):
+def test_extractor_work_bounds_render_as_the_service_parses_them(tmp_path, render, render_notes):
     """EXTRACT_MAX_BYTES is an integer for env_int: 10 GiB must not render as a float (1.073741824e+10)."""
     data = one(render(), "ConfigMap", "service-log-extractor")["data"]
     assert (data["EXTRACT_MAX_BYTES"], data["EXTRACT_DEADLINE_SECONDS"]) == ("10737418240", "840")
@@ -464,7 +472,7 @@ def test_extractor_work_bounds_render_as_the_service_parses_them(tmp_path):
         copy, "--set", "service-receiver.config.extractorTimeoutSeconds=600")
 
 
-def test_the_secrets_template_keeps_the_live_token(tmp_path):
+def test_the_secrets_template_keeps_the_live_token(tmp_path, helm_template):
     """`helm template` has no cluster, so lookup finds nothing there. What can be checked: the template looks the
     Secret up by the name the pods use, and with a live Secret in place of the lookup (the lookup call replaced by its
     result in a copy of the chart) it renders the live value, not a new one; without the key, a new one."""
@@ -486,7 +494,7 @@ def test_the_secrets_template_keeps_the_live_token(tmp_path):
                 assert GENERATED_TOKEN.fullmatch(decoded(secret))
 
 
-def test_config_change_rolls_the_pods():
+def test_config_change_rolls_the_pods(render):
     for sub, setting in (("service-receiver", "config.waitSeconds=10"),
                          ("service-log-extractor", "gunicorn.threads=2"),
                          ("service-log-extractor", "config.logsBuckets={log-analysis-logs-123456789012}"),
@@ -501,7 +509,7 @@ def test_config_change_rolls_the_pods():
 # -- how the parts refer to each other ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_services_pdbs_and_spread_select_their_own_pods(rendering):
+def test_services_pdbs_and_spread_select_their_own_pods(rendering, render):
     docs = render(*RENDERINGS[rendering])
     for sub in SUBCHARTS:
         labels = pod_template(one(docs, "Deployment", sub))["metadata"]["labels"]
@@ -519,7 +527,7 @@ def test_services_pdbs_and_spread_select_their_own_pods(rendering):
                 assert not matches({"matchLabels": svc["spec"]["selector"]}, pod_template(d)["metadata"]["labels"])
 
 
-def test_pdb_defaults_keep_node_drains_possible():
+def test_pdb_defaults_keep_node_drains_possible(render):
     for sub in SUBCHARTS:
         spec = one(render(), "PodDisruptionBudget", sub)["spec"]
         assert spec["maxUnavailable"] == 1 and "minAvailable" not in spec, (sub, spec)
@@ -528,7 +536,7 @@ def test_pdb_defaults_keep_node_drains_possible():
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_probes_resources_and_prometheus_annotations(rendering):
+def test_probes_resources_and_prometheus_annotations(rendering, render):
     docs = render(*RENDERINGS[rendering])
     for d in find(docs, "Deployment"):
         tmpl = pod_template(d)
@@ -553,7 +561,7 @@ def served_paths(service: str) -> set[str]:
     return set(re.findall(r"""\.(?:get|route)\(\s*["'](/[^"']*)["']""", code))
 
 
-def test_receiver_grace_period_covers_its_drain():
+def test_receiver_grace_period_covers_its_drain(render):
     for args, grace, wait in ((DEFAULTS, 30, 20), (FULL, 45, 20)):
         d = one(render(*args), "Deployment", "service-receiver")
         assert pod_template(d)["spec"]["terminationGracePeriodSeconds"] == grace + wait + 10
@@ -567,7 +575,7 @@ def test_receiver_grace_period_covers_its_drain():
             cm["data"]["GUNICORN_GRACEFUL_TIMEOUT_SECONDS"])
 
 
-def test_gunicorn_settings_follow_the_container_port_and_per_service_defaults():
+def test_gunicorn_settings_follow_the_container_port_and_per_service_defaults(render):
     for sub, threads, timeout in (("service-log-extractor", "4", "900"), ("service-result-storage", "8", "30")):
         data = one(render(), "ConfigMap", sub)["data"]
         assert data["GUNICORN_BIND"] == "0.0.0.0:8080"
@@ -581,7 +589,7 @@ def test_gunicorn_settings_follow_the_container_port_and_per_service_defaults():
         assert any(data["PROMETHEUS_MULTIPROC_DIR"].startswith(m) for m in mounts), data["PROMETHEUS_MULTIPROC_DIR"]
 
 
-def test_keda_scales_the_receiver_on_its_queue_and_replaces_the_hpa():
+def test_keda_scales_the_receiver_on_its_queue_and_replaces_the_hpa(render):
     docs = render(*FULL)
     values = yaml.safe_load(FULL_VALUES.read_text())
     so = one(docs, "ScaledObject", "service-receiver")
@@ -611,7 +619,7 @@ def test_keda_scales_the_receiver_on_its_queue_and_replaces_the_hpa():
         "provider": "aws", "roleArn": "arn:aws:iam::123456789012:role/keda"}
 
 
-def test_hpas_for_extractor_and_storage():
+def test_hpas_for_extractor_and_storage(render):
     assert not find(render(), "HorizontalPodAutoscaler"), "autoscaling is off by default"
     docs = render(*FULL)
     for sub in ("service-log-extractor", "service-result-storage"):
@@ -636,7 +644,7 @@ def pods_of(docs, sub: str) -> dict:
 
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_network_policies(rendering):
+def test_network_policies(rendering, render):
     docs = render(*RENDERINGS[rendering])
     receiver, extractor, storage = (pods_of(docs, sub) for sub in SUBCHARTS)
     policies = {sub: one(docs, "NetworkPolicy", sub) for sub in SUBCHARTS if sub != "service-result-storage"}
@@ -676,7 +684,7 @@ def test_network_policies(rendering):
         assert any(matches(p["spec"]["podSelector"], labels) for p in find(docs, "NetworkPolicy")), d["metadata"]
 
 
-def test_retry_mail_cronjob_only_when_mail_is_configured():
+def test_retry_mail_cronjob_only_when_mail_is_configured(render):
     assert not find(render(), "CronJob"), "no SES configured by default: retry_mail would exit 2"
     assert not find(render("--set", "service-result-storage.config.sesSender=a@b.c"), "CronJob")
     docs = render(*FULL)
@@ -693,14 +701,9 @@ def test_retry_mail_cronjob_only_when_mail_is_configured():
     assert not find(off, "CronJob")
 
 
-def test_values_from_terraform_render(tmp_path):
+def test_values_from_terraform_render(tmp_path, render, helm_values):
     """A values file as `make helm-values` writes it (terraform/scripts/helm_values.py) lands where the pods read."""
-    sys.path.insert(0, str(REPO / "terraform" / "scripts"))
-    try:
-        from helm_values import MAPPING, OPTIONAL, helm_values
-    finally:
-        sys.path.pop(0)
-    outputs = {name: {"value": f"v-{name}"} for name in [*MAPPING.values(), *OPTIONAL.values()]}
+    outputs = {name: {"value": f"v-{name}"} for name in [*helm_values.MAPPING.values(), *helm_values.OPTIONAL.values()]}
     outputs["region"] = {"value": "eu-central-1"}
     outputs["queue_url"] = {"value": "https://sqs.eu-central-1.amazonaws.com/123456789012/jobs.fifo"}
     # outputs of other types than string get values of their type: the charts' values.schema.json checks them
@@ -713,7 +716,7 @@ def test_values_from_terraform_render(tmp_path):
         outputs[f"{role}_role_arn"] = {"value": f"arn:aws:iam::123456789012:role/{role}"}
         outputs[f"{role}_service_account"] = {"value": f"v-{role}-service-account"}  # a Kubernetes name
     values = tmp_path / "helm-values.json"
-    values.write_text(json.dumps(helm_values(outputs)))
+    values.write_text(json.dumps(helm_values.helm_values(outputs)))
     docs = render("-f", str(values), "--set", "global.imageRegistry=123456789012.dkr.ecr.eu-central-1.amazonaws.com")
     assert one(docs, "ConfigMap", "service-receiver")["data"]["QUEUE_URL"] == outputs["queue_url"]["value"]
     assert one(docs, "ConfigMap", "service-result-storage")["data"]["RESULTS_TABLE"] == "v-results_table"
@@ -745,19 +748,24 @@ def test_values_from_terraform_render(tmp_path):
         assert image.startswith("123456789012.dkr.ecr.eu-central-1.amazonaws.com/log-analysis/")
 
 
-def render_notes(copy: Path, *args: str) -> str:
-    """NOTES.txt is rendered only by install/upgrade; here it is rendered through a ConfigMap in a copy of the chart."""
-    if not copy.exists():
-        shutil.copytree(CHART, copy, ignore=shutil.ignore_patterns("tests", "ci", "__pycache__"))
-        (copy / "templates" / "NOTES.txt").rename(copy / "NOTES.tpl")
-        (copy / "templates" / "notes-under-test.yaml").write_text(
-            'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  NOTES: |\n'
-            '{{ tpl (.Files.Get "NOTES.tpl") . | indent 4 }}\n')
-    out = helm_template("--show-only", "templates/notes-under-test.yaml", *args, chart=copy)
-    return yaml.safe_load(out)["data"]["NOTES"]
+@pytest.fixture(scope="module")
+def render_notes(helm_template):
+    """render_notes(copy, *args): NOTES.txt is rendered only by install/upgrade; here it is rendered through a
+    ConfigMap in a copy of the chart (made at `copy` if not there yet)."""
+    def render_notes(copy: Path, *args: str) -> str:
+        if not copy.exists():
+            shutil.copytree(CHART, copy, ignore=shutil.ignore_patterns("tests", "ci", "__pycache__"))
+            (copy / "templates" / "NOTES.txt").rename(copy / "NOTES.tpl")
+            (copy / "templates" / "notes-under-test.yaml").write_text(
+                'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  NOTES: |\n'
+                '{{ tpl (.Files.Get "NOTES.tpl") . | indent 4 }}\n')
+        out = helm_template("--show-only", "templates/notes-under-test.yaml", *args, chart=copy)
+        return yaml.safe_load(out)["data"]["NOTES"]
+
+    return render_notes
 
 
-def test_notes_say_how_to_read_results(tmp_path):
+def test_notes_say_how_to_read_results(tmp_path, render_notes):
     copy = tmp_path / "chart"
     notes = render_notes(copy)
     assert f"kubectl --namespace {NAMESPACE} port-forward svc/{RELEASE}-service-result-storage 8080:8080" in notes
@@ -822,11 +830,11 @@ def test_every_value_is_documented():
 
 @pytest.mark.parametrize("first,second", [("resultsReadToken", "resultsWriteToken"),
                                           ("extractorToken", "resultsWriteToken")])
-def test_one_secret_key_for_two_credentials_is_refused(first, second):
+def test_one_secret_key_for_two_credentials_is_refused(first, second, render, helm_binary):
     """A pod that takes two credentials from the same Secret key would refuse to start; the chart says so first."""
     args = ["--set", f"global.credentials.{first}.existingSecret=shared",
             "--set", f"global.credentials.{second}.existingSecret=shared"]
-    bad = subprocess.run([helm_binary(), "template", RELEASE, str(CHART), *args], capture_output=True, text=True)
+    bad = subprocess.run([helm_binary, "template", RELEASE, str(CHART), *args], capture_output=True, text=True)
     assert bad.returncode != 0 and "each credential needs its own token" in bad.stderr, bad.stderr
     other_key = [*args, "--set", f"global.credentials.{second}.key=other"]
     assert render(*other_key)  # the same Secret with another key is fine

@@ -33,7 +33,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import helm_binary
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm"
@@ -55,13 +54,18 @@ RANDOM_TOKEN = re.compile(r"[A-Za-z0-9]{43}")
 
 # -- helm --------------------------------------------------------------------------------------------------------
 
-def helm_template(chart: Path, *args: str) -> str:
-    proc = subprocess.run(
-        [helm_binary(), "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
-         *args], capture_output=True, text=True, timeout=120)
-    if proc.returncode != 0:
-        raise AssertionError(f"helm template {chart.relative_to(REPO)} {' '.join(args)} failed:\n{proc.stderr}")
-    return proc.stdout
+@pytest.fixture(scope="module")
+def helm_template(helm_binary):
+    """helm_template(chart, *args): the output of `helm template` of the release; fails on helm's error."""
+    def helm_template(chart: Path, *args: str) -> str:
+        proc = subprocess.run(
+            [helm_binary, "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
+             *args], capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise AssertionError(f"helm template {chart.relative_to(REPO)} {' '.join(args)} failed:\n{proc.stderr}")
+        return proc.stdout
+
+    return helm_template
 
 
 def section_values(sub: str, directory: Path) -> Path:
@@ -73,18 +77,22 @@ def section_values(sub: str, directory: Path) -> Path:
     return path
 
 
-def render(rendering: str, tmp_path: Path) -> str:
-    """The `helm template` output of one rendering (see RENDERINGS)."""
-    if rendering == "umbrella-defaults":
-        return helm_template(CHART)
-    if rendering == "umbrella-full-values":
-        return helm_template(CHART, "-f", str(FULL_VALUES))
-    sub, _, variant = rendering.partition("--")
-    assert sub in SUBCHARTS, rendering
-    if not variant:
-        return helm_template(CHART / "charts" / sub)
-    assert variant == "full-values", rendering
-    return helm_template(CHART / "charts" / sub, "-f", str(section_values(sub, tmp_path)))
+@pytest.fixture(scope="module")
+def render(helm_template):
+    """render(rendering, tmp_path): the `helm template` output of one rendering (see RENDERINGS)."""
+    def render(rendering: str, tmp_path: Path) -> str:
+        if rendering == "umbrella-defaults":
+            return helm_template(CHART)
+        if rendering == "umbrella-full-values":
+            return helm_template(CHART, "-f", str(FULL_VALUES))
+        sub, _, variant = rendering.partition("--")
+        assert sub in SUBCHARTS, rendering
+        if not variant:
+            return helm_template(CHART / "charts" / sub)
+        assert variant == "full-values", rendering
+        return helm_template(CHART / "charts" / sub, "-f", str(section_values(sub, tmp_path)))
+
+    return render
 
 
 RENDERINGS = ("umbrella-defaults", "umbrella-full-values",
@@ -178,7 +186,7 @@ def golden_header(rendering: str) -> str:
 # -- tests ---------------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("rendering", RENDERINGS)
-def test_rendering_equals_golden(rendering, tmp_path):
+def test_rendering_equals_golden(rendering, tmp_path, render):
     rendered = render(rendering, tmp_path)
     path = golden_path(rendering)
     if UPDATE:
@@ -197,7 +205,7 @@ def test_no_stale_golden_files():
                                         f"renderings without a golden file: {sorted(set(RENDERINGS) - present)}")
 
 
-def test_comparison_catches_changes_and_ignores_noise(tmp_path):
+def test_comparison_catches_changes_and_ignores_noise(tmp_path, render):
     """The comparison itself: a changed value is reported, comments, order and the chart version are not."""
     golden = golden_path("umbrella-defaults").read_text()
     assert differences(resources(golden), resources(golden)) == []

@@ -13,7 +13,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import helm_binary
 
 REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm"
@@ -29,9 +28,14 @@ EXTRA_TOP_LEVEL = {"enabled", "common"}
 
 # -- helm --------------------------------------------------------------------------------------------------------
 
-def helm_lint(chart: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([helm_binary(), "lint", "--strict", "--kube-version", KUBE_VERSION, str(chart), *args],
-                          capture_output=True, text=True, timeout=120)
+@pytest.fixture(scope="module")
+def helm_lint(helm_binary):
+    """helm_lint(chart, *args): `helm lint --strict` of the chart, as a CompletedProcess."""
+    def helm_lint(chart: Path, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([helm_binary, "lint", "--strict", "--kube-version", KUBE_VERSION, str(chart), *args],
+                              capture_output=True, text=True, timeout=120)
+
+    return helm_lint
 
 
 def schema_of(chart: str) -> dict:
@@ -144,7 +148,7 @@ CHART_BAD_VALUES = {
 
 
 @pytest.mark.parametrize("sub", SUBCHARTS)
-def test_helm_lint_rejects_bad_values(sub, tmp_path):
+def test_helm_lint_rejects_bad_values(sub, tmp_path, helm_lint):
     good = tmp_path / "good.yaml"
     good.write_text("replicaCount: 2\n")
     ok = helm_lint(CHARTS[sub], "-f", str(good))
@@ -179,7 +183,7 @@ CREDENTIAL_BAD_VALUES = {  # values file (umbrella) -> what helm must say about 
 }
 
 
-def test_helm_lint_rejects_wrongly_typed_credentials_and_buckets(tmp_path):
+def test_helm_lint_rejects_wrongly_typed_credentials_and_buckets(tmp_path, helm_lint):
     good = tmp_path / "good.yaml"
     good.write_text("global:\n  credentials:\n    extractorToken:\n      existingSecret: vault-extractor\n"
                     "      key: current\nservice-log-extractor:\n  config:\n    logsBuckets: [log-analysis-logs-1, a.b.c]\n"
@@ -201,7 +205,7 @@ def test_helm_lint_rejects_wrongly_typed_credentials_and_buckets(tmp_path):
         proc.stdout + proc.stderr), proc.stdout + proc.stderr
 
 
-def test_helm_lint_rejects_bad_values_through_the_umbrella(tmp_path):
+def test_helm_lint_rejects_bad_values_through_the_umbrella(tmp_path, helm_lint):
     bad = tmp_path / "bad.yaml"
     bad.write_text("global:\n  imageRegsitry: typo\nservice-receiver:\n  replicaCount: two\n"
                    "service-recevier:\n  enabled: true\n")

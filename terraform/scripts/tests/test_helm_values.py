@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helm_values import LISTS, MAPPING, OPTIONAL
+
 SCRIPT = Path(__file__).resolve().parents[1] / "helm_values.py"
 OUTPUTS = {name: {"value": f"v-{name}", "type": "string", "sensitive": False} for name in (
     "region", "queue_url", "receiver_role_arn", "extractor_role_arn", "results_table", "storage_role_arn",
@@ -36,9 +38,6 @@ def test_values_land_where_the_chart_reads_them():
 
 def test_chart_has_every_value_path():
     """Each path exists in the subchart's values.yaml, so a renamed value cannot be missed silently."""
-    sys.path.insert(0, str(SCRIPT.parent))
-    from helm_values import MAPPING, OPTIONAL
-
     charts = SCRIPT.parents[2] / "helm"
     for path in {**MAPPING, **OPTIONAL}:
         text = (charts / "values.yaml" if path[0] == "global" else charts / "charts" / path[0] / "values.yaml")
@@ -49,9 +48,6 @@ def test_chart_has_every_value_path():
 def test_list_values_wrap_a_single_output_and_keep_a_list():
     """The extractor's logsBuckets is a list: terraform's one logs bucket becomes its only element; an output that
     is a list already (several buckets) is taken as it is."""
-    sys.path.insert(0, str(SCRIPT.parent))
-    from helm_values import LISTS, MAPPING
-
     assert LISTS <= set(MAPPING)
     outputs = {name: value["value"] for name, value in OUTPUTS.items()}
     values = json.loads(run(json.dumps({k: {"value": v} for k, v in outputs.items()})).stdout)
