@@ -1,28 +1,11 @@
 """The candidate-line engine must not change any result: Hyperscan and "classify every line" agree."""
-import json
 import pathlib
-import random
 
 import pytest
 
-from app import candidates, events, severity
+from app import candidates, events
 from app import text as text_layer
 from app.log_parser import summarize
-from test_log_parser import FORMATS, ReadOnly, lines_of
-
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-TEXTS = {name: lines_of(sample[0]) for name, sample in FORMATS.items()}
-TEXTS["contract"] = (pathlib.Path(__file__).parent / "samples" / "contract_sample.log").read_text()
-TEXTS["demo"] = (ROOT / "samples" / "app-errors.log").read_text()
-ALL_LINES = [line for text in TEXTS.values() for line in text.splitlines()]
-
-
-def _shuffled(seed: int, n: int = 3000) -> str:
-    rng = random.Random(seed)
-    return "\n".join(rng.choice(ALL_LINES) for _ in range(n)) + "\n"
-
-
-TEXTS.update({f"shuffled-{seed}": _shuffled(seed) for seed in range(3)})
 
 try:
     ENGINES = [candidates.HyperscanFinder()]
@@ -30,36 +13,41 @@ except ImportError:  # no wheel for this platform: EveryLine is then the only en
     ENGINES = []
 
 
-def run(text: str, finder) -> tuple[dict, list]:
-    events = []
-    summary = summarize(ReadOnly(text.encode()), on_event=events.append, finder=finder)
-    return summary, events
+@pytest.fixture
+def run(read_only):
+    """run(text, finder) -> (summary, events) of summarize() over a ReadOnly stream with that candidate finder."""
+
+    def _run(text: str, finder) -> tuple[dict, list]:
+        events = []
+        summary = summarize(read_only(text.encode()), on_event=events.append, finder=finder)
+        return summary, events
+
+    return _run
 
 
-@pytest.mark.parametrize("name", sorted(TEXTS))
+# Tests taking `text_name` run once for each name of the corpus (conftest), `corpus_text` is its text.
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
-def test_engine_matches_classifying_every_line(name, engine):
-    reference = run(TEXTS[name], candidates.EveryLine())
-    assert reference[0]["lines"] == TEXTS[name].count("\n")
-    assert run(TEXTS[name], engine) == reference
+def test_engine_matches_classifying_every_line(text_name, corpus_text, engine, run):
+    reference = run(corpus_text, candidates.EveryLine())
+    assert reference[0]["lines"] == corpus_text.count("\n")
+    assert run(corpus_text, engine) == reference
 
 
-@pytest.mark.parametrize("name", sorted(TEXTS))
-def test_counting_inert_indented_lines_changes_nothing(monkeypatch, name):
-    fast = run(TEXTS[name], candidates.EveryLine())
+def test_counting_inert_indented_lines_changes_nothing(monkeypatch, text_name, corpus_text, run):
+    fast = run(corpus_text, candidates.EveryLine())
     monkeypatch.setattr(events.Assembler, "indented_lines_are_inert", lambda self: False)
-    assert run(TEXTS[name], candidates.EveryLine()) == fast
+    assert run(corpus_text, candidates.EveryLine()) == fast
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
-def test_chunk_boundaries_do_not_matter(monkeypatch, engine):
-    text = TEXTS["shuffled-0"]
+def test_chunk_boundaries_do_not_matter(monkeypatch, engine, run, texts):
+    text = texts["shuffled-0"]
     whole = run(text, engine)
     monkeypatch.setattr(text_layer, "READ_SIZE", 997)  # lines straddle reads everywhere
     assert run(text, engine) == whole
 
 
-def test_skipped_lines_are_still_counted():
+def test_skipped_lines_are_still_counted(run):
     text = "plain line\n" * 1000 + "2026-11-27 10:00:00 ERROR x - boom\n" + "plain\n" * 10
     summary, events = run(text, candidates.default_finder())
     assert summary["lines"] == 1011 and events == [{"line": 1001, "level": "ERROR", "group": events[0]["group"]}]
@@ -71,7 +59,7 @@ def test_the_compiled_engine_is_the_default():
 
 @pytest.mark.parametrize("engine", [*ENGINES, candidates.CompiledFinder()], ids=lambda e: e.name)
 @pytest.mark.parametrize("tail", ["", "\n2026-11-29 10:00:00 INFO next"])
-def test_a_hit_that_takes_the_newline_counts_for_its_own_line(engine, tail):
+def test_a_hit_that_takes_the_newline_counts_for_its_own_line(engine, tail, run):
     # `"level": 4` then the newline: the match of `[0-4][^0-9]` ends past the newline. At the end of a chunk this
     # once made the feeder loop forever; inside one, the hit named the next line.
     text = f'2026-11-29 10:00:00 INFO ok\nworker "level": 4{tail}\n'
@@ -81,11 +69,11 @@ def test_a_hit_that_takes_the_newline_counts_for_its_own_line(engine, tail):
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
-def test_engine_is_safe_across_threads(engine):
+def test_engine_is_safe_across_threads(engine, run, texts):
     """gunicorn serves extracts in threads that share the process-wide engine."""
     import threading
 
-    text = TEXTS["shuffled-1"]
+    text = texts["shuffled-1"]
     want = run(text, engine)
     results, errors = [], []
 
@@ -104,58 +92,24 @@ def test_engine_is_safe_across_threads(engine):
     assert errors == [] and len(results) == 20 and all(r == want for r in results)
 
 
-def test_gzip_gives_the_same_summary_with_isal_and_with_zlib(monkeypatch):
+def test_gzip_gives_the_same_summary_with_isal_and_with_zlib(monkeypatch, texts, read_only):
     import gzip
     import zlib
 
     from app import decompress
 
-    data = gzip.compress(TEXTS["shuffled-2"].encode())
-    with_default = summarize(ReadOnly(data))
+    data = gzip.compress(texts["shuffled-2"].encode())
+    with_default = summarize(read_only(data))
     monkeypatch.setattr(decompress, "_inflate", zlib)
     monkeypatch.setattr(decompress, "_INFLATE_ERRORS", (zlib.error,))
-    assert summarize(ReadOnly(data)) == with_default
-    truncated = summarize(ReadOnly(data[: len(data) // 2]))
+    assert summarize(read_only(data)) == with_default
+    truncated = summarize(read_only(data[: len(data) // 2]))
     assert truncated["incomplete"] and truncated["error"]
 
 
-# Level words in every case, in every place a format puts one, plus exception starts and fixed-layout formats:
-# each line the classifier takes as an event must be found by the engines, and each INFO twin must not count.
-_EVENT_WORDS = sorted({w for w, lvl in severity._LEVELS.items() if lvl != severity.OTHER} | {"fail"})
-_PLACES = [
-    "2026-11-27 10:00:00,123 {w} [main] com.acme.X - boom 42", "2026-11-27 10:00:00 [{w}] boom",
-    "[2026-11-27 10:00:00] [ {w} ] boom", "[Thu Nov 27 10:00:00.123 2026] [core:{w}] [pid 1] boom",
-    "<{w}> boom", "time=2026-11-27T10:00:00Z level={w} msg=boom", 'time=x level="{w}" msg="boom"',
-    '{{"level":"{w}","msg":"boom"}}', '{{"log":{{"level":"{w}"}},"message":"boom"}}',
-    '{{"severity": "{w}", "message": "boom"}}', "{w}: boom", "{w}\tboom", "{w},\tboom",
-    "Nov 27 10:00:00 web1 app[12]: {w}: boom", "app: {w}: boom", "2026-11-27 10:00:00 - billing - {w} - boom",
-]
-_FIXED = [
-    "java.lang.IllegalStateException: x", "ValueError: bad", "SomeError", "com.x.SoapFault:", "x.y.FooThrowable",
-    "Traceback (most recent call last):", "panic: boom", "fatal error: all goroutines are asleep",
-    "thread 'main' panicked at src/main.rs:2:5:", "Unhandled exception. System.X: y", "Uncaught Error in foo",
-    'Exception in thread "main" java.lang.X', "PHP Fatal error:  Uncaught Exception: x", "PHP Warning:  foo",
-    '{"level":50,"msg":"x"}', '{"level": "60", "msg": "x"}', "E1127 10:00:00.000000       1 x.go:12] boom",
-    "11-27 10:00:00.000  1234  1250 E Tag: boom", "E/Tag( 123): boom", "11-27 10:00:00.000 W/Tag(  7): x",
-    "F/libc: Fatal signal 11", "A/DEBUG: Abort message", "<11>Nov 27 10:00:00 web1 app[1]: boom",
-    "<187>1 2026-11-27T10:00:00Z web1 app 1 - - boom",
-]
-
-
-def _tricky_lines() -> list[str]:
-    inner = [p.format(w=v) for w in _EVENT_WORDS for v in (w, w.title(), w.upper()) for p in _PLACES] + _FIXED
-    # in envelopes: a sample of the level places, and every fixed-layout line (each its own engine pattern)
-    wrapped = inner[::5] + _FIXED
-    docker = [json.dumps({"log": line + "\n", "stream": "stdout"}) for line in wrapped]
-    cri = ["2026-11-27T10:00:00.123456789Z stderr F " + line for line in wrapped]
-    journald = [json.dumps({"MESSAGE": line, "PRIORITY": "6", "SYSLOG_IDENTIFIER": "app"}) for line in wrapped]
-    syslog = ["<14>1 2026-11-27T10:00:00Z web1 app 1 - - " + line for line in wrapped]
-    return inner + docker + cri + journald + syslog
-
-
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
-def test_engine_finds_every_line_the_classifier_counts(engine):
-    lines = _tricky_lines()
+def test_engine_finds_every_line_the_classifier_counts(engine, tricky_lines, run):
+    lines = tricky_lines
     # An INFO line after each one closes any open event, so each tricky line is met with no event open.
     text = "".join(f"{line}\n2026-11-27 10:00:00 INFO ok\n" for line in lines)
     reference = run(text, candidates.EveryLine())
@@ -168,13 +122,13 @@ FIELD_CASES = sorted((pathlib.Path(__file__).resolve().parent / "field_cases").g
 
 @pytest.mark.parametrize("path", FIELD_CASES, ids=lambda p: p.name)
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
-def test_engine_matches_on_field_cases(path, engine):
+def test_engine_matches_on_field_cases(path, engine, read_only):
     """Envelopes, encodings, crash starts and level fields of the field: the candidate engine misses none."""
     data = path.read_bytes()
     # alone, and mixed into INFO noise (a candidate engine only skips lines while nothing is open)
     noise = b"2026-11-29 10:00:00,000 INFO [main] App - tick\n" * 3
     for text in (data, noise + data.replace(b"\n", b"\n" + noise) if not data.startswith(b"\xff\xfe") else data):
         events_ref, events = [], []
-        ref = summarize(ReadOnly(text), on_event=events_ref.append, finder=candidates.EveryLine())
-        got = summarize(ReadOnly(text), on_event=events.append, finder=engine)
+        ref = summarize(read_only(text), on_event=events_ref.append, finder=candidates.EveryLine())
+        got = summarize(read_only(text), on_event=events.append, finder=engine)
         assert (got, events) == (ref, events_ref)

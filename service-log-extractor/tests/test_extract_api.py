@@ -4,53 +4,52 @@ import pytest
 
 from app.config import Config
 from app.parallel import usable_cores
-from conftest import BUCKET, EXTRACT_TOKEN, MISSING_BUCKET, SAMPLE, WRITE_TOKEN
 
 
-def test_extract_streams_object_and_stores_summary(client, s3, storage):
-    s3.put_object(Bucket=BUCKET, Key="app/2026 11+27#é.log", Body=SAMPLE)
-    resp = client.post("/extract", json={"bucket": BUCKET, "key": "app/2026 11+27#é.log"})
+def test_extract_streams_object_and_stores_summary(client, s3, storage, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="app/2026 11+27#é.log", Body=sample)
+    resp = client.post("/extract", json={"bucket": bucket, "key": "app/2026 11+27#é.log"})
     assert resp.status_code == 201, resp.get_json()
     [posted] = storage.posted
-    assert posted["bucket"] == BUCKET and posted["key"] == "app/2026 11+27#é.log"
+    assert posted["bucket"] == bucket and posted["key"] == "app/2026 11+27#é.log"
     assert posted["counts"] == {"FATAL": 0, "ERROR": 2, "WARN": 1}
-    assert posted["lines"] == 4 and posted["bytes"] == len(SAMPLE) and posted["size"] == len(SAMPLE)
-    head = s3.head_object(Bucket=BUCKET, Key="app/2026 11+27#é.log")
+    assert posted["lines"] == 4 and posted["bytes"] == len(sample) and posted["size"] == len(sample)
+    head = s3.head_object(Bucket=bucket, Key="app/2026 11+27#é.log")
     assert posted["etag"] == head["ETag"].strip('"')
     assert resp.get_json()["id"] == "fake-id"
 
 
-def test_gzip_object_without_gz_name_is_decompressed(client, s3, storage, gz_sample):
-    s3.put_object(Bucket=BUCKET, Key="rotated.1", Body=gz_sample)
-    resp = client.post("/extract", json={"bucket": BUCKET, "key": "rotated.1"})
+def test_gzip_object_without_gz_name_is_decompressed(client, s3, storage, gz_sample, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="rotated.1", Body=gz_sample)
+    resp = client.post("/extract", json={"bucket": bucket, "key": "rotated.1"})
     assert resp.status_code == 201
     [posted] = storage.posted
-    assert posted["bytes"] == len(SAMPLE) and posted["size"] == len(gz_sample)
+    assert posted["bytes"] == len(sample) and posted["size"] == len(gz_sample)
     assert posted["counts"]["ERROR"] == 2
 
 
-def test_duplicate_answer_from_storage_is_passed_through(client, s3, storage):
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+def test_duplicate_answer_from_storage_is_passed_through(client, s3, storage, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
     storage.status = 200
-    assert client.post("/extract", json={"bucket": BUCKET, "key": "a.log"}).status_code == 200
+    assert client.post("/extract", json={"bucket": bucket, "key": "a.log"}).status_code == 200
 
 
-def test_missing_object_is_404_and_nothing_posted(client, storage):
-    resp = client.post("/extract", json={"bucket": BUCKET, "key": "gone.log"})
+def test_missing_object_is_404_and_nothing_posted(client, storage, bucket):
+    resp = client.post("/extract", json={"bucket": bucket, "key": "gone.log"})
     assert resp.status_code == 404
     body = resp.get_json()
-    assert "not found" in body["error"] and body["details"] == [{"bucket": BUCKET, "key": "gone.log"}]
+    assert "not found" in body["error"] and body["details"] == [{"bucket": bucket, "key": "gone.log"}]
     assert storage.posted == []
 
 
-def test_missing_bucket_is_404(client):
-    resp = client.post("/extract", json={"bucket": MISSING_BUCKET, "key": "x.log"})
+def test_missing_bucket_is_404(client, missing_bucket):
+    resp = client.post("/extract", json={"bucket": missing_bucket, "key": "x.log"})
     assert resp.status_code == 404
 
 
-def test_a_bucket_outside_logs_buckets_is_403_and_nothing_read(client, s3, storage):
+def test_a_bucket_outside_logs_buckets_is_403_and_nothing_read(client, s3, storage, sample):
     s3.create_bucket(Bucket="other-team")
-    s3.put_object(Bucket="other-team", Key="secrets.log", Body=SAMPLE)
+    s3.put_object(Bucket="other-team", Key="secrets.log", Body=sample)
     for bucket in ("other-team", "test-logs-2", "TEST-LOGS", "test-logs/..", " test-logs"):
         resp = client.post("/extract", json={"bucket": bucket, "key": "secrets.log"})
         assert resp.status_code == 403, bucket
@@ -61,16 +60,16 @@ def test_a_bucket_outside_logs_buckets_is_403_and_nothing_read(client, s3, stora
     assert 'extractor_requests_total{status="403"} 5.0' in text
 
 
-def test_no_logs_buckets_refuses_every_bucket(s3, storage, make_app, authorized):
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+def test_no_logs_buckets_refuses_every_bucket(s3, storage, make_app, authorized, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
     app = make_app(logs_buckets=(), storage_url=storage.url, storage_timeout=5)
-    resp = authorized(app).post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    resp = authorized(app).post("/extract", json={"bucket": bucket, "key": "a.log"})
     assert resp.status_code == 403 and storage.posted == []
 
 
-def test_bad_requests_are_400_with_details(client, storage):
-    for body in ({}, {"bucket": BUCKET}, {"bucket": "", "key": "k"}, {"bucket": BUCKET, "key": 5},
-                 {"bucket": BUCKET, "key": "k", "etag": 7}):
+def test_bad_requests_are_400_with_details(client, storage, bucket):
+    for body in ({}, {"bucket": bucket}, {"bucket": "", "key": "k"}, {"bucket": bucket, "key": 5},
+                 {"bucket": bucket, "key": "k", "etag": 7}):
         resp = client.post("/extract", json=body)
         assert resp.status_code == 400, body
         assert resp.get_json()["details"], body
@@ -79,17 +78,17 @@ def test_bad_requests_are_400_with_details(client, storage):
     assert storage.posted == []
 
 
-def test_storage_5xx_gives_503_with_retry_after(client, s3, storage):
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+def test_storage_5xx_gives_503_with_retry_after(client, s3, storage, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
     storage.status = 500
-    resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    resp = client.post("/extract", json={"bucket": bucket, "key": "a.log"})
     assert resp.status_code == 503 and resp.headers["Retry-After"]
 
 
-def test_storage_rejecting_summary_gives_502(client, s3, storage):
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+def test_storage_rejecting_summary_gives_502(client, s3, storage, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
     storage.status = 400
-    resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    resp = client.post("/extract", json={"bucket": bucket, "key": "a.log"})
     assert resp.status_code == 502
     assert resp.get_json()["details"][0]["error"] == "scripted failure"
 
@@ -100,19 +99,19 @@ def _closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_storage_unreachable_gives_503(s3, make_app, authorized):
+def test_storage_unreachable_gives_503(s3, make_app, authorized, bucket, sample):
     app = make_app(storage_url=f"http://127.0.0.1:{_closed_port()}", storage_timeout=2)
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
-    resp = authorized(app).post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
+    resp = authorized(app).post("/extract", json={"bucket": bucket, "key": "a.log"})
     assert resp.status_code == 503
     assert resp.get_json()["error"] == "storage unavailable"
     assert not app.test_client().get("/readyz").status_code == 200
 
 
-def test_health_ready_and_metrics(client, s3):
+def test_health_ready_and_metrics(client, s3, bucket):
     assert client.get("/healthz").get_json() == {"status": "ok"}
     assert client.get("/readyz").status_code == 200
-    client.post("/extract", json={"bucket": BUCKET, "key": "gone.log"})
+    client.post("/extract", json={"bucket": bucket, "key": "gone.log"})
     text = client.get("/metrics").get_data(as_text=True)
     assert 'extractor_requests_total{status="404"} 1.0' in text
     assert "extractor_extract_seconds_count 1.0" in text
@@ -148,11 +147,13 @@ def test_config_errors_name_the_variable(env, named):
         Config.from_env(env)
 
 
-@pytest.mark.parametrize("header", [None, "Bearer wrong-token-0123456789", f"Bearer {WRITE_TOKEN}", "Basic abc"])
-def test_extract_without_the_receivers_token_is_401_and_reads_nothing(s3, storage, make_app, header):
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
+# One test per header the extractor must refuse (conftest): none, an unknown token, storage's token, not Bearer.
+def test_extract_without_the_receivers_token_is_401_and_reads_nothing(s3, storage, make_app, bucket, sample,
+                                                                       rejected_auth_header):
+    header = rejected_auth_header
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
     client = make_app(storage_url=storage.url).test_client()
-    resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"},
+    resp = client.post("/extract", json={"bucket": bucket, "key": "a.log"},
                        headers={"Authorization": header} if header else {})
     assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Bearer")
     assert "bearer token" in resp.get_json()["error"] and storage.posted == []
@@ -163,33 +164,33 @@ def test_health_metrics_need_no_token(s3, storage, make_app):
     assert [client.get(p).status_code for p in ("/healthz", "/readyz", "/metrics")] == [200, 200, 200]
 
 
-def test_a_rotated_token_is_accepted_next_to_the_old_one(s3, storage, make_app):
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
-    client = make_app(storage_url=storage.url, extractor_tokens=(EXTRACT_TOKEN, "next-token-0123456789")).test_client()
-    for token in ("next-token-0123456789", EXTRACT_TOKEN):
-        resp = client.post("/extract", json={"bucket": BUCKET, "key": "a.log"},
+def test_a_rotated_token_is_accepted_next_to_the_old_one(s3, storage, make_app, bucket, extract_token, sample):
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
+    client = make_app(storage_url=storage.url, extractor_tokens=(extract_token, "next-token-0123456789")).test_client()
+    for token in ("next-token-0123456789", extract_token):
+        resp = client.post("/extract", json={"bucket": bucket, "key": "a.log"},
                            headers={"Authorization": f"Bearer {token}"})
         assert resp.status_code in (200, 201)
 
 
-def test_the_summary_goes_to_storage_with_the_write_token(client, s3, storage, make_app, authorized):
-    s3.put_object(Bucket=BUCKET, Key="a.log", Body=SAMPLE)
-    assert client.post("/extract", json={"bucket": BUCKET, "key": "a.log"}).status_code == 201
+def test_the_summary_goes_to_storage_with_the_write_token(client, s3, storage, make_app, authorized, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="a.log", Body=sample)
+    assert client.post("/extract", json={"bucket": bucket, "key": "a.log"}).status_code == 201
     wrong = authorized(make_app(storage_url=storage.url, results_write_token="not-the-storage-token-01"))
-    resp = wrong.post("/extract", json={"bucket": BUCKET, "key": "a.log"})
+    resp = wrong.post("/extract", json={"bucket": bucket, "key": "a.log"})
     assert resp.status_code == 502 and len(storage.posted) == 1  # storage's 401: a configuration error
 
 
 class _BreakingBody:
     """An S3 body whose connection times out after the first bytes."""
 
-    def __init__(self, exc):
-        self._exc, self._sent = exc, False
+    def __init__(self, exc, first_bytes):
+        self._exc, self._first, self._sent = exc, first_bytes, False
 
     def read(self, n=-1):
         if not self._sent:
             self._sent = True
-            return SAMPLE[:100]
+            return self._first
         raise self._exc
 
     def close(self):
@@ -206,23 +207,23 @@ def _client_with_s3(app, fake_s3, authorized):
     return authorized(app)
 
 
-def test_read_timeout_mid_object_is_503_and_nothing_posted(storage, make_app, authorized):
+def test_read_timeout_mid_object_is_503_and_nothing_posted(storage, make_app, authorized, bucket, sample):
     from botocore.exceptions import ReadTimeoutError
 
-    body = _BreakingBody(ReadTimeoutError(endpoint_url="http://s3"))
+    body = _BreakingBody(ReadTimeoutError(endpoint_url="http://s3"), sample[:100])
     fake = _FakeS3(lambda **kw: {"Body": body, "ETag": '"e"', "ContentLength": 5000})
-    resp = _client_with_s3(make_app(storage_url=storage.url), fake, authorized).post("/extract", json={"bucket": BUCKET, "key": "slow.log"})
+    resp = _client_with_s3(make_app(storage_url=storage.url), fake, authorized).post("/extract", json={"bucket": bucket, "key": "slow.log"})
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "5"
     assert resp.get_json()["error"] == "object read interrupted" and storage.posted == []
 
 
-def test_s3_unreachable_is_503(storage, make_app, authorized):
+def test_s3_unreachable_is_503(storage, make_app, authorized, bucket):
     from botocore.exceptions import EndpointConnectionError
 
     def unreachable(**kw):
         raise EndpointConnectionError(endpoint_url="http://s3")
 
-    resp = _client_with_s3(make_app(storage_url=storage.url), _FakeS3(unreachable), authorized).post("/extract", json={"bucket": BUCKET, "key": "k.log"})
+    resp = _client_with_s3(make_app(storage_url=storage.url), _FakeS3(unreachable), authorized).post("/extract", json={"bucket": bucket, "key": "k.log"})
     assert resp.status_code == 503 and "S3 unreachable" in resp.get_json()["error"]
 
 
@@ -243,10 +244,10 @@ def _dense_bomb(megabytes: int) -> bytes:
     return gzip.compress(line * (megabytes * 2**20 // len(line)), 9)
 
 
-def test_a_dense_bomb_stops_at_the_size_limit_and_is_stored_flagged(s3, storage, make_app, authorized):
-    s3.put_object(Bucket=BUCKET, Key="bomb.log.gz", Body=_dense_bomb(8))
+def test_a_dense_bomb_stops_at_the_size_limit_and_is_stored_flagged(s3, storage, make_app, authorized, bucket):
+    s3.put_object(Bucket=bucket, Key="bomb.log.gz", Body=_dense_bomb(8))
     client = authorized(make_app(storage_url=storage.url, extract_max_bytes=2 * 2**20))
-    resp = client.post("/extract", json={"bucket": BUCKET, "key": "bomb.log.gz"})
+    resp = client.post("/extract", json={"bucket": bucket, "key": "bomb.log.gz"})
     assert resp.status_code == 201  # stored: the receiver deletes the message, nothing is retried into the DLQ
     [posted] = storage.posted
     assert posted["incomplete"] is True and "EXTRACT_MAX_BYTES=2097152" in posted["error"]
@@ -254,23 +255,23 @@ def test_a_dense_bomb_stops_at_the_size_limit_and_is_stored_flagged(s3, storage,
     assert posted["counts"]["ERROR"] == posted["lines"] > 20000
 
 
-def test_a_slow_object_stops_at_the_deadline(s3, storage, make_app, authorized, monkeypatch):
+def test_a_slow_object_stops_at_the_deadline(s3, storage, make_app, authorized, monkeypatch, bucket):
     """The clock is the app's: each look at it moves a minute on, so the deadline passes after the first read."""
     import app.main
 
     ticks = iter(range(0, 10**6, 60))
     monkeypatch.setattr(app.main.time, "monotonic", lambda: float(next(ticks)))
-    s3.put_object(Bucket=BUCKET, Key="slow.log.gz", Body=_dense_bomb(4))
+    s3.put_object(Bucket=bucket, Key="slow.log.gz", Body=_dense_bomb(4))
     client = authorized(make_app(storage_url=storage.url, extract_deadline_seconds=90))
-    assert client.post("/extract", json={"bucket": BUCKET, "key": "slow.log.gz"}).status_code == 201
+    assert client.post("/extract", json={"bucket": bucket, "key": "slow.log.gz"}).status_code == 201
     [posted] = storage.posted
     assert posted["incomplete"] and "EXTRACT_DEADLINE_SECONDS=90" in posted["error"]
     assert 0 < posted["bytes"] < 4 * 2**20
 
 
-def test_within_the_limits_nothing_is_flagged(client, s3, storage):
-    s3.put_object(Bucket=BUCKET, Key="small.log", Body=SAMPLE)
-    assert client.post("/extract", json={"bucket": BUCKET, "key": "small.log"}).status_code == 201
+def test_within_the_limits_nothing_is_flagged(client, s3, storage, bucket, sample):
+    s3.put_object(Bucket=bucket, Key="small.log", Body=sample)
+    assert client.post("/extract", json={"bucket": bucket, "key": "small.log"}).status_code == 201
     assert storage.posted[0]["incomplete"] is False and storage.posted[0]["error"] is None
 
 

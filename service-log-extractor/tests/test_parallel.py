@@ -8,20 +8,6 @@ from collections import Counter
 import pytest
 
 from app import log_parser, parallel
-from test_candidates import TEXTS, _tricky_lines
-
-# Long lines across chunk edges, CRLF, a byte order mark, no final newline, and events open across edges both
-# where a resync line follows (number-led headers) and where none does (JSON lines, bare traces).
-_EDGES = {
-    "overlong": ("2026-11-27 10:00:00 ERROR " + "x" * 70_000 + "\n2026-11-27 10:00:01 INFO ok\n") * 3
-    + "2026-11-27 10:00:02 WARN " + "y" * 200_000,
-    "crlf_bom": "\ufeff" + "2026-11-27 10:00:00 ERROR a\r\n\tat x.y(Z.java:1)\r\n2026-11-27 10:00:01 INFO b\r\n" * 200,
-    "json_only": "".join(json.dumps({"level": "error" if i % 3 else "info", "msg": f"m{i % 7}"}) + "\n  at f(x.js:1)\n"
-                         for i in range(400)),
-    "bare_traces": "Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nValueError: x\n" * 300,
-    "tricky": "".join(f"{line}\n\tat a.b(C.java:1)\n" for line in _tricky_lines()),
-}
-
 
 
 def _cri(i: int) -> str:
@@ -57,17 +43,36 @@ def _crash_after_lines(i: int) -> str:
             f"main.process(...)\n\t/src/app/sync.go:{i} +0x1d\n")
 
 
-_EDGES.update({
-    "cri_partial": "".join(_cri(i) for i in range(300)),
-    "docker_json": "".join(_docker(i) for i in range(300)),
-    "journald": "".join(_journald(i) for i in range(300)),
-    "crash_after_lines": "".join(_crash_after_lines(i) for i in range(200)),
-    "syslog_wrapped": "".join(
-        f"Nov 29 10:00:{i % 60:02d} node1 kubelet[812]: E1129 10:00:00.000000     812 pod_workers.go:1298] "
-        f"Error syncing pod {i}\nNov 29 10:00:{i % 60:02d} node1 app[9]: {{\"level\":\"info\",\"msg\":\"ok\"}}\n"
-        f"<11>1 2026-11-29T10:00:00Z host01 fw {i} - - session table full\n" for i in range(300)),
-})
-CASES = {**TEXTS, **_EDGES}
+# Long lines across chunk edges, CRLF, a byte order mark, no final newline, and events open across edges both
+# where a resync line follows (number-led headers) and where none does (JSON lines, bare traces).
+def _edges(tricky_lines: list[str]) -> dict[str, str]:
+    return {
+        "overlong": ("2026-11-27 10:00:00 ERROR " + "x" * 70_000 + "\n2026-11-27 10:00:01 INFO ok\n") * 3
+        + "2026-11-27 10:00:02 WARN " + "y" * 200_000,
+        "crlf_bom": "\ufeff"
+        + "2026-11-27 10:00:00 ERROR a\r\n\tat x.y(Z.java:1)\r\n2026-11-27 10:00:01 INFO b\r\n" * 200,
+        "json_only": "".join(json.dumps({"level": "error" if i % 3 else "info", "msg": f"m{i % 7}"})
+                             + "\n  at f(x.js:1)\n" for i in range(400)),
+        "bare_traces": "Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nValueError: x\n"
+        * 300,
+        "tricky": "".join(f"{line}\n\tat a.b(C.java:1)\n" for line in tricky_lines),
+        "cri_partial": "".join(_cri(i) for i in range(300)),
+        "docker_json": "".join(_docker(i) for i in range(300)),
+        "journald": "".join(_journald(i) for i in range(300)),
+        "crash_after_lines": "".join(_crash_after_lines(i) for i in range(200)),
+        "syslog_wrapped": "".join(
+            f"Nov 29 10:00:{i % 60:02d} node1 kubelet[812]: E1129 10:00:00.000000     812 pod_workers.go:1298] "
+            f"Error syncing pod {i}\nNov 29 10:00:{i % 60:02d} node1 app[9]: {{\"level\":\"info\",\"msg\":\"ok\"}}\n"
+            f"<11>1 2026-11-29T10:00:00Z host01 fw {i} - - session table full\n" for i in range(300)),
+    }
+
+
+@pytest.fixture(scope="module")
+def cases(texts, tricky_lines):
+    """Every corpus text (conftest's `texts`) and every edge case above, by name."""
+    return {**texts, **_edges(tricky_lines)}
+
+
 FIELD_CASES = pathlib.Path(__file__).resolve().parent / "field_cases"
 
 
@@ -91,8 +96,8 @@ def branches(monkeypatch):
 
 
 @pytest.mark.parametrize("chunk_bytes", [257, 4096])
-def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes):
-    for name, text in CASES.items():
+def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes, cases):
+    for name, text in cases.items():
         data = text.encode()
         path = tmp_path / f"{name}.log"
         path.write_bytes(data)
@@ -102,8 +107,8 @@ def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes)
     assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]  # every path taken
 
 
-def test_stream_chunks_give_the_sequential_result(branches):
-    for name, text in CASES.items():
+def test_stream_chunks_give_the_sequential_result(branches, cases):
+    for name, text in cases.items():
         data = text.encode()
         events = []
         summary = parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2, on_event=events.append,
@@ -112,8 +117,8 @@ def test_stream_chunks_give_the_sequential_result(branches):
     assert branches[(True, True)] and branches[(True, False)]
 
 
-def test_truncated_stream_is_flagged_incomplete():
-    data = gzip.compress(TEXTS["shuffled-0"].encode())[:-100]
+def test_truncated_stream_is_flagged_incomplete(texts):
+    data = gzip.compress(texts["shuffled-0"].encode())[:-100]
     summary = parallel.summarize_stream(io.BytesIO(data), processes=2, chunk_bytes=997)
     assert summary == sequential(data)[0] and summary["incomplete"]
 
@@ -127,19 +132,21 @@ def test_empty_file(tmp_path):
 # Bytes that app.text rewrites before lines are cut: UTF-16 files are read once by the parent (summarize_stream);
 # NUL runs and ANSI colours are removed by each worker from its range, or, where a range ends in an overlong line
 # holding them, the file is read once instead.
-_BYTE_CASES = {
-    "utf16le": ("\ufeff" + TEXTS["shuffled-0"].replace("\n", "\r\n")).encode("utf-16-le"),
-    "utf16be": ("\ufeff" + TEXTS["shuffled-1"]).encode("utf-16-be"),
-    "nul_runs": b"\0" * 5000 + TEXTS["shuffled-2"].encode().replace(b"\nTraceback", b"\n\0\0\0Traceback"),
-    "nul_run_over_the_line_limit": TEXTS["shuffled-0"].encode() + b"\0" * 150_000 + TEXTS["shuffled-1"].encode(),
-    "ansi": TEXTS["shuffled-0"].encode().replace(b" ERROR ", b" \x1b[31mERROR\x1b[0;39m "),
-    **{p.name: p.read_bytes() * 40 for p in sorted(FIELD_CASES.glob("*.log"))},
+_BYTE_CASES = {  # name -> its bytes, made of the `texts` fixture
+    "utf16le": lambda texts: ("\ufeff" + texts["shuffled-0"].replace("\n", "\r\n")).encode("utf-16-le"),
+    "utf16be": lambda texts: ("\ufeff" + texts["shuffled-1"]).encode("utf-16-be"),
+    "nul_runs": lambda texts: b"\0" * 5000
+    + texts["shuffled-2"].encode().replace(b"\nTraceback", b"\n\0\0\0Traceback"),
+    "nul_run_over_the_line_limit": lambda texts: texts["shuffled-0"].encode() + b"\0" * 150_000
+    + texts["shuffled-1"].encode(),
+    "ansi": lambda texts: texts["shuffled-0"].encode().replace(b" ERROR ", b" \x1b[31mERROR\x1b[0;39m "),
+    **{p.name: lambda texts, p=p: p.read_bytes() * 40 for p in sorted(FIELD_CASES.glob("*.log"))},
 }
 
 
 @pytest.mark.parametrize("name", sorted(_BYTE_CASES))
-def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, name):
-    data = _BYTE_CASES[name]
+def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name):
+    data = _BYTE_CASES[name](texts)
     path = tmp_path / "case.log"
     path.write_bytes(data)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)

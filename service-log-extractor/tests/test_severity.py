@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app import severity
-from test_candidates import ALL_LINES, _tricky_lines
 
 _STAMPS = ["2026-11-27 10:00:00,123", "2026/11/27 10:00:00", "2026-11-27T10:00:00.123Z", "10:00:00.123 4711", "1732701600"]
 _LEVEL_FIELDS = ["ERROR", "WARN", "INFO", "DEBUG", "FATAL", "EROR", "NOTE", "DEFAULT", "INFORMATION", "ERRORS",
@@ -28,8 +27,8 @@ def _slow(monkeypatch, line, context):
 
 
 @pytest.mark.parametrize("context", [True, False])
-def test_numeric_header_fast_path_agrees_with_token_scan(monkeypatch, context):
-    lines = SYNTHETIC + ALL_LINES + _tricky_lines()
+def test_numeric_header_fast_path_agrees_with_token_scan(monkeypatch, context, all_lines, tricky_lines):
+    lines = SYNTHETIC + all_lines + tricky_lines
     fast_hits = 0
     for line in filter(None, lines):
         got, want = severity.classify(line, context), _slow(monkeypatch, line, context)
@@ -57,7 +56,7 @@ def test_other_hint_finds_what_the_one_pattern_finds(text):
     assert severity.has_other_hint(text) == (_OTHER_HINT_ONE_PATTERN.search(text) is not None)
 
 
-def test_other_hint_on_real_lines():
-    for line in SYNTHETIC + ALL_LINES + _tricky_lines():
+def test_other_hint_on_real_lines(all_lines, tricky_lines):
+    for line in SYNTHETIC + all_lines + tricky_lines:
         head = line[:severity.HEAD_CHARS]
         assert severity.has_other_hint(head) == (_OTHER_HINT_ONE_PATTERN.search(head) is not None), line
