@@ -30,6 +30,11 @@ from typing import Callable
 from .severity import MONTHS, parse_syslog, syslog_level
 from .text import MAX_LINE_BYTES, strip_controls_text
 
+try:  # the common Docker json-file line read in C (app/_c_envelope.c); _docker's Python code is the reference
+    from ._c_envelope import docker_record as _docker_fast
+except ImportError:  # the compiled core is not built
+    _docker_fast = None
+
 Sink = Callable[[int, str, "str | None", "str | None"], None]
 
 _CRI = re.compile(r"(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (stdout|stderr) ([FP]) ?(.*)", re.S)
@@ -115,6 +120,11 @@ class Unwrapper:
         self._source = source
 
     def _docker(self, line_no: int, line: str) -> bool:
+        if _docker_fast is not None:
+            record = _docker_fast(line)  # (stream, text, complete) exactly as computed below, or None: declined
+            if record is not None:
+                self._join(line_no, *record)
+                return True
         try:
             obj = json.loads(line)
         except ValueError:

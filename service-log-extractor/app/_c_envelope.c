@@ -1,0 +1,367 @@
+/* Compiled fast path for app.records.Unwrapper._docker (module app._c_envelope).
+ *
+ * docker_record(line) -> (stream_label, text, complete), the three arguments _docker hands to _join after
+ * json.loads(line), strip_controls_text(obj["log"]) and the rstrip of a complete line's "\n"/"\r", or None
+ * ("decline: let the Python code do it").
+ *
+ * It answers for the common Docker json-file shape only: one JSON object, any key order, every value a string,
+ * a "log" key; whitespace where json allows it ([ \t\n\r]); escapes decoded exactly as json's scanner does them,
+ * lone surrogates included (json keeps a \uD800-\uDBFF escape alone unless a \uDC00-\uDFFF escape follows
+ * right after). Duplicate keys are fine: json.loads keeps the last value and so does the scan here. Declined:
+ * any non-string value (numbers, null, nested objects or arrays), a key holding an escape (it could spell "log"),
+ * raw control characters in a string, invalid escapes, unterminated strings, trailing garbage, anything not a str.
+ *
+ * strip_controls_text is reproduced on the decoded text: NUL characters go first, then the matches of
+ * app.text._ANSI_TEXT, then every ESC left (see ansi_len for why a single greedy pass gives sre's matches).
+ *
+ * No global mutable state: the stream labels live in the module state, written once at module exec.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define END_CH ((Py_UCS4)0xFFFFFFFFu)   /* "past the end": no JSON token starts with it */
+#define STACK_CHARS 512                  /* decoded log text up to this length needs no heap buffer */
+#define ESC 0x1b
+/* The readers of the line are inlined into one copy of parse() per str kind: with the kind a constant,
+ * PyUnicode_READ is a plain load instead of a switch per character. */
+#define INLINE static inline __attribute__((always_inline))
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Text;
+
+typedef struct {
+    PyObject *stdout_label;   /* "docker-stdout" */
+    PyObject *stderr_label;   /* "docker-stderr" */
+    PyObject *none_label;     /* "docker-None": str(obj.get("stream")) without a "stream" key */
+    PyObject *prefix;         /* "docker-" */
+} State;
+
+INLINE Py_UCS4 ch(const Text *t, Py_ssize_t i) {
+    return i < t->n ? PyUnicode_READ(t->kind, t->data, i) : END_CH;
+}
+
+/* json's whitespace between tokens (and around the document): exactly these four */
+INLINE int is_ws(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+INLINE Py_ssize_t skip_ws(const Text *t, Py_ssize_t i) {
+    while (i < t->n && is_ws(PyUnicode_READ(t->kind, t->data, i)))
+        i++;
+    return i;
+}
+
+/* The value of the 4 hex digits at i (json takes both cases), or -1. */
+INLINE long hex4(const Text *t, Py_ssize_t i) {
+    if (i + 4 > t->n)
+        return -1;
+    long v = 0;
+    for (Py_ssize_t k = i; k < i + 4; k++) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, k);
+        int d;
+        if (c >= '0' && c <= '9')
+            d = (int)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            d = (int)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            d = (int)(c - 'A' + 10);
+        else
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* Validates the JSON string whose opening quote is at i as json's strict scanner does; returns the index just past
+ * its closing quote, or -1 where json.loads raises. *escaped is set when the string holds an escape. */
+INLINE Py_ssize_t scan_string(const Text *t, Py_ssize_t i, int *escaped) {
+    *escaped = 0;
+    for (i++; i < t->n;) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
+        if (c == '"')
+            return i + 1;
+        if (c < 0x20)
+            return -1;   /* strict mode: "Invalid control character" */
+        if (c != '\\') {
+            i++;
+            continue;
+        }
+        *escaped = 1;
+        c = ch(t, i + 1);
+        if (c == 'u') {
+            if (hex4(t, i + 2) < 0)
+                return -1;
+            i += 6;
+        } else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't') {
+            i += 2;
+        } else {
+            return -1;   /* "Invalid \escape" (or the line ends after the backslash) */
+        }
+    }
+    return -1;   /* unterminated */
+}
+
+/* Decodes the body [lo, hi) of a string scan_string accepted into out (room for hi - lo characters: decoding never
+ * lengthens), dropping NUL characters when drop_nul (strip_controls_text's first step). Returns the length; sets
+ * *esc when it wrote an ESC (saves the ANSI step a pass of its own over nearly every line, which has none). */
+INLINE Py_ssize_t decode(const Text *t, Py_ssize_t lo, Py_ssize_t hi, Py_UCS4 *out, int drop_nul, int *esc) {
+    Py_ssize_t n = 0;
+    int seen = 0;
+    for (Py_ssize_t i = lo; i < hi;) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i++);
+        if (c == '\\') {
+            c = PyUnicode_READ(t->kind, t->data, i++);
+            switch (c) {
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'u':
+                c = (Py_UCS4)hex4(t, i);
+                i += 4;
+                /* json joins a high surrogate with a low one escaped right after it; any other surrogate stays
+                 * alone in the str (as json.loads leaves it) */
+                if (Py_UNICODE_IS_HIGH_SURROGATE(c) && i + 6 <= hi && PyUnicode_READ(t->kind, t->data, i) == '\\' &&
+                    PyUnicode_READ(t->kind, t->data, i + 1) == 'u') {
+                    Py_UCS4 low = (Py_UCS4)hex4(t, i + 2);
+                    if (Py_UNICODE_IS_LOW_SURROGATE(low)) {
+                        c = Py_UNICODE_JOIN_SURROGATES(c, low);
+                        i += 6;
+                    }
+                }
+                break;
+            default: break;   /* '"', '\\', '/' stand for themselves */
+            }
+        }
+        if (c == 0 && drop_nul)
+            continue;
+        seen |= c == ESC;
+        out[n++] = c;
+    }
+    *esc = seen;
+    return n;
+}
+
+/* Length of the match of app.text._ANSI_TEXT at s[i] (an ESC), or 0 where it has none:
+ *     \x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\)|[ -/]*[0-~])
+ * In each alternative a repeated class is disjoint from what must follow it, so giving back characters can never
+ * let sre's backtracking match where the greedy pass here failed: the first alternative that matches greedily is
+ * sre's match. */
+static Py_ssize_t ansi_len(const Py_UCS4 *s, Py_ssize_t i, Py_ssize_t n) {
+    Py_ssize_t j = i + 1, k;
+    if (j < n && s[j] == '[') {   /* CSI */
+        for (k = j + 1; k < n && s[k] >= '0' && s[k] <= '?'; k++)
+            ;
+        for (; k < n && s[k] >= ' ' && s[k] <= '/'; k++)
+            ;
+        if (k < n && s[k] >= '@' && s[k] <= '~')
+            return k + 1 - i;
+    } else if (j < n && s[j] == ']') {   /* OSC, ended by BEL or ESC \ */
+        Py_ssize_t end = j + 1 + 512 < n ? j + 1 + 512 : n;
+        for (k = j + 1; k < end && s[k] != 0x07 && s[k] != ESC && s[k] != '\n'; k++)
+            ;
+        if (k < n && s[k] == 0x07)
+            return k + 1 - i;
+        if (k + 1 < n && s[k] == ESC && s[k + 1] == '\\')
+            return k + 2 - i;
+    }
+    /* a two-byte escape (also what `ESC [` and `ESC ]` are when their longer form does not match) */
+    for (k = j; k < n && s[k] >= ' ' && s[k] <= '/'; k++)
+        ;
+    if (k < n && s[k] >= '0' && s[k] <= '~')
+        return k + 1 - i;
+    return 0;
+}
+
+/* strip_controls_text's ANSI step, in place: matched sequences go, then every ESC left (an unmatched ESC is
+ * skipped by re.sub too, and no match can start at a character other than ESC). Returns the new length. */
+static Py_ssize_t strip_ansi(Py_UCS4 *s, Py_ssize_t n) {
+    Py_ssize_t w = 0;
+    for (Py_ssize_t i = 0; i < n;) {
+        if (s[i] == ESC) {
+            Py_ssize_t len = ansi_len(s, i, n);
+            i += len ? len : 1;
+        } else {
+            s[w++] = s[i++];
+        }
+    }
+    return w;
+}
+
+INLINE int raw_equals(const Text *t, Py_ssize_t lo, Py_ssize_t hi, const char *lit, Py_ssize_t len) {
+    if (hi - lo != len)
+        return 0;
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (PyUnicode_READ(t->kind, t->data, lo + k) != (Py_UCS4)(unsigned char)lit[k])
+            return 0;
+    return 1;
+}
+
+/* "docker-" + the decoded stream value; the two usual values come from the module state. */
+INLINE PyObject *stream_label(const State *st, const Text *t, Py_ssize_t lo, Py_ssize_t hi) {
+    if (lo < 0)
+        return Py_NewRef(st->none_label);
+    if (raw_equals(t, lo, hi, "stdout", 6))   /* compared raw: a body with an escape holds a backslash */
+        return Py_NewRef(st->stdout_label);
+    if (raw_equals(t, lo, hi, "stderr", 6))
+        return Py_NewRef(st->stderr_label);
+    Py_UCS4 *buf = PyMem_New(Py_UCS4, hi - lo + 1);   /* + 1: never a zero-size request */
+    if (buf == NULL)
+        return PyErr_NoMemory();
+    int esc;   /* unused: the stream is not cleaned (_docker does not clean it) */
+    PyObject *value = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, decode(t, lo, hi, buf, 0, &esc));
+    PyMem_Free(buf);
+    if (value == NULL)
+        return NULL;
+    PyObject *label = PyUnicode_Concat(st->prefix, value);
+    Py_DECREF(value);
+    return label;
+}
+
+INLINE PyObject *parse(const State *st, const Text t) {
+    /* one pass over the object: the body spans of the last "log" and "stream" values (json.loads keeps the last) */
+    Py_ssize_t log_lo = -1, log_hi = -1, stream_lo = -1, stream_hi = -1;
+    int escaped;
+    Py_ssize_t i = skip_ws(&t, 0);
+    if (ch(&t, i) != '{')
+        Py_RETURN_NONE;
+    i = skip_ws(&t, i + 1);
+    for (;;) {
+        if (ch(&t, i) != '"')
+            Py_RETURN_NONE;   /* `{}`, a trailing comma, an unquoted key */
+        Py_ssize_t key_lo = i + 1;
+        i = scan_string(&t, i, &escaped);
+        if (i < 0 || escaped)
+            Py_RETURN_NONE;   /* an escaped key could decode to "log" or "stream": not worth the decoding */
+        Py_ssize_t key_hi = i - 1;
+        i = skip_ws(&t, i);
+        if (ch(&t, i) != ':')
+            Py_RETURN_NONE;
+        i = skip_ws(&t, i + 1);
+        if (ch(&t, i) != '"')
+            Py_RETURN_NONE;   /* a value of another type */
+        Py_ssize_t value_lo = i + 1;
+        i = scan_string(&t, i, &escaped);
+        if (i < 0)
+            Py_RETURN_NONE;
+        if (raw_equals(&t, key_lo, key_hi, "log", 3)) {
+            log_lo = value_lo, log_hi = i - 1;
+        } else if (raw_equals(&t, key_lo, key_hi, "stream", 6)) {
+            stream_lo = value_lo, stream_hi = i - 1;
+        }
+        i = skip_ws(&t, i);
+        Py_UCS4 c = ch(&t, i);
+        if (c == '}')
+            break;
+        if (c != ',')
+            Py_RETURN_NONE;
+        i = skip_ws(&t, i + 1);
+    }
+    if (skip_ws(&t, i + 1) != t.n || log_lo < 0)
+        Py_RETURN_NONE;   /* "Extra data" after the object, or no "log" (_docker declines too) */
+
+    /* the text: decoded without NUL, ANSI stripped, a complete line's "\n"s then "\r"s cut off */
+    Py_UCS4 stack[STACK_CHARS], *buf = stack;
+    Py_ssize_t room = log_hi - log_lo;
+    if (room > STACK_CHARS && (buf = PyMem_New(Py_UCS4, room)) == NULL)
+        return PyErr_NoMemory();
+    int esc;
+    Py_ssize_t n = decode(&t, log_lo, log_hi, buf, 1, &esc);
+    if (esc)
+        n = strip_ansi(buf, n);
+    int complete = n > 0 && buf[n - 1] == '\n';
+    if (complete) {
+        while (n > 0 && buf[n - 1] == '\n')
+            n--;
+        while (n > 0 && buf[n - 1] == '\r')
+            n--;
+    }
+    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+    if (buf != stack)
+        PyMem_Free(buf);
+    if (text == NULL)
+        return NULL;
+
+    PyObject *label = stream_label(st, &t, stream_lo, stream_hi);
+    if (label == NULL) {
+        Py_DECREF(text);
+        return NULL;
+    }
+    PyObject *result = PyTuple_New(3);
+    if (result == NULL) {
+        Py_DECREF(text);
+        Py_DECREF(label);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(result, 0, label);
+    PyTuple_SET_ITEM(result, 1, text);
+    PyTuple_SET_ITEM(result, 2, Py_NewRef(complete ? Py_True : Py_False));
+    return result;
+}
+
+static PyObject *docker_record(PyObject *module, PyObject *line) {
+    if (!PyUnicode_Check(line))
+        Py_RETURN_NONE;   /* not a str: the Python code's business */
+    if (PyUnicode_READY(line) < 0)
+        return NULL;
+    const State *st = PyModule_GetState(module);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    switch (PyUnicode_KIND(line)) {
+    case PyUnicode_1BYTE_KIND: return parse(st, (Text){PyUnicode_1BYTE_KIND, data, n});
+    case PyUnicode_2BYTE_KIND: return parse(st, (Text){PyUnicode_2BYTE_KIND, data, n});
+    default: return parse(st, (Text){PyUnicode_4BYTE_KIND, data, n});
+    }
+}
+
+static int exec_module(PyObject *module) {
+    State *st = PyModule_GetState(module);
+    if (!(st->stdout_label = PyUnicode_InternFromString("docker-stdout")) ||
+        !(st->stderr_label = PyUnicode_InternFromString("docker-stderr")) ||
+        !(st->none_label = PyUnicode_InternFromString("docker-None")) ||
+        !(st->prefix = PyUnicode_InternFromString("docker-")))
+        return -1;
+    return 0;
+}
+
+static int traverse_module(PyObject *module, visitproc visit, void *arg) {
+    State *st = PyModule_GetState(module);
+    Py_VISIT(st->stdout_label);
+    Py_VISIT(st->stderr_label);
+    Py_VISIT(st->none_label);
+    Py_VISIT(st->prefix);
+    return 0;
+}
+
+static int clear_module(PyObject *module) {
+    State *st = PyModule_GetState(module);
+    Py_CLEAR(st->stdout_label);
+    Py_CLEAR(st->stderr_label);
+    Py_CLEAR(st->none_label);
+    Py_CLEAR(st->prefix);
+    return 0;
+}
+
+static void free_module(void *module) { clear_module((PyObject *)module); }
+
+static PyMethodDef methods[] = {
+    {"docker_record", docker_record, METH_O,
+     "docker_record(line) -> (stream_label, text, complete) as Unwrapper._docker passes them to _join, or None\n"
+     "where the Python code must answer."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "app._c_envelope",
+    "Compiled fast path for app.records.Unwrapper._docker (see the comment at the top of _c_envelope.c).",
+    sizeof(State), methods, slots, traverse_module, clear_module, free_module,
+};
+
+PyMODINIT_FUNC PyInit__c_envelope(void) { return PyModuleDef_Init(&module_def); }
