@@ -659,3 +659,26 @@ def extract_token():
 def sample():
     """A four-line log: one INFO, two ERRORs of one group, one WARN."""
     return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def make_realistic_log(tmp_path_factory):
+    """make_realistic_log(megabytes, seed) -> the bytes of a log from the bench's generator (bench/realistic.py: ~20
+    formats and envelopes, ~16% events, fresh values, stack traces, CRLF, invalid UTF-8), made once per arguments.
+    The generator lives with the bench (a script directory, not a package): loaded from its file."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_realistic", pathlib.Path(__file__).resolve().parents[2] / "bench" / "realistic.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    made: dict = {}
+
+    def make(megabytes: int, seed: int) -> bytes:
+        if (megabytes, seed) not in made:
+            path = tmp_path_factory.mktemp("realistic") / f"realistic-{megabytes}-{seed}.log"
+            module.generate_realistic(path, megabytes, seed=seed)
+            made[megabytes, seed] = path.read_bytes()
+        return made[megabytes, seed]
+
+    return make

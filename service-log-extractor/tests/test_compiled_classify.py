@@ -4,7 +4,6 @@ fast(line, context) returns classify's tuple or None ("let Python do it"); these
 code run with the fast path switched off (severity._fast = None), on every line of the sample logs, on a generated
 realistic log, and on generated header lines. `make install` builds the module; without it these tests fail.
 """
-import importlib.util
 import io
 import pathlib
 
@@ -58,18 +57,9 @@ def lines_of_text(text: str) -> list[str]:
     return [line for line in text.split("\n") if line and not line.isspace()]
 
 
-def _realistic_module():
-    spec = importlib.util.spec_from_file_location("bench_realistic", ROOT / "bench" / "realistic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def realistic_log(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("realistic") / "realistic.log"
-    _realistic_module().generate_realistic(path, 3, seed=2027)
-    return path.read_bytes()
+def realistic_log(make_realistic_log) -> bytes:
+    return make_realistic_log(3, seed=2027)
 
 
 def test_declines_what_it_cannot_read(fast):

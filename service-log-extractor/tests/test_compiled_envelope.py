@@ -5,7 +5,6 @@ These tests compare it with _docker run with the fast path switched off (records
 Docker line of the sample logs, of a generated realistic log, and of generated (and mangled) Docker lines; and the
 realistic log's whole summary with and without it. `make install` builds the module; without it these tests fail.
 """
-import importlib.util
 import io
 import json
 import pathlib
@@ -74,18 +73,9 @@ def docker_lines(data: bytes) -> list[str]:
     return [line.removesuffix("\r") for line in text.split("\n") if line.startswith('{"log":')]
 
 
-def _realistic_module():
-    spec = importlib.util.spec_from_file_location("bench_realistic", ROOT / "bench" / "realistic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def realistic_log(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("realistic") / "realistic.log"
-    _realistic_module().generate_realistic(path, 3, seed=2029)
-    return path.read_bytes()
+def realistic_log(make_realistic_log) -> bytes:
+    return make_realistic_log(3, seed=2029)
 
 
 # -- fixed cases --------------------------------------------------------------------------------------------------

@@ -44,14 +44,9 @@ def compiled():
 
 
 @pytest.fixture(scope="module")
-def realistic(tmp_path_factory) -> bytes:
+def realistic(make_realistic_log) -> bytes:
     """A 3 MiB log of bench/realistic.py (all its formats, ~16% events, stack traces, CRLF, invalid UTF-8)."""
-    spec = importlib.util.spec_from_file_location("bench_realistic", ROOT / "bench" / "realistic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    path = tmp_path_factory.mktemp("realistic") / "realistic.log"
-    module.generate_realistic(path, 3, seed=11)
-    return path.read_bytes()
+    return make_realistic_log(3, seed=11)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ line of those files, on generated texts, and with custom mask lists. `make insta
 these tests fail.
 """
 import gc
-import importlib.util
 import io
 import pathlib
 import re
@@ -42,18 +41,9 @@ def masker():
     return grouping._masker
 
 
-def _realistic_module():
-    spec = importlib.util.spec_from_file_location("bench_realistic", ROOT / "bench" / "realistic.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
-def realistic_log(tmp_path_factory) -> bytes:
-    path = tmp_path_factory.mktemp("realistic") / "realistic.log"
-    _realistic_module().generate_realistic(path, 3, seed=2031)
-    return path.read_bytes()
+def realistic_log(make_realistic_log) -> bytes:
+    return make_realistic_log(3, seed=2031)
 
 
 def texts_masked(data: bytes) -> list[str]:
