@@ -248,10 +248,6 @@ def test_same_chunked_summary_on_a_realistic_log(realistic, compiled):
     assert (stitcher.summary(len(realistic), None, 50), events) == run(realistic, candidates.EveryLine())
 
 
-def test_is_the_default_engine():
-    assert candidates.default_finder().name == "compiled"
-
-
 def test_safe_across_threads(realistic):
     """gunicorn scans in threads; the finder keeps no state between calls and releases the GIL while scanning."""
     want = find_lines(realistic, 0, len(realistic))
