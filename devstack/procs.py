@@ -27,7 +27,10 @@ def _start_time(pid: int) -> str | None:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    return stat.rsplit(")", 1)[1].split()[19]  # field 22 (starttime), counted after the "(comm)" field
+    fields = stat.rsplit(")", 1)[1].split()
+    if fields[0] in ("Z", "X"):  # exited, not yet reaped by its parent (us, when we spawned it): not alive
+        return None
+    return fields[19]  # field 22 (starttime), counted after the "(comm)" field
 
 
 @dataclass

@@ -48,3 +48,20 @@ def test_up_writes_stack_env_and_down_stops_only_its_processes(devstack, tmp_pat
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_a_service_that_exits_at_start_is_reported_at_once(tmp_path):
+    """A service that stops at start (a bad setting) is named with its log as soon as it has exited, not after the
+    health timeout: a child exited but not yet reaped (a zombie) is not alive."""
+    import time
+
+    from devstack import procs
+
+    proc = procs.spawn("bad", [sys.executable, "-c", "import sys; print('EXTRACTOR_SCAN_THREADS must be >= 0'); "
+                                                     "sys.exit(2)"],
+                       cwd=tmp_path, env=dict(os.environ), log_dir=tmp_path,
+                       health_url=f"http://127.0.0.1:{procs.free_port()}/healthz")
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="exited during start-up") as failure:
+        procs.wait_healthy(proc, deadline=start + 60)
+    assert time.monotonic() - start < 30 and "EXTRACTOR_SCAN_THREADS must be >= 0" in str(failure.value)

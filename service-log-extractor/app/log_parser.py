@@ -43,7 +43,8 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     be read, with ``incomplete=True`` and ``error`` set, instead of an exception. Errors of the underlying
     stream itself (network, disk) are raised: a retry may succeed. ``on_event`` receives
     ``{"line", "level", "group"}`` for each event, in file order, before this returns. ``finder`` picks the
-    candidate-line engine (default: Hyperscan if available, else every line; see app.candidates). ``stop``, called
+    candidate-line engine (default: Hyperscan if available, else the compiled finder, else every line; see
+    app.candidates). ``stop``, called
     before each read (about every MiB) with the uncompressed bytes read so far, may return a reason to stop there
     (a size or time limit): the summary of what was read is returned, ``incomplete`` with that ``error``.
     app.parallel does the same on several cores.
@@ -97,8 +98,18 @@ def _progress_bar(name: str, size: int):
         return None
     from tqdm import tqdm  # loaded on use: only an interactive CLI run draws a bar
 
-    return tqdm(total=size, desc=os.path.basename(name), unit="B", unit_scale=True, unit_divisor=1024,
+    return tqdm(total=size, desc=os.path.basename(name), unit="iB", unit_scale=True, unit_divisor=1024,
                 file=sys.stderr, leave=False, dynamic_ncols=True)
+
+
+def _after_closing(bar, on_event: Callable[[dict], None]) -> Callable[[dict], None]:
+    """on_event, closing the bar first: events come once the whole file is read, and a terminal shows stdout and
+    stderr on one screen (an event would be glued to the bar's line)."""
+    def emit(event: dict) -> None:
+        bar.close()  # (closing twice does nothing)
+        on_event(event)
+
+    return emit
 
 
 def _summarize_path(name: str, processes: int | None, on_event) -> dict:
@@ -108,6 +119,8 @@ def _summarize_path(name: str, processes: int | None, on_event) -> dict:
     with open(name, "rb") as f:
         st = os.fstat(f.fileno())
         bar = _progress_bar(name, st.st_size) if stat.S_ISREG(st.st_mode) else None
+        if bar is not None and on_event is not None:
+            on_event = _after_closing(bar, on_event)
         try:
             source = f if bar is None else _Counting(f, bar.update)
             if processes == 1 or not stat.S_ISREG(st.st_mode) or st.st_size < parallel.PARALLEL_MIN_BYTES:
@@ -133,6 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)  # usage errors: message on stderr, exit 2
     if args.processes is not None and args.processes < 1:
         parser.error("--processes must be at least 1")
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        print("log_parser: cannot write the output: stdout is closed", file=sys.stderr)
+        return 2
     out = sys.stdout.buffer
     on_event = (lambda event: _write(out, event)) if args.events else None
     status = 0

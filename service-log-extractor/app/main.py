@@ -254,6 +254,10 @@ def create_app(config: Config | None = None) -> Flask:
     configure_logging(config.log_level)
     if not config.logs_buckets:
         log.warning("LOGS_BUCKETS is empty: every extract request will be refused (403)")
+    log.info("extractor configured", extra={"logs_buckets": list(config.logs_buckets),
+                                            "extract_max_bytes": config.extract_max_bytes,
+                                            "extract_deadline_seconds": config.extract_deadline_seconds,
+                                            "scan_threads": config.scan_threads})
     app = Flask(__name__)
     app.extensions["extractor"] = ExtractorState(config)
     BearerAuth({"extract": config.extractor_tokens}).install(app)

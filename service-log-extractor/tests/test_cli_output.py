@@ -29,3 +29,12 @@ def test_a_reader_that_goes_away_is_not_a_read_error(tmp_path):
     cli.stdout.close()  # like `| head -1`: 20,000 events will not fit the pipe
     err = cli.stderr.read().decode()
     assert cli.wait(120) == 1 and err == "", err
+
+
+def test_a_closed_stdout_is_an_output_error(tmp_path):
+    log = tmp_path / "app.log"
+    log.write_bytes(SAMPLE_LINES[:1000])
+    p = subprocess.run(f'{sys.executable} -m app.log_parser "{log}" >&-', shell=True, stderr=subprocess.PIPE,
+                       timeout=120)
+    err = p.stderr.decode()
+    assert p.returncode == 2 and err == "log_parser: cannot write the output: stdout is closed\n", err

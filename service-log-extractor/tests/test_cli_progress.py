@@ -39,8 +39,9 @@ def large_logs(tmp_path_factory):
     return plain, packed
 
 
-def _run(args, tty: bool):
-    """(exit code, stdout bytes, stderr bytes) of the CLI, its stderr on a pseudo-terminal when ``tty``."""
+def _run(args, tty: bool, stdout_on_tty: bool = False):
+    """(exit code, stdout bytes, stderr bytes) of the CLI, its stderr on a pseudo-terminal when ``tty`` (its stdout
+    too with ``stdout_on_tty``: what the terminal shows is then returned as stderr)."""
     cmd = [sys.executable, "-m", "app.log_parser", *args]
     if not tty:
         done = subprocess.run(cmd, cwd=SERVICE_DIR, capture_output=True, timeout=300)
@@ -48,7 +49,7 @@ def _run(args, tty: bool):
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size: 24x100
     try:
-        proc = subprocess.Popen(cmd, cwd=SERVICE_DIR, stdout=subprocess.PIPE, stderr=slave)
+        proc = subprocess.Popen(cmd, cwd=SERVICE_DIR, stdout=slave if stdout_on_tty else subprocess.PIPE, stderr=slave)
         os.close(slave)
         slave = None
         err = bytearray()
@@ -60,8 +61,10 @@ def _run(args, tty: bool):
             if not chunk:
                 break
             err += chunk
-        out = proc.stdout.read()
-        proc.stdout.close()
+        out = b""
+        if proc.stdout is not None:
+            out = proc.stdout.read()
+            proc.stdout.close()
         return proc.wait(timeout=300), out, bytes(err)
     finally:
         os.close(master)
@@ -85,3 +88,12 @@ def test_small_files_get_no_bar(tmp_path):
     path.write_bytes(b"2026-11-29 10:00:00,000 ERROR [w] App - failed\n" * 1000)
     code, out, err = _run([str(path)], tty=True)
     assert code == 0 and b"%|" not in err and out.count(b"\n") == 1
+
+
+def test_events_on_a_terminal_start_on_their_own_line(large_logs):
+    # stdout and stderr on one terminal: the bar is cleared before the first event is printed, not glued to it
+    code, _, screen = _run(["--events", "--processes", "1", str(large_logs[0])], tty=True, stdout_on_tty=True)
+    assert code == 0 and b"%|" in screen
+    events = [line for line in screen.split(b"\n") if b'{"line": ' in line]
+    assert len(events) > 1000
+    assert all(line.rstrip(b"\r").rsplit(b"\r", 1)[-1].startswith(b'{"line": ') for line in events), events[0][:200]
