@@ -207,7 +207,8 @@ def _scan_ranges(state: ExtractorState, obj: S3Object, stop) -> dict | None:
     error = _size_limit_error(size, cfg) if obj.size > size else None
     log.info("scanning in ranges", extra={"bucket": obj.bucket, "key": obj.key, "bytes": obj.size,
                                           "workers": cfg.scan_threads})
-    return parallel.summarize_ranges(source, size, processes=cfg.scan_threads, stop=stop, error=error)
+    return parallel.summarize_ranges(source, size, processes=cfg.scan_threads, stop=stop, error=error,
+                                     chunk_bytes=parallel.ranged_chunk_bytes(size, cfg.scan_threads))
 
 
 def _reopen(state: ExtractorState, obj: S3Object):

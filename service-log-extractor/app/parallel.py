@@ -29,6 +29,7 @@ from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls, 
 
 CHUNK_BYTES = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
+RANGE_CHUNK_MAX_BYTES = 64 << 20   # a worker holds its chunk in memory
 RESYNC_SEARCH_LINES = 256
 
 
@@ -208,6 +209,13 @@ def _scan_range(task: tuple) -> ChunkResult | None:
 
 def _scan_bytes(data: bytes) -> ChunkResult:
     return scan_chunk(data, 0, len(data))
+
+
+def ranged_chunk_bytes(size: int, workers: int) -> int:
+    """Chunk size for ranges read over the network (S3Ranges): about four chunks per worker, between CHUNK_BYTES and
+    RANGE_CHUNK_MAX_BYTES. Fewer, larger ranged GETs: each has a first-byte latency, and the embedded S3 (moto)
+    copies the whole object for each one (8 MiB chunks of a 512 MiB object cost it ~25 s of CPU)."""
+    return max(CHUNK_BYTES, min(RANGE_CHUNK_MAX_BYTES, -(-size // (workers * 4))))
 
 
 def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
