@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+RELEASE, NAMESPACE = "log-analysis", "log-analysis"   # the release the tests render, as the README installs it
+KUBE_VERSION = "1.33.0"                                # the Makefile's KUBE_VERSION: EKS's current version
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +36,18 @@ def helm_values():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def helm_template(helm_binary):
+    """helm_template(*args, chart=<the umbrella chart>): the output of `helm template` of the release (RELEASE in
+    NAMESPACE, for Kubernetes KUBE_VERSION); fails on helm's error."""
+    def helm_template(*args: str, chart: Path = REPO / "helm") -> str:
+        proc = subprocess.run(
+            [helm_binary, "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
+             *args], capture_output=True, text=True, timeout=120)
+        if proc.returncode != 0:
+            raise AssertionError(f"helm template {chart} {' '.join(args)} failed:\n{proc.stderr}")
+        return proc.stdout
+
+    return helm_template

@@ -46,20 +46,6 @@ GUNICORN_LITERAL = re.compile(r"""["'](GUNICORN_[A-Z0-9_]+)["']""")
 # -- helm --------------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def helm_template(helm_binary):
-    """helm_template(*args, chart=CHART): the output of `helm template` of the release; fails on helm's error."""
-    def helm_template(*args: str, chart: Path = CHART) -> str:
-        proc = subprocess.run(
-            [helm_binary, "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
-             *args], capture_output=True, text=True, timeout=120)
-        if proc.returncode != 0:
-            raise AssertionError(f"helm template {' '.join(args)} failed:\n{proc.stderr}")
-        return proc.stdout
-
-    return helm_template
-
-
-@pytest.fixture(scope="module")
 def render(helm_template):
     """render(*args, chart_path=CHART): the parsed documents `helm template` renders (cached per arguments)."""
     @functools.lru_cache(maxsize=None)

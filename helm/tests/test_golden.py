@@ -28,7 +28,6 @@ import binascii
 import difflib
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -38,8 +37,6 @@ REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "helm"
 FULL_VALUES = CHART / "ci" / "full-values.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-RELEASE, NAMESPACE = "log-analysis", "log-analysis"
-KUBE_VERSION = "1.33.0"
 
 SUBCHARTS = ("service-receiver", "service-log-extractor", "service-result-storage")
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -53,20 +50,6 @@ RANDOM_TOKEN = re.compile(r"[A-Za-z0-9]{43}")
 
 
 # -- helm --------------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def helm_template(helm_binary):
-    """helm_template(chart, *args): the output of `helm template` of the release; fails on helm's error."""
-    def helm_template(chart: Path, *args: str) -> str:
-        proc = subprocess.run(
-            [helm_binary, "template", RELEASE, str(chart), "--namespace", NAMESPACE, "--kube-version", KUBE_VERSION,
-             *args], capture_output=True, text=True, timeout=120)
-        if proc.returncode != 0:
-            raise AssertionError(f"helm template {chart.relative_to(REPO)} {' '.join(args)} failed:\n{proc.stderr}")
-        return proc.stdout
-
-    return helm_template
-
 
 def section_values(sub: str, directory: Path) -> Path:
     """A values file for the service chart `sub` alone: its section of full-values.yaml, and the globals."""
@@ -82,15 +65,15 @@ def render(helm_template):
     """render(rendering, tmp_path): the `helm template` output of one rendering (see RENDERINGS)."""
     def render(rendering: str, tmp_path: Path) -> str:
         if rendering == "umbrella-defaults":
-            return helm_template(CHART)
+            return helm_template(chart=CHART)
         if rendering == "umbrella-full-values":
-            return helm_template(CHART, "-f", str(FULL_VALUES))
+            return helm_template("-f", str(FULL_VALUES), chart=CHART)
         sub, _, variant = rendering.partition("--")
         assert sub in SUBCHARTS, rendering
         if not variant:
-            return helm_template(CHART / "charts" / sub)
+            return helm_template(chart=CHART / "charts" / sub)
         assert variant == "full-values", rendering
-        return helm_template(CHART / "charts" / sub, "-f", str(section_values(sub, tmp_path)))
+        return helm_template("-f", str(section_values(sub, tmp_path)), chart=CHART / "charts" / sub)
 
     return render
 
