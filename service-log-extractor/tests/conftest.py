@@ -682,3 +682,28 @@ def make_realistic_log(tmp_path_factory):
         return made[megabytes, seed]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def in_threads():
+    """in_threads(fn, threads=4, times=5) -> the results of ``fn()`` called ``times`` times in each of ``threads``
+    threads running at once (gunicorn scans in threads); fails naming any exception a thread raised."""
+    def run(fn, threads: int = 4, times: int = 5) -> list:
+        results, errors = [], []
+
+        def work():
+            try:
+                for _ in range(times):
+                    results.append(fn())
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(repr(exc))
+
+        workers = [threading.Thread(target=work) for _ in range(threads)]
+        for t in workers:
+            t.start()
+        for t in workers:
+            t.join()
+        assert errors == [] and len(results) == threads * times, errors
+        return results
+
+    return run

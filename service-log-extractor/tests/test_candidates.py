@@ -74,27 +74,11 @@ def test_a_hit_that_takes_the_newline_counts_for_its_own_line(engine, tail, run)
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=lambda e: e.name)
-def test_engine_is_safe_across_threads(engine, run, texts):
+def test_engine_is_safe_across_threads(engine, run, texts, in_threads):
     """gunicorn serves extracts in threads that share the process-wide engine."""
-    import threading
-
     text = texts["shuffled-1"]
     want = run(text, engine)
-    results, errors = [], []
-
-    def work():
-        try:
-            for _ in range(5):
-                results.append(run(text, engine))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(exc))
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == [] and len(results) == 20 and all(r == want for r in results)
+    assert all(r == want for r in in_threads(lambda: run(text, engine)))
 
 
 def test_gzip_gives_the_same_summary_with_isal_and_with_zlib(monkeypatch, texts, read_only):

@@ -11,7 +11,6 @@ import json
 import pathlib
 import random
 import re
-import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -248,24 +247,10 @@ def test_same_chunked_summary_on_a_realistic_log(realistic, compiled):
     assert (stitcher.summary(len(realistic), None, 50), events) == run(realistic, candidates.EveryLine())
 
 
-def test_safe_across_threads(realistic):
+def test_safe_across_threads(realistic, in_threads):
     """gunicorn scans in threads; the finder keeps no state between calls and releases the GIL while scanning."""
     want = find_lines(realistic, 0, len(realistic))
-    results, errors = [], []
-
-    def work():
-        try:
-            for _ in range(5):
-                results.append(find_lines(bytearray(realistic), 0, len(realistic)))
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(repr(exc))
-
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == [] and len(results) == 20 and all(r == want for r in results)
+    assert all(r == want for r in in_threads(lambda: find_lines(bytearray(realistic), 0, len(realistic))))
 
 
 # ------------------------------------------------------------------------------------------------ edge cases
