@@ -577,15 +577,24 @@ def _tricky_lines() -> list[str]:
     return inner + docker + cri + journald + syslog
 
 
+# Every real log file the tests hold: the demo's samples, the contract sample, the field cases, the outside logs.
+_TESTS_DIR = pathlib.Path(__file__).resolve().parent
+SAMPLE_FILES = sorted(p for d in (_TESTS_DIR.parents[1] / "samples", _TESTS_DIR / "samples", _TESTS_DIR / "field_cases",
+                                  _TESTS_DIR / "outside_logs") for p in d.rglob("*") if p.is_file())
+
+
 @pytest.hookimpl(trylast=True)  # after the tests' own parametrize marks, so that ids read e.g. "hyperscan-klog"
 def pytest_generate_tests(metafunc):
     """Parametrize, over the sorted names, every test taking `format_name` (FORMATS) or `text_name` (TEXTS);
-    the fixtures `format_sample` and `corpus_text` then give the data of that name. A test taking
+    the fixtures `format_sample` and `corpus_text` then give the data of that name. A test taking `sample_path`
+    runs once for each file of SAMPLE_FILES. A test taking
     `rejected_auth_header` runs once for each Authorization header the extractor must refuse."""
     if "format_name" in metafunc.fixturenames:
         metafunc.parametrize("format_name", sorted(FORMATS))
     if "text_name" in metafunc.fixturenames:
         metafunc.parametrize("text_name", sorted(TEXTS))
+    if "sample_path" in metafunc.fixturenames:
+        metafunc.parametrize("sample_path", SAMPLE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
     if "rejected_auth_header" in metafunc.fixturenames:
         # none, an unknown token, storage's write token (valid, but for the other direction), another scheme
         metafunc.parametrize("rejected_auth_header",

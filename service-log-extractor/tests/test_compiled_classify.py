@@ -5,7 +5,6 @@ code run with the fast path switched off (severity._fast = None), on every line 
 realistic log, and on generated header lines. `make install` builds the module; without it these tests fail.
 """
 import io
-import pathlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,10 +17,6 @@ try:
     from app._c_classify import fast as FAST
 except ImportError:  # reported by the `fast` fixture: a failure, not a skip
     FAST = None
-
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-SAMPLE_DIRS = [ROOT / "samples", HERE / "samples", HERE / "field_cases", HERE / "outside_logs"]
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +75,8 @@ def test_answers_common_headers(fast):
     assert fast("[2026-11-29 10:00:00,123] INFO in app: started", False) == (None, "", 0)
 
 
-@pytest.mark.parametrize("path", sorted(p for d in SAMPLE_DIRS for p in d.iterdir() if p.is_file()), ids=lambda p: p.name)
-def test_sample_files(fast, path):
-    data = path.read_bytes()
+def test_sample_files(fast, sample_path):
+    data = sample_path.read_bytes()
     lines = lines_of_text(data.decode("utf-8", "replace")) + lines_of_text(data.decode("latin-1"))
     for line in lines:
         check(fast, line)

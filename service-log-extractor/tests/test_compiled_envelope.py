@@ -7,7 +7,6 @@ realistic log's whole summary with and without it. `make install` builds the mod
 """
 import io
 import json
-import pathlib
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,9 +21,6 @@ try:
 except ImportError:  # reported by the `fast` fixture: a failure, not a skip
     FAST = None
 
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-SAMPLE_DIRS = [ROOT / "samples", HERE / "samples", HERE / "field_cases", HERE / "outside_logs"]
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -188,12 +184,9 @@ def test_docker_split_line_is_joined(fast):
 
 # -- real lines ----------------------------------------------------------------------------------------------------
 
-SAMPLE_FILES = sorted(p for d in SAMPLE_DIRS for p in d.rglob("*") if p.is_file())
 
-
-@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_sample_files(fast, path):
-    for line in docker_lines(path.read_bytes()):
+def test_sample_files(fast, sample_path):
+    for line in docker_lines(sample_path.read_bytes()):
         check(fast, line)
 
 

@@ -8,7 +8,6 @@ EveryLine everywhere.
 import importlib.util
 import io
 import json
-import pathlib
 import random
 import re
 
@@ -20,13 +19,6 @@ from app import candidates, parallel
 from app._c_finder import find_lines  # ImportError (a failure, not a skip) when the compiled core is not built
 from app.log_parser import summarize
 from app.text import strip_controls
-
-SERVICE = pathlib.Path(__file__).resolve().parents[1]
-ROOT = SERVICE.parent
-SAMPLE_FILES = sorted(
-    p for d in (ROOT / "samples", SERVICE / "tests" / "samples", SERVICE / "tests" / "field_cases",
-                SERVICE / "tests" / "outside_logs")
-    for p in d.glob("*") if p.is_file())
 
 
 # ----------------------------------------------------------------------------------------------- fixtures
@@ -106,12 +98,11 @@ def line_starts(data: bytes) -> list[int]:
 
 # ------------------------------------------------------------------------------------- superset property
 
-@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_superset_on_sample_files(path, assert_superset):
-    data = path.read_bytes()
+def test_superset_on_sample_files(sample_path, assert_superset):
+    data = sample_path.read_bytes()
     assert_superset(data, 0, len(data))
     starts = line_starts(data)
-    rng = random.Random(path.name)
+    rng = random.Random(sample_path.name)
     for _ in range(20):   # ranges starting and ending at arbitrary line boundaries (or at the end, mid-line)
         lo, hi = sorted(rng.choice(starts + [len(data)]) for _ in range(2))
         assert_superset(data, lo, hi)
@@ -204,9 +195,8 @@ def test_superset_on_generated_lines(data, cut, assert_superset):
 
 # -------------------------------------------------------------------------------------- identical results
 
-@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_same_summary_on_sample_files(path, compiled, references):
-    data = path.read_bytes()
+def test_same_summary_on_sample_files(sample_path, compiled, references):
+    data = sample_path.read_bytes()
     got = run(data, compiled)
     for engine in references:
         assert got == run(data, engine), engine.name

@@ -7,7 +7,6 @@ these tests fail.
 """
 import gc
 import io
-import pathlib
 import re
 import sys
 import threading
@@ -26,10 +25,6 @@ try:
 except ImportError:  # reported by the `masker` fixture: a failure, not a skip
     Masker = None
 
-HERE = pathlib.Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-SAMPLE_DIRS = [ROOT / "samples", HERE / "samples", HERE / "field_cases", HERE / "outside_logs"]
-SAMPLE_FILES = sorted(p for d in SAMPLE_DIRS for p in d.rglob("*") if p.is_file())
 python_mask = grouping._mask_python
 
 
@@ -74,9 +69,8 @@ def check_all(masker, texts):
 
 # --- the texts of real logs -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
-def test_sample_files(masker, path):
-    data = path.read_bytes()
+def test_sample_files(masker, sample_path):
+    data = sample_path.read_bytes()
     check_all(masker, texts_masked(data))
     check_all(masker, lines_of(data))
 
