@@ -1,7 +1,9 @@
 """Records -> events: which inner lines start FATAL/ERROR/WARN events and which continue the event above.
 
-``Assembler(emit).feed(line_no, text, envelope_level, tag)`` takes the inner lines of app.records in file order and
-calls ``emit(line_no, level, group_id, template, sample_line, has_trace)`` once per event when it closes.
+``Assembler(emit).feed(line_no, text, envelope_level, tag, raw)`` takes the inner lines of app.records in file order
+and calls ``emit(line_no, level, group_id, template, sample_line, has_trace, raw_line)`` once per event when it
+closes; ``raw_line`` is the physical line the event starts on (the envelope where there is one: its time is the
+event's, app.event_time).
 
 Rules (CONTRACTS.md, Severity classes):
   * a line's own level field decides (app.severity.classify); where it has none, the envelope's level does (syslog
@@ -65,15 +67,21 @@ _SPECIAL = re.compile(rf"(?P<chain>{_CHAIN})|(?P<continuation>{_CONTINUATION})|(
 _SPECIAL_FIRST = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$.-[#\"")
 _PY_FINAL = re.compile(r"[A-Za-z_][\w.]*(?:: |:?\s*$)")  # `KeyError: 'x'`, `KeyboardInterrupt`
 
-Emit = Callable[[int, str, str, str, str, bool], None]
+Emit = Callable[[int, str, str, str, str, bool, str], None]
+# An event's raw line is kept whole up to RAW_MAX_CHARS: the tracked groups then hold at most 2 x 10,000 of these
+# (app.grouping), instead of up to two 64 KiB lines each.
+RAW_MAX_CHARS, RAW_HEAD_CHARS, RAW_TAIL_CHARS = 2048, 1536, 512
 
 
 class _Event:
     __slots__ = ("line_no", "level", "message", "sample", "kind", "trace", "exc_seen", "await_chain",
-                 "final", "wants_next", "wants_message")
+                 "final", "wants_next", "wants_message", "raw")
 
-    def __init__(self, line_no: int, level: str, message: str, sample: str, kind: str):
+    def __init__(self, line_no: int, level: str, message: str, sample: str, kind: str, raw: str):
         self.line_no = line_no
+        # the physical line it starts on (app.event_time reads its time there); a group keeps two of them, so a
+        # long one is kept as its head and tail (a Docker record's `time` is at its end)
+        self.raw = raw if len(raw) <= RAW_MAX_CHARS else raw[:RAW_HEAD_CHARS] + raw[-RAW_TAIL_CHARS:]
         self.level = level
         self.message = message
         self.sample = sample
@@ -96,7 +104,9 @@ class Assembler:
         self._gap = 0           # level-less lines since the last line that continued the event
         self._after = 0         # unindented lines since the current event's header line (0: the next follows it)
 
-    def feed(self, line_no: int, line: str, envelope_level: str | None = None, tag: str | None = None) -> None:
+    def feed(self, line_no: int, line: str, envelope_level: str | None = None, tag: str | None = None,
+             raw: str | None = None) -> None:
+        """One inner line; ``raw``: its physical line when that is another (an envelope), else None."""
         if not line or line.isspace():
             return
         cur = self.cur
@@ -130,13 +140,13 @@ class Assembler:
                 cur.await_chain = False
                 self._gap = 0
             else:
-                self._open(_Event(line_no, ERROR, line, line, "tb")).trace = True
+                self._open(_Event(line_no, ERROR, line, line, "tb", line if raw is None else raw)).trace = True
             self.in_tb = True
             return
         else:
             special = _SPECIAL.match(line)
             if special is not None:
-                self._special(special.lastgroup, line_no, line, cur, after)
+                self._special(special.lastgroup, line_no, line, cur, after, raw)
                 return
         level, message, flags = classify(line, cur is not None or envelope_level is not None)
         if level is None and envelope_level is not None:
@@ -155,7 +165,8 @@ class Assembler:
             if cur is not None and cur.level == level and not cur.trace:
                 self._gap = 0
             else:
-                self._open(_Event(line_no, level, "", line, "header")).wants_message = True
+                event = self._open(_Event(line_no, level, "", line, "header", line if raw is None else raw))
+                event.wants_message = True
         elif cur is not None and cur.level == level and cur.wants_message and after == 0:
             cur.message, cur.sample, cur.wants_message = message, line, False
             self._gap = 0
@@ -163,11 +174,11 @@ class Assembler:
             cur.trace = True  # a backtrace line under the same level header: Ruby's Logger, one line a frame
             self._gap = 0
         else:
-            event = self._open(_Event(line_no, level, message, line, "header"))
+            event = self._open(_Event(line_no, level, message, line, "header", line if raw is None else raw))
             event.trace = bool(flags & HAS_TRACE)
             event.wants_next = bool(flags & WANTS_NEXT)
 
-    def _special(self, kind: str, line_no: int, line: str, cur: _Event | None, after: int) -> None:
+    def _special(self, kind: str, line_no: int, line: str, cur: _Event | None, after: int, raw: str | None) -> None:
         """A line _SPECIAL matched: a chained-exception notice, a continuation, a Go crash or an exception start."""
         if kind == "chain" or kind == "continuation":
             if cur is not None:
@@ -181,13 +192,13 @@ class Assembler:
                 cur.exc_seen = True
                 self._gap = 0
             else:
-                self._open(_Event(line_no, FATAL, line, line, "exc"))
+                self._open(_Event(line_no, FATAL, line, line, "exc", line if raw is None else raw))
         elif cur is not None and ((cur.kind == "header" and not cur.exc_seen and after == 0) or cur.await_chain):
             cur.exc_seen = True  # the exception a logger prints right after its header line
             cur.await_chain = False
             self._gap = 0
         else:
-            self._open(_Event(line_no, ERROR, line, line, "exc"))
+            self._open(_Event(line_no, ERROR, line, line, "exc", line if raw is None else raw))
 
     def _open(self, event: _Event) -> _Event:
         self._close()
@@ -203,7 +214,8 @@ class Assembler:
         self.cur = None
         message = event.final or event.message if event.kind == "tb" else event.message
         template = make_template(message)
-        self._emit(event.line_no, event.level, group_id(event.level, template), template, event.sample, event.trace)
+        self._emit(event.line_no, event.level, group_id(event.level, template), template, event.sample, event.trace,
+                   event.raw)
 
     def indented_lines_are_inert(self) -> bool:
         """True when indented lines cannot change anything (the event already carries a trace, no gap to reset,

@@ -13,7 +13,10 @@ Parts, each usable (and tested) on its own:
 Memory choice: at most ``MAX_TRACKED_GROUPS`` groups are tracked with count/first/last line/sample, in order
 of first appearance (a group first seen after the table is full is not listed, its events still count in
 ``counts``). ``groups_total`` stays honest without a set of every id: ids are counted exactly up to
-``EXACT_DISTINCT_LIMIT`` distinct groups, beyond that by a HyperLogLog estimate (~1 % error, 16 KiB).
+``EXACT_DISTINCT_LIMIT`` distinct groups, beyond that by a HyperLogLog estimate (~1 % error, 16 KiB). Each tracked
+group also holds references to the raw lines of its first and last event (app.event_time reads their times when
+the summary is made): lines the scan made anyway, at most two per group, each cut to its head and tail beyond
+app.events.RAW_MAX_CHARS (2,048), so about 40 MiB at worst for 10,000 groups.
 """
 from __future__ import annotations
 
@@ -434,14 +437,16 @@ def merge_groups(groups: list[dict]) -> tuple[list[dict], dict[str, str]]:
     """Merges groups whose templates differ in one variable-looking token, as a template miner would.
 
     In: group dicts as GroupTable tracks them (``{"id", "level", "template", "count", "first_line", "last_line",
-    "sample"}``), not modified. Out: ``(merged, mapping)``: the groups after merging, most frequent first (ties: first
+    "sample"}``, and optionally ``"first_raw"``, ``"last_raw"``: the raw lines of the first and last event), not
+    modified. Out: ``(merged, mapping)``: the groups after merging, most frequent first (ties: first
     seen first), and ``{input id: output id}`` for every input id (itself when its group did not merge).
 
     Rules (see MERGE_* and select_merge): same level, same number of tokens (at least MERGE_MIN_TOKENS), tokens
     equal except at one position other than the first; merged when the tokens there look variable
     (is_variable_token) or are many distinct plain words. The merged group has `<*>` at that position, id
-    group_id(level, template), counts summed, the least first_line and greatest last_line, and the sample of the
-    member seen first. Cost O(groups * tokens) per pass; the result does not depend on the order of ``groups``.
+    group_id(level, template), counts summed, the least first_line and greatest last_line, the sample (and
+    first_raw) of the member seen first, and the last_raw of the member with the greatest last_line. Cost
+    O(groups * tokens) per pass; the result does not depend on the order of ``groups``.
     """
     clusters: dict[int, _Cluster] = {}
     by_template: dict[tuple[str, str], _Cluster] = {}
@@ -467,19 +472,30 @@ def merge_groups(groups: list[dict]) -> tuple[list[dict], dict[str, str]]:
         else:
             members.sort(key=lambda g: (g["first_line"], g["template"], g["id"]))
             template = " ".join(cluster.tokens)[:TEMPLATE_MAX_CHARS]
+            last = max(members, key=lambda g: g["last_line"])   # (ties: the first seen, as sorted above)
             group = {"id": group_id(cluster.level, template), "level": cluster.level, "template": template,
                      "count": sum(g["count"] for g in members), "first_line": members[0]["first_line"],
-                     "last_line": max(g["last_line"] for g in members), "sample": members[0]["sample"]}
+                     "last_line": last["last_line"], "sample": members[0]["sample"]}
+            _carry_raws(group, members[0], last)
         other = out.get(group["id"])
         if other is not None:   # only when a merged template was cut to TEMPLATE_MAX_CHARS onto another one
             first = min(other, group, key=lambda g: (g["first_line"], g["template"]))
-            group = dict(first, count=other["count"] + group["count"],
-                         last_line=max(other["last_line"], group["last_line"]))
+            last = max(other, group, key=lambda g: g["last_line"])
+            group = dict(first, count=other["count"] + group["count"], last_line=last["last_line"])
+            _carry_raws(group, first, last)
         out[group["id"]] = group
         for g in members:
             mapping[g["id"]] = group["id"]
     merged = sorted(out.values(), key=lambda g: (-g["count"], g["first_line"], g["level"], g["template"]))
     return merged, mapping
+
+
+def _carry_raws(group: dict, first: dict, last: dict) -> None:
+    """The raw lines of a merged group's first and last events (when the members carry them)."""
+    if "first_raw" in first:
+        group["first_raw"] = first["first_raw"]
+    if "last_raw" in last:
+        group["last_raw"] = last["last_raw"]
 
 
 class DistinctCounter:
@@ -526,6 +542,9 @@ class DistinctCounter:
         return max(self._floor, round(estimate))
 
 
+_RAW_KEYS = ("first_raw", "last_raw")
+
+
 class GroupTable:
     """Per-group counts for the summary; see the module docstring for the memory bound."""
 
@@ -534,26 +553,36 @@ class GroupTable:
         self._max_tracked = MAX_TRACKED_GROUPS if max_tracked is None else max_tracked
         self._distinct = DistinctCounter(EXACT_DISTINCT_LIMIT if exact_limit is None else exact_limit)
 
-    def add(self, gid: str, level: str, template: str, line_no: int, sample_line: str) -> None:
+    def add(self, gid: str, level: str, template: str, line_no: int, sample_line: str, raw: str | None = None) -> None:
+        """One event. ``raw``: the physical line it starts on, kept (a reference, never parsed here) for the group's
+        first and last event as ``first_raw``/``last_raw`` (app.scan reads their times once per summary)."""
         group = self._groups.get(gid)
         if group is not None:
             group["count"] += 1
             group["last_line"] = line_no
+            group["last_raw"] = raw
             return
         self._distinct.add(int(gid, 16))
         if len(self._groups) < self._max_tracked:
             self._groups[gid] = {"id": gid, "level": level, "template": template, "count": 1,
-                                 "first_line": line_no, "last_line": line_no, "sample": make_sample(sample_line)}
+                                 "first_line": line_no, "last_line": line_no, "sample": make_sample(sample_line),
+                                 "first_raw": raw, "last_raw": raw}
 
     @property
     def total(self) -> int:
         return self._distinct.count()
 
     def top(self, n: int) -> list[dict]:
-        """The n most frequent tracked groups (copies), as added (not merged); ties in order of first appearance."""
+        """The n most frequent tracked groups (copies without the raw lines), as added (not merged); ties in order of
+        first appearance."""
         ranked = sorted(self._groups.values(), key=lambda g: (-g["count"], g["first_line"]))
-        return [dict(g) for g in ranked[:max(n, 0)]]
+        return [{k: v for k, v in g.items() if k not in _RAW_KEYS} for g in ranked[:max(n, 0)]]
+
+    def raw_lines(self) -> list[str]:
+        """The raw lines of every tracked group's first and last event (those known)."""
+        return [raw for g in self._groups.values() for raw in (g["first_raw"], g["last_raw"]) if raw is not None]
 
     def merged(self) -> tuple[list[dict], dict[str, str]]:
-        """merge_groups over all tracked groups: (merged groups, most frequent first; {tracked id: merged id})."""
+        """merge_groups over all tracked groups: (merged groups, most frequent first, each with ``first_raw`` and
+        ``last_raw``; {tracked id: merged id})."""
         return merge_groups(list(self._groups.values()))

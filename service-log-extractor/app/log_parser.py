@@ -1,11 +1,13 @@
 """Log scanner: streams a (possibly gzip/zstd compressed) log and summarises its error events.
 
 API
-  summarize(stream, *, on_event=None, max_groups=50, finder=None) -> dict   (the Summary of CONTRACTS.md)
+  summarize(stream, *, on_event=None, max_groups=50, finder=None, stop=None, reference_time=None) -> dict
+  (the Summary of CONTRACTS.md)
 CLI
   python -m app.log_parser [--events] [--processes N] FILE [FILE ...]   (FILE may be `-` for stdin; files of
   32 MiB and more are scanned on all usable cores by app.parallel, with the same result; when stderr is a terminal,
-  a file of PROGRESS_MIN_BYTES or more shows a progress bar there, in bytes of the file; stdout is the same)
+  a file of PROGRESS_MIN_BYTES or more shows a progress bar there, in bytes of the file; stdout is the same;
+  timestamps without a year take it from the file's modification time, or from now for stdin)
 
 The scan is a pipeline of layers, each a module of its own: bytes -> text lines (app.text: decompression,
 UTF-16, BOM, NUL, ANSI, CR, the line limit) -> records (app.records: Docker, CRI, journald and syslog envelopes
@@ -24,6 +26,7 @@ import json
 import os
 import stat
 import sys
+from datetime import datetime, timezone
 from typing import Callable
 
 from . import text
@@ -35,13 +38,16 @@ __all__ = ["summarize", "main", "MAX_LINE_BYTES"]
 
 
 def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_groups: int = 50,
-              finder=None, stop: Callable[[int], str | None] | None = None) -> dict:
+              finder=None, stop: Callable[[int], str | None] | None = None,
+              reference_time: datetime | None = None) -> dict:
     """Scans a log stream (plain, gzip or zstd; needs only ``.read(n)``) and returns its Summary.
 
-    Returns ``{lines, bytes, counts, stack_traces, groups, groups_total, incomplete, error}``; ``bytes``
-    counts uncompressed bytes. A truncated or corrupt compressed stream yields the summary of what could
-    be read, with ``incomplete=True`` and ``error`` set, instead of an exception. Errors of the underlying
-    stream itself (network, disk) are raised: a retry may succeed. ``on_event`` receives
+    Returns ``{lines, bytes, counts, stack_traces, groups, groups_total, first_time, last_time, incomplete,
+    error}``; ``bytes`` counts uncompressed bytes; times are the events' own (app.event_time), ISO 8601 UTC or
+    None, and ``reference_time`` (aware datetime; None: now) gives the year of timestamps without one (syslog,
+    klog: the object's LastModified, the file's mtime). A truncated or corrupt compressed stream yields the
+    summary of what could be read, with ``incomplete=True`` and ``error`` set, instead of an exception. Errors of
+    the underlying stream itself (network, disk) are raised: a retry may succeed. ``on_event`` receives
     ``{"line", "level", "group"}`` for each event, in file order, before this returns. ``finder`` picks the
     candidate-line engine (default: Hyperscan if available, else the compiled finder, else every line; see
     app.candidates). ``stop``, called
@@ -49,7 +55,7 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     (a size or time limit): the summary of what was read is returned, ``incomplete`` with that ``error``.
     app.parallel does the same on several cores.
     """
-    totals = Totals(on_event)
+    totals = Totals(on_event, reference_time)
     scanner = LineScanner(totals.add)
     feeder = LineFeeder(scanner, finder or default_finder())
     regions = Regions(stream, text.READ_SIZE, stop)
@@ -118,17 +124,20 @@ def _summarize_path(name: str, processes: int | None, on_event) -> dict:
     processes = processes or parallel.usable_cores()
     with open(name, "rb") as f:
         st = os.fstat(f.fileno())
+        # a regular file's lines were written before its mtime; a pipe or device has none worth reading: now
+        reference = datetime.fromtimestamp(st.st_mtime, timezone.utc) if stat.S_ISREG(st.st_mode) else None
         bar = _progress_bar(name, st.st_size) if stat.S_ISREG(st.st_mode) else None
         if bar is not None and on_event is not None:
             on_event = _after_closing(bar, on_event)
         try:
             source = f if bar is None else _Counting(f, bar.update)
             if processes == 1 or not stat.S_ISREG(st.st_mode) or st.st_size < parallel.PARALLEL_MIN_BYTES:
-                return summarize(source, on_event=on_event)
+                return summarize(source, on_event=on_event, reference_time=reference)
             if not parallel.ranges_are_independent(name):  # compressed or UTF-16: read once, from the start
-                return parallel.summarize_stream(source, processes=processes, on_event=on_event)
+                return parallel.summarize_stream(source, processes=processes, on_event=on_event,
+                                                 reference_time=reference)
             return parallel.summarize_file(name, processes=processes, on_event=on_event,
-                                           progress=None if bar is None else bar.update)
+                                           progress=None if bar is None else bar.update, reference_time=reference)
         finally:
             if bar is not None:
                 bar.close()

@@ -180,7 +180,8 @@ def _extract():
 
 def _scan(state: ExtractorState, obj: S3Object) -> dict:
     """The object's summary: a large uncompressed object in concurrent byte ranges on EXTRACTOR_SCAN_THREADS cores
-    (the same summary as one stream gives), anything else as one stream. Raises OSError/BotoCoreError when a
+    (the same summary as one stream gives), anything else as one stream; the object's LastModified gives the year
+    of log timestamps without one. Raises OSError/BotoCoreError when a
     read fails (nothing is stored; the receiver retries)."""
     cfg = state.config
     stop = _limits(cfg)
@@ -193,8 +194,8 @@ def _scan(state: ExtractorState, obj: S3Object) -> dict:
             if summary is not None:
                 return summary
             with closing(_reopen(state, obj)) as again:
-                return log_parser.summarize(again, stop=stop)
-    return log_parser.summarize(body, stop=stop)
+                return log_parser.summarize(again, stop=stop, reference_time=obj.last_modified)
+    return log_parser.summarize(body, stop=stop, reference_time=obj.last_modified)
 
 
 def _scan_ranges(state: ExtractorState, obj: S3Object, stop) -> dict | None:
@@ -208,7 +209,8 @@ def _scan_ranges(state: ExtractorState, obj: S3Object, stop) -> dict | None:
     log.info("scanning in ranges", extra={"bucket": obj.bucket, "key": obj.key, "bytes": obj.size,
                                           "workers": cfg.scan_threads})
     return parallel.summarize_ranges(source, size, processes=cfg.scan_threads, stop=stop, error=error,
-                                     chunk_bytes=parallel.ranged_chunk_bytes(size, cfg.scan_threads))
+                                     chunk_bytes=parallel.ranged_chunk_bytes(size, cfg.scan_threads),
+                                     reference_time=obj.last_modified)
 
 
 def _reopen(state: ExtractorState, obj: S3Object):

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import deque
+from datetime import datetime
 from typing import Callable
 
 from .candidates import default_finder
@@ -207,6 +208,7 @@ def _scan_range(task: tuple) -> ChunkResult | None:
     return scan_chunk(buf, lo, hi)
 
 
+
 def _scan_bytes(data: bytes) -> ChunkResult:
     return scan_chunk(data, 0, len(data))
 
@@ -221,7 +223,8 @@ def ranged_chunk_bytes(size: int, workers: int) -> int:
 def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
                      max_groups: int = 50, chunk_bytes: int | None = None,
                      stop: Callable[[int], str | None] | None = None, error: str | None = None,
-                     progress: Callable[[int], object] | None = None) -> dict | None:
+                     progress: Callable[[int], object] | None = None,
+                     reference_time: datetime | None = None) -> dict | None:
     """An uncompressed log of ``size`` bytes, split into byte ranges that the workers read themselves from
     ``source`` (FileRanges, S3Ranges; at most ``processes`` reads at once).
 
@@ -230,10 +233,11 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
     summary that covers ``size`` bytes of a longer log (a size limit). Returns None when a range cannot be scanned
     apart (NUL or ESC bytes in a line cut at MAX_LINE_BYTES, see _scan_range): nothing was handed to ``on_event``
     then, and the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised.
-    ``progress`` is called with the bytes of each chunk once it is stitched."""
+    ``progress`` is called with the bytes of each chunk once it is stitched. ``reference_time``: the year of
+    timestamps without one (app.scan.Totals)."""
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     ranges = [(source, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
-    stitcher = Stitcher(on_event)
+    stitcher = Stitcher(on_event, reference_time=reference_time)
     with _pool(processes) as pool:
         for chunk, (_source, start, end) in zip(pool.imap(_scan_range, ranges), ranges):
             if chunk is None:
@@ -249,21 +253,26 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
 
 def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None] | None = None,
                    max_groups: int = 50, chunk_bytes: int | None = None,
-                   progress: Callable[[int], object] | None = None) -> dict:
-    """An uncompressed regular file, split into byte ranges that the workers read themselves (``progress``: see
-    summarize_ranges)."""
+                   progress: Callable[[int], object] | None = None,
+                   reference_time: datetime | None = None) -> dict:
+    """An uncompressed regular file, split into byte ranges that the workers read themselves (``progress``,
+    ``reference_time``: see summarize_ranges)."""
     summary = summarize_ranges(FileRanges(path), os.path.getsize(path), processes=processes, on_event=on_event,
-                               max_groups=max_groups, chunk_bytes=chunk_bytes, progress=progress)
+                               max_groups=max_groups, chunk_bytes=chunk_bytes, progress=progress,
+                               reference_time=reference_time)
     if summary is not None:
         return summary
     with open(path, "rb") as f:  # nothing was handed to on_event yet: nothing is reported twice
-        return summarize_stream(f, processes=processes, on_event=on_event, max_groups=max_groups)
+        return summarize_stream(f, processes=processes, on_event=on_event, max_groups=max_groups,
+                                reference_time=reference_time)
 
 
 def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None] | None = None,
-                     max_groups: int = 50, chunk_bytes: int | None = None) -> dict:
-    """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers."""
-    stitcher = Stitcher(on_event)
+                     max_groups: int = 50, chunk_bytes: int | None = None,
+                     reference_time: datetime | None = None) -> dict:
+    """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers
+    (``reference_time``: see summarize_ranges)."""
+    stitcher = Stitcher(on_event, reference_time=reference_time)
     regions = Regions(stream, chunk_bytes or CHUNK_BYTES)
     pending: deque = deque()
     with _pool(processes) as pool:
@@ -281,15 +290,17 @@ class ChunkResult:
 
     Line numbers are relative to the chunk (its first line is 1). ``events`` are ``(line, level, group_id,
     has_trace)`` in file order; ``firsts`` maps a group id to ``(template, sample)`` of its first event in the
-    chunk, ``firsts_from_resync`` the same counting from the resync line. ``resync_line`` is the first line
-    after which the state no longer depends on what came before the chunk (None if not found in the first
-    RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the
+    chunk, ``firsts_from_resync`` the same counting from the resync line; ``raws`` maps the line of each group's
+    first event (from the start and from the resync line) and last event in the chunk to its raw line (what
+    app.scan.Totals keeps of a group's first and last event: the events between need none). ``resync_line`` is
+    the first line after which the state no longer depends on what came before the chunk (None if not found in the
+    first RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the
     parent can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk."""
 
-    __slots__ = ("lines", "events", "firsts", "firsts_from_resync", "resync_line", "prefix", "tail")
+    __slots__ = ("lines", "events", "firsts", "firsts_from_resync", "resync_line", "prefix", "tail", "raws")
 
-    def __init__(self, lines, events, firsts, firsts_from_resync, resync_line, prefix, tail):
-        self.lines, self.events, self.firsts = lines, events, firsts
+    def __init__(self, lines, events, firsts, firsts_from_resync, resync_line, prefix, tail, raws):
+        self.lines, self.events, self.firsts, self.raws = lines, events, firsts, raws
         self.firsts_from_resync, self.resync_line, self.prefix, self.tail = firsts_from_resync, resync_line, prefix, tail
 
 
@@ -315,26 +326,32 @@ def scan_chunk(buf, lo: int, hi: int, finder=None) -> ChunkResult:
     events: list[tuple] = []
     firsts: dict[str, tuple] = {}
     firsts_from_resync: dict[str, tuple] = {}
+    raws: dict[int, str] = {}     # line -> raw line, of firsts (from the start and from resync)
+    lasts: dict[str, tuple] = {}  # group id -> (line, raw line) of its last event
 
-    def emit(line_no, level, gid, template, sample, trace):
+    def emit(line_no, level, gid, template, sample, trace, raw):
         events.append((line_no, level, gid, trace))
         if gid not in firsts:
             firsts[gid] = (template, make_sample(sample))
+            raws[line_no] = raw
         if resync_line is not None and line_no >= resync_line and gid not in firsts_from_resync:
             firsts_from_resync[gid] = (template, make_sample(sample))
+            raws[line_no] = raw
+        lasts[gid] = (line_no, raw)
 
     scanner = LineScanner(emit)
     feeder = LineFeeder(scanner, finder or default_finder())
     feeder.feed_lines(buf, lo, hi)
+    raws.update(lasts.values())
     return ChunkResult(feeder.lines, events, firsts, firsts_from_resync, resync_line, bytes(buf[lo:resync_pos]),
-                       scanner.export_state())
+                       scanner.export_state(), raws)
 
 
 class Stitcher:
     """Joins ChunkResults, in file order, into the summary a sequential scan gives."""
 
-    def __init__(self, on_event: Callable[[dict], None] | None, finder=None):
-        self.totals = Totals(on_event)
+    def __init__(self, on_event: Callable[[dict], None] | None, finder=None, reference_time: datetime | None = None):
+        self.totals = Totals(on_event, reference_time)
         self._scanner = LineScanner(self.totals.add)
         self._feeder = LineFeeder(self._scanner, finder or default_finder())
 
@@ -357,10 +374,11 @@ class Stitcher:
 
     def _take(self, chunk: ChunkResult, base: int, from_line: int, firsts: dict) -> None:
         add = self.totals.add
+        raw_of = chunk.raws.get   # every group's first and last event here has its raw line (see ChunkResult)
         for line_no, level, gid, trace in chunk.events:
             if line_no >= from_line:
                 template, sample = firsts[gid]
-                add(base + line_no, level, gid, template, sample, trace)
+                add(base + line_no, level, gid, template, sample, trace, raw_of(line_no))
 
     def summary(self, total_bytes: int, error: str | None, max_groups: int) -> dict:
         self._scanner.finish()

@@ -11,11 +11,13 @@ multi-line traces, exception starts, frames) must see the program's own text, so
   syslog                RFC 5424 ``<PRI>1 TIME HOST APP PROCID MSGID SD MSG``, RFC 3164 ``[<PRI>]Mmm dd hh:mm:ss HOST
                         TAG[PID]: MSG`` (also with an RFC 3339 time, as rsyslog writes it), a bare ``<PRI>MSG``
 
-``Unwrapper(sink).feed(line_no, line)`` calls ``sink(line_no, text, envelope_level, tag)`` for each inner line, in
-file order: ``line_no`` is the physical line on which its record starts; ``envelope_level`` is the severity class
+``Unwrapper(sink).feed(line_no, line)`` calls ``sink(line_no, text, envelope_level, tag, raw)`` for each inner line,
+in file order: ``line_no`` is the physical line on which its record starts; ``envelope_level`` is the severity class
 the envelope states (syslog PRI or journald PRIORITY on the syslog scale: 0-2 FATAL, 3 ERROR, 4 WARN, 5-7 OTHER)
-or None; ``tag`` the program name the envelope gives (or None). The envelope's level only decides where the inner
-text has no level field of its own (app.events). Lines without an envelope pass through unchanged.
+or None; ``tag`` the program name the envelope gives (or None); ``raw`` the physical line ``line_no`` (the envelope,
+which states the record's time: app.event_time), or None when it is ``text`` itself. The envelope's level only
+decides where the inner text has no level field of its own (app.events). Lines without an envelope pass through
+unchanged.
 
 A journald entry or syslog line of another process than the one before it, and a journald entry whose MESSAGE is a
 whole multi-line record, call ``boundary()`` first: nothing above continues past them (one program's traceback is
@@ -35,7 +37,7 @@ try:  # the common Docker json-file line read in C (app/_c_envelope.c); _docker'
 except ImportError:  # the compiled core is not built
     _docker_fast = None
 
-Sink = Callable[[int, str, "str | None", "str | None"], None]
+Sink = Callable[[int, str, "str | None", "str | None", "str | None"], None]
 
 _CRI = re.compile(r"(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) (stdout|stderr) ([FP]) ?(.*)", re.S)
 # The first characters an envelope can start with: a line starting otherwise passes through unchanged (the scan's
@@ -60,7 +62,7 @@ class Unwrapper:
     def __init__(self, sink: Sink, boundary: Callable[[], None] = lambda: None):
         self._sink = sink
         self._boundary = boundary           # called where the envelope says a record cannot go on (another process)
-        self.partial: list | None = None    # [stream, first line_no, list of text pieces, size]
+        self.partial: list | None = None    # [stream, first line_no, list of text pieces, size, first raw line]
         self._source = None                 # the process of the last journald entry or syslog line
 
     @property
@@ -81,7 +83,7 @@ class Unwrapper:
             if line.find(" std", 20, 48) >= 0:
                 m = _CRI.match(line)
                 if m:
-                    self._join(line_no, "cri-" + m.group(2), m.group(4), m.group(3) == "F")
+                    self._join(line_no, "cri-" + m.group(2), m.group(4), m.group(3) == "F", line)
                     return
             if line[10:11] == "T":
                 self._syslog(line_no, line)
@@ -91,7 +93,7 @@ class Unwrapper:
             return
         if self.partial is not None:
             self.flush()
-        self._sink(line_no, line, None, None)
+        self._sink(line_no, line, None, None, None)
 
     def finish(self) -> None:
         self.flush()
@@ -100,17 +102,17 @@ class Unwrapper:
         """Hands on the partial record held (its stream went on with something else, or ended)."""
         partial, self.partial = self.partial, None
         if partial is not None:
-            self._emit_text(partial[1], "".join(partial[2]), None, None)
+            self._emit_text(partial[1], "".join(partial[2]), None, None, partial[4])
 
     def _syslog(self, line_no: int, line: str) -> None:
         parsed = parse_syslog(line)
         if self.partial is not None:
             self.flush()
         if parsed is None:
-            self._sink(line_no, line, None, None)
+            self._sink(line_no, line, None, None, None)
         else:
             self._switch_source(parsed[1], False)
-            self._sink(line_no, parsed[2], parsed[0], parsed[1])
+            self._sink(line_no, parsed[2], parsed[0], parsed[1], line)
 
     def _switch_source(self, source, whole: bool) -> None:
         """Another process's record (or a journald entry that is a whole multi-line record) cannot continue the
@@ -123,7 +125,7 @@ class Unwrapper:
         if _docker_fast is not None:
             record = _docker_fast(line)  # (stream, text, complete) exactly as computed below, or None: declined
             if record is not None:
-                self._join(line_no, *record)
+                self._join(line_no, *record, line)
                 return True
         try:
             obj = json.loads(line)
@@ -135,7 +137,7 @@ class Unwrapper:
         text = strip_controls_text(text)
         complete = text.endswith("\n")
         self._join(line_no, "docker-" + str(obj.get("stream")), text.rstrip("\n").rstrip("\r") if complete else text,
-                   complete)
+                   complete, line)
         return True
 
     def _journald(self, line_no: int, line: str) -> bool:
@@ -158,42 +160,42 @@ class Unwrapper:
         if self.partial is not None:
             self.flush()
         self._switch_source((tag, obj.get("_PID")), "\n" in message.strip("\n"))
-        self._emit_text(line_no, message, level, tag)
+        self._emit_text(line_no, message, level, tag, line)
         return True
 
-    def _join(self, line_no: int, stream: str, text: str, complete: bool) -> None:
+    def _join(self, line_no: int, stream: str, text: str, complete: bool, raw: str) -> None:
         held = self.partial
         if held is not None and held[0] != stream:
             self.flush()
             held = None
         if held is None:
             if complete:
-                self._emit_text(line_no, text, None, None)
+                self._emit_text(line_no, text, None, None, raw)
                 return
-            held = self.partial = [stream, line_no, [], 0]
+            held = self.partial = [stream, line_no, [], 0, raw]
         if held[3] < MAX_LINE_BYTES:  # a record is cut at the line limit, as a plain line is
             held[2].append(text)
             held[3] += len(text)
         if complete:
             self.partial = None
-            self._emit_text(held[1], "".join(held[2])[:MAX_LINE_BYTES], None, None)
+            self._emit_text(held[1], "".join(held[2])[:MAX_LINE_BYTES], None, None, held[4])
 
-    def _emit_text(self, line_no: int, text: str, level: str | None, tag: str | None) -> None:
+    def _emit_text(self, line_no: int, text: str, level: str | None, tag: str | None, raw: str) -> None:
         if "\n" in text:
             for part in text.split("\n"):
-                self._sink(line_no, part.rstrip("\r"), level, tag)
+                self._sink(line_no, part.rstrip("\r"), level, tag, raw)
         else:
-            self._sink(line_no, text, level, tag)
+            self._sink(line_no, text, level, tag, raw)
 
     # -- for app.parallel: chunks are scanned from an empty state, then stitched --
 
     def export_state(self) -> tuple:
         held = self.partial
-        return (None if held is None else [held[0], held[1], list(held[2]), held[3]]), self._source
+        return (None if held is None else [held[0], held[1], list(held[2]), held[3], held[4]]), self._source
 
     def restore_state(self, state: tuple, line_offset: int) -> None:
         held, self._source = state
-        self.partial = None if held is None else [held[0], held[1] + line_offset, list(held[2]), held[3]]
+        self.partial = None if held is None else [held[0], held[1] + line_offset, list(held[2]), held[3], held[4]]
 
     @staticmethod
     def continues(line: str) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, BinaryIO
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -28,6 +29,7 @@ class S3Object:
     etag: str | None
     version_id: str | None
     size: int | None
+    last_modified: datetime | None = None   # aware; the year of log timestamps without one (app.event_time)
 
     def identity(self) -> dict[str, Any]:
         """The fields that tell storage which object version a summary describes."""
@@ -52,4 +54,5 @@ def open_object(s3, bucket: str, key: str, version_id: str | None = None) -> S3O
         raise ObjectUnavailable(503, f"S3 unreachable reading s3://{bucket}/{key}: {exc}") from exc
     etag = (resp.get("ETag") or "").strip('"') or None
     return S3Object(bucket=bucket, key=key, body=resp["Body"], etag=etag,
-                    version_id=resp.get("VersionId"), size=resp.get("ContentLength"))
+                    version_id=resp.get("VersionId"), size=resp.get("ContentLength"),
+                    last_modified=resp.get("LastModified"))

@@ -5,15 +5,18 @@ candidate-line skip, and the per-event totals that become a Summary.
 
 ``LineScanner`` is the per-line pipeline (envelopes, then multi-line assembly); ``LineFeeder`` cuts buffers of
 whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them, and builds
-the Summary dict (groups merged by app.grouping.merge_groups, once per summary, never per event). app.log_parser
-runs these on one stream, app.parallel on chunks of one.
+the Summary dict (groups merged by app.grouping.merge_groups, and the times of each group's first and last event
+read by app.event_time, once per summary, never per event). app.log_parser runs these on one stream, app.parallel
+on chunks of one.
 """
 from __future__ import annotations
 
 import re
 from array import array
+from datetime import datetime, timezone
 from typing import Callable
 
+from .event_time import format_time, line_time
 from .events import INDENTED_HEADER_DATE, Assembler
 from .grouping import GroupTable
 from .records import ENVELOPE_FIRST, Unwrapper
@@ -29,7 +32,7 @@ class LineScanner:
 
     __slots__ = ("assembler", "unwrapper", "feed")
 
-    def __init__(self, emit: Callable[[int, str, str, str, str, bool], None]):
+    def __init__(self, emit: Callable[[int, str, str, str, str, bool, str], None]):
         self.assembler = Assembler(emit)
         self.unwrapper = Unwrapper(self.assembler.feed, self.assembler.boundary)
         self.feed = self.unwrapper.feed     # feed(line_no, line)
@@ -68,9 +71,11 @@ class LineScanner:
 class Totals:
     """Counts, stack traces and groups of the closed events, in file order. With ``on_event``, the events are kept
     compactly (about 13 bytes each) and handed over by ``summary`` once groups are merged, so that each carries the
-    id its group has in the summary."""
+    id its group has in the summary. ``reference_time`` (aware; None: the time the summary is made) gives the year
+    of timestamps without one (app.event_time)."""
 
-    def __init__(self, on_event: Callable[[dict], None] | None):
+    def __init__(self, on_event: Callable[[dict], None] | None, reference_time: datetime | None = None):
+        self.reference_time = reference_time
         self.counts = {FATAL: 0, ERROR: 0, WARN: 0}
         self.stack_traces = 0
         self.groups = GroupTable()
@@ -80,11 +85,12 @@ class Totals:
         self._group_index = array("I")
         self._gids: dict[str, int] = {}
 
-    def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool) -> None:
+    def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool,
+            raw: str | None = None) -> None:
         self.counts[level] += 1
         if trace:
             self.stack_traces += 1
-        self.groups.add(gid, level, template, line_no, sample)
+        self.groups.add(gid, level, template, line_no, sample, raw)
         if self._on_event is not None:
             self._lines.append(line_no)
             self._levels.append(_LEVEL_CODES[level])
@@ -98,17 +104,44 @@ class Totals:
             emit = self._on_event
             for line_no, level, index in zip(self._lines, self._levels, self._group_index):
                 emit({"line": line_no, "level": _LEVELS[level], "group": ids[index]})
-        ranked = sorted(merged, key=lambda g: (-g["count"], g["first_line"]))
+        reference = self.reference_time or datetime.now(timezone.utc)
+        # The summary's times: over the first and last events of the groups before merging (a merged group keeps
+        # only two of its members' events); each raw line is read once.
+        times_of: dict[str, datetime | None] = {}
+        for raw in self.groups.raw_lines():
+            if raw not in times_of:
+                times_of[raw] = line_time(raw, reference)
+        timed = [_with_times(g, times_of) for g in merged]
+        times = [t for t in times_of.values() if t is not None]
+        ranked = sorted(timed, key=lambda t: (-t[0]["count"], t[0]["first_line"]))
         return {
             "lines": lines,
             "bytes": total_bytes,
             "counts": dict(self.counts),
             "stack_traces": self.stack_traces,
-            "groups": [dict(g) for g in ranked[:max(max_groups, 0)]],
+            "groups": [g for g, _, _ in ranked[:max(max_groups, 0)]],
             "groups_total": self.groups.total - (len(mapping) - len(merged)),
+            "first_time": format_time(min(times)) if times else None,
+            "last_time": format_time(max(times)) if times else None,
             "incomplete": error is not None,
             "error": error,
         }
+
+
+def _with_times(group: dict, times_of: dict) -> tuple[dict, datetime | None, datetime | None]:
+    """A merged group as the Summary lists it (``first_time``/``last_time`` after ``last_line``, no raw lines),
+    with the two times as datetimes (None where the line states none); ``times_of``: raw line -> its time."""
+    first = times_of.get(group.get("first_raw"))
+    last = times_of.get(group.get("last_raw"))
+    out = {}
+    for key, value in group.items():
+        if key == "first_raw" or key == "last_raw":
+            continue
+        out[key] = value
+        if key == "last_line":
+            out["first_time"] = format_time(first) if first is not None else None
+            out["last_time"] = format_time(last) if last is not None else None
+    return out, first, last
 
 
 _INDENT = b" \t"

@@ -35,7 +35,7 @@ def fast():
 class _Joins(records.Unwrapper):
     """An Unwrapper that records what _docker hands to _join instead of joining it."""
 
-    def _join(self, line_no, stream, text, complete):
+    def _join(self, line_no, stream, text, complete, raw):
         self.joined = (stream, text, complete)
 
 
@@ -179,7 +179,7 @@ def test_docker_split_line_is_joined(fast):
     for n, line in enumerate(lines, 1):
         unwrapper.feed(n, line)
     unwrapper.finish()
-    assert got == [(1, "first half second half", None, None), (3, "next", None, None)]
+    assert got == [(1, "first half second half", None, None, lines[0]), (3, "next", None, None, lines[2])]
 
 
 # -- real lines ----------------------------------------------------------------------------------------------------

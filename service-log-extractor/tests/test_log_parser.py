@@ -77,9 +77,12 @@ def test_contract_sample(read_only_scan):
     top = summary["groups"][0]
     assert top == {"id": group[3], "level": "ERROR", "template": "com.acme.api.OrderController - Failed to load order <N>",
                    "count": 2, "first_line": 3, "last_line": 10,
+                   "first_time": "2026-11-27T10:00:02.305Z", "last_time": "2026-11-27T10:00:03.410Z",
                    "sample": "2026-11-27 10:00:02,305 ERROR [http-8080-3] com.acme.api.OrderController - Failed to load order 81723"}
     traceback_group = next(g for g in summary["groups"] if g["first_line"] == 37)
     assert traceback_group["template"] == "KeyError: <STR>"
+    assert traceback_group["first_time"] is None  # a traceback's first line states no time
+    assert (summary["first_time"], summary["last_time"]) == ("2026-11-27T10:00:01.120Z", "2026-11-27T10:07:00.100Z")
 
 
 def test_group_id_is_stable_and_depends_on_level():
@@ -147,7 +150,8 @@ def test_empty_input(read_only_scan):
     summary, events = read_only_scan(b"")
     assert events == []
     assert summary == {"lines": 0, "bytes": 0, "counts": {"FATAL": 0, "ERROR": 0, "WARN": 0}, "stack_traces": 0,
-                       "groups": [], "groups_total": 0, "incomplete": False, "error": None}
+                       "groups": [], "groups_total": 0, "first_time": None, "last_time": None,
+                       "incomplete": False, "error": None}
 
 
 def test_lines_bytes_crlf_and_missing_final_newline(read_only_scan):
