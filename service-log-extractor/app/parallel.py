@@ -16,6 +16,7 @@ Workers are processes: the scan is Python and holds the GIL.
 """
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections import deque
@@ -28,9 +29,9 @@ from .grouping import make_sample
 from .scan import LineFeeder, LineScanner, Totals
 from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls, utf16_encoding
 
-CHUNK_BYTES = 8 << 20
+CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
-RANGE_CHUNK_MAX_BYTES = 64 << 20   # a worker holds its chunk in memory
+RANGE_CHUNK_MIN_BYTES, RANGE_CHUNK_MAX_BYTES = 8 << 20, 64 << 20   # a worker holds its chunk in memory
 RESYNC_SEARCH_LINES = 256
 
 
@@ -56,7 +57,15 @@ def _pool(processes: int):
 
     method = "fork" if threading.active_count() == 1 else "forkserver"
     aws_env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
-    return multiprocessing.get_context(method).Pool(processes, initializer=_worker_env, initargs=(aws_env,))
+    if method != "fork":
+        return multiprocessing.get_context(method).Pool(processes, initializer=_worker_env, initargs=(aws_env,))
+    # Frozen objects are left alone by the workers' garbage collector, so the pages holding them stay shared with
+    # the parent instead of being copied into each worker (CPython's advice for forking servers).
+    gc.freeze()
+    try:
+        return multiprocessing.get_context(method).Pool(processes, initializer=_worker_env, initargs=(aws_env,))
+    finally:
+        gc.unfreeze()
 
 
 def _worker_env(aws_env: dict) -> None:
@@ -203,10 +212,26 @@ def _scan_range(task: tuple) -> ChunkResult | None:
         # them here gives the same lines, except for a line that ran past the window
         if hi - lo > 0 and buf[hi - 1] == 10 and hi - 1 - (buf.rfind(b"\n", lo, hi - 1) + 1 or lo) >= MAX_LINE_BYTES:
             return None
-        clean = strip_controls(bytes(buf[lo:hi]))
-        return scan_chunk(clean, 0, len(clean))
+        return scan_chunk(buf, lo, strip_controls_in_place(buf, lo, hi))
     return scan_chunk(buf, lo, hi)
 
+
+STRIP_PIECE_BYTES = 1 << 20
+
+
+def strip_controls_in_place(buf: bytearray, lo: int, hi: int) -> int:
+    """Removes from the whole lines ``buf[lo:hi]`` what app.text.strip_controls removes, in place, about
+    STRIP_PIECE_BYTES of whole lines at a time; returns the new end. Equal to strip_controls of the whole range (no
+    escape sequence it removes holds a newline), without copies of the range: three copies of it were most of a
+    worker's peak memory on logs with ANSI colours."""
+    write = pos = lo
+    while pos < hi:
+        end = buf.find(b"\n", min(pos + STRIP_PIECE_BYTES, hi) - 1, hi) + 1 or hi
+        piece = strip_controls(bytes(buf[pos:end]))
+        buf[write:write + len(piece)] = piece
+        write += len(piece)
+        pos = end
+    return write
 
 
 def _scan_bytes(data: bytes) -> ChunkResult:
@@ -214,10 +239,10 @@ def _scan_bytes(data: bytes) -> ChunkResult:
 
 
 def ranged_chunk_bytes(size: int, workers: int) -> int:
-    """Chunk size for ranges read over the network (S3Ranges): about four chunks per worker, between CHUNK_BYTES and
-    RANGE_CHUNK_MAX_BYTES. Fewer, larger ranged GETs: each has a first-byte latency, and the embedded S3 (moto)
-    copies the whole object for each one (8 MiB chunks of a 512 MiB object cost it ~25 s of CPU)."""
-    return max(CHUNK_BYTES, min(RANGE_CHUNK_MAX_BYTES, -(-size // (workers * 4))))
+    """Chunk size for ranges read over the network (S3Ranges): about four chunks per worker, between
+    RANGE_CHUNK_MIN_BYTES and RANGE_CHUNK_MAX_BYTES. Fewer, larger ranged GETs: each has a first-byte latency, and
+    the embedded S3 (moto) copies the whole object for each one (8 MiB chunks of a 512 MiB object: ~25 s of CPU)."""
+    return max(RANGE_CHUNK_MIN_BYTES, min(RANGE_CHUNK_MAX_BYTES, -(-size // (workers * 4))))
 
 
 def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,

@@ -177,4 +177,4 @@ def test_ranges_over_the_network_are_few_and_bounded():
     mib = 1 << 20
     assert parallel.ranged_chunk_bytes(100 * mib, 2) == 100 * mib // 8  # 4 a worker
     assert parallel.ranged_chunk_bytes(10 << 30, 4) == parallel.RANGE_CHUNK_MAX_BYTES  # a worker holds one chunk
-    assert parallel.ranged_chunk_bytes(64 * mib, 16) == parallel.CHUNK_BYTES
+    assert parallel.ranged_chunk_bytes(64 * mib, 16) == parallel.RANGE_CHUNK_MIN_BYTES
