@@ -123,9 +123,9 @@ data "aws_iam_policy_document" "storage" {
   statement {
     sid = "ResultsTable"
     actions = [
-      "dynamodb:PutItem",
+      "dynamodb:PutItem", # results; the group index's occurrences (conditional: counted once)
       "dynamodb:GetItem",
-      "dynamodb:UpdateItem", # clears an owed mail's mark
+      "dynamodb:UpdateItem", # an owed mail's mark; group counters and marks (no transactions, no batch reads)
       "dynamodb:Query",
       "dynamodb:DescribeTable",
     ]

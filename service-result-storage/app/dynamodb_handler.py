@@ -7,14 +7,34 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from typing import NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .schema import MAX_GROUP_ID_CHARS, utc_time
+
 log = logging.getLogger(__name__)
 
 KIND = "result"
+# The group index lives in the results table as typed items (written by ResultStore.index_groups):
+#   group item       id "group#<gid>", kind "group", stored_at = last_seen (by_time lists groups, most recent first)
+#   occurrence item  id "occ#<gid>#<result id>", kind "occ#<gid>", stored_at = the result's (by_time: its results)
+# Neither carries object_key or result, so by_key and the result readers never see them.
+GROUP_KIND, GROUP_PREFIX, OCC_PREFIX = "group", "group#", "occ#"
+# On a result item whose groups are not indexed yet (a crash, a 503): the redelivery does it. Its value is a lease, the
+# Unix time until which the request that holds it may be indexing: one delivery indexes at a time (see put_new).
+INDEX_PENDING = "index_pending"
+INDEX_LEASE_SECONDS = 60          # far beyond one request's indexing (the extractor gives up on a POST after 30 s)
+# On an indexed result item: JSON list of the positions in result.groups that this result showed first. Readers merge
+# them in as "new": true (_result_of); kept apart so that marking never rewrites the (up to 350 KB) result JSON.
+NEW_GROUPS = "new_groups"
+COUNTING = "counting"             # on an occurrence whose group count is not known to be done (index_groups)
+INDEX_WORKERS = 8                 # groups of one result counted concurrently (four small writes each)
+MAX_GROUP_RESULTS = 100           # a group's results listed by get_group, newest first
+# min_level → the group levels that are at least that severe.
+GROUP_LEVELS = {"FATAL": ("FATAL",), "ERROR": ("FATAL", "ERROR"), "WARN": ("FATAL", "ERROR", "WARN")}
 # DynamoDB items are capped at 400 KB; the result JSON gets most of it, the rest is the small attributes.
 MAX_RESULT_BYTES = 350_000
 TRUNCATED_SAMPLE_CHARS = 200
@@ -53,7 +73,7 @@ def encode_cursor(last_key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def decode_cursor(cursor: str) -> dict:
+def decode_cursor(cursor: str, kind: str = KIND) -> dict:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key = json.loads(raw)
@@ -61,7 +81,7 @@ def decode_cursor(cursor: str) -> dict:
         raise BadCursor("cursor is not valid") from exc
     valid = (isinstance(key, dict) and set(key) == _CURSOR_FIELDS
              and all(isinstance(v, dict) and list(v) == ["S"] and isinstance(v["S"], str) for v in key.values()))
-    if not valid or key["kind"]["S"] != KIND:
+    if not valid or key["kind"]["S"] != kind:
         raise BadCursor("cursor is not valid")
     return key
 
@@ -92,6 +112,47 @@ def fit_result(result: dict, limit: int = MAX_RESULT_BYTES) -> dict:
     return fitted
 
 
+_NEW_FLAG = {"new": True}
+
+
+def _fit_flagged(result: dict) -> dict:
+    """fit_result with room for the "new" flag on every group (what readers show; more than the item's new_groups
+    attribute takes: a position and a comma per group)."""
+    fitted = fit_result({**result, "groups": [{**g, **_NEW_FLAG} for g in result["groups"]]})
+    return {**fitted, "groups": [{k: v for k, v in g.items() if k != "new"} for g in fitted["groups"]]}
+
+
+def _with_new_flags(result: dict, positions: list[int]) -> dict:
+    if not positions:
+        return result
+    marked = set(positions)
+    return {**result, "groups": [{**g, **_NEW_FLAG} if i in marked else g for i, g in enumerate(result["groups"])]}
+
+
+def _result_of(item: dict) -> dict:
+    """The result a result item holds, with its groups' "new" marks."""
+    result = json.loads(item["result"]["S"])
+    return _with_new_flags(result, json.loads(item[NEW_GROUPS]["S"])) if NEW_GROUPS in item else result
+
+
+def _aggregate(groups: list[dict]) -> dict[str, dict]:
+    """A result's groups by id, with event times in one UTC form (comparable as strings). A writer listing one id
+    twice gets it counted once: counts summed, the wider time range, the first entry's text."""
+    out: dict[str, dict] = {}
+    for g in groups:
+        first = utc_time(g["first_time"]) if g.get("first_time") else None
+        last = utc_time(g["last_time"]) if g.get("last_time") else None
+        if g["id"] not in out:
+            out[g["id"]] = {"level": g["level"], "template": g["template"], "sample": g["sample"],
+                            "count": g["count"], "first_time": first, "last_time": last}
+            continue
+        agg = out[g["id"]]
+        agg["count"] += g["count"]
+        agg["first_time"] = min(t for t in (agg["first_time"], first) if t) if agg["first_time"] or first else None
+        agg["last_time"] = max(t for t in (agg["last_time"], last) if t) if agg["last_time"] or last else None
+    return out
+
+
 def _error_code(exc: Exception) -> str:
     return exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else ""
 
@@ -105,6 +166,42 @@ def _reraise(action: str, exc: Exception) -> NoReturn:
     raise StoreUnavailable(f"{action}: {code or type(exc).__name__}: {exc}") from exc
 
 
+def _valid_gid(gid: str) -> bool:
+    return isinstance(gid, str) and 0 < len(gid) <= MAX_GROUP_ID_CHARS
+
+
+def _opt(item: dict, name: str) -> str | None:
+    return item[name]["S"] if name in item else None
+
+
+def _event_time(item: dict, name: str) -> str | None:
+    """An event time as the extractor writes it (2024-01-15T10:22:33Z, .123Z for whole milliseconds, else
+    .123456Z); the index keeps the fixed-width form (.000000Z) that compares as a string."""
+    value = _opt(item, name)
+    if value is None or len(value) != 27 or value[19] != ".":
+        return value
+    fraction = value[20:26]
+    if fraction == "000000":
+        return value[:19] + "Z"
+    return value[:19] + "." + (fraction[:3] if fraction.endswith("000") else fraction) + "Z"
+
+
+def _group(item: dict) -> dict:
+    """A group item as the API shows it."""
+    return {"id": item["id"]["S"][len(GROUP_PREFIX):], "level": item["level"]["S"],
+            "template": item["template"]["S"], "sample": item["sample"]["S"],
+            "events": int(item["events"]["N"]), "objects": int(item["objects"]["N"]),
+            "first_seen": item["first_seen"]["S"], "last_seen": item["last_seen"]["S"],
+            "first_time": _event_time(item, "first_time"), "last_time": _event_time(item, "last_time")}
+
+
+def _occurrence(item: dict) -> dict:
+    """An occurrence item as get_group shows it: one result holding the group."""
+    return {"id": item["rid"]["S"], "bucket": item["bucket"]["S"], "key": item["okey"]["S"],
+            "count": int(item["count"]["N"]), "stored_at": item["stored_at"]["S"],
+            "first_time": _event_time(item, "first_time"), "last_time": _event_time(item, "last_time")}
+
+
 MAIL_PENDING, MAIL_PENDING_VALUE = "mail_pending", "1"   # the sparse index's key: present only while owed
 
 
@@ -113,7 +210,7 @@ class ResultStore:
         self.client, self.table, self.ttl_days, self.clock = client, table, ttl_days, clock
 
     # --- writes -------------------------------------------------------------------------------------------
-    def _item(self, stored: dict, now: datetime, mail_owed: bool = False) -> dict:
+    def _item(self, stored: dict, now: datetime, mail_owed: bool = False, lease: str | None = None) -> dict:
         counts = stored["counts"]
         item = {
             "id": {"S": stored["id"]},
@@ -133,38 +230,267 @@ class ResultStore:
             item["size"] = {"N": str(stored["size"])}
         if mail_owed:
             item[MAIL_PENDING] = {"S": MAIL_PENDING_VALUE}
+        if lease is not None:
+            item[INDEX_PENDING] = {"N": lease}
         if self.ttl_days > 0:
-            item["expires_at"] = {"N": str(int((now + timedelta(days=self.ttl_days)).timestamp()))}
+            item["expires_at"] = {"N": self._expires(now)}
         return item
+
+    def _expires(self, moment: datetime) -> str:
+        return str(int((moment + timedelta(days=self.ttl_days)).timestamp()))
 
     def put_new(self, result: dict, mail_owed: Callable[[dict], bool] = lambda stored: False
                 ) -> tuple[dict, bool, bool]:
-        """Store a validated result once. Returns (stored result, created, mail still owed): (new, True, owed) when
-        new, (existing one, False, its owed-mail mark) when this object version was stored before — redeliveries
-        never create a second item. A new item for which `mail_owed(stored)` is true is marked as owing its mail
-        until mail_sent() clears the mark. The conditional put returns the existing item itself
-        (ReturnValuesOnConditionCheckFailure=ALL_OLD, as Powertools' idempotency layer does): no second read."""
+        """Store a validated result once and index its groups. Returns (stored result, created, mail still owed):
+        (new, True, owed) when new, (existing one, False, its owed-mail mark) when this object version was stored
+        before — redeliveries never create a second item. The stored result's groups carry "new": true where this
+        result is the first to show that group id. A new item for which `mail_owed(stored)` is true is marked as
+        owing its mail until mail_sent() clears the mark. The conditional put returns the existing item itself
+        (ReturnValuesOnConditionCheckFailure=ALL_OLD, as Powertools' idempotency layer does): no second read.
+
+        Crash-safe: the item is put with an index_pending mark that only a finished index_groups() removes; a
+        redelivery of a result still so marked finishes its index (counting nothing twice). The mark is a lease:
+        while another request holds it (it is indexing now, or died less than INDEX_LEASE_SECONDS ago) a
+        redelivery raises StoreUnavailable (503: retry later); a request that fails releases it at once.
+        Raises StoreUnavailable (the result may then be stored, its index unfinished: a retry finishes it)."""
         rid = result_id(result["bucket"], result["key"], result.get("etag"), result.get("version_id"))
         for _ in range(2):  # a second round only if the existing item vanished (TTL) between the two calls
             now = self.clock()
-            stored = fit_result({**result, "id": rid, "stored_at": format_time(now)})
+            stored = _fit_flagged({**result, "id": rid, "stored_at": format_time(now)})
             owed = mail_owed(stored)
+            lease = self._lease(now) if stored["groups"] else None
             try:
-                self.client.put_item(TableName=self.table, Item=self._item(stored, now, owed),
+                self.client.put_item(TableName=self.table, Item=self._item(stored, now, owed, lease),
                                      ConditionExpression="attribute_not_exists(id)",
                                      ReturnValuesOnConditionCheckFailure="ALL_OLD")
-                return stored, True, owed
             except ClientError as exc:
                 if _error_code(exc) != "ConditionalCheckFailedException":
                     _reraise("put_item", exc)
                 existing = exc.response.get("Item")
             except BotoCoreError as exc:
                 _reraise("put_item", exc)
+            else:
+                return (self._index_leased(stored, lease) if lease else stored), True, owed
             if existing is None:  # an older DynamoDB API (or stand-in) without the item: read it
                 existing = self._get_item(rid, consistent=True)
             if existing is not None:
-                return json.loads(existing["result"]["S"]), False, MAIL_PENDING in existing
+                found = self._finish_index(existing) if INDEX_PENDING in existing else _result_of(existing)
+                return found, False, MAIL_PENDING in existing
         raise StoreUnavailable(f"result {rid} neither writable nor readable")
+
+    def _lease(self, now: datetime) -> str:
+        return str(int(now.timestamp()) + INDEX_LEASE_SECONDS)
+
+    def _finish_index(self, existing: dict) -> dict:
+        """Index a result stored before but not indexed (its first request failed or died): take over its lease
+        if it has run out, index, and return the result with its "new" marks. Raises StoreUnavailable while
+        another request holds the lease."""
+        rid, held = existing["id"]["S"], existing[INDEX_PENDING]
+        now = self.clock()
+        if int(held.get("N", "0")) > now.timestamp():
+            raise StoreUnavailable(f"result {rid}: its groups are being indexed by another request")
+        lease = self._lease(now)
+        try:
+            self.client.update_item(TableName=self.table, Key={"id": {"S": rid}},
+                                    UpdateExpression=f"SET {INDEX_PENDING} = :lease",
+                                    ConditionExpression=f"{INDEX_PENDING} = :held",
+                                    ExpressionAttributeValues={":lease": {"N": lease}, ":held": held})
+        except ClientError as exc:
+            if _error_code(exc) != "ConditionalCheckFailedException":
+                _reraise("update_item", exc)
+            current = self._get_item(rid, consistent=True)   # finished meanwhile, or taken over by another
+            if current is not None and INDEX_PENDING not in current:
+                return _result_of(current)
+            raise StoreUnavailable(f"result {rid}: its groups are being indexed by another request") from exc
+        except BotoCoreError as exc:
+            _reraise("update_item", exc)
+        return self._index_leased(_result_of(existing), lease)
+
+    def _index_leased(self, stored: dict, lease: str) -> dict:
+        """index_groups under `lease`; on any failure the lease is given back so that a retry need not wait."""
+        try:
+            return self.index_groups(stored)
+        except BaseException:
+            try:
+                self.client.update_item(TableName=self.table, Key={"id": {"S": stored["id"]}},
+                                        UpdateExpression=f"SET {INDEX_PENDING} = :free",
+                                        ConditionExpression=f"{INDEX_PENDING} = :lease",
+                                        ExpressionAttributeValues={":free": {"N": "0"}, ":lease": {"N": lease}})
+            except (BotoCoreError, ClientError) as exc:   # it runs out by itself
+                log.warning("index lease not released", extra={"result_id": stored["id"], "reason": str(exc)})
+            raise
+
+    # --- the group index ------------------------------------------------------------------------------------
+    def index_groups(self, stored: dict) -> dict:
+        """Count a stored result's groups into the index, once, and mark its item done. Returns the result with
+        "new": true on the groups it is the first to show (as every reader of the item now shows it).
+        Groups are counted concurrently (_count_group, at most INDEX_WORKERS at once); then the event-time range
+        of each group is widened where this result widens it. Raises StoreUnavailable (the item keeps its
+        index_pending mark: a redelivery finishes the job, counting nothing twice)."""
+        rid, at = stored["id"], stored["stored_at"]
+        groups = _aggregate(stored["groups"])
+        expires = self._expires(datetime.fromisoformat(at)) if self.ttl_days > 0 else None
+        gids = list(groups)
+        with ThreadPoolExecutor(max_workers=max(1, min(INDEX_WORKERS, len(gids)))) as pool:
+            states = dict(zip(gids, pool.map(lambda gid: self._count_group(gid, groups[gid], stored, expires),
+                                             gids)))
+        new = set()
+        for gid, group in groups.items():
+            item = states[gid]
+            if item is None:  # gone already (TTL): nothing to mark or widen
+                log.warning("indexed group vanished", extra={"group": gid, "result_id": rid})
+                continue
+            if _opt(item, "first_result") == rid:
+                new.add(gid)
+            for name, wider in (("first_time", ">"), ("last_time", "<")):
+                mine, theirs = group[name], _opt(item, name)
+                if mine is not None and (theirs is None or (mine < theirs if wider == ">" else mine > theirs)):
+                    self._widen(gid, name, mine, wider)
+        positions = [i for i, g in enumerate(stored["groups"]) if g["id"] in new]
+        try:  # the marks beside the JSON, not in it: no rewrite of a result of up to MAX_RESULT_BYTES
+            self.client.update_item(
+                TableName=self.table, Key={"id": {"S": rid}}, ConditionExpression="attribute_exists(id)",
+                UpdateExpression=f"SET {NEW_GROUPS} = :n REMOVE {INDEX_PENDING}",
+                ExpressionAttributeValues={":n": {"S": json.dumps(positions, separators=(",", ":"))}})
+        except ClientError as exc:
+            if _error_code(exc) != "ConditionalCheckFailedException":  # gone (TTL): nothing to finish
+                _reraise("update_item", exc)
+        except BotoCoreError as exc:
+            _reraise("update_item", exc)
+        return _with_new_flags(stored, positions)
+
+    def _count_group(self, gid: str, group: dict, stored: dict, expires: str | None) -> dict | None:
+        """Count one group of a stored result exactly once, crash or redelivery at any point. Returns the group
+        item after the count (its first_result, first_time, last_time), or None if it is gone.
+
+        Four single-item writes, each safe to repeat (no transaction: the same write units, and the local
+        stand-in, moto, copies the whole table for every action of a transaction):
+          1. put the occurrence, marked `counting`, unless it exists; one without the mark was counted: done;
+          2. count into the group unless the group carries `inflight_<result id>` (then this step happened before
+             a crash), and set that mark in the same update;
+          3. clear the occurrence's `counting` (from now on a redelivery skips this group);
+          4. clear the group's inflight mark."""
+        rid = stored["id"]
+        occ_key = {"id": {"S": f"{OCC_PREFIX}{gid}#{rid}"}}
+        group_key = {"id": {"S": GROUP_PREFIX + gid}}
+        old = self._put_if_absent(self._occurrence_item(gid, group, stored, expires))
+        if old is not None and COUNTING not in old:
+            return self._get_group_item(gid)   # counted and cleaned up before
+        inflight = f"inflight_{rid}"
+        latest = True   # may this result set last_seen (is it not older than the group's last sighting)?
+        for _ in range(3):
+            update = self._group_update(gid, group, stored, expires, latest, inflight)
+            try:
+                item = self.client.update_item(**update, ReturnValues="ALL_NEW",
+                                               ReturnValuesOnConditionCheckFailure="ALL_OLD")["Attributes"]
+                break
+            except ClientError as exc:
+                if _error_code(exc) != "ConditionalCheckFailedException":
+                    _reraise("update_item", exc)
+                item = exc.response.get("Item") or self._get_item(group_key["id"]["S"], consistent=True)
+            except BotoCoreError as exc:
+                _reraise("update_item", exc)
+            if item is not None and inflight in item:
+                break   # counted before a crash: only the clean-up is left
+            latest = False   # the group was seen later already: count without moving last_seen back
+        else:
+            raise StoreUnavailable(f"update_item: group {gid} of result {rid} not counted after 3 rounds")
+        self._remove_if_exists(occ_key, COUNTING)
+        self._remove_if_exists(group_key, inflight)
+        return item
+
+    def _put_if_absent(self, item: dict) -> dict | None:
+        """Put `item` unless its id exists: None when put, else the existing item."""
+        try:
+            self.client.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(id)",
+                                 ReturnValuesOnConditionCheckFailure="ALL_OLD")
+            return None
+        except ClientError as exc:
+            if _error_code(exc) != "ConditionalCheckFailedException":
+                _reraise("put_item", exc)
+            return exc.response.get("Item") or self._get_item(item["id"]["S"], consistent=True) or {}
+        except BotoCoreError as exc:
+            _reraise("put_item", exc)
+
+    def _remove_if_exists(self, key: dict, attribute: str) -> None:
+        try:
+            self.client.update_item(TableName=self.table, Key=key, UpdateExpression="REMOVE #a",
+                                    ConditionExpression="attribute_exists(id)",
+                                    ExpressionAttributeNames={"#a": attribute})
+        except ClientError as exc:
+            if _error_code(exc) != "ConditionalCheckFailedException":  # gone (TTL): nothing to clear
+                _reraise("update_item", exc)
+        except BotoCoreError as exc:
+            _reraise("update_item", exc)
+
+    def _get_group_item(self, gid: str) -> dict | None:
+        try:
+            return self.client.get_item(
+                TableName=self.table, Key={"id": {"S": GROUP_PREFIX + gid}}, ConsistentRead=True,
+                ProjectionExpression="#fr, #ft, #lt",
+                ExpressionAttributeNames={"#fr": "first_result", "#ft": "first_time", "#lt": "last_time"}).get("Item")
+        except (BotoCoreError, ClientError) as exc:
+            _reraise("get_item", exc)
+
+    def _occurrence_item(self, gid: str, group: dict, stored: dict, expires: str | None) -> dict:
+        item = {"id": {"S": f"{OCC_PREFIX}{gid}#{stored['id']}"}, "kind": {"S": f"{OCC_PREFIX}{gid}"},
+                "stored_at": {"S": stored["stored_at"]}, "rid": {"S": stored["id"]},
+                "bucket": {"S": stored["bucket"]}, "okey": {"S": stored["key"]}, "count": {"N": str(group["count"])},
+                COUNTING: {"S": "1"}}
+        for name in ("first_time", "last_time"):
+            if group[name] is not None:
+                item[name] = {"S": group[name]}
+        if expires is not None:
+            item["expires_at"] = {"N": expires}
+        return item
+
+    def _group_update(self, gid: str, group: dict, stored: dict, expires: str | None, latest: bool,
+                      inflight: str) -> dict:
+        """update_item kwargs counting `group` into its group item (created if absent)."""
+        at = stored["stored_at"]
+        values = {":kind": {"S": GROUP_KIND}, ":level": {"S": group["level"]}, ":template": {"S": group["template"]},
+                  ":sample": {"S": group["sample"]}, ":t": {"S": at}, ":rid": {"S": stored["id"]},
+                  ":count": {"N": str(group["count"])}, ":one": {"N": "1"}}
+        once = ["level", "template", "sample", "first_seen", "first_result"]   # set by the group's first result
+        source = {"first_seen": ":t", "first_result": ":rid", "stored_at": ":t", "last_seen": ":t"}
+        for name in ("first_time", "last_time"):
+            if group[name] is not None:
+                once.append(name)
+                values[f":{name}"] = {"S": group[name]}
+        latest_attrs = ["stored_at", "last_seen"]
+        if expires is not None:
+            latest_attrs.append("expires_at")
+            values[":expires"] = {"N": expires}
+            source["expires_at"] = ":expires"
+        sets = ["#kind = :kind", "#inflight = :t"]
+        sets += [f"#{a} = if_not_exists(#{a}, {source.get(a, ':' + a)})" for a in once]
+        if latest:
+            sets += [f"#{a} = {source[a]}" for a in latest_attrs]
+        else:   # a later result set them already: only a group created just now takes them from here
+            sets += [f"#{a} = if_not_exists(#{a}, {source[a]})" for a in latest_attrs]
+        names = {f"#{a}": a for a in ["kind", "events", "objects"] + once + latest_attrs}
+        names["#inflight"] = inflight
+        condition = "attribute_not_exists(#inflight)"
+        if latest:
+            condition += " AND (attribute_not_exists(#last_seen) OR #last_seen <= :t)"
+        return {"TableName": self.table, "Key": {"id": {"S": GROUP_PREFIX + gid}},
+                "UpdateExpression": f"SET {', '.join(sets)} ADD #events :count, #objects :one",
+                "ConditionExpression": condition, "ExpressionAttributeNames": names,
+                "ExpressionAttributeValues": values}
+
+    def _widen(self, gid: str, name: str, value: str, wider: str) -> None:
+        """Set the group's first_time (wider ">": only if later than `value`) or last_time ("<": only if earlier).
+        Idempotent; losing to a concurrent writer that widened it further is fine."""
+        try:
+            self.client.update_item(
+                TableName=self.table, Key={"id": {"S": GROUP_PREFIX + gid}}, UpdateExpression="SET #a = :v",
+                ConditionExpression=f"attribute_exists(id) AND (attribute_not_exists(#a) OR #a {wider} :v)",
+                ExpressionAttributeNames={"#a": name}, ExpressionAttributeValues={":v": {"S": value}})
+        except ClientError as exc:
+            if _error_code(exc) != "ConditionalCheckFailedException":
+                _reraise("update_item", exc)
+        except BotoCoreError as exc:
+            _reraise("update_item", exc)
 
     def _get_item(self, rid: str, consistent: bool = False) -> dict | None:
         """The raw item (with its owed-mail mark), or None."""
@@ -197,8 +523,15 @@ class ResultStore:
 
     # --- reads --------------------------------------------------------------------------------------------
     def get(self, rid: str, consistent: bool = False) -> dict | None:
+        """The result, or None. A result whose groups are not indexed yet (index_pending) is not shown by any
+        reader: it appears, "new" marks and all, when its index is done (its POST answers 201/200 then)."""
         item = self._get_item(rid, consistent)
-        return json.loads(item["result"]["S"]) if item else None
+        return _result_of(item) if item and INDEX_PENDING not in item else None
+
+    def index_pending(self, rid: str) -> bool:
+        """Whether the result is stored but its groups not indexed yet (a redelivery will finish it)."""
+        item = self._get_item(rid, consistent=True)
+        return item is not None and INDEX_PENDING in item
 
     def _query(self, **kwargs) -> dict:
         try:
@@ -221,7 +554,7 @@ class ResultStore:
         items, start = [], None
         while True:
             resp = self._query(**kwargs, **({"ExclusiveStartKey": start} if start else {}))
-            items += [json.loads(i["result"]["S"]) for i in resp.get("Items", [])]
+            items += [_result_of(i) for i in resp.get("Items", []) if INDEX_PENDING not in i]
             start = resp.get("LastEvaluatedKey")
             if not start:
                 return items
@@ -245,11 +578,19 @@ class ResultStore:
             filters.append("(" + " OR ".join(f"#{a} > :zero" for a in attrs) + ")")
             names.update({f"#{a}": a for a in attrs})
             values[":zero"] = {"N": "0"}
+        return self._page(KIND, condition, names, values, filters, limit, cursor,
+                          lambda item: None if INDEX_PENDING in item else _result_of(item))
+
+    def _page(self, kind: str, condition: str, names: dict, values: dict, filters: list[str], limit: int,
+              cursor: str | None, convert: Callable[[dict], dict]) -> tuple[list[dict], str | None]:
+        """One page of the by_time index for `kind`, newest first: (converted items, next cursor or None);
+        items that `convert` turns into None are left out. A cursor of another kind, or one this table refuses,
+        raises BadCursor."""
         kwargs = {"IndexName": "by_time", "KeyConditionExpression": condition,
                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
         if filters:
             kwargs["FilterExpression"] = " AND ".join(filters)
-        start = decode_cursor(cursor) if cursor else None
+        start = decode_cursor(cursor, kind) if cursor else None
         items: list[dict] = []
         for _ in range(MAX_QUERY_CALLS):
             wanted = limit - len(items)
@@ -258,7 +599,10 @@ class ResultStore:
             resp = self._query(Limit=page_size, **kwargs, **({"ExclusiveStartKey": start} if start else {}))
             page, last = resp.get("Items", []), resp.get("LastEvaluatedKey")
             for n, item in enumerate(page, 1):
-                items.append(json.loads(item["result"]["S"]))
+                shown = convert(item)
+                if shown is None:
+                    continue
+                items.append(shown)
                 if len(items) == limit:
                     if n < len(page):  # stopped inside the page: resume right after this item
                         last = {f: item[f] for f in _CURSOR_FIELDS}
@@ -267,6 +611,56 @@ class ResultStore:
                 return items, None
             start = last
         return items, encode_cursor(start)
+
+    def list_groups(self, limit=50, cursor=None, since: datetime | None = None, min_level: str | None = None,
+                    new_since: datetime | None = None) -> tuple[list[dict], str | None]:
+        """Groups, most recently seen first, at most `limit`, from `cursor` on: (items, next cursor or None).
+        A group: {"id", "level", "template", "sample", "events", "objects", "first_seen", "last_seen",
+        "first_time", "last_time"} (see _group). since: last_seen >= since; min_level (FATAL, ERROR, WARN): at least
+        that severe; new_since: first_seen > new_since. With filters a page may hold fewer than `limit` items while
+        the cursor is not None. Raises BadCursor for a cursor this listing never gave, StoreUnavailable."""
+        names = {"#kind": "kind"}
+        values = {":kind": {"S": GROUP_KIND}}
+        condition = "#kind = :kind"
+        if since is not None:  # stored_at is last_seen: a key condition
+            condition += " AND #t >= :since"
+            names["#t"], values[":since"] = "stored_at", {"S": format_time(since)}
+        filters = []
+        if min_level:
+            levels = GROUP_LEVELS[min_level]
+            filters.append("#level IN (" + ", ".join(f":level{i}" for i in range(len(levels))) + ")")
+            names["#level"] = "level"
+            values.update({f":level{i}": {"S": level} for i, level in enumerate(levels)})
+        if new_since is not None:
+            filters.append("#fs > :new_since")
+            names["#fs"], values[":new_since"] = "first_seen", {"S": format_time(new_since)}
+        return self._page(GROUP_KIND, condition, names, values, filters, limit, cursor, _group)
+
+    def get_group(self, gid: str, results_limit: int = MAX_GROUP_RESULTS) -> dict | None:
+        """One group (as list_groups gives it) plus "results": its newest `results_limit` occurrences, newest
+        first, each {"id", "bucket", "key", "count", "stored_at", "first_time", "last_time"} (`objects` counts
+        them all). None when no such group (or an id that cannot be one). Raises StoreUnavailable."""
+        if not _valid_gid(gid):
+            return None
+        item = self._get_item(GROUP_PREFIX + gid)
+        if item is None or item.get("kind", {}).get("S") != GROUP_KIND:
+            return None
+        group = _group(item)
+        kwargs = {"IndexName": "by_time", "KeyConditionExpression": "#kind = :kind",
+                  "ExpressionAttributeNames": {"#kind": "kind"},
+                  "ExpressionAttributeValues": {":kind": {"S": f"{OCC_PREFIX}{gid}"}}}
+        results, start = [], None
+        for _ in range(MAX_QUERY_CALLS):
+            if len(results) >= results_limit:
+                break
+            resp = self._query(Limit=results_limit - len(results), **kwargs,
+                               **({"ExclusiveStartKey": start} if start else {}))
+            results += [_occurrence(i) for i in resp.get("Items", [])]
+            start = resp.get("LastEvaluatedKey")
+            if not start:
+                break
+        group["results"] = results[:results_limit]
+        return group
 
     def ready(self) -> tuple[bool, str]:
         try:

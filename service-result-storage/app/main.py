@@ -1,4 +1,5 @@
-"""Result-storage HTTP service: POST /results stores a summary once; GET /results[/<id>] reads them back."""
+"""Result-storage HTTP service: POST /results stores a summary once and indexes its groups; GET /results[/<id>]
+reads results back, GET /groups[/<id>] the group index."""
 from __future__ import annotations
 
 import json
@@ -20,7 +21,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import ses_handler
 from .config import Config
-from .dynamodb_handler import LEVEL_ATTRIBUTES, BadCursor, ResultStore, StoreUnavailable, utcnow
+from .dynamodb_handler import (LEVEL_ATTRIBUTES, MAX_GROUP_RESULTS, BadCursor, ResultStore, StoreUnavailable,
+                               utcnow)
 from .openapi import openapi_document
 from .schema import normalize_result, validate_result
 
@@ -169,6 +171,26 @@ def _parse_since(text: str) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
+def _listing_args(args, times: tuple[str, ...]) -> tuple[int, str | None, dict, list[dict]]:
+    """limit, min_level and the named times of a listing query: (limit, min_level, {name: datetime}, problems)."""
+    problems = []
+    limit = args.get("limit", str(DEFAULT_LIMIT))
+    limit_ok = limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_LIMIT
+    if not limit_ok:
+        problems.append({"path": "limit", "message": f"must be an integer from 1 to {MAX_LIMIT}"})
+    min_level = args["min_level"].upper() if "min_level" in args else None
+    if min_level is not None and min_level not in LEVEL_ATTRIBUTES:
+        problems.append({"path": "min_level", "message": f"must be one of {', '.join(LEVEL_ATTRIBUTES)}"})
+    moments = {}
+    for name in times:
+        if name in args:  # given empty: not a time either
+            try:  # in UTC now: an offset that leaves years 1..9999 is an error here, not in the store
+                moments[name] = _parse_since(args[name]).astimezone(timezone.utc)
+            except (ValueError, OverflowError):
+                problems.append({"path": name, "message": "must be an ISO-8601 timestamp"})
+    return (int(limit) if limit_ok else 0), min_level, moments, problems
+
+
 @bp.get("/results")
 @requires("read")
 def list_results():
@@ -176,24 +198,15 @@ def list_results():
     problems = []
     if "key" in args and not args["key"]:
         problems.append({"path": "key", "message": "must not be empty"})
-    limit = args.get("limit", str(DEFAULT_LIMIT))
-    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_LIMIT):
-        problems.append({"path": "limit", "message": f"must be an integer from 1 to {MAX_LIMIT}"})
-    min_level = args["min_level"].upper() if "min_level" in args else None
-    if min_level is not None and min_level not in LEVEL_ATTRIBUTES:
-        problems.append({"path": "min_level", "message": f"must be one of {', '.join(LEVEL_ATTRIBUTES)}"})
-    since = None
-    if "since" in args:  # given empty: not a time either
-        try:
-            since = _parse_since(args["since"])
-        except ValueError:
-            problems.append({"path": "since", "message": "must be an ISO-8601 timestamp"})
+    limit, min_level, moments, more = _listing_args(args, ("since",))
+    problems += more
+    since = moments.get("since")
     if problems:  # checked whether or not `key` makes the filters moot: a malformed request is refused as such
         return error_response(400, "invalid query", problems)
     try:
         if "key" in args:
             return jsonify({"items": _store().by_key(args["key"], args.get("bucket") or None)})
-        items, cursor = _store().list(int(limit), args.get("cursor") or None, args.get("prefix") or None,
+        items, cursor = _store().list(limit, args.get("cursor") or None, args.get("prefix") or None,
                                       since, min_level)
     except BadCursor as exc:  # any string is a cursor to the document; one this listing never gave names no page
         return error_response(404, "no such page", [{"path": "cursor", "message": str(exc)}])
@@ -214,6 +227,36 @@ def get_result(rid: str):
     return jsonify(result)
 
 
+@bp.get("/groups")
+@requires("read")
+def list_groups():
+    """{"items": [group, ...], "cursor": ...}: most recently seen first (ResultStore.list_groups)."""
+    limit, min_level, moments, problems = _listing_args(request.args, ("since", "new_since"))
+    if problems:
+        return error_response(400, "invalid query", problems)
+    try:
+        items, cursor = _store().list_groups(limit, request.args.get("cursor") or None, moments.get("since"),
+                                             min_level, moments.get("new_since"))
+    except BadCursor as exc:
+        return error_response(404, "no such page", [{"path": "cursor", "message": str(exc)}])
+    except StoreUnavailable as exc:
+        return _unavailable(exc)
+    return jsonify({"items": items, "cursor": cursor})
+
+
+@bp.get("/groups/<gid>")
+@requires("read")
+def get_group(gid: str):
+    """The group plus its newest results (at most MAX_GROUP_RESULTS), or 404."""
+    try:
+        group = _store().get_group(gid)
+    except StoreUnavailable as exc:
+        return _unavailable(exc)
+    if group is None:
+        return error_response(404, "group not found", [{"path": "id", "message": f"no group with id {gid[:300]}"}])
+    return jsonify(group)
+
+
 @bp.get("/healthz")
 def healthz():
     return jsonify({"status": "ok"})
@@ -230,7 +273,7 @@ def readyz():
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document(current_app.config["MAX_CONTENT_LENGTH"], MAX_LIMIT,
-                                    get_state().config.public_read))
+                                    get_state().config.public_read, MAX_GROUP_RESULTS))
 
 
 @bp.get("/metrics")

@@ -9,6 +9,44 @@ import copy
 
 from .schema import LEVELS, RESULT_SCHEMA, STORED_RESULT_SCHEMA
 
+_TIME = {"type": "string", "description": "UTC ISO-8601 with microseconds and Z"}
+_EVENT_TIME = {"type": ["string", "null"],
+               "description": "UTC ISO-8601 (2024-01-15T10:22:33Z, .123Z or .123456Z) of the earliest/latest "
+                              "event, from the lines' own timestamps; null when none parsed"}
+_GROUP = {
+    "type": "object",
+    "description": "One event group across all stored results (a group id depends only on its level and template).",
+    "required": ["id", "level", "template", "sample", "events", "objects", "first_seen", "last_seen",
+                 "first_time", "last_time"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "minLength": 1},
+        "level": {"enum": list(LEVELS)},
+        "template": {"type": "string"},
+        "sample": {"type": "string", "description": "a sample line, from the result that first showed the group"},
+        "events": {"type": "integer", "minimum": 1, "description": "events summed over the results"},
+        "objects": {"type": "integer", "minimum": 1, "description": "results (object versions) showing the group"},
+        "first_seen": {**_TIME, "description": "stored_at of the first result that showed the group"},
+        "last_seen": {**_TIME, "description": "stored_at of the latest result that showed the group"},
+        "first_time": _EVENT_TIME,
+        "last_time": _EVENT_TIME,
+    },
+}
+_GROUP_RESULT = {
+    "type": "object",
+    "required": ["id", "bucket", "key", "count", "stored_at", "first_time", "last_time"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "description": "the result id (GET /results/{id})"},
+        "bucket": {"type": "string"},
+        "key": {"type": "string"},
+        "count": {"type": "integer", "minimum": 1, "description": "the group's events in that result"},
+        "stored_at": _TIME,
+        "first_time": _EVENT_TIME,
+        "last_time": _EVENT_TIME,
+    },
+}
+
 _ERROR = {
     "type": "object",
     "required": ["error", "details"],
@@ -27,6 +65,15 @@ def _json(ref: str, description: str) -> dict:
 
 def _error(description: str) -> dict:
     return _json("#/components/schemas/Error", description)
+
+
+def _group_detail(max_results: int) -> dict:
+    """A group as GET /groups/{id} answers it: the group plus its newest results."""
+    detail = copy.deepcopy(_GROUP)
+    detail["required"].append("results")
+    detail["properties"]["results"] = {"type": "array", "maxItems": max_results, "description": "newest first",
+                                       "items": {"$ref": "#/components/schemas/GroupResult"}}
+    return detail
 
 
 def _query(name: str, description: str, schema: dict) -> dict:
@@ -51,7 +98,8 @@ def _secured(operation: dict, role: str, public: bool) -> dict:
                            f"(RESULTS_{role.upper()}_TOKEN)."}
 
 
-def openapi_document(max_body_bytes: int, max_limit: int, public_read: bool = False) -> dict:
+def openapi_document(max_body_bytes: int, max_limit: int, public_read: bool = False,
+                     max_group_results: int = 100) -> dict:
     """The document; ``public_read``: reads need no token (RESULTS_PUBLIC_READ)."""
     stored = "#/components/schemas/StoredResult"
     unavailable = _error("DynamoDB unavailable; retry after the Retry-After header's seconds")
@@ -109,6 +157,44 @@ def openapi_document(max_body_bytes: int, max_limit: int, public_read: bool = Fa
                                   "503": unavailable},
                 }, "read", public_read),
             },
+            "/groups": {
+                "get": _secured({
+                    "summary": "List event groups across all results, most recently seen first",
+                    "parameters": [
+                        _query("since", "last seen at or after this time (RFC 3339; no offset: UTC)",
+                               {"type": "string", "format": "date-time"}),
+                        _query("min_level", "only groups of this level or worse", {"enum": list(LEVELS)}),
+                        _query("new_since", "only groups first seen after this time (RFC 3339; no offset: UTC)",
+                               {"type": "string", "format": "date-time"}),
+                        _query("limit", "page size", {"type": "integer", "minimum": 1, "maximum": max_limit}),
+                        _query("cursor", "the previous page's cursor (opaque; empty: the first page)",
+                               {"type": "string"}),
+                    ],
+                    "responses": {
+                        "200": {"description": "a page of groups", "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["items", "cursor"], "properties": {
+                                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Group"}},
+                                "cursor": {"type": ["string", "null"],
+                                           "description": "pass as ?cursor= for the next page; null at the end"}}}}}},
+                        "400": _error("a parameter is invalid"),
+                        "404": _error("the cursor names no page of this listing (not one it gave out)"),
+                        "503": unavailable,
+                    },
+                }, "read", public_read),
+            },
+            "/groups/{id}": {
+                "get": _secured({
+                    "summary": f"One group and its newest results (at most {max_group_results})",
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {"description": f"the group; `results`: the newest {max_group_results} results "
+                                               "that show it, newest first (`objects` counts them all)",
+                                "content": {"application/json": {"schema": _group_detail(max_group_results)}}},
+                        "404": _error("no such group"),
+                        "503": unavailable,
+                    },
+                }, "read", public_read),
+            },
             "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "the process serves"}}}},
             "/readyz": {"get": {"summary": "Readiness: the table is reachable", "responses": {
                 "200": {"description": "ready"}, "503": _error("table not reachable")}}},
@@ -118,7 +204,7 @@ def openapi_document(max_body_bytes: int, max_limit: int, public_read: bool = Fa
         },
         "components": {
             "schemas": {"Result": _schema(RESULT_SCHEMA), "StoredResult": _schema(STORED_RESULT_SCHEMA),
-                        "Error": _ERROR},
+                        "Group": _GROUP, "GroupResult": _GROUP_RESULT, "Error": _ERROR},
             "securitySchemes": {"bearer": {
                 "type": "http", "scheme": "bearer",
                 "description": "RESULTS_WRITE_TOKEN for writes (the extractor), RESULTS_READ_TOKEN for reads. "

@@ -19,11 +19,15 @@ from .config import Config
 from .dynamodb_handler import ResultStore, StoreUnavailable
 
 
-def retry_owed_mails(store: ResultStore, config: Config, ses, limit: int, out=sys.stdout) -> tuple[int, int]:
-    """Returns (sent, failed)."""
+def retry_owed_mails(store: ResultStore, config: Config, ses, limit: int, out=None) -> tuple[int, int]:
+    """Returns (sent, failed); prints a JSON line per result to `out` (default: stdout)."""
+    out = out or sys.stdout
     sent = failed = 0
     for rid in store.mails_owed(limit):
         result = store.get(rid, consistent=True)
+        if result is None and store.index_pending(rid):  # its redelivery finishes the index, then mails
+            print(json.dumps({"result_id": rid, "action": "left for its redelivery (index pending)"}), file=out)
+            continue
         if result is None or not ses_handler.should_notify(result, config):
             store.mail_sent(rid)  # gone, or no longer mailable under this configuration: nothing owed
             print(json.dumps({"result_id": rid, "action": "cleared"}), file=out)

@@ -6,14 +6,21 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterable
+from datetime import datetime, timezone
 
-from jsonschema import Draft202012Validator, ValidationError, validators
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 LEVELS = ("FATAL", "ERROR", "WARN")
 _INT_MAX = 2**63 - 1  # DynamoDB numbers hold 38 digits; nothing we count comes near this
 _count = {"type": "integer", "minimum": 0, "maximum": _INT_MAX}
 _line_no = {"type": "integer", "minimum": 1, "maximum": _INT_MAX}
+# Group ids become parts of DynamoDB keys (group#<id>, occ#<id>#<result id>: 2048 bytes at most); the extractor's
+# are 12 hex characters.
+MAX_GROUP_ID_CHARS = 256
+_time = {"type": ["string", "null"], "format": "date-time",
+         "description": "RFC 3339 time (the extractor writes UTC like 2024-01-15T10:22:33.123Z); null: none parsed"}
 
 RESULT_SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -41,13 +48,15 @@ RESULT_SCHEMA: dict = {
                 "required": ["id", "level", "template", "count", "first_line", "last_line", "sample"],
                 "additionalProperties": False,
                 "properties": {
-                    "id": {"type": "string", "minLength": 1},
+                    "id": {"type": "string", "minLength": 1, "maxLength": MAX_GROUP_ID_CHARS},
                     "level": {"enum": list(LEVELS)},
                     "template": {"type": "string"},
                     "count": {**_line_no},
                     "first_line": {**_line_no},
                     "last_line": {**_line_no, "description": "raised to first_line when smaller"},
                     "sample": {"type": "string"},
+                    "first_time": {**_time, "description": "time of the group's earliest event, or null"},
+                    "last_time": {**_time, "description": "time of the group's latest event, or null"},
                 },
             },
         },
@@ -59,6 +68,8 @@ RESULT_SCHEMA: dict = {
         "size": {"type": ["integer", "null"], "minimum": 0, "maximum": _INT_MAX},
         "incomplete": {"type": "boolean", "description": "the object could not be read to its end"},
         "error": {"type": ["string", "null"], "maxLength": 8192, "description": "why the scan is incomplete"},
+        "first_time": {**_time, "description": "time of the earliest event, or null (older extractors omit it)"},
+        "last_time": {**_time, "description": "time of the latest event, or null (older extractors omit it)"},
     },
     # Wrapped in allOf so the failure carries this description instead of a dump of the whole body.
     "allOf": [{
@@ -81,6 +92,43 @@ STORED_RESULT_SCHEMA["properties"].update({
     "stored_at": {"type": "string", "description": "UTC ISO-8601 with microseconds and Z"},
     "truncated": {"type": "boolean", "description": "groups or samples were cut to fit the storage item limit"},
 })
+# Storage marks the groups this result is the first to show (never accepted in a POST: RESULT_SCHEMA refuses it).
+STORED_RESULT_SCHEMA["properties"]["groups"]["items"]["properties"]["new"] = {
+    "const": True, "description": "present (true) when storage first saw this group id in this result"}
+
+_RFC3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:\d\d)")
+
+
+def parse_time(text: str) -> datetime:
+    """An RFC 3339 date-time (offset required; a leap second :60 reads as :59) as an aware datetime.
+    Raises ValueError for anything else."""
+    if not _RFC3339.fullmatch(text):
+        raise ValueError(f"not an RFC 3339 date-time: {text[:40]!r}")
+    text = f"{text[:10]}T{text[11:17]}{'59' if text[17:19] == '60' else text[17:19]}{text[19:]}"
+    if text[-1] in "zZ":
+        text = text[:-1] + "+00:00"
+    return datetime.fromisoformat(text)  # ValueError for a month 13, a day 32 ...
+
+
+def utc_time(text: str) -> str:
+    """A valid RFC 3339 time in one fixed UTC form (as stored_at: microseconds and Z), so that the group index can
+    compare times as strings. An offset that would leave years 1..9999 is dropped instead."""
+    moment = parse_time(text)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ").rjust(27, "0")
+
+
+_format_checker = FormatChecker(formats=())
+
+
+@_format_checker.checks("date-time", raises=ValueError)
+def _is_date_time(instance) -> bool:
+    if isinstance(instance, str):
+        parse_time(instance)
+    return True
 
 
 def _is_int(checker, instance) -> bool:
@@ -92,7 +140,7 @@ def _is_int(checker, instance) -> bool:
 
 _StrictValidator = validators.extend(
     Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_int))
-_validator = _StrictValidator(RESULT_SCHEMA)
+_validator = _StrictValidator(RESULT_SCHEMA, format_checker=_format_checker)
 
 _JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
                dict: "object", type(None): "null"}
@@ -141,6 +189,9 @@ def _details(error: ValidationError) -> list[dict]:
         return [{"path": path, "message": "must not be empty" if limit == 1 else f"must have at least {limit} characters"}]
     if error.validator == "maxLength":
         return [{"path": path, "message": f"must have at most {limit} characters"}]
+    if error.validator == "format":
+        return [{"path": path,
+                 "message": f"must be an RFC 3339 {limit} with an offset (like 2024-01-15T10:22:33.123Z)"}]
     return [{"path": path, "message": error.message[:200]}]
 
 

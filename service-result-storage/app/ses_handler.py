@@ -27,9 +27,15 @@ def _clip(text, limit: int = 1024) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _new_groups(result: dict) -> int:
+    return sum(1 for g in result["groups"] if g.get("new"))
+
+
 def subject(result: dict) -> str:
-    c = result["counts"]
-    return _clip(f"[log-analysis] {c['FATAL']} FATAL, {c['ERROR']} ERROR in s3://{result['bucket']}/{result['key']}", 200)
+    c, new = result["counts"], _new_groups(result)
+    fresh = f", {new} NEW group{'s' if new != 1 else ''}" if new else ""
+    return _clip(f"[log-analysis] {c['FATAL']} FATAL, {c['ERROR']} ERROR{fresh} in "
+                 f"s3://{result['bucket']}/{result['key']}", 200)
 
 
 def body(result: dict) -> str:
@@ -46,9 +52,15 @@ def body(result: dict) -> str:
         lines.append(f"INCOMPLETE:   {_clip(result.get('error') or 'the object was not read to its end', 500)}")
     if result.get("truncated"):
         lines.append("TRUNCATED:    some groups or samples were cut to fit the store")
-    lines += ["", f"Top groups (of {result['groups_total']}):"]
-    for g in result["groups"][:TOP_GROUPS]:
-        lines.append(f"- {g['count']} x {g['level']} (lines {g['first_line']}-{g['last_line']}): {_clip(g['template'], 300)}")
+    new = _new_groups(result)
+    heading = f"{new} NEW (never seen before) first, then the most frequent" if new else "most frequent first"
+    lines += ["", f"Top groups (of {result['groups_total']}; {heading}):"]
+    # Groups storage saw here for the first time lead, each marked NEW; the rest keep their order (most frequent).
+    ordered = sorted(result["groups"], key=lambda g: not g.get("new"))
+    for g in ordered[:TOP_GROUPS]:
+        mark = "NEW " if g.get("new") else ""
+        lines.append(f"- {mark}{g['count']} x {g['level']} (lines {g['first_line']}-{g['last_line']}): "
+                     f"{_clip(g['template'], 300)}")
         lines.append(f"    e.g. {_clip(g['sample'], 500)}")
     return "\n".join(lines) + "\n"
 

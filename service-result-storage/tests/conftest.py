@@ -114,8 +114,9 @@ def client(ddb, make_client):
     return make_client()
 
 
-def _scan_items(ddb) -> list[dict]:
-    return ddb.scan(TableName=TABLE)["Items"]
+def _scan_items(ddb, kind: str | None = None) -> list[dict]:
+    items = ddb.scan(TableName=TABLE)["Items"]
+    return items if kind is None else [i for i in items if i["kind"]["S"] == kind]
 
 
 # Test modules get the shared data and helpers through these fixtures, never by importing conftest.
@@ -146,7 +147,7 @@ def make_result():
 
 @pytest.fixture(scope="session")
 def scan_items():
-    """scan_items(ddb): every item in the results table."""
+    """scan_items(ddb, kind=None): every item in the results table, or only those of one kind ("result", "group")."""
     return _scan_items
 
 

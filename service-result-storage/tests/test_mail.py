@@ -26,8 +26,9 @@ def test_mail_is_sent_once_for_a_new_result_with_errors(ddb, verified, make_clie
     [message] = sent_messages()
     assert message.source == SENDER
     assert message.destinations["ToAddresses"] == list(RECIPIENTS)
-    assert message.subject == "[log-analysis] 1 FATAL, 3 ERROR in s3://logs/app/2026/11/27/server.log"
-    assert "3 x ERROR (lines 10-90): Failed to load order <N>" in message.body
+    # every group of a first result is new to storage
+    assert message.subject == "[log-analysis] 1 FATAL, 3 ERROR, 3 NEW groups in s3://logs/app/2026/11/27/server.log"
+    assert "- NEW 3 x ERROR (lines 10-90): Failed to load order <N>" in message.body
     assert first.json["id"] in message.body
     assert "storage_mails_sent_total 1.0" in client.get("/metrics").text
 
@@ -50,7 +51,7 @@ def test_mail_failure_does_not_fail_or_lose_the_result(ddb, aws, make_client, ma
     client = make_client(ses_sender="unverified@example.com", ses_recipients=RECIPIENTS)
     resp = client.post("/results", json=make_result())
     assert resp.status_code == 201
-    assert len(scan_items(ddb)) == 1
+    assert len(scan_items(ddb, "result")) == 1
     assert sent_messages() == []
     assert "storage_mails_failed_total 1.0" in client.get("/metrics").text
 
@@ -85,12 +86,12 @@ def test_text_from_the_object_cannot_forge_lines_or_reorder_the_mail(make_result
 def test_a_failed_mail_stays_owed_until_a_redelivery_sends_it(ddb, aws, make_client, make_result, scan_items):
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
     assert client.post("/results", json=make_result()).status_code == 201  # sender not verified yet: SES refuses
-    [item] = scan_items(ddb)
+    [item] = scan_items(ddb, "result")
     assert item["mail_pending"] == {"S": "1"} and sent_messages() == []
 
     boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
     assert client.post("/results", json=make_result()).status_code == 200  # the redelivery pays the debt
-    assert len(sent_messages()) == 1 and "mail_pending" not in scan_items(ddb)[0]
+    assert len(sent_messages()) == 1 and "mail_pending" not in scan_items(ddb, "result")[0]
     assert client.post("/results", json=make_result()).status_code == 200  # and only once
     assert len(sent_messages()) == 1
 
@@ -98,7 +99,7 @@ def test_a_failed_mail_stays_owed_until_a_redelivery_sends_it(ddb, aws, make_cli
 def test_a_sent_mail_leaves_nothing_owed(ddb, verified, make_client, make_result, scan_items):
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
     assert client.post("/results", json=make_result()).status_code == 201
-    assert len(sent_messages()) == 1 and "mail_pending" not in scan_items(ddb)[0]
+    assert len(sent_messages()) == 1 and "mail_pending" not in scan_items(ddb, "result")[0]
 
 
 def test_retry_mail_command_sends_what_is_owed(ddb, aws, make_client, make_result, scan_items, table_name,
@@ -112,11 +113,11 @@ def test_retry_mail_command_sends_what_is_owed(ddb, aws, make_client, make_resul
     monkeypatch.setenv("SES_SENDER", SENDER)
     monkeypatch.setenv("SES_RECIPIENTS", ",".join(RECIPIENTS))
     assert retry_mail.main([]) == 1  # still unverified: both fail, both stay owed
-    assert all("mail_pending" in item for item in scan_items(ddb))
+    assert all("mail_pending" in item for item in scan_items(ddb, "result"))
 
     boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
     assert retry_mail.main([]) == 0
-    assert len(sent_messages()) == 2 and not any("mail_pending" in item for item in scan_items(ddb))
+    assert len(sent_messages()) == 2 and not any("mail_pending" in item for item in scan_items(ddb, "result"))
     assert capsys.readouterr().out.splitlines()[-1] == '{"sent": 2, "failed": 0}'
     monkeypatch.delenv("SES_SENDER")
     assert retry_mail.main([]) == 2

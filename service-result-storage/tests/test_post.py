@@ -20,11 +20,13 @@ def test_valid_result_is_stored_and_readable(client, ddb, make_result, scan_item
     stored = resp.json
     assert stored["id"] == expected_id("logs", posted["key"], posted["etag"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", stored["stored_at"])
-    assert {k: v for k, v in stored.items() if k not in ("id", "stored_at")} == posted
+    # every group is seen here first: storage marks them new
+    assert {k: v for k, v in stored.items() if k not in ("id", "stored_at")} == {
+        **posted, "groups": [{**g, "new": True} for g in posted["groups"]]}
     assert resp.headers["Location"] == f"/results/{stored['id']}"
 
     assert client.get(f"/results/{stored['id']}").json == stored
-    [item] = scan_items(ddb)
+    [item] = scan_items(ddb, "result")
     assert item["kind"] == {"S": "result"}
     assert item["object_key"] == {"S": posted["key"]}
     assert item["bucket"] == {"S": "logs"}
@@ -32,7 +34,8 @@ def test_valid_result_is_stored_and_readable(client, ddb, make_result, scan_item
     assert "version_id" not in item and "expires_at" not in item
     assert (item["fatal"], item["error"], item["warn"]) == ({"N": "1"}, {"N": "3"}, {"N": "2"})
     assert item["size"] == {"N": "4000"}
-    assert json.loads(item["result"]["S"]) == stored
+    assert "index_pending" not in item and json.loads(item["new_groups"]["S"]) == [0, 1, 2]
+    assert json.loads(item["result"]["S"]) == {**stored, "groups": posted["groups"]}
 
 
 def test_id_falls_back_to_version_id(client, make_result):
@@ -50,7 +53,7 @@ def test_optional_fields_are_accepted(client, make_result):
 def test_ttl_sets_expires_at(ddb, make_client, make_result, scan_items):
     client = make_client(result_ttl_days=7)
     stored = client.post("/results", json=make_result()).json
-    [item] = scan_items(ddb)
+    [item] = scan_items(ddb, "result")
     stored_at = datetime.fromisoformat(stored["stored_at"])
     assert int(item["expires_at"]["N"]) == int(stored_at.timestamp()) + 7 * 86400
 
@@ -63,7 +66,7 @@ def test_redelivery_answers_200_with_the_stored_result_and_writes_nothing(client
     assert first.status_code == 201
     assert again.status_code == 200 and again.json == first.json
     assert changed.status_code == 200 and changed.json == first.json
-    assert len(scan_items(ddb)) == 1
+    assert len(scan_items(ddb, "result")) == 1
     metrics = client.get("/metrics").text
     assert "storage_stored_total 1.0" in metrics and "storage_duplicates_total 2.0" in metrics
 
@@ -83,7 +86,7 @@ def test_other_object_versions_are_separate_results(client, ddb, make_result, sc
     assert client.post("/results", json=make_result(etag="a")).status_code == 201
     assert client.post("/results", json=make_result(etag="b")).status_code == 201
     assert client.post("/results", json=make_result(etag="a", bucket="other")).status_code == 201
-    assert len(scan_items(ddb)) == 3
+    assert len(scan_items(ddb, "result")) == 3
 
 
 # The bodies below are built from the `make_result` fixture when a test runs: an entry that needs it is a function of
@@ -230,9 +233,11 @@ def test_result_too_big_for_an_item_is_truncated(client, ddb, make_result, scan_
     assert len(stored["groups"]) == 300  # shortening the tail's samples was enough here
     assert stored["groups"][0]["sample"] == "s" * 3000
     assert len(stored["groups"][-1]["sample"]) < 3000
-    [item] = scan_items(ddb)
+    [item] = scan_items(ddb, "result")
     assert len(item["result"]["S"].encode()) <= MAX_RESULT_BYTES
-    assert json.loads(item["result"]["S"]) == stored
+    assert json.loads(item["result"]["S"]) == {**stored, "groups": [
+        {k: v for k, v in g.items() if k != "new"} for g in stored["groups"]]}
+    assert all(g["new"] for g in stored["groups"]) and client.get(f"/results/{stored['id']}").json == stored
 
 
 def test_truncation_drops_groups_from_the_tail_when_samples_are_not_enough(client, ddb, make_result, scan_items):
@@ -243,7 +248,7 @@ def test_truncation_drops_groups_from_the_tail_when_samples_are_not_enough(clien
     stored = resp.json
     assert stored["truncated"] is True and 0 < len(stored["groups"]) < 400
     assert [g["id"] for g in stored["groups"]] == [f"g{i}" for i in range(len(stored["groups"]))]
-    [item] = scan_items(ddb)
+    [item] = scan_items(ddb, "result")
     assert len(item["result"]["S"].encode()) <= MAX_RESULT_BYTES
 
 
