@@ -14,7 +14,7 @@ HELM := $(TOOLS)/bin/helm
 KUBE_VERSION := 1.33.0
 CORE_STAMP := service-log-extractor/build/.core-built
 
-.PHONY: install up down demo test unit-test stack-test terraform-check infra-check container-check helm-check contract-check bench lambda-zip helm-values clean
+.PHONY: install up down demo test unit-test stack-test browser terraform-check infra-check container-check helm-check contract-check bench lambda-zip helm-values clean
 
 install: $(VENV)/.installed $(CORE_STAMP)
 
@@ -62,7 +62,12 @@ unit-test: install
 	cd terraform/scripts && $(PY) -m pytest -q
 	cd bench && $(PY) -m pytest -q test_realistic.py
 
-stack-test: install
+# The web view's browser tests (tests/test_ui_browser.py) drive Debian's headless Chromium and its driver.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; fi
+
+stack-test: install browser
 	$(PY) -m pytest -q tests
 
 # The outside contract checks live beside the repo (../shared); CI has them, a bare clone may not.

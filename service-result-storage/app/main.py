@@ -292,5 +292,7 @@ def create_app(config: Config | None = None) -> Flask:
     BearerAuth({"write": config.write_tokens, "read": config.read_tokens},
                public=frozenset({"read"}) if config.public_read else frozenset()).install(app)
     app.register_blueprint(bp)
+    from .ui import bp as ui_bp  # here, not at the top: the web view imports get_state from this module
+    app.register_blueprint(ui_bp)
     register_error_handlers(app, log)
     return app

@@ -1,6 +1,7 @@
 import pytest
+from flask import Response, jsonify
 
-from service_kit.auth import BearerAuth, bearer_token
+from service_kit.auth import BearerAuth, bearer_token, check, set_token_cookie
 
 
 def _auth(token):
@@ -83,3 +84,40 @@ def test_one_token_for_two_roles_is_refused_without_naming_it():
         BearerAuth({"read": ("s" * 20,), "write": ("t" * 20, "s" * 20)})
     assert "s" * 20 not in str(info.value)
     BearerAuth({"write": ("t" * 20, "t" * 20)})  # the same token twice for one role is merely redundant
+
+
+def test_a_view_may_take_the_token_from_its_cookie(make_app, tokens):
+    app = make_app()
+
+    @app.get("/view")
+    def view():
+        refused = check("read", cookie="view_token")
+        return refused if refused is not None else jsonify({"ok": True})
+
+    client = app.test_client()
+    assert client.get("/view").status_code == 401
+    client.set_cookie("view_token", tokens["write"])
+    assert client.get("/view").status_code == 403
+    client.set_cookie("view_token", tokens["read"])
+    assert client.get("/view").status_code == 200
+    assert client.get("/things").status_code == 401   # a view that names no cookie ignores it
+    assert client.get("/view", headers=_auth("x" * 30)).status_code == 401   # the header wins
+
+
+def test_check_judges_a_given_token(make_app, tokens):
+    app = make_app()
+    with app.test_request_context("/", headers=_auth(tokens["read"])):
+        assert check("read", token=tokens["read"]) is None
+        assert check("read", token="").status_code == 401
+        assert check("read", token="x" * 30).status_code == 401
+        assert check("read", token=tokens["write"]).status_code == 403
+
+
+@pytest.mark.parametrize("request_kwargs, secure", [({}, False), ({"base_url": "https://example.org"}, True),
+                                                    ({"headers": {"X-Forwarded-Proto": "https"}}, True),
+                                                    ({"headers": {"X-Forwarded-Proto": "http"}}, False)])
+def test_the_token_cookie_is_httponly_strict_and_secure_over_https(make_app, request_kwargs, secure):
+    with make_app().test_request_context("/", **request_kwargs):
+        cookie = set_token_cookie(Response(), "t", "value", path="/ui").headers["Set-Cookie"]
+    assert cookie.startswith("t=value;") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Path=/ui" in cookie and ("Secure" in cookie) == secure

@@ -3,7 +3,9 @@
 A service names its roles and the tokens that grant each (``BearerAuth({"write": (...), "read": (...)})``), installs
 the checker on its app (``install``), and marks each protected view with ``@requires("role")``. A missing, malformed
 or unknown token is answered 401 with ``WWW-Authenticate: Bearer``; a known token of another role 403 (with
-``error="insufficient_scope"``). A token may grant one role only. Tokens are
+``error="insufficient_scope"``). A token may grant one role only. A browser view may also take the token from a
+cookie it set itself (``check(role, cookie=NAME)``, ``set_token_cookie``): HttpOnly, SameSite=Strict, Secure over
+https. Tokens are
 compared as SHA-256 digests with ``hmac.compare_digest``, against every configured token (no early exit), so the
 time taken does not depend on how much of a token matched nor on which one did. Tokens are never logged.
 """
@@ -15,7 +17,7 @@ import hmac
 import logging
 from collections.abc import Callable, Mapping
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 
 from .errors import error_response
 
@@ -66,13 +68,23 @@ def bearer_token(header: str | None) -> str | None:
     return token if scheme.lower() == "bearer" and token and " " not in token else None
 
 
-def check(role: str):
-    """None when the current request may go on; else the 401/403 JSON response."""
+def is_public(role: str) -> bool:
+    """Whether ``role`` needs no token in the current app."""
+    return role in current_app.extensions[_EXTENSION].public
+
+
+def check(role: str, cookie: str | None = None, token: str | None = None):
+    """None when the current request may go on; else the 401/403 JSON response. With ``cookie``, a request without
+    a bearer token may carry it in that cookie instead (the header wins when both are there). ``token`` judges that
+    token instead of the request's (one a view took from a form or its URL; empty: none given)."""
     auth: BearerAuth = current_app.extensions[_EXTENSION]
     if role in auth.public:
         return None
-    token = bearer_token(request.headers.get("Authorization"))
     if token is None:
+        token = bearer_token(request.headers.get("Authorization"))
+        if token is None and cookie:
+            token = request.cookies.get(cookie)
+    if not token:
         return _unauthorized("missing bearer token", None)  # RFC 6750 3.1: no error code without credentials
     granted = auth.role_of(token)
     if granted is None:
@@ -103,6 +115,16 @@ def requires(role: str) -> Callable:
 def _unauthorized(message: str, code: str | None):
     challenge = f'Bearer realm="{REALM}"' + (f', error="{code}"' if code else "")
     return error_response(401, message, [], headers={"WWW-Authenticate": challenge})
+
+
+def set_token_cookie(response: Response, name: str, token: str, path: str = "/") -> Response:
+    """Sets cookie ``name`` to ``token`` for ``path``: a browser session cookie that scripts cannot read (HttpOnly),
+    sent on same-site requests only (SameSite=Strict), and only over https (Secure) when the request came by https,
+    directly or through a proxy that says so in ``X-Forwarded-Proto``."""
+    forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    response.set_cookie(name, token, path=path, httponly=True, samesite="Strict",
+                        secure=request.is_secure or forwarded == "https")
+    return response
 
 
 def authorization_header(token: str) -> dict[str, str]:
