@@ -72,15 +72,19 @@ FORMS: list[TimeForm] = [
         rf"(?<![\w])(?:(?:{_WEEKDAYS}),?\ +)?(?P<b>{_MONTH_NAMES})\ +(?P<d>\d{{1,2}}),?\ +(?:(?P<Y>\d{{4}})\ +)?"
         rf"(?P<H>\d{{1,2}}):(?P<M>\d\d):(?P<S>\d\d)(?:[.,](?P<f>\d{{1,9}}))?(?:\ ?(?P<p>[AP]M))?"
         rf"(?:\ +(?P<Y2>\d{{4}})(?!\w))?(?!\d)", re.X), "ADFJMNOSTW"),
+    # Two-digit years: Hadoop HDFS `081109 203615` (yyMMdd HHmmss), Spark/log4j `yy/MM/dd HH:mm:ss` `17/06/09 20:10:40`.
+    TimeForm("short-year", re.compile(r"(?<![\d.:/-])(?P<y>\d\d)(?:(?P<m>[01]\d)(?P<d>[0-3]\d) (?P<H>[0-2]\d)(?P<M>[0-5]\d)"
+                                      r"(?P<S>[0-5]\d)|/(?P<m2>[01]\d)/(?P<d2>[0-3]\d) (?P<H2>[0-2]\d):(?P<M2>[0-5]\d):"
+                                      r"(?P<S2>[0-5]\d))(?![\d:])"), "0123456789"),
     # klog/glog `E0115 10:22:33.123456`.
     TimeForm("klog", re.compile(r"(?<![\w])[IWEFD](?P<m>\d\d)(?P<d>\d\d) (?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)"
                                 r"(?:\.(?P<f>\d{1,9}))?(?!\d)"), "IWEFD"),
     # Android logcat `11-27 10:07:00.100` (no year).
     TimeForm("month-day", re.compile(rf"(?<![\w.:/-])(?P<m>[01]\d)-(?P<d>[0-3]\d) {_CLOCK}(?!\d)"), "01"),
     # Day first with a month name: Apache/nginx access and HAProxy `10/Oct/2000:13:55:36 -0700`, Django
-    # `15/Jan/2024 10:22:33`, Redis `27 Nov 2026 08:00:00.018`.
+    # `15/Jan/2024 10:22:33`, Redis `27 Nov 2026 08:00:00.018`, Tomcat's catalina.out `28-Nov-2026 22:22:33.123`.
     TimeForm("day-month-name", re.compile(
-        rf"(?<![\w])(?P<d>\d{{1,2}})(?P<sep>[/ ])(?P<b>{_MONTH_NAMES})(?P=sep)(?P<Y>\d{{4}})[: ]{_CLOCK}"
+        rf"(?<![\w])(?P<d>\d{{1,2}})(?P<sep>[/ -])(?P<b>{_MONTH_NAMES})(?P=sep)(?P<Y>\d{{4}})[: ]{_CLOCK}"
         rf"(?:\ (?P<z>[+-]\d{{4}}))?(?!\d)", re.X), "0123456789"),
 ]
 
@@ -228,6 +232,8 @@ def _epoch(value: Decimal, unit: int | None = None) -> datetime | None:
 
 def _build(m: re.Match, reference: datetime) -> datetime | None:
     g = m.groupdict()
+    if g.get("y") is not None:   # a two-digit year: 20yy (the form's second variant names its parts m2, d2, ...)
+        g = {**g, "Y": "20" + g["y"], **{k: g[k + "2"] or g[k] for k in ("m", "d", "H", "M", "S")}}
     try:
         month = int(g["m"]) if g.get("m") else _MONTHS[g["b"]]
         day, hour, minute = int(g["d"]), int(g["H"]), int(g["M"])

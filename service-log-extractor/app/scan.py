@@ -130,9 +130,11 @@ class Totals:
 
 def _with_times(group: dict, times_of: dict) -> tuple[dict, datetime | None, datetime | None]:
     """A merged group as the Summary lists it (``first_time``/``last_time`` after ``last_line``, no raw lines),
-    with the two times as datetimes (None where the line states none); ``times_of``: raw line -> its time."""
-    first = times_of.get(group.get("first_raw"))
-    last = times_of.get(group.get("last_raw"))
+    with the two times as datetimes (None where the line states none); ``times_of``: raw line -> its time. Of its
+    first and last event, the earlier time is first_time and the later last_time (lines out of order, a merged log),
+    and one that states a time stands for both when the other states none."""
+    known = [t for t in (times_of.get(group.get("first_raw")), times_of.get(group.get("last_raw"))) if t is not None]
+    first, last = (min(known), max(known)) if known else (None, None)
     out = {}
     for key, value in group.items():
         if key == "first_raw" or key == "last_raw":

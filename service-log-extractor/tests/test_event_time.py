@@ -417,3 +417,30 @@ def test_a_long_event_line_keeps_its_time_and_not_its_length(tmp_path):
     assembler.finish()
     assert len(kept) == 2 and all(len(raw) <= RAW_MAX_CHARS for raw in kept)
     assert [format_time(line_time(raw)) for raw in kept] == ["2026-02-03T04:05:06.500Z", "2026-02-03T04:05:07.250Z"]
+
+
+@pytest.mark.parametrize("line, want", [
+    ("28-Nov-2026 22:22:33.123 SEVERE [main] org.apache.catalina.startup.Catalina.start Server startup failed",
+     "2026-11-28T22:22:33.123Z"),                                   # Tomcat catalina.out (OneLineFormatter)
+    ("081109 203615 148 WARN dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_388 terminating",
+     "2008-11-09T20:36:15Z"),                                        # Hadoop HDFS
+    ("17/06/09 20:10:40 ERROR executor.Executor: Exception in task 0.0 in stage 1.0 (TID 2)",
+     "2017-06-09T20:10:40Z"),                                        # Spark's log4j
+    ("2017-06-09 20:10:40 ERROR 170609 201040 is in the message", "2017-06-09T20:10:40Z"),
+])
+def test_more_header_forms(line, want):
+    assert utc(line) == want
+
+
+def test_a_groups_times_are_ordered_and_one_known_time_stands_for_both():
+    """Lines out of order (a merged log): the earlier of the first and last event's times is first_time. A group
+    whose first event states no time takes the last one's for both."""
+    log = (b"2026-11-28 10:05:00,000 ERROR a.B - Request 1 failed: upstream timeout\n"
+           b"2026-11-28 09:00:00,000 ERROR a.B - Request 2 failed: upstream timeout\n"
+           b"ERROR: Connection to db-4 lost\n"
+           b"2026-11-28 11:00:05,456 ERROR: Connection to db-8 lost\n")
+    summary = summarize(io.BytesIO(log))
+    times = {g["template"].split()[0]: (g["first_time"], g["last_time"]) for g in summary["groups"]}
+    assert times["a.B"] == ("2026-11-28T09:00:00Z", "2026-11-28T10:05:00Z")
+    assert times["Connection"] == ("2026-11-28T11:00:05.456Z", "2026-11-28T11:00:05.456Z")
+    assert (summary["first_time"], summary["last_time"]) == ("2026-11-28T09:00:00Z", "2026-11-28T11:00:05.456Z")

@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .schema import MAX_GROUP_ID_CHARS, utc_time
+from .schema import MAX_GROUP_ID_CHARS, summary_time, utc_time
 
 log = logging.getLogger(__name__)
 
@@ -175,15 +175,10 @@ def _opt(item: dict, name: str) -> str | None:
 
 
 def _event_time(item: dict, name: str) -> str | None:
-    """An event time as the extractor writes it (2024-01-15T10:22:33Z, .123Z for whole milliseconds, else
-    .123456Z); the index keeps the fixed-width form (.000000Z) that compares as a string."""
+    """An event time as the extractor writes it (schema.summary_time); the index keeps the fixed-width form
+    (.000000Z) that compares as a string."""
     value = _opt(item, name)
-    if value is None or len(value) != 27 or value[19] != ".":
-        return value
-    fraction = value[20:26]
-    if fraction == "000000":
-        return value[:19] + "Z"
-    return value[:19] + "." + (fraction[:3] if fraction.endswith("000") else fraction) + "Z"
+    return None if value is None else summary_time(value)
 
 
 def _group(item: dict) -> dict:

@@ -121,6 +121,16 @@ def utc_time(text: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ").rjust(27, "0")
 
 
+def summary_time(text: str) -> str:
+    """A valid RFC 3339 time in the Summary's UTC form, as the extractor writes it: ``2024-01-15T10:22:33Z``,
+    ``.123Z`` for whole milliseconds, else ``.123456Z`` (CONTRACTS.md: event times are UTC)."""
+    fixed = utc_time(text)      # 2024-01-15T10:22:33.123000Z
+    fraction = fixed[20:26]
+    if fraction == "000000":
+        return fixed[:19] + "Z"
+    return fixed[:19] + "." + (fraction[:3] if fraction.endswith("000") else fraction) + "Z"
+
+
 _format_checker = FormatChecker(formats=())
 
 
@@ -204,18 +214,22 @@ def normalize_result(body: dict) -> tuple[dict, list[str]]:
       * integral numbers written as floats (``14465.0``) become ints;
       * cross-field rules JSON Schema cannot state, and the document states in words, are made to hold instead of
         refusing a result the document calls valid: ``groups_total`` is raised to the number of groups listed, a
-        group's ``last_line`` to its ``first_line``."""
+        group's ``last_line`` to its ``first_line``;
+      * event times (``first_time``/``last_time``, of the result and of each group) are given in UTC, in the form
+        the extractor writes (an offset such as ``+02:00`` is applied)."""
     result = dict(body)
     adjusted = []
     for name in _INT_FIELDS:
         if isinstance(result.get(name), float):
             result[name] = int(result[name])
     result["counts"] = {level: int(n) for level, n in result["counts"].items()}
+    _times_in_utc(result)
     groups = []
     for i, group in enumerate(result["groups"]):
         group = dict(group)
         for name in _GROUP_INT_FIELDS:
             group[name] = int(group[name])
+        _times_in_utc(group)
         if group["last_line"] < group["first_line"]:
             adjusted.append(f"groups[{i}].last_line raised to first_line")
             group["last_line"] = group["first_line"]
@@ -225,6 +239,12 @@ def normalize_result(body: dict) -> tuple[dict, list[str]]:
         adjusted.append("groups_total raised to the number of groups listed")
         result["groups_total"] = len(groups)
     return result, adjusted
+
+
+def _times_in_utc(fields: dict) -> None:
+    for name in ("first_time", "last_time"):
+        if fields.get(name) is not None:
+            fields[name] = summary_time(fields[name])
 
 
 def validate_result(body) -> list[dict]:

@@ -35,7 +35,6 @@ bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates")
 COOKIE = "results_read_token"
 PAGE_SIZE, MAX_LIMIT = 25, 200
 GROUP_RESULTS = 100   # objects listed (and charted) on a group page
-NEW_GROUPS = 50       # groups shown in the "new" section of /ui/groups
 MAX_ID = 128          # longer ids name nothing: answered 404 without asking DynamoDB
 WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7),
            "30d": timedelta(days=30)}
@@ -209,17 +208,34 @@ def result(rid: str):
 
 @bp.get("/groups")
 def groups():
+    """Groups first seen in the ``new`` window (default 24 h) first, then the others, each most recently seen
+    first. One listing in two runs: the cursor says which run a page continues (``n:`` new, ``o:`` others) and
+    where; a page that ends the new run is filled up from the others'."""
     min_level, (since_name, since), limit = _level("min_level"), _window("since"), _limit()
     new_name, new_since = _window("new", "24h")
-    cursor = request.args.get("cursor") or None
+    cursor = request.args.get("cursor") or ""
+    run, _, position = cursor.partition(":") if cursor else ("n" if new_since is not None else "o", "", "")
+    if run not in ("n", "o") or (run == "n" and new_since is None):
+        raise BadCursor("not a cursor of this listing")
     store = get_state().store()
-    fresh = []
-    if new_since is not None and cursor is None:  # the new ones head the first page only
-        fresh, _ = store.list_groups(limit=NEW_GROUPS, since=since, min_level=min_level, new_since=new_since)
-    shown = {g["id"] for g in fresh}
-    rest, next_cursor = store.list_groups(limit=limit, cursor=cursor, since=since, min_level=min_level)
-    return _page("groups.html", fresh=fresh, rest=[g for g in rest if g["id"] not in shown],
-                 next_page=_next_page(next_cursor), paged=cursor is not None,
+    fresh, rest, next_cursor = [], [], None
+    if run == "n":
+        fresh, after = store.list_groups(limit=limit, cursor=position or None, since=since, min_level=min_level,
+                                         new_since=new_since)
+        if after:
+            next_cursor = f"n:{after}"
+        else:
+            run, position = "o", ""
+    if run == "o" and len(fresh) < limit:
+        rest, after = store.list_groups(limit=limit - len(fresh), cursor=position or None, since=since,
+                                        min_level=min_level)
+        if new_since is not None:   # the new ones had their own run
+            rest = [g for g in rest if (_moment(g["first_seen"]) or new_since) <= new_since]
+        next_cursor = f"o:{after}" if after else None
+    elif run == "o":
+        next_cursor = "o:"
+    return _page("groups.html", fresh=fresh, rest=rest, next_page=_next_page(next_cursor), paged=bool(cursor),
+                 new_run=cursor == "" or cursor.startswith("n:"),
                  filters={"min_level": min_level or "", "since": since_name, "new": new_name})
 
 

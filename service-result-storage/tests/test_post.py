@@ -260,3 +260,16 @@ def test_missing_table_means_503_and_nothing_lost_silently(aws, make_client, mak
     assert resp.headers["Retry-After"]
     assert client.get("/results/abc").status_code == 503
     assert client.get("/results").status_code == 503
+
+
+def test_event_times_are_stored_in_utc(client, make_result):
+    """A writer's offset is applied: the stored times are UTC in the extractor's form (the contract's)."""
+    body = make_result()
+    body["first_time"], body["last_time"] = "2026-11-28T10:00:00+02:00", "2026-11-28T12:30:00.250-01:00"
+    body["groups"][0]["first_time"], body["groups"][0]["last_time"] = "2026-11-28T08:00:00.123456Z", None
+    resp = client.post("/results", json=body)
+    assert resp.status_code == 201, resp.get_json()
+    stored = resp.get_json()
+    assert (stored["first_time"], stored["last_time"]) == ("2026-11-28T08:00:00Z", "2026-11-28T13:30:00.250Z")
+    assert (stored["groups"][0]["first_time"], stored["groups"][0]["last_time"]) == ("2026-11-28T08:00:00.123456Z",
+                                                                                     None)

@@ -168,6 +168,25 @@ def test_groups_page_pages_the_rest(client, post, make_result):
     assert seen == [f"/ui/groups/p{i}" for i in reversed(range(5))]
 
 
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 7])
+def test_groups_page_pages_new_then_other_groups_each_once(client, post, make_result, limit):
+    """More new groups than a page holds: every group exactly once over the pages, the new ones first."""
+    clock = client.application.extensions["storage"].clock
+    template = make_result()["groups"][0]
+    for i in range(3):
+        post(client, etag=f"old{i}", groups=[dict(template, id=f"o{i}", template=f"old {i}")])
+    clock.now += timedelta(days=2)
+    for i in range(4):
+        post(client, etag=f"new{i}", groups=[dict(template, id=f"n{i}", template=f"new {i}")])
+    seen, url = [], f"/ui/groups?limit={limit}"
+    while url:
+        page = html(client.get(url.replace("&amp;", "&")))
+        seen += [link.rsplit("/", 1)[1] for link in links(page, "/ui/groups/")]
+        found = re.search(r'<a href="([^"]*)" rel="next">', page)
+        url = found and found.group(1)
+    assert seen == ["n3", "n2", "n1", "n0", "o2", "o1", "o0"]
+
+
 def test_group_page_shows_the_group_its_objects_and_a_chart(client, post, make_result):
     groups = make_result()["groups"]
     groups[0].update(first_time="2026-11-27T10:00:00Z", last_time="2026-11-27T10:05:00Z")
