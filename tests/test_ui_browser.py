@@ -16,6 +16,8 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking")
@@ -89,16 +91,24 @@ def _heading(driver) -> str:
     return driver.find_element(By.TAG_NAME, "h1").text
 
 
+def _follow(driver, element) -> None:
+    """Clicks a link or submit button and waits until the next page replaced this one (a click returns before a
+    form's response has loaded: elements found right after it may still be the old page's)."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(staleness_of(page))
+
+
 def test_without_a_token_the_browser_gets_the_login_form_and_the_form_logs_in(browser, stack, seeded):
     browser.delete_all_cookies()
     browser.get(f"{stack.storage}/ui/groups")
     assert browser.title.startswith("Log in") and _heading(browser) == "Log in"
     browser.find_element(By.NAME, "token").send_keys("not-the-token-000000000")
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     assert "invalid bearer token" in browser.find_element(By.CLASS_NAME, "error").text
     assert browser.get_cookie(COOKIE) is None
     browser.find_element(By.NAME, "token").send_keys(stack.env["RESULTS_READ_TOKEN"])
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _follow(browser, browser.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     assert urlsplit(browser.current_url).path == "/ui/groups" and _heading(browser) == "Groups"
     assert browser.get_cookie(COOKIE)["httpOnly"] is True
 
@@ -123,15 +133,15 @@ def test_click_through_results_result_group_and_back(logged_in, stack, seeded):
     browser.get(f"{stack.storage}/ui/?prefix={seeded['prefix']}")
     rows = browser.find_elements(By.CSS_SELECTOR, "table.results tbody tr")
     assert [r.find_element(By.CSS_SELECTOR, "td.key a").text for r in rows] == list(reversed(seeded["keys"]))
-    rows[1].find_element(By.CSS_SELECTOR, "td.key a").click()     # api-2.log
+    _follow(browser, rows[1].find_element(By.CSS_SELECTOR, "td.key a"))     # api-2.log
     assert _heading(browser) == seeded["keys"][1]
     assert urlsplit(browser.current_url).path == f"/ui/results/{seeded['ids'][1]}"
-    browser.find_element(By.LINK_TEXT, seeded["often"]["template"]).click()
+    _follow(browser, browser.find_element(By.LINK_TEXT, seeded["often"]["template"]))
     assert urlsplit(browser.current_url).path == f"/ui/groups/{seeded['often']['id']}"
     assert seeded["often"]["template"] in _heading(browser)
     objects = browser.find_elements(By.CSS_SELECTOR, "table.objects td.key a")
     assert [a.text for a in objects] == list(reversed(seeded["keys"]))
-    objects[2].click()                                            # api-1.log
+    _follow(browser, objects[2])                                            # api-1.log
     assert _heading(browser) == seeded["keys"][0]
     browser.back()
     assert seeded["often"]["template"] in _heading(browser)
@@ -161,7 +171,7 @@ def test_the_groups_page_lists_new_groups_with_links(logged_in, stack, seeded):
     assert browser.title.startswith("Groups")
     new = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "table.new td.tpl a")]
     assert seeded["often"]["template"] in new and seeded["once"]["template"] in new
-    browser.find_element(By.LINK_TEXT, seeded["once"]["template"]).click()
+    _follow(browser, browser.find_element(By.LINK_TEXT, seeded["once"]["template"]))
     assert seeded["once"]["template"] in _heading(browser)
     assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "table.objects td.key a")] == [seeded["keys"][2]]
 
