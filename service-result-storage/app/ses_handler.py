@@ -42,11 +42,13 @@ def body(result: dict) -> str:
     c = result["counts"]
     lines = [
         f"Object:       {_clip('s3://' + result['bucket'] + '/' + result['key'])}",
-        f"Version:      etag {_clip(result.get('etag'), 200)}, version_id {_clip(result.get('version_id'), 200)}",
+        "Version:      " + ", ".join(f"{name} {_clip(result[name], 200)}" for name in ("etag", "version_id")
+                                     if result.get(name)),
         f"Result id:    {result['id']} (stored {result['stored_at']})",
         f"Scanned:      {result['lines']} lines, {result['bytes']} bytes",
         f"Events:       {c['FATAL']} FATAL, {c['ERROR']} ERROR, {c['WARN']} WARN; {result['stack_traces']} with stack traces",
         f"Groups:       {result['groups_total']}",
+        f"Event times:  {result.get('first_time') or '-'} to {result.get('last_time') or '-'} (UTC)",
     ]
     if result.get("incomplete"):
         lines.append(f"INCOMPLETE:   {_clip(result.get('error') or 'the object was not read to its end', 500)}")

@@ -75,8 +75,8 @@ def test_text_from_the_object_cannot_forge_lines_or_reorder_the_mail(make_result
     result["groups"][0].update(template=f"t{unsafe}", sample=f"s{unsafe}")
     text = ses_handler.body(result)
     lines = text.splitlines()
-    assert [line.split(":")[0] for line in lines[:7]] == ["Object", "Version", "Result id", "Scanned", "Events",
-                                                          "Groups", "INCOMPLETE"]
+    assert [line.split(":")[0] for line in lines[:8]] == ["Object", "Version", "Result id", "Scanned", "Events",
+                                                          "Groups", "Event times", "INCOMPLETE"]
     for line in lines:  # every line is one the body writes itself (splitlines also splits at \x85, \u2028 ...)
         assert line == "" or line[0] in "OVRSEGIT-" or line.startswith("    e.g. "), repr(line)
     assert not set(text) & set("\r\t\x00\x1b\x7f\x85\u2028\u2029\u202e\u2066\u2069"), repr(text)
@@ -121,3 +121,15 @@ def test_retry_mail_command_sends_what_is_owed(ddb, aws, make_client, make_resul
     assert capsys.readouterr().out.splitlines()[-1] == '{"sent": 2, "failed": 0}'
     monkeypatch.delenv("SES_SENDER")
     assert retry_mail.main([]) == 2
+
+
+def test_the_mail_names_the_version_it_has_and_the_event_times():
+    from app.ses_handler import body
+
+    result = {"bucket": "b", "key": "k.log", "etag": "abc", "version_id": None, "id": "r1",
+              "stored_at": "2026-11-28T10:00:00.000000Z", "lines": 3, "bytes": 30,
+              "counts": {"FATAL": 0, "ERROR": 1, "WARN": 0}, "stack_traces": 0, "groups_total": 0, "groups": [],
+              "first_time": "2026-11-28T09:00:00Z", "last_time": None}
+    text = body(result)
+    assert "Version:      etag abc\n" in text and "None" not in text
+    assert "Event times:  2026-11-28T09:00:00Z to - (UTC)" in text
