@@ -761,6 +761,8 @@ def test_notes_say_how_to_read_results(tmp_path, render_notes):
     assert ("curl -sG -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/results "
             "--data-urlencode 'key=<object key>'") in notes
     assert "L4" in notes and "NetworkPolicies" in notes
+    assert "curl -s -H \"Authorization: Bearer $TOKEN\" 'http://127.0.0.1:8080/groups?min_level=ERROR'" in notes
+    assert 'http://127.0.0.1:8080/ui/?token=$TOKEN' in notes
     assert "service-log-extractor.config.logsBuckets is empty" in notes
     # an existing Secret of the reader token (a key with a dot is escaped for jsonpath)
     own = render_notes(copy, "--set", "global.credentials.resultsReadToken.existingSecret=readers",
