@@ -129,6 +129,14 @@ def _with_new_flags(result: dict, positions: list[int]) -> dict:
     return {**result, "groups": [{**g, **_NEW_FLAG} if i in marked else g for i, g in enumerate(result["groups"])]}
 
 
+def _shown(item: dict | None) -> dict | None:
+    """What readers see of an item: the result of a finished result item (see _result_of); None for any other item
+    (a group or occurrence of the index, a result whose index is pending, none)."""
+    if item is None or item.get("kind", {}).get("S") != KIND or INDEX_PENDING in item:
+        return None
+    return _result_of(item)
+
+
 def _result_of(item: dict) -> dict:
     """The result a result item holds, with its groups' "new" marks."""
     result = json.loads(item["result"]["S"])
@@ -520,8 +528,7 @@ class ResultStore:
     def get(self, rid: str, consistent: bool = False) -> dict | None:
         """The result, or None. A result whose groups are not indexed yet (index_pending) is not shown by any
         reader: it appears, "new" marks and all, when its index is done (its POST answers 201/200 then)."""
-        item = self._get_item(rid, consistent)
-        return _result_of(item) if item and INDEX_PENDING not in item else None
+        return _shown(self._get_item(rid, consistent))
 
     def index_pending(self, rid: str) -> bool:
         """Whether the result is stored but its groups not indexed yet (a redelivery will finish it)."""
@@ -549,7 +556,7 @@ class ResultStore:
         items, start = [], None
         while True:
             resp = self._query(**kwargs, **({"ExclusiveStartKey": start} if start else {}))
-            items += [_result_of(i) for i in resp.get("Items", []) if INDEX_PENDING not in i]
+            items += [r for r in map(_shown, resp.get("Items", [])) if r is not None]
             start = resp.get("LastEvaluatedKey")
             if not start:
                 return items
@@ -573,8 +580,7 @@ class ResultStore:
             filters.append("(" + " OR ".join(f"#{a} > :zero" for a in attrs) + ")")
             names.update({f"#{a}": a for a in attrs})
             values[":zero"] = {"N": "0"}
-        return self._page(KIND, condition, names, values, filters, limit, cursor,
-                          lambda item: None if INDEX_PENDING in item else _result_of(item))
+        return self._page(KIND, condition, names, values, filters, limit, cursor, _shown)
 
     def _page(self, kind: str, condition: str, names: dict, values: dict, filters: list[str], limit: int,
               cursor: str | None, convert: Callable[[dict], dict]) -> tuple[list[dict], str | None]:
@@ -608,11 +614,13 @@ class ResultStore:
         return items, encode_cursor(start)
 
     def list_groups(self, limit=50, cursor=None, since: datetime | None = None, min_level: str | None = None,
-                    new_since: datetime | None = None) -> tuple[list[dict], str | None]:
+                    new_since: datetime | None = None, seen_first_by: datetime | None = None
+                    ) -> tuple[list[dict], str | None]:
         """Groups, most recently seen first, at most `limit`, from `cursor` on: (items, next cursor or None).
         A group: {"id", "level", "template", "sample", "events", "objects", "first_seen", "last_seen",
         "first_time", "last_time"} (see _group). since: last_seen >= since; min_level (FATAL, ERROR, WARN): at least
-        that severe; new_since: first_seen > new_since. With filters a page may hold fewer than `limit` items while
+        that severe; new_since: first_seen > new_since; seen_first_by: first_seen <= it (the groups new_since
+        leaves out). With filters a page may hold fewer than `limit` items while
         the cursor is not None. Raises BadCursor for a cursor this listing never gave, StoreUnavailable."""
         names = {"#kind": "kind"}
         values = {":kind": {"S": GROUP_KIND}}
@@ -629,6 +637,9 @@ class ResultStore:
         if new_since is not None:
             filters.append("#fs > :new_since")
             names["#fs"], values[":new_since"] = "first_seen", {"S": format_time(new_since)}
+        if seen_first_by is not None:
+            filters.append("#fs <= :seen_first_by")
+            names["#fs"], values[":seen_first_by"] = "first_seen", {"S": format_time(seen_first_by)}
         return self._page(GROUP_KIND, condition, names, values, filters, limit, cursor, _group)
 
     def get_group(self, gid: str, results_limit: int = MAX_GROUP_RESULTS) -> dict | None:

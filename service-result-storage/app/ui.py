@@ -35,7 +35,7 @@ bp = Blueprint("ui", __name__, url_prefix="/ui", template_folder="templates")
 COOKIE = "results_read_token"
 PAGE_SIZE, MAX_LIMIT = 25, 200
 GROUP_RESULTS = 100   # objects listed (and charted) on a group page
-MAX_ID = 128          # longer ids name nothing: answered 404 without asking DynamoDB
+MAX_ID = 128          # longer result ids name nothing: answered 404 without asking DynamoDB
 WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7),
            "30d": timedelta(days=30)}
 LEVELS = tuple(LEVEL_ATTRIBUTES)  # FATAL, ERROR, WARN: most severe first
@@ -199,8 +199,7 @@ def results():
 
 @bp.get("/results/<rid>")
 def result(rid: str):
-    # "#" marks the table's other kinds of item (group#, occ#), never a result id
-    found = get_state().store().get(rid) if len(rid) <= MAX_ID and "#" not in rid else None
+    found = get_state().store().get(rid) if len(rid) <= MAX_ID else None
     if found is None:
         return _error_page(404, "Result not found", f"no result with id {rid}")
     return _page("result.html", result=found)
@@ -228,9 +227,7 @@ def groups():
             run, position = "o", ""
     if run == "o" and len(fresh) < limit:
         rest, after = store.list_groups(limit=limit - len(fresh), cursor=position or None, since=since,
-                                        min_level=min_level)
-        if new_since is not None:   # the new ones had their own run
-            rest = [g for g in rest if (_moment(g["first_seen"]) or new_since) <= new_since]
+                                        min_level=min_level, seen_first_by=new_since)   # the new ones had their run
         next_cursor = f"o:{after}" if after else None
     elif run == "o":
         next_cursor = "o:"
@@ -250,7 +247,7 @@ def _moment(text: str | None) -> datetime | None:
 
 @bp.get("/groups/<gid>")
 def group(gid: str):
-    found = get_state().store().get_group(gid, results_limit=GROUP_RESULTS) if len(gid) <= MAX_ID else None
+    found = get_state().store().get_group(gid, results_limit=GROUP_RESULTS)   # (which refuses ids no group has)
     if found is None:
         return _error_page(404, "Group not found", f"no group with id {gid}")
     points = []

@@ -2,6 +2,7 @@
 "new" marks, GET /groups and GET /groups/<id>, and the mail's NEW groups."""
 import json
 from datetime import timedelta
+from urllib.parse import quote
 
 import boto3
 import pytest
@@ -367,3 +368,12 @@ def test_the_mail_lists_new_groups_first_and_marks_them(ddb, aws, make_client, p
     assert "1 NEW (never seen before) first" in second.body
     stored = json.loads(json.dumps(client.get("/results").json["items"][0]))
     assert new_ids(stored) == ["fresh"]
+
+
+def test_index_items_are_no_results(client, post):
+    """The group and occurrence items share the table with results: no result reader serves one (404, not 500)."""
+    stored = post(client, "e1", group("g1", count=2))
+    for rid in ("group#g1", f"occ#g1#{stored['id']}"):
+        for path in (f"/results/{quote(rid, safe='')}", f"/ui/results/{quote(rid, safe='')}"):
+            assert client.get(path).status_code == 404, path
+    assert client.get("/ui/groups/g1").status_code == 200

@@ -380,3 +380,21 @@ def test_an_unreachable_store_is_a_503_page(client):
         resp = client.get(url)
         assert resp.status_code == 503 and resp.headers["Retry-After"] == "5", url
         assert "Storage unavailable" in html(resp)
+
+
+def test_groups_page_other_run_pages_are_full(client, post, make_result):
+    """The others' run asks storage for groups first seen before the new window: no empty pages in between."""
+    clock = client.application.extensions["storage"].clock
+    template = make_result()["groups"][0]
+    for i in range(3):
+        post(client, etag=f"old{i}", groups=[dict(template, id=f"o{i}", template=f"old {i}")])
+    clock.now += timedelta(days=2)
+    for i in range(6):
+        post(client, etag=f"new{i}", groups=[dict(template, id=f"n{i}", template=f"new {i}")])
+    pages, url = [], "/ui/groups?limit=2"
+    while url:
+        page = html(client.get(url.replace("&amp;", "&")))
+        pages.append([link.rsplit("/", 1)[1] for link in links(page, "/ui/groups/")])
+        found = re.search(r'<a href="([^"]*)" rel="next">', page)
+        url = found and found.group(1)
+    assert pages == [["n5", "n4"], ["n3", "n2"], ["n1", "n0"], ["o2", "o1"], ["o0"]]
