@@ -77,10 +77,13 @@ class _Event:
     __slots__ = ("line_no", "level", "message", "sample", "kind", "trace", "exc_seen", "await_chain",
                  "final", "wants_next", "wants_message", "raw")
 
-    def __init__(self, line_no: int, level: str, message: str, sample: str, kind: str, raw: str):
+    def __init__(self, line_no: int, level: str, message: str, sample: str, kind: str, raw: str | None):
         self.line_no = line_no
-        # the physical line it starts on (app.event_time reads its time there); a group keeps two of them, so a
-        # long one is kept as its head and tail (a Docker record's `time` is at its end)
+        # the physical line it starts on (app.event_time reads its time there): the envelope's, else the line
+        # itself; a group keeps two of them, so a long one is kept as its head and tail (a Docker record's `time`
+        # is at its end)
+        if raw is None:
+            raw = sample
         self.raw = raw if len(raw) <= RAW_MAX_CHARS else raw[:RAW_HEAD_CHARS] + raw[-RAW_TAIL_CHARS:]
         self.level = level
         self.message = message
@@ -140,7 +143,7 @@ class Assembler:
                 cur.await_chain = False
                 self._gap = 0
             else:
-                self._open(_Event(line_no, ERROR, line, line, "tb", line if raw is None else raw)).trace = True
+                self._open(_Event(line_no, ERROR, line, line, "tb", raw)).trace = True
             self.in_tb = True
             return
         else:
@@ -165,7 +168,7 @@ class Assembler:
             if cur is not None and cur.level == level and not cur.trace:
                 self._gap = 0
             else:
-                event = self._open(_Event(line_no, level, "", line, "header", line if raw is None else raw))
+                event = self._open(_Event(line_no, level, "", line, "header", raw))
                 event.wants_message = True
         elif cur is not None and cur.level == level and cur.wants_message and after == 0:
             cur.message, cur.sample, cur.wants_message = message, line, False
@@ -174,7 +177,7 @@ class Assembler:
             cur.trace = True  # a backtrace line under the same level header: Ruby's Logger, one line a frame
             self._gap = 0
         else:
-            event = self._open(_Event(line_no, level, message, line, "header", line if raw is None else raw))
+            event = self._open(_Event(line_no, level, message, line, "header", raw))
             event.trace = bool(flags & HAS_TRACE)
             event.wants_next = bool(flags & WANTS_NEXT)
 
@@ -192,13 +195,13 @@ class Assembler:
                 cur.exc_seen = True
                 self._gap = 0
             else:
-                self._open(_Event(line_no, FATAL, line, line, "exc", line if raw is None else raw))
+                self._open(_Event(line_no, FATAL, line, line, "exc", raw))
         elif cur is not None and ((cur.kind == "header" and not cur.exc_seen and after == 0) or cur.await_chain):
             cur.exc_seen = True  # the exception a logger prints right after its header line
             cur.await_chain = False
             self._gap = 0
         else:
-            self._open(_Event(line_no, ERROR, line, line, "exc", line if raw is None else raw))
+            self._open(_Event(line_no, ERROR, line, line, "exc", raw))
 
     def _open(self, event: _Event) -> _Event:
         self._close()

@@ -227,7 +227,7 @@ def strip_controls_in_place(buf: bytearray, lo: int, hi: int) -> int:
     write = pos = lo
     while pos < hi:
         end = buf.find(b"\n", min(pos + STRIP_PIECE_BYTES, hi) - 1, hi) + 1 or hi
-        piece = strip_controls(bytes(buf[pos:end]))
+        piece = strip_controls(bytes(memoryview(buf)[pos:end]))
         buf[write:write + len(piece)] = piece
         write += len(piece)
         pos = end
