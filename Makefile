@@ -65,7 +65,8 @@ unit-test: install
 # The web view's browser tests (tests/test_ui_browser.py) drive Debian's headless Chromium and its driver.
 browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; fi
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q chromium chromium-driver; fi
 
 stack-test: install browser
 	$(PY) -m pytest -q tests
