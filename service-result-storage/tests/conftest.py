@@ -146,6 +146,16 @@ def make_result():
 
 
 @pytest.fixture(scope="session")
+def post(make_result):
+    """post(client, **changes): stores make_result(**changes), which must answer 201; returns the stored result."""
+    def post(client, **changes):
+        resp = client.post("/results", json=make_result(**changes))
+        assert resp.status_code == 201, resp.json
+        return resp.json
+    return post
+
+
+@pytest.fixture(scope="session")
 def scan_items():
     """scan_items(ddb, kind=None): every item in the results table, or only those of one kind ("result", "group")."""
     return _scan_items

@@ -24,14 +24,14 @@ def group(gid, level="ERROR", count=1, first_time=None, last_time=None, **more):
 
 
 @pytest.fixture
-def post(make_result):
-    """post(client, etag, *groups, status=201): stores a result of those groups; returns the answer's JSON."""
-    def post(client, etag, *groups, status=201, **changes):
+def post_groups(make_result):
+    """post_groups(client, etag, *groups, status=201): stores a result of those groups; returns the answer's JSON."""
+    def post_groups(client, etag, *groups, status=201, **changes):
         resp = client.post("/results", json=make_result(etag=etag, groups=list(groups),
                                                         groups_total=len(groups), **changes))
         assert resp.status_code == status, resp.json
         return resp.json
-    return post
+    return post_groups
 
 
 def get_group(client, gid):
@@ -50,12 +50,12 @@ def new_ids(result):
     return [g["id"] for g in result["groups"] if g.get("new")]
 
 
-def test_results_sharing_a_group_make_one_group(client, post):
-    first = post(client, "a", group("g1", count=3, first_time="2024-01-15T10:00:00.500Z",
+def test_results_sharing_a_group_make_one_group(client, post_groups):
+    first = post_groups(client, "a", group("g1", count=3, first_time="2024-01-15T10:00:00.500Z",
                                      last_time="2024-01-15T11:00:00.123456+00:00"))
-    post(client, "b", group("g1", count=4, first_time="2024-01-15T09:00:00+01:00",   # 08:00 UTC: earlier
+    post_groups(client, "b", group("g1", count=4, first_time="2024-01-15T09:00:00+01:00",   # 08:00 UTC: earlier
                             last_time="2024-01-15T10:30:00Z"))
-    last = post(client, "c", group("g1", count=5, last_time="2024-01-16T00:00:00Z"))   # no first_time
+    last = post_groups(client, "c", group("g1", count=5, last_time="2024-01-16T00:00:00Z"))   # no first_time
     g = get_group(client, "g1")
     assert {k: v for k, v in g.items() if k != "results"} == {
         "id": "g1", "level": "ERROR", "template": "template of g1", "sample": "sample of g1", "events": 12,
@@ -64,19 +64,19 @@ def test_results_sharing_a_group_make_one_group(client, post):
     assert listed(client) == ["g1"]
 
 
-def test_a_redelivery_counts_nothing_twice(client, post, make_result):
-    stored = post(client, "a", group("g1", count=3), group("g2", count=2))
+def test_a_redelivery_counts_nothing_twice(client, post_groups, make_result):
+    stored = post_groups(client, "a", group("g1", count=3), group("g2", count=2))
     before = get_group(client, "g1"), get_group(client, "g2")
     for _ in range(2):
-        again = post(client, "a", group("g1", count=3), group("g2", count=2), status=200)
+        again = post_groups(client, "a", group("g1", count=3), group("g2", count=2), status=200)
         assert again == stored and new_ids(again) == ["g1", "g2"]
     assert (get_group(client, "g1"), get_group(client, "g2")) == before
     assert before[0]["events"] == 3 and before[0]["objects"] == 1 and len(before[0]["results"]) == 1
 
 
-def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client, ddb, post, scan_items,
+def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client, ddb, post_groups, scan_items,
                                                                           monkeypatch):
-    post(client, "old", group("g1", count=1))
+    post_groups(client, "old", group("g1", count=1))
     clear = ResultStore._remove_if_exists
     failures = []
 
@@ -88,7 +88,7 @@ def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client,
 
     monkeypatch.setattr(ResultStore, "_remove_if_exists", crash_once)
     body = (group("g1", count=2), group("g2", count=5), group("g3", count=7))
-    resp = post(client, "new", *body, status=503)
+    resp = post_groups(client, "new", *body, status=503)
     assert resp["error"] == "storage backend unavailable" and failures
     [item] = [i for i in scan_items(ddb, "result") if i["etag"]["S"] == "new"]
     assert item["index_pending"] == {"N": "0"}   # the failed request gave its lease back
@@ -98,39 +98,39 @@ def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client,
     assert [r["etag"] for r in client.get("/results", query_string={"key": item["object_key"]["S"]}).json["items"]
             ] == ["old"]
 
-    done = post(client, "new", *body, status=200)   # the redelivery finishes the index
+    done = post_groups(client, "new", *body, status=200)   # the redelivery finishes the index
     assert new_ids(done) == ["g2", "g3"]
     assert client.get(f"/results/{done['id']}").json == done
     assert [(g["events"], g["objects"]) for g in map(lambda i: get_group(client, i), ("g1", "g2", "g3"))] == [
         (3, 2), (5, 1), (7, 1)]
-    assert post(client, "new", *body, status=200) == done   # and a third delivery changes nothing
+    assert post_groups(client, "new", *body, status=200) == done   # and a third delivery changes nothing
     assert get_group(client, "g2")["events"] == 5
     leftovers = [i for i in scan_items(ddb) if "index_pending" in i or "counting" in i
                  or any(a.startswith("inflight_") for a in i)]
     assert leftovers == []
 
 
-def test_a_result_whose_indexer_died_waits_for_its_lease(client, ddb, post, monkeypatch):
+def test_a_result_whose_indexer_died_waits_for_its_lease(client, ddb, post_groups, monkeypatch):
     """A process that dies while indexing cannot give its lease back: redeliveries get 503 until it runs out."""
     leased = ResultStore._index_leased
     monkeypatch.setattr(ResultStore, "_index_leased", lambda self, stored, lease: (_ for _ in ()).throw(
         StoreUnavailable("process died")))
-    post(client, "a", group("g1", count=2), status=503)
+    post_groups(client, "a", group("g1", count=2), status=503)
     monkeypatch.setattr(ResultStore, "_index_leased", leased)   # (undo() would also drop the AWS environment)
-    assert post(client, "a", group("g1", count=2), status=503)["details"][0].endswith(
+    assert post_groups(client, "a", group("g1", count=2), status=503)["details"][0].endswith(
         "its groups are being indexed by another request")
     assert client.get("/groups/g1").status_code == 404
     client.application.extensions["storage"].clock.now += timedelta(seconds=dynamodb_handler.INDEX_LEASE_SECONDS)
-    done = post(client, "a", group("g1", count=2), status=200)
+    done = post_groups(client, "a", group("g1", count=2), status=200)
     assert new_ids(done) == ["g1"] and get_group(client, "g1")["events"] == 2
 
 
-def test_a_result_indexed_late_does_not_move_last_seen_back(client, post):
+def test_a_result_indexed_late_does_not_move_last_seen_back(client, post_groups):
     """Writers out of order (clocks of two pods): last_seen stays the latest result's stored_at."""
     clock = client.application.extensions["storage"].clock
-    newer = post(client, "new", group("g1", count=1))
+    newer = post_groups(client, "new", group("g1", count=1))
     clock.now -= timedelta(minutes=5)
-    older = post(client, "old", group("g1", count=2))
+    older = post_groups(client, "old", group("g1", count=2))
     assert older["stored_at"] < newer["stored_at"]
     g = get_group(client, "g1")
     assert (g["last_seen"], g["events"], g["objects"]) == (newer["stored_at"], 3, 2)
@@ -138,7 +138,7 @@ def test_a_result_indexed_late_does_not_move_last_seen_back(client, post):
     assert listed(client, since=newer["stored_at"]) == ["g1"]
 
 
-def test_retry_mail_leaves_a_result_whose_index_is_pending_to_its_redelivery(ddb, make_client, post,
+def test_retry_mail_leaves_a_result_whose_index_is_pending_to_its_redelivery(ddb, make_client, post_groups,
                                                                             monkeypatch, capsys):
     from app import retry_mail
     from app.config import Config
@@ -147,7 +147,7 @@ def test_retry_mail_leaves_a_result_whose_index_is_pending_to_its_redelivery(ddb
     leased = ResultStore._index_leased
     monkeypatch.setattr(ResultStore, "_index_leased", lambda self, stored, lease: (_ for _ in ()).throw(
         StoreUnavailable("process died")))
-    post(client, "a", group("g1"), status=503)
+    post_groups(client, "a", group("g1"), status=503)
     monkeypatch.setattr(ResultStore, "_index_leased", leased)   # (undo() would also drop the AWS environment)
     store = client.application.extensions["storage"].store()
     [rid] = store.mails_owed()
@@ -157,9 +157,9 @@ def test_retry_mail_leaves_a_result_whose_index_is_pending_to_its_redelivery(ddb
     assert "index pending" in capsys.readouterr().out and store.mails_owed() == [rid]
 
 
-def test_new_marks_only_where_a_group_is_first_seen(client, post):
-    a = post(client, "a", group("g1"), group("g2"))
-    b = post(client, "b", group("g2"), group("g3"), group("g1"))
+def test_new_marks_only_where_a_group_is_first_seen(client, post_groups):
+    a = post_groups(client, "a", group("g1"), group("g2"))
+    b = post_groups(client, "b", group("g2"), group("g3"), group("g1"))
     assert new_ids(a) == ["g1", "g2"] and new_ids(b) == ["g3"]
     assert [g.get("new") for g in b["groups"]] == [None, True, None]
     assert client.get(f"/results/{b['id']}").json == b
@@ -167,18 +167,18 @@ def test_new_marks_only_where_a_group_is_first_seen(client, post):
     assert client.get("/results", query_string={"key": b["key"]}).json["items"] == [b, a]
 
 
-def test_one_group_listed_twice_in_a_result_counts_as_one_object(client, post):
-    post(client, "a", group("g1", count=2, first_time="2024-01-02T00:00:00Z"),
+def test_one_group_listed_twice_in_a_result_counts_as_one_object(client, post_groups):
+    post_groups(client, "a", group("g1", count=2, first_time="2024-01-02T00:00:00Z"),
          group("g1", count=3, first_time="2024-01-01T00:00:00Z"))
     g = get_group(client, "g1")
     assert (g["events"], g["objects"], g["first_time"]) == (5, 1, "2024-01-01T00:00:00Z")
     assert [r["count"] for r in g["results"]] == [5]
 
 
-def test_a_result_without_groups_or_times_is_fine(client, post, ddb, scan_items):
-    stored = post(client, "a")
+def test_a_result_without_groups_or_times_is_fine(client, post_groups, ddb, scan_items):
+    stored = post_groups(client, "a")
     assert stored["groups"] == [] and listed(client) == []
-    post(client, "b", group("g1"))
+    post_groups(client, "b", group("g1"))
     g = get_group(client, "g1")
     assert g["first_time"] is None and g["last_time"] is None
     assert g["results"][0]["first_time"] is None
@@ -189,7 +189,7 @@ def test_a_result_without_groups_or_times_is_fine(client, post, ddb, scan_items)
     ({"first_time": "yesterday"}, "first_time"), ({"last_time": "2024-13-01T00:00:00Z"}, "last_time"),
     ({"first_time": "2024-01-15T10:22:33"}, "first_time"), ({"last_time": 5}, "last_time"),
 ])
-def test_bad_times_are_refused(client, post, make_result, ddb, scan_items, changes, path):
+def test_bad_times_are_refused(client, post_groups, make_result, ddb, scan_items, changes, path):
     for body in (make_result(**changes), make_result(groups=[group("g1", **changes)])):
         resp = client.post("/results", json=body)
         assert resp.status_code == 400
@@ -197,15 +197,15 @@ def test_bad_times_are_refused(client, post, make_result, ddb, scan_items, chang
     assert scan_items(ddb) == []
 
 
-def test_event_times_are_shown_as_the_extractor_writes_them(client, post):
-    post(client, "a", group("g1", first_time="2024-01-15T10:22:33.1Z", last_time="2024-01-15T12:22:33.1234567+02:00"))
+def test_event_times_are_shown_as_the_extractor_writes_them(client, post_groups):
+    post_groups(client, "a", group("g1", first_time="2024-01-15T10:22:33.1Z", last_time="2024-01-15T12:22:33.1234567+02:00"))
     g = get_group(client, "g1")
     assert (g["first_time"], g["last_time"]) == ("2024-01-15T10:22:33.100Z", "2024-01-15T10:22:33.123456Z")
     assert (g["results"][0]["first_time"], g["results"][0]["last_time"]) == (g["first_time"], g["last_time"])
 
 
-def test_times_are_accepted_and_stored_as_posted(client, post):
-    stored = post(client, "a", group("g1", first_time="2024-01-15T10:22:33.123Z", last_time=None),
+def test_times_are_accepted_and_stored_as_posted(client, post_groups):
+    stored = post_groups(client, "a", group("g1", first_time="2024-01-15T10:22:33.123Z", last_time=None),
                   first_time="2024-01-15T10:22:33.123Z", last_time=None)
     assert stored["first_time"] == stored["groups"][0]["first_time"] == "2024-01-15T10:22:33.123Z"
     assert stored["last_time"] is None
@@ -217,8 +217,8 @@ def test_a_post_cannot_claim_new(client, make_result, ddb, scan_items):
     assert scan_items(ddb) == []
 
 
-def test_group_and_occurrence_items_stay_out_of_the_result_readers(client, ddb, post, scan_items, make_result):
-    post(client, "a", group("g1"))
+def test_group_and_occurrence_items_stay_out_of_the_result_readers(client, ddb, post_groups, scan_items, make_result):
+    post_groups(client, "a", group("g1"))
     items = scan_items(ddb)
     assert sorted(i["kind"]["S"] for i in items) == ["group", "occ#g1", "result"]
     for item in items:
@@ -240,10 +240,10 @@ def test_ttl_reaches_the_index(ddb, make_client, make_result, scan_items):
     assert int(items[f"occ#g1#{first['id']}"]["expires_at"]["N"]) == expiry[first["id"]]
 
 
-def test_groups_are_listed_most_recently_seen_first_with_filters(client, post):
-    a = post(client, "a", group("gw", level="WARN"), group("ge", level="ERROR"))
-    b = post(client, "b", group("gf", level="FATAL"))
-    c = post(client, "c", group("ge", level="ERROR"))
+def test_groups_are_listed_most_recently_seen_first_with_filters(client, post_groups):
+    a = post_groups(client, "a", group("gw", level="WARN"), group("ge", level="ERROR"))
+    b = post_groups(client, "b", group("gf", level="FATAL"))
+    c = post_groups(client, "c", group("ge", level="ERROR"))
     assert listed(client) == ["ge", "gf", "gw"]
     assert listed(client, min_level="FATAL") == ["gf"]
     assert listed(client, min_level="error") == ["ge", "gf"]
@@ -274,9 +274,9 @@ def walk(client, **query):
         assert pages < 50, "cursor never ends"
 
 
-def test_group_pages_with_limit_and_cursor(client, post, monkeypatch):
+def test_group_pages_with_limit_and_cursor(client, post_groups, monkeypatch):
     for i in range(7):
-        post(client, str(i), group(f"g{i}", level="WARN" if i % 2 else "ERROR"))
+        post_groups(client, str(i), group(f"g{i}", level="WARN" if i % 2 else "ERROR"))
     newest_first = [f"g{i}" for i in reversed(range(7))]
     assert walk(client, limit=3) == (newest_first, 3)
     assert walk(client, limit=7)[0] == newest_first
@@ -296,9 +296,9 @@ def test_bad_group_listing_parameters_are_400(client, query, path):
     assert [d["path"] for d in resp.json["details"]] == [path]
 
 
-def test_a_cursor_the_group_listing_never_gave_names_no_page(client, post):
+def test_a_cursor_the_group_listing_never_gave_names_no_page(client, post_groups):
     for i in range(3):
-        post(client, str(i), group(f"g{i}"))
+        post_groups(client, str(i), group(f"g{i}"))
     results_cursor = client.get("/results", query_string={"limit": 1}).json["cursor"]
     for cursor in ("!!!", "eyJhIjoxfQ", results_cursor):
         resp = client.get("/groups", query_string={"cursor": cursor})
@@ -307,8 +307,8 @@ def test_a_cursor_the_group_listing_never_gave_names_no_page(client, post):
     assert client.get("/results", query_string={"cursor": groups_cursor}).status_code == 404
 
 
-def test_a_groups_results_are_newest_first_and_capped(client, post, monkeypatch):
-    stored = [post(client, str(i), group("g1", count=i + 1), key=f"k{i}.log") for i in range(4)]
+def test_a_groups_results_are_newest_first_and_capped(client, post_groups, monkeypatch):
+    stored = [post_groups(client, str(i), group("g1", count=i + 1), key=f"k{i}.log") for i in range(4)]
     g = get_group(client, "g1")
     assert [r["id"] for r in g["results"]] == [r["id"] for r in reversed(stored)]
     assert g["results"][0] == {"id": stored[3]["id"], "bucket": "logs", "key": "k3.log", "count": 4,
@@ -319,8 +319,8 @@ def test_a_groups_results_are_newest_first_and_capped(client, post, monkeypatch)
 
 
 @pytest.mark.parametrize("gid", ["nope", "x" * 300, "g1%23occ"])
-def test_an_unknown_group_is_404(client, post, gid):
-    post(client, "a", group("g1"))
+def test_an_unknown_group_is_404(client, post_groups, gid):
+    post_groups(client, "a", group("g1"))
     resp = client.get(f"/groups/{gid}")
     assert resp.status_code == 404 and resp.json["error"] == "group not found"
 
@@ -328,14 +328,14 @@ def test_an_unknown_group_is_404(client, post, gid):
 @pytest.mark.parametrize("path", ["/groups", "/groups/g1"])
 @pytest.mark.parametrize("authorization,status", [("", 401), ("Bearer not-a-token-we-know-0001", 401),
                                                   ("Bearer {write_token}", 403)])
-def test_the_group_reads_need_the_read_token(client, post, write_token, path, authorization, status):
-    post(client, "a", group("g1"))
+def test_the_group_reads_need_the_read_token(client, post_groups, write_token, path, authorization, status):
+    post_groups(client, "a", group("g1"))
     resp = client.get(path, headers={"Authorization": authorization.format(write_token=write_token)})
     assert resp.status_code == status and "items" not in resp.json and "events" not in resp.json
 
 
-def test_the_document_describes_the_group_reads(client, post):
-    post(client, "a", group("g1"))
+def test_the_document_describes_the_group_reads(client, post_groups):
+    post_groups(client, "a", group("g1"))
     doc = client.get("/openapi.json").json
     for path in ("/groups", "/groups/{id}"):
         operation = doc["paths"][path]["get"]
@@ -352,11 +352,11 @@ def test_the_document_describes_the_group_reads(client, post):
 SENDER, RECIPIENTS = "alerts@example.com", ("ops@example.com",)
 
 
-def test_the_mail_lists_new_groups_first_and_marks_them(ddb, aws, make_client, post):
+def test_the_mail_lists_new_groups_first_and_marks_them(ddb, aws, make_client, post_groups):
     boto3.client("ses").verify_email_identity(EmailAddress=SENDER)
     client = make_client(ses_sender=SENDER, ses_recipients=RECIPIENTS)
-    post(client, "a", group("old1", count=9), group("old2", count=8))
-    post(client, "b", group("old1", count=9), group("fresh", count=1), group("old2", count=8))
+    post_groups(client, "a", group("old1", count=9), group("old2", count=8))
+    post_groups(client, "b", group("old1", count=9), group("fresh", count=1), group("old2", count=8))
     messages = ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
     assert len(messages) == 2
     first, second = messages
@@ -370,9 +370,9 @@ def test_the_mail_lists_new_groups_first_and_marks_them(ddb, aws, make_client, p
     assert new_ids(stored) == ["fresh"]
 
 
-def test_index_items_are_no_results(client, post):
+def test_index_items_are_no_results(client, post_groups):
     """The group and occurrence items share the table with results: no result reader serves one (404, not 500)."""
-    stored = post(client, "e1", group("g1", count=2))
+    stored = post_groups(client, "e1", group("g1", count=2))
     for rid in ("group#g1", f"occ#g1#{stored['id']}"):
         for path in (f"/results/{quote(rid, safe='')}", f"/ui/results/{quote(rid, safe='')}"):
             assert client.get(path).status_code == 404, path

@@ -19,16 +19,6 @@ class SmallPages:
         return getattr(self.client, name)
 
 
-@pytest.fixture
-def post(make_result):
-    """post(client, **changes): stores make_result(**changes), which must answer 201; returns the stored result."""
-    def post(client, **changes):
-        resp = client.post("/results", json=make_result(**changes))
-        assert resp.status_code == 201, resp.json
-        return resp.json
-    return post
-
-
 def ids(resp):
     return [r["id"] for r in resp.json["items"]]
 

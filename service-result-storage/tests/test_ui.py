@@ -16,16 +16,6 @@ EVIL = "<script>alert(1)</script>"
 EVIL_ID = "<img src=x onerror=alert(1)>"   # one without a slash: fits in one path segment
 
 
-@pytest.fixture
-def post(make_result):
-    """post(client, **changes): stores make_result(**changes) (201); returns the stored result."""
-    def post(client, **changes):
-        resp = client.post("/results", json=make_result(**changes))
-        assert resp.status_code == 201, resp.json
-        return resp.json
-    return post
-
-
 def html(resp) -> str:
     assert resp.mimetype == "text/html", resp.get_data(as_text=True)[:300]
     return resp.get_data(as_text=True)
