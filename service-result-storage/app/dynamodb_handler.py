@@ -327,28 +327,16 @@ class ResultStore:
     def index_groups(self, stored: dict) -> dict:
         """Count a stored result's groups into the index, once, and mark its item done. Returns the result with
         "new": true on the groups it is the first to show (as every reader of the item now shows it).
-        Groups are counted concurrently (_count_group, at most INDEX_WORKERS at once); then the event-time range
-        of each group is widened where this result widens it. Raises StoreUnavailable (the item keeps its
-        index_pending mark: a redelivery finishes the job, counting nothing twice)."""
+        Groups are indexed concurrently (_index_group, at most INDEX_WORKERS at once). Raises StoreUnavailable
+        (the item keeps its index_pending mark: a redelivery finishes the job, counting nothing twice)."""
         rid, at = stored["id"], stored["stored_at"]
         groups = _aggregate(stored["groups"])
         expires = self._expires(datetime.fromisoformat(at)) if self.ttl_days > 0 else None
         gids = list(groups)
         with ThreadPoolExecutor(max_workers=max(1, min(INDEX_WORKERS, len(gids)))) as pool:
-            states = dict(zip(gids, pool.map(lambda gid: self._count_group(gid, groups[gid], stored, expires),
+            states = dict(zip(gids, pool.map(lambda gid: self._index_group(gid, groups[gid], stored, expires),
                                              gids)))
-        new = set()
-        for gid, group in groups.items():
-            item = states[gid]
-            if item is None:  # gone already (TTL): nothing to mark or widen
-                log.warning("indexed group vanished", extra={"group": gid, "result_id": rid})
-                continue
-            if _opt(item, "first_result") == rid:
-                new.add(gid)
-            for name, wider in (("first_time", ">"), ("last_time", "<")):
-                mine, theirs = group[name], _opt(item, name)
-                if mine is not None and (theirs is None or (mine < theirs if wider == ">" else mine > theirs)):
-                    self._widen(gid, name, mine, wider)
+        new = {gid for gid, item in states.items() if item is not None and _opt(item, "first_result") == rid}
         positions = [i for i, g in enumerate(stored["groups"]) if g["id"] in new]
         try:  # the marks beside the JSON, not in it: no rewrite of a result of up to MAX_RESULT_BYTES
             self.client.update_item(
@@ -361,6 +349,19 @@ class ResultStore:
         except BotoCoreError as exc:
             _reraise("update_item", exc)
         return _with_new_flags(stored, positions)
+
+    def _index_group(self, gid: str, group: dict, stored: dict, expires: str | None) -> dict | None:
+        """_count_group, then widen the group's event-time range where this result widens it. Returns the group
+        item after the count, or None if it is gone (TTL)."""
+        item = self._count_group(gid, group, stored, expires)
+        if item is None:
+            log.warning("indexed group vanished", extra={"group": gid, "result_id": stored["id"]})
+            return None
+        for name, wider in (("first_time", ">"), ("last_time", "<")):
+            mine, theirs = group[name], _opt(item, name)
+            if mine is not None and (theirs is None or (mine < theirs if wider == ">" else mine > theirs)):
+                self._widen(gid, name, mine, wider)
+        return item
 
     def _count_group(self, gid: str, group: dict, stored: dict, expires: str | None) -> dict | None:
         """Count one group of a stored result exactly once, crash or redelivery at any point. Returns the group
