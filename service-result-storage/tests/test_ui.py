@@ -25,6 +25,22 @@ def links(page: str, prefix: str) -> list[str]:
     return re.findall(rf'href="({re.escape(prefix)}[^"]*)"', page)
 
 
+def follow_pages(client, url: str) -> list[tuple[str, str]]:
+    """(url, html) of each page of a listing, from `url` on through its "next" links."""
+    pages = []
+    while url:
+        page = html(client.get(url.replace("&amp;", "&")))
+        pages.append((url, page))
+        found = re.search(r'<a href="([^"]*)" rel="next">', page)
+        url = found and found.group(1)
+    return pages
+
+
+def ids(page: str, prefix: str) -> list[str]:
+    """The ids a page links to under `prefix`."""
+    return [link.rsplit("/", 1)[1] for link in links(page, prefix)]
+
+
 # --- pages ------------------------------------------------------------------------------------------------------
 
 def test_results_page_lists_results_newest_first_with_counts_and_links(client, post):
@@ -73,16 +89,13 @@ def test_bad_filters_are_a_400_page(client, query):
 
 def test_results_page_pages_through_the_listing_cursor(client, post):
     posted = [post(client, etag=str(i), key=f"k/{i}.log") for i in range(5)]
-    seen, url, pages = [], "/ui/?prefix=k/&limit=2", 0
-    while url:
-        page = html(client.get(url.replace("&amp;", "&")))
-        pages += 1
-        seen += [link.rsplit("/", 1)[1] for link in links(page, "/ui/results/")]
-        assert ("« First page" in page) == (pages > 1)
-        found = re.search(r'<a href="([^"]*)" rel="next">', page)
-        url = found and found.group(1)
-        assert url is None or ("prefix=k%2F" in url and "limit=2" in url and "cursor=" in url)
-    assert seen == [r["id"] for r in reversed(posted)] and pages == 3
+    pages = follow_pages(client, "/ui/?prefix=k/&limit=2")
+    for n, (url, page) in enumerate(pages):
+        assert ("« First page" in page) == (n > 0)
+        assert n == 0 or ("prefix=k%2F" in url and "limit=2" in url and "cursor=" in url)
+    seen = [i for _, page in pages for i in ids(page, "/ui/results/")]
+    assert seen == [r["id"] for r in reversed(posted)]
+    assert len(pages) == 3
     resp = client.get("/ui/", query_string={"cursor": "not-a-cursor"})
     assert resp.status_code == 404 and "No such page" in html(resp)
 
@@ -149,31 +162,26 @@ def test_groups_page_lists_new_groups_first_then_the_rest(client, post, make_res
 def test_groups_page_pages_the_rest(client, post, make_result):
     for i in range(5):
         post(client, etag=str(i), groups=[dict(make_result()["groups"][0], id=f"p{i}", template=f"t{i}")])
-    seen, url = [], "/ui/groups?new=&limit=2"
-    while url:
-        page = html(client.get(url.replace("&amp;", "&")))
-        seen += links(page, "/ui/groups/p")
-        found = re.search(r'<a href="([^"]*)" rel="next">', page)
-        url = found and found.group(1)
+    seen = [link for _, page in follow_pages(client, "/ui/groups?new=&limit=2") for link in links(page, "/ui/groups/p")]
     assert seen == [f"/ui/groups/p{i}" for i in reversed(range(5))]
+
+
+def old_and_new_groups(client, post, make_result, old: int, new: int) -> None:
+    """`old` groups o0.. first seen two days ago, then `new` groups n0.. first seen now, one result each."""
+    clock = client.application.extensions["storage"].clock
+    template = make_result()["groups"][0]
+    for i in range(old):
+        post(client, etag=f"old{i}", groups=[dict(template, id=f"o{i}", template=f"old {i}")])
+    clock.now += timedelta(days=2)
+    for i in range(new):
+        post(client, etag=f"new{i}", groups=[dict(template, id=f"n{i}", template=f"new {i}")])
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 5, 7])
 def test_groups_page_pages_new_then_other_groups_each_once(client, post, make_result, limit):
     """More new groups than a page holds: every group exactly once over the pages, the new ones first."""
-    clock = client.application.extensions["storage"].clock
-    template = make_result()["groups"][0]
-    for i in range(3):
-        post(client, etag=f"old{i}", groups=[dict(template, id=f"o{i}", template=f"old {i}")])
-    clock.now += timedelta(days=2)
-    for i in range(4):
-        post(client, etag=f"new{i}", groups=[dict(template, id=f"n{i}", template=f"new {i}")])
-    seen, url = [], f"/ui/groups?limit={limit}"
-    while url:
-        page = html(client.get(url.replace("&amp;", "&")))
-        seen += [link.rsplit("/", 1)[1] for link in links(page, "/ui/groups/")]
-        found = re.search(r'<a href="([^"]*)" rel="next">', page)
-        url = found and found.group(1)
+    old_and_new_groups(client, post, make_result, old=3, new=4)
+    seen = [i for _, page in follow_pages(client, f"/ui/groups?limit={limit}") for i in ids(page, "/ui/groups/")]
     assert seen == ["n3", "n2", "n1", "n0", "o2", "o1", "o0"]
 
 
@@ -374,17 +382,6 @@ def test_an_unreachable_store_is_a_503_page(client):
 
 def test_groups_page_other_run_pages_are_full(client, post, make_result):
     """The others' run asks storage for groups first seen before the new window: no empty pages in between."""
-    clock = client.application.extensions["storage"].clock
-    template = make_result()["groups"][0]
-    for i in range(3):
-        post(client, etag=f"old{i}", groups=[dict(template, id=f"o{i}", template=f"old {i}")])
-    clock.now += timedelta(days=2)
-    for i in range(6):
-        post(client, etag=f"new{i}", groups=[dict(template, id=f"n{i}", template=f"new {i}")])
-    pages, url = [], "/ui/groups?limit=2"
-    while url:
-        page = html(client.get(url.replace("&amp;", "&")))
-        pages.append([link.rsplit("/", 1)[1] for link in links(page, "/ui/groups/")])
-        found = re.search(r'<a href="([^"]*)" rel="next">', page)
-        url = found and found.group(1)
+    old_and_new_groups(client, post, make_result, old=3, new=6)
+    pages = [ids(page, "/ui/groups/") for _, page in follow_pages(client, "/ui/groups?limit=2")]
     assert pages == [["n5", "n4"], ["n3", "n2"], ["n1", "n0"], ["o2", "o1"], ["o0"]]
