@@ -23,8 +23,15 @@
 
 typedef enum { G_ALWAYS, G_DIGIT, G_SUBSTR, G_SEARCH } GuardKind;
 
+typedef int (*Prefilter)(const unsigned char *s, Py_ssize_t n);
+struct Twin;
+
 typedef struct {
     GuardKind kind;
+    const struct Twin *twin;   /* NULL, or the mask's compiled twin (below): on ASCII text, its prefilter is tested
+                                  first, and its matcher, when it has one, does the substitution */
+    char *tmpl;                /* the replacement for the matcher (parse_template) */
+    Py_ssize_t tmpl_len;
     PyObject *guard;   /* G_SUBSTR: the tuple of str; G_SEARCH: the bound guard.search; else NULL */
     PyObject *sub;     /* the bound pattern.sub */
     PyObject *repl;    /* its first argument: a str template or a callable */
@@ -100,6 +107,750 @@ static int any_substring(PyObject *text, PyObject *tuple) {
 }
 
 /* ---------------------------------------------------------------------------------------------------------
+ * Prefilters: necessary conditions for a mask's pattern to match, on ASCII text
+ *
+ * A mask whose Mask.prefilter names one of these is skipped, before its guard, when the text is ASCII and the
+ * prefilter answers 0: its pattern cannot match, so pattern.sub would return the text unchanged. Each answers 1
+ * ("may match") at least wherever the pattern matches; on ASCII text sre's \w is [A-Za-z0-9_], \d is [0-9] and
+ * \b lies between a \w and a non-\w character. Non-ASCII text never reaches them (\w, \s, \d are Unicode there).
+ * tests/test_compiled_mask.py checks each against its pattern on generated texts. */
+static inline int is_d(unsigned char c) { return (unsigned)c - '0' < 10u; }
+static inline int is_alpha(unsigned char c) { return ((unsigned)c | 0x20) - 'a' < 26u; }
+static inline int is_w(unsigned char c) { return is_alpha(c) || is_d(c) || c == '_'; }
+static inline int is_hex(unsigned char c) { return is_d(c) || ((unsigned)c | 0x20) - 'a' < 6u; }
+static inline int is_in(unsigned char c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
+
+/* long-id `\b(?=\w{16})(?=\w*\d)(?=\w*[a-zA-Z])\w{16,}\b`: a whole word of 16+ characters with a digit and a
+ * letter (exact). */
+static int pf_long_id(const unsigned char *s, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_w(s[i])) { i++; continue; }
+        Py_ssize_t start = i;
+        int digit = 0, alpha = 0;
+        for (; i < n && is_w(s[i]); i++) {
+            digit |= is_d(s[i]);
+            alpha |= is_alpha(s[i]);
+        }
+        if (i - start >= 16 && digit && alpha)
+            return 1;
+    }
+    return 0;
+}
+
+/* numbered-name `\b([A-Za-z]++)\d++(?:[A-Za-z]++\d++)*+\b`: a whole word of letters and digits only that starts with
+ * a letter and ends with a digit (exact). */
+static int pf_numbered_name(const unsigned char *s, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_w(s[i])) { i++; continue; }
+        const int letter_first = is_alpha(s[i]);
+        int underscore = 0;
+        for (; i < n && is_w(s[i]); i++)
+            underscore |= s[i] == '_';
+        if (letter_first && !underscore && is_d(s[i - 1]))
+            return 1;
+    }
+    return 0;
+}
+
+/* hex `\b0[xX][0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{6,}\b`: a whole word that is
+ * 0x and hex digits, or 6+ hex digits with a letter and a digit among them (exact). */
+static int pf_hex(const unsigned char *s, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    while (i < n) {
+        if (!is_w(s[i])) { i++; continue; }
+        const Py_ssize_t start = i;
+        int all_hex = 1, digit = 0, letter = 0, tail_hex = 1;   /* tail: from start + 2 on */
+        for (; i < n && is_w(s[i]); i++) {
+            const int h = is_hex(s[i]);
+            all_hex &= h;
+            if (i >= start + 2)
+                tail_hex &= h;
+            digit |= is_d(s[i]);
+            letter |= h && !is_d(s[i]);
+        }
+        const Py_ssize_t len = i - start;
+        if (all_hex && len >= 6 && digit && letter)
+            return 1;
+        if (len >= 3 && s[start] == '0' && (s[start + 1] | 0x20) == 'x' && tail_hex)
+            return 1;
+    }
+    return 0;
+}
+
+static int hex_run(const unsigned char *s, Py_ssize_t n, Py_ssize_t at, Py_ssize_t len) {
+    if (at + len > n)
+        return 0;
+    for (Py_ssize_t k = at; k < at + len; k++)
+        if (!is_hex(s[k]))
+            return 0;
+    return 1;
+}
+
+/* uuid `\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b` (exact). */
+static int pf_uuid(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 8; i + 28 <= n; i++) {   /* i: the first dash */
+        const unsigned char *dash = memchr(s + i, '-', (size_t)(n - 28 - i) + 1);
+        if (dash == NULL)
+            return 0;
+        i = dash - s;
+        const Py_ssize_t a = i - 8;
+        if ((a == 0 || !is_w(s[a - 1])) && hex_run(s, n, a, 8) && hex_run(s, n, i + 1, 4) && s[i + 5] == '-' &&
+            hex_run(s, n, i + 6, 4) && s[i + 10] == '-' && hex_run(s, n, i + 11, 4) && s[i + 15] == '-' &&
+            hex_run(s, n, i + 16, 12) && (i + 28 == n || !is_w(s[i + 28])))
+            return 1;
+    }
+    return 0;
+}
+
+/* number-sign `(?<![\w.+-])[-+](?=<N>)` (exact). */
+static int pf_number_sign(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 3 < n; i++)
+        if ((s[i] == '-' || s[i] == '+') && s[i + 1] == '<' && s[i + 2] == 'N' && s[i + 3] == '>' &&
+            (i == 0 || !(is_w(s[i - 1]) || is_in(s[i - 1], ".+-"))))
+            return 1;
+    return 0;
+}
+
+/* path `(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+...`: a run of slashes followed by a name character, led by nothing,
+ * `.`, `..` or `~`, before which stands none of the lookbehind's characters (exact as to where a match starts). */
+static int path_start_ok(const unsigned char *s, Py_ssize_t at) {   /* at: where the match would start */
+    return at == 0 || !(is_w(s[at - 1]) || is_in(s[at - 1], ".:/<>-"));
+}
+
+static int pf_path(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (s[k] != '/' || (k > 0 && s[k - 1] == '/'))
+            continue;
+        Py_ssize_t end = k;
+        while (end < n && s[end] == '/')
+            end++;
+        if (end == n || !(is_w(s[end]) || is_in(s[end], ".@%+~-")))
+            continue;
+        if (path_start_ok(s, k))
+            return 1;
+        if (k >= 1 && (s[k - 1] == '.' || s[k - 1] == '~') && path_start_ok(s, k - 1))
+            return 1;
+        if (k >= 2 && s[k - 1] == '.' && s[k - 2] == '.' && path_start_ok(s, k - 2))
+            return 1;
+    }
+    return 0;
+}
+
+/* file `...[\w@%+~-][\w.@%+~-]*\.(?:EXT)(?:\.\d+)*(?![\w.-]*\w)(?!:\d)`: a `.` after a name character, then a word
+ * (the extension: the pattern's extensions are whole words), then `.digits` groups, after which neither a word
+ * (through `.` and `-`) nor `:digit` follows. Which words are extensions is left to the guard. */
+static int pf_file(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t p = 1; p + 1 < n; p++) {
+        if (s[p] != '.' || !is_w(s[p + 1]) || !(is_w(s[p - 1]) || is_in(s[p - 1], ".@%+~-")))
+            continue;
+        Py_ssize_t q = p + 1;
+        while (q < n && is_w(s[q]))
+            q++;
+        while (q + 1 < n && s[q] == '.' && is_d(s[q + 1])) {   /* (?:\.\d+)*, greedy: only its longest run can pass */
+            q++;
+            while (q < n && is_d(s[q]))
+                q++;
+        }
+        if (q < n && is_w(s[q]))
+            continue;
+        if (q + 1 < n && s[q] == ':' && is_d(s[q + 1]))
+            continue;
+        int word_follows = 0;
+        for (Py_ssize_t r = q; r < n && (is_w(s[r]) || s[r] == '.' || s[r] == '-'); r++)
+            if (is_w(s[r])) {
+                word_follows = 1;
+                break;
+            }
+        if (!word_follows)
+            return 1;
+    }
+    return 0;
+}
+
+/* ipv4 `\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b`: four runs of 1-3 digits joined by dots, the first at a word
+ * start (the last may be longer: left to the pattern). */
+static Py_ssize_t digit_run(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) {
+    Py_ssize_t k = at;
+    while (k < n && is_d(s[k]))
+        k++;
+    return k - at;
+}
+
+static int pf_ipv4(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 7 <= n; i++) {
+        if (!is_d(s[i]) || (i > 0 && is_w(s[i - 1])))
+            continue;
+        Py_ssize_t k = i;
+        int groups = 0;
+        for (; groups < 4; groups++) {
+            const Py_ssize_t len = digit_run(s, n, k);
+            if (len < 1 || (groups < 3 && len > 3))
+                break;
+            k += len;
+            if (groups < 3) {
+                if (k >= n || s[k] != '.')
+                    break;
+                k++;
+            }
+        }
+        if (groups == 4)
+            return 1;
+    }
+    return 0;
+}
+
+/* duration `\b(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+\b|\b\d+(?:\.\d+)?\s(?:ms|secs?|seconds?|mins?|minutes?|hours?
+ * |days?)\b`: a digit followed by a unit's first letter, or by a space and one of the spelled-out units. */
+static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+
+static int pf_duration(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 1 < n; i++) {
+        if (!is_d(s[i]) || is_d(s[i + 1]))
+            continue;
+        const unsigned char c = s[i + 1];
+        if (c == 'n' || c == 'u' || c == 'm' || c == 's' || c == 'h')
+            return 1;
+        if (is_space(c) && i + 3 < n) {
+            const unsigned char *u = s + i + 2;
+            const Py_ssize_t left = n - (i + 2);
+            if ((u[0] == 'm' && (u[1] == 's' || u[1] == 'i')) || (left >= 3 && memcmp(u, "sec", 3) == 0) ||
+                (left >= 4 && memcmp(u, "hour", 4) == 0) || (left >= 3 && memcmp(u, "day", 3) == 0))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int contains(const unsigned char *s, Py_ssize_t n, const char *needle) {
+    return contains_ucs1(s, n, (const Py_UCS1 *)needle, (Py_ssize_t)strlen(needle));
+}
+
+/* ssh-account `\b((?:Failed|Accepted) [\w-]+ for) (?!invalid user )[\w.@+-]+(?= from )`. */
+static int pf_ssh_account(const unsigned char *s, Py_ssize_t n) {
+    return contains(s, n, " for ") && contains(s, n, " from ");
+}
+
+/* ---------------------------------------------------------------------------------------------------------
+ * Matchers: a mask's pattern matched by hand on ASCII text
+ *
+ * matcher(s, n, i, &m) answers whether the pattern matches at i, as sre would when its search reaches i (the
+ * lookbehinds read the text before i, as sre's do), and sets where the match ends and its group 1. The masker then
+ * does what pattern.sub does: matches left to right, each search going on where the last match ended (none of
+ * these patterns matches the empty string), the replacement a template of literal text and `\1`. Each comment
+ * gives the pattern and why the hand-made match is the one sre's backtracking finds; the tests compare every
+ * matcher with its pattern's sub on generated and real texts. */
+typedef struct {
+    Py_ssize_t end, g1_start, g1_end;
+} Match;
+
+typedef int (*Matcher)(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m);
+
+static inline int word_start(const unsigned char *s, Py_ssize_t i) { return i == 0 || !is_w(s[i - 1]); }
+static inline int word_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t e) { return e == n || !is_w(s[e]); }
+
+/* number `\b\d+(?:[.:]\d+)*(?:\b|(?=[a-zA-Z]{1,3}\b))`. A shorter \d+ than a whole run of digits leaves a digit
+ * next, where neither ending holds; so the candidate ends are the ends of the digit runs, tried from the greedy
+ * last back to the first. An end before `.`/`:` is a \b; the last end needs a \b or 1-3 letters and then a \b. */
+static int m_number(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_d(s[i]) || !word_start(s, i))
+        return 0;
+    Py_ssize_t j = i, first = -1;
+    while (j < n && is_d(s[j]))
+        j++;
+    first = j;
+    while (j + 1 < n && (s[j] == '.' || s[j] == ':') && is_d(s[j + 1])) {
+        j++;
+        while (j < n && is_d(s[j]))
+            j++;
+    }
+    if (word_end(s, n, j)) {
+        m->end = j;
+        return 1;
+    }
+    Py_ssize_t letters = 0;
+    while (j + letters < n && is_alpha(s[j + letters]) && letters <= 3)
+        letters++;
+    if (letters >= 1 && letters <= 3 && word_end(s, n, j + letters)) {
+        m->end = j;
+        return 1;
+    }
+    if (j == first)
+        return 0;
+    for (Py_ssize_t p = j - 1; p >= first; p--)   /* the last separator: a \b before it */
+        if (s[p] == '.' || s[p] == ':') {
+            m->end = p;
+            return 1;
+        }
+    return 0;   /* (unreachable: a repetition began with a separator) */
+}
+
+/* ipv4 `\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b`. Each of the first three runs is followed by its `.`, so a run of
+ * 4+ digits fails (fewer digits leave a digit next); the fourth is 1-3 digits; a port of 1-5 digits is taken when a
+ * \b follows it, else the match ends before the `:` (a \b). */
+static int m_ipv4(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_d(s[i]) || !word_start(s, i))
+        return 0;
+    Py_ssize_t p = i;
+    for (int g = 0; g < 4; g++) {
+        const Py_ssize_t r = digit_run(s, n, p);
+        if (r < 1 || r > 3)
+            return 0;
+        p += r;
+        if (g < 3) {
+            if (p >= n || s[p] != '.')
+                return 0;
+            p++;
+        }
+    }
+    if (p < n && s[p] == ':') {
+        const Py_ssize_t r = digit_run(s, n, p + 1);
+        m->end = r >= 1 && r <= 5 && word_end(s, n, p + 1 + r) ? p + 1 + r : p;
+        return 1;
+    }
+    if (!word_end(s, n, p))
+        return 0;
+    m->end = p;
+    return 1;
+}
+
+/* uuid `\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b` (fixed length). */
+static int m_uuid(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (i + 36 > n || !is_hex(s[i]) || !word_start(s, i))
+        return 0;
+    if (!(hex_run(s, n, i, 8) && s[i + 8] == '-' && hex_run(s, n, i + 9, 4) && s[i + 13] == '-' &&
+          hex_run(s, n, i + 14, 4) && s[i + 18] == '-' && hex_run(s, n, i + 19, 4) && s[i + 23] == '-' &&
+          hex_run(s, n, i + 24, 12) && word_end(s, n, i + 36)))
+        return 0;
+    m->end = i + 36;
+    return 1;
+}
+
+/* double-quoted `"(?:[^"\\]|\\.){0,400}"`. No unit takes an unescaped `"`, and a shorter run of units ends where
+ * the next unit starts (not a `"`): only the greedy run can be closed. `.` takes anything but a newline. */
+static int m_double_quoted(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (s[i] != '"')
+        return 0;
+    Py_ssize_t k = i + 1;
+    for (int units = 0; units < 400 && k < n && s[k] != '"'; units++) {
+        if (s[k] == '\\') {
+            if (k + 1 >= n || s[k + 1] == '\n')
+                return 0;   /* the run stops at this backslash, which is no `"` */
+            k += 2;
+        } else {
+            k++;
+        }
+    }
+    if (k >= n || s[k] != '"')
+        return 0;
+    m->end = k + 1;
+    return 1;
+}
+
+/* single-quoted `(?<!\w)'[^'\n]{0,400}'(?!\w)`: only the greedy run can be followed by a `'`. */
+static int m_single_quoted(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (s[i] != '\'' || !word_start(s, i))
+        return 0;
+    Py_ssize_t k = i + 1;
+    while (k < n && k - (i + 1) < 400 && s[k] != '\'' && s[k] != '\n')
+        k++;
+    if (k >= n || s[k] != '\'' || !word_end(s, n, k + 1))
+        return 0;
+    m->end = k + 1;
+    return 1;
+}
+
+/* url `\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s"'<>]+`. `:` is not in the scheme's class, so only the whole run of
+ * scheme characters (1-15 of them) can be followed by `://`. */
+static int is_scheme_char(unsigned char c) { return is_alpha(c) || is_d(c) || c == '+' || c == '.' || c == '-'; }
+
+static int m_url(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_alpha(s[i]) || !word_start(s, i))
+        return 0;
+    Py_ssize_t j = i + 1;
+    while (j < n && is_scheme_char(s[j]))
+        j++;
+    if (j - (i + 1) < 1 || j - (i + 1) > 15 || j + 3 > n || memcmp(s + j, "://", 3) != 0)
+        return 0;
+    Py_ssize_t k = j + 3;
+    while (k < n && !is_space(s[k]) && s[k] != '"' && s[k] != '\'' && s[k] != '<' && s[k] != '>')
+        k++;
+    if (k == j + 3)
+        return 0;
+    m->end = k;
+    return 1;
+}
+
+/* path `(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+(?:/+(?:[\w.@%+~-]|<[A-Z]+>)+)*` and `/?`. Every part is greedy and
+ * nothing after it can fail, so the longest path is the match; a run of slashes not followed by a name character
+ * (or `<NAME>`) ends it, one `/` of it taken by the final `/?`. */
+static int is_path_char(unsigned char c) { return is_w(c) || c == '.' || c == '@' || c == '%' || c == '+' || c == '~' || c == '-'; }
+
+static Py_ssize_t placeholder_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t k) {   /* `<[A-Z]+>` at k */
+    if (k >= n || s[k] != '<')
+        return -1;
+    Py_ssize_t u = k + 1;
+    while (u < n && s[u] - (unsigned)'A' < 26u)
+        u++;
+    return u > k + 1 && u < n && s[u] == '>' ? u + 1 : -1;
+}
+
+static int m_path(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!path_start_ok(s, i))
+        return 0;
+    Py_ssize_t p = i;
+    if (s[p] == '.')
+        p += p + 2 < n && s[p + 1] == '.' && s[p + 2] == '/' ? 2 : 1;
+    else if (s[p] == '~')
+        p++;
+    if (p >= n || s[p] != '/')
+        return 0;
+    while (p < n && s[p] == '/')
+        p++;
+    if (p >= n || !is_path_char(s[p]))
+        return 0;
+    while (p < n && is_path_char(s[p]))
+        p++;
+    for (;;) {
+        Py_ssize_t q = p;
+        while (q < n && s[q] == '/')
+            q++;
+        if (q == p)
+            break;
+        Py_ssize_t r = q;
+        for (;;) {
+            if (r < n && is_path_char(s[r])) {
+                r++;
+                continue;
+            }
+            const Py_ssize_t after = placeholder_end(s, n, r);
+            if (after < 0)
+                break;
+            r = after;
+        }
+        if (r == q)
+            break;
+        p = r;
+    }
+    if (p < n && s[p] == '/')
+        p++;
+    m->end = p;
+    return 1;
+}
+
+/* key-value `(?<![\w.-])([\w.-]++)=(?:<[A-Z]+>|[^\s,;&)\]]+)`: the whole key (possessive), `=`, then a
+ * placeholder if one is there, else the longest run of value characters (at least one). */
+static int m_key_value(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!(is_w(s[i]) || s[i] == '.' || s[i] == '-') || (i > 0 && (is_w(s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '-')))
+        return 0;
+    Py_ssize_t j = i;
+    while (j < n && (is_w(s[j]) || s[j] == '.' || s[j] == '-'))
+        j++;
+    if (j >= n || s[j] != '=')
+        return 0;
+    m->g1_start = i;
+    m->g1_end = j;
+    const Py_ssize_t after = placeholder_end(s, n, j + 1);
+    if (after >= 0) {
+        m->end = after;
+        return 1;
+    }
+    Py_ssize_t u = j + 1;
+    while (u < n && !is_space(s[u]) && !is_in(s[u], ",;&)]"))
+        u++;
+    if (u == j + 1)
+        return 0;
+    m->end = u;
+    return 1;
+}
+
+/* hex and long-id: whole words (see their prefilters). */
+static Py_ssize_t word_end_at(const unsigned char *s, Py_ssize_t n, Py_ssize_t i) {
+    while (i < n && is_w(s[i]))
+        i++;
+    return i;
+}
+
+static int m_hex(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_w(s[i]) || !word_start(s, i))
+        return 0;
+    const Py_ssize_t e = word_end_at(s, n, i);
+    if (!pf_hex(s + i, e - i))   /* the word alone: pf_hex answers exactly for it */
+        return 0;
+    m->end = e;
+    return 1;
+}
+
+static int m_long_id(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_w(s[i]) || !word_start(s, i))
+        return 0;
+    const Py_ssize_t e = word_end_at(s, n, i);
+    if (!pf_long_id(s + i, e - i))
+        return 0;
+    m->end = e;
+    return 1;
+}
+
+/* number-sign `(?<![\w.+-])[-+](?=<N>)`. */
+static int m_number_sign(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!(s[i] == '-' || s[i] == '+') || i + 3 >= n || memcmp(s + i + 1, "<N>", 3) != 0 ||
+        (i > 0 && (is_w(s[i - 1]) || is_in(s[i - 1], ".+-"))))
+        return 0;
+    m->end = i + 1;
+    return 1;
+}
+
+typedef struct Twin {
+    const char *name;
+    Prefilter prefilter;   /* or NULL */
+    Matcher matcher;       /* or NULL */
+} Twin;
+
+/* The compiled twins a Mask.compiled may name (app.grouping.MASKS names each after its mask). */
+static const Twin TWINS[] = {
+    {"url", NULL, m_url},
+    {"uuid", pf_uuid, m_uuid},
+    {"double-quoted", NULL, m_double_quoted},
+    {"single-quoted", NULL, m_single_quoted},
+    {"ipv4", pf_ipv4, m_ipv4},
+    {"path", pf_path, m_path},
+    {"file", pf_file, NULL},
+    {"key-value", NULL, m_key_value},
+    {"hex", pf_hex, m_hex},
+    {"long-id", pf_long_id, m_long_id},
+    {"duration", pf_duration, NULL},
+    {"numbered-name", pf_numbered_name, NULL},
+    {"number", NULL, m_number},
+    {"number-sign", pf_number_sign, m_number_sign},
+    {"ssh-account", pf_ssh_account, NULL},
+};
+
+/* The twin a Mask.compiled names; NULL with ValueError/TypeError when there is none of that name. */
+static const Twin *find_twin(PyObject *name) {
+    if (!PyUnicode_Check(name)) {
+        PyErr_Format(PyExc_TypeError, "Masker: a compiled twin is named by a str, not %.100s", Py_TYPE(name)->tp_name);
+        return NULL;
+    }
+    const char *utf8 = PyUnicode_AsUTF8(name);
+    if (utf8 == NULL)
+        return NULL;
+    for (size_t k = 0; k < sizeof TWINS / sizeof TWINS[0]; k++)
+        if (strcmp(TWINS[k].name, utf8) == 0)
+            return &TWINS[k];
+    PyErr_Format(PyExc_ValueError, "Masker: no compiled twin named %R", name);
+    return NULL;
+}
+
+/* A replacement a matcher can expand: ASCII literal text and `\1` (not followed by a digit), stored with the byte
+ * 0x01 for each `\1`. NULL with ValueError for anything else (other escapes, group names, a callable). */
+static char *parse_template(PyObject *repl, Py_ssize_t *len) {
+    if (!PyUnicode_Check(repl) || !PyUnicode_IS_ASCII(repl)) {
+        PyErr_SetString(PyExc_ValueError, "Masker: a compiled matcher needs an ASCII str replacement");
+        return NULL;
+    }
+    const char *src = (const char *)PyUnicode_1BYTE_DATA(repl);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(repl);
+    char *out = PyMem_Malloc((size_t)n + 1);
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (src[i] == 0x01 || (src[i] == '\\' && !(i + 1 < n && src[i + 1] == '1' && !(i + 2 < n && is_d(src[i + 2]))))) {
+            PyMem_Free(out);
+            PyErr_Format(PyExc_ValueError, "Masker: replacement %R: a compiled matcher expands only text and \\1", repl);
+            return NULL;
+        }
+        if (src[i] == '\\') {
+            out[k++] = 0x01;
+            i++;
+        } else {
+            out[k++] = src[i];
+        }
+    }
+    *len = k;
+    return out;
+}
+
+/* A growable output buffer for substitute(). */
+typedef struct {
+    char *data;   /* starts as `stack`; on the heap once grown */
+    Py_ssize_t len, cap;
+    char *stack;
+} Buffer;
+
+static int buffer_put(Buffer *b, const void *src, Py_ssize_t len) {
+    if (b->len + len > b->cap) {
+        const Py_ssize_t cap = (b->cap + len) * 2;
+        char *grown = b->data == b->stack ? PyMem_Malloc((size_t)cap) : PyMem_Realloc(b->data, (size_t)cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        if (b->data == b->stack)
+            memcpy(grown, b->stack, (size_t)b->len);
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, src, (size_t)len);
+    b->len += len;
+    return 0;
+}
+
+/* pattern.sub(template, text) for an ASCII text, by the matcher: a new reference (text itself when nothing
+ * matches), or NULL with an exception. */
+static PyObject *substitute(Matcher matcher, const char *tmpl, Py_ssize_t tmpl_len, PyObject *text) {
+    const unsigned char *s = PyUnicode_1BYTE_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Match m = {0, 0, 0};
+    Py_ssize_t i = 0;
+    while (i < n && !matcher(s, n, i, &m))
+        i++;
+    if (i >= n)
+        return Py_NewRef(text);
+    char stack[1024];
+    Buffer b = {stack, 0, sizeof stack, stack};
+    Py_ssize_t copied = 0;   /* s[:copied] is in the buffer (or replaced) */
+    int failed = 0;
+    while (i < n) {
+        if (!matcher(s, n, i, &m)) {
+            i++;
+            continue;
+        }
+        failed |= buffer_put(&b, s + copied, i - copied);
+        for (Py_ssize_t t = 0; t < tmpl_len; t++)
+            failed |= tmpl[t] == 0x01 ? buffer_put(&b, s + m.g1_start, m.g1_end - m.g1_start)
+                                      : buffer_put(&b, tmpl + t, 1);
+        i = copied = m.end;
+        if (failed)
+            break;
+    }
+    PyObject *out = NULL;
+    if (!failed && buffer_put(&b, s + copied, n - copied) == 0 && (out = PyUnicode_New(b.len, 127)) != NULL)
+        memcpy(PyUnicode_1BYTE_DATA(out), b.data, (size_t)b.len);
+    if (b.data != stack)
+        PyMem_Free(b.data);
+    return out;
+}
+
+/* For the tests: twins() -> [(name, has_prefilter, has_matcher)]; prefilter(name, text) -> bool, False when the
+ * named twin's pattern cannot match the ASCII text; substitute(name, replacement, text) -> str, the matcher's
+ * pattern.sub(replacement, text) of an ASCII text. */
+static PyObject *twins_list(PyObject *module, PyObject *unused) {
+    PyObject *out = PyList_New(0);
+    for (size_t k = 0; out != NULL && k < sizeof TWINS / sizeof TWINS[0]; k++) {
+        PyObject *item = Py_BuildValue("(sOO)", TWINS[k].name, TWINS[k].prefilter ? Py_True : Py_False,
+                                       TWINS[k].matcher ? Py_True : Py_False);
+        if (item == NULL || PyList_Append(out, item) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(item);
+    }
+    return out;
+}
+
+static const Twin *twin_for_call(PyObject *name, PyObject *text, int need_prefilter) {
+    const Twin *twin = find_twin(name);
+    if (twin == NULL)
+        return NULL;
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) {
+        PyErr_SetString(PyExc_ValueError, "the compiled twins read ASCII str only");
+        return NULL;
+    }
+    if (need_prefilter ? twin->prefilter == NULL : twin->matcher == NULL) {
+        PyErr_Format(PyExc_ValueError, "twin %R has no %s", name, need_prefilter ? "prefilter" : "matcher");
+        return NULL;
+    }
+    return twin;
+}
+
+static PyObject *prefilter_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "prefilter(name, text)");
+        return NULL;
+    }
+    const Twin *twin = twin_for_call(args[0], args[1], 1);
+    return twin == NULL ? NULL
+                        : PyBool_FromLong(twin->prefilter(PyUnicode_1BYTE_DATA(args[1]), PyUnicode_GET_LENGTH(args[1])));
+}
+
+static PyObject *substitute_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "substitute(name, replacement, text)");
+        return NULL;
+    }
+    const Twin *twin = twin_for_call(args[0], args[2], 0);
+    if (twin == NULL)
+        return NULL;
+    Py_ssize_t len;
+    char *tmpl = parse_template(args[1], &len);
+    if (tmpl == NULL)
+        return NULL;
+    PyObject *out = substitute(twin->matcher, tmpl, len, args[2]);
+    PyMem_Free(tmpl);
+    return out;
+}
+
+/* squeeze(text) -> str or None: `_SPACES.sub(" ", text).strip()` of app.grouping for an ASCII text (every run of
+ * blanks one space, none at either end; _SPACES is `\s{2,}|[^\S ]`, so a lone space stays as it is and any other
+ * run becomes one space), None for any other text (the Python expression answers it). */
+static PyObject *squeeze_call(PyObject *module, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "squeeze(text): text must be a str");
+        return NULL;
+    }
+    if (!PyUnicode_IS_ASCII(text))
+        Py_RETURN_NONE;
+    const unsigned char *s = PyUnicode_1BYTE_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t lo = 0, hi = n, len = 0;
+    while (lo < hi && is_space(s[lo]))
+        lo++;
+    while (hi > lo && is_space(s[hi - 1]))
+        hi--;
+    int unchanged = lo == 0 && hi == n;
+    for (Py_ssize_t i = lo; i < hi; i++) {   /* the length out, and whether any run changes */
+        if (is_space(s[i])) {
+            Py_ssize_t j = i;
+            while (j + 1 < hi && is_space(s[j + 1]))
+                j++;
+            if (j > i || s[i] != ' ')
+                unchanged = 0;
+            i = j;
+        }
+        len++;
+    }
+    if (unchanged)
+        return Py_NewRef(text);
+    PyObject *out = PyUnicode_New(len, 127);
+    if (out == NULL)
+        return NULL;
+    unsigned char *o = PyUnicode_1BYTE_DATA(out);
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        if (is_space(s[i])) {
+            while (i + 1 < hi && is_space(s[i + 1]))
+                i++;
+            *o++ = ' ';
+        } else {
+            *o++ = s[i];
+        }
+    }
+    return out;
+}
+
+static PyMethodDef module_methods[] = {
+    {"twins", twins_list, METH_NOARGS, "twins() -> [(name, has_prefilter, has_matcher)]: the compiled twins."},
+    {"prefilter", (PyCFunction)(void (*)(void))prefilter_call, METH_FASTCALL,
+     "prefilter(name, text) -> bool: False when the named twin's pattern cannot match the ASCII text."},
+    {"substitute", (PyCFunction)(void (*)(void))substitute_call, METH_FASTCALL,
+     "substitute(name, replacement, text) -> str: the named twin's pattern.sub(replacement, text), ASCII text."},
+    {"squeeze", squeeze_call, METH_O,
+     "squeeze(text) -> str or None: each run of blanks one space, stripped (ASCII text; None for other text)."},
+    {NULL, NULL, 0, NULL},
+};
+
+/* ---------------------------------------------------------------------------------------------------------
  * The loop */
 static PyObject *masker_mask(Masker *self, PyObject *text) {
     if (!PyUnicode_Check(text))
@@ -113,6 +864,11 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
     PyObject *args[3] = {NULL};     /* args[0]: the slot PY_VECTORCALL_ARGUMENTS_OFFSET lets the callee use */
     for (Py_ssize_t i = 0; i < Py_SIZE(self); i++) {
         const Entry *e = &self->entries[i];
+        /* (Skipping a digit-guarded mask here leaves `digits` as it was: it only ever spares a has_digit call.) */
+        const int ascii = e->twin != NULL && PyUnicode_IS_ASCII(text);
+        if (ascii && e->twin->prefilter != NULL &&
+            !e->twin->prefilter(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)))
+            continue;
         switch (e->kind) {
         case G_DIGIT:
             if (!digits || !has_digit(text)) {
@@ -142,9 +898,14 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
         case G_ALWAYS:
             break;
         }
-        args[1] = e->repl;   /* pattern.sub(repl, string) */
-        args[2] = text;
-        PyObject *out = PyObject_Vectorcall(e->sub, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        PyObject *out;
+        if (ascii && e->twin->matcher != NULL) {
+            out = substitute(e->twin->matcher, e->tmpl, e->tmpl_len, text);
+        } else {
+            args[1] = e->repl;   /* pattern.sub(repl, string) */
+            args[2] = text;
+            out = PyObject_Vectorcall(e->sub, args + 1, 2 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        }
         if (out == NULL)
             goto error;
         Py_SETREF(text, out);
@@ -179,10 +940,19 @@ static int entry_init(Entry *e, PyObject *mask, Py_ssize_t index) {
     if (seq == NULL)
         return -1;
     int rc = -1;
-    if (PySequence_Fast_GET_SIZE(seq) != 4) {
-        PyErr_Format(PyExc_ValueError, "Masker: mask %zd has %zd items, not 4 (name, pattern, replacement, guard)",
-                     index, PySequence_Fast_GET_SIZE(seq));
+    const Py_ssize_t items = PySequence_Fast_GET_SIZE(seq);
+    if (items != 4 && items != 5) {
+        PyErr_Format(PyExc_ValueError,
+                     "Masker: mask %zd has %zd items, not 4 or 5 (name, pattern, replacement, guard[, compiled])",
+                     index, items);
         goto done;
+    }
+    if (items == 5 && PySequence_Fast_GET_ITEM(seq, 4) != Py_None) {
+        if ((e->twin = find_twin(PySequence_Fast_GET_ITEM(seq, 4))) == NULL)
+            goto done;
+        if (e->twin->matcher != NULL &&
+            (e->tmpl = parse_template(PySequence_Fast_GET_ITEM(seq, 2), &e->tmpl_len)) == NULL)
+            goto done;
     }
     PyObject *pattern = PySequence_Fast_GET_ITEM(seq, 1);
     PyObject *repl = PySequence_Fast_GET_ITEM(seq, 2);
@@ -265,6 +1035,9 @@ static int masker_traverse(Masker *self, visitproc visit, void *arg) {
 
 static int masker_clear(Masker *self) {
     for (Py_ssize_t i = 0; i < Py_SIZE(self); i++) {
+        PyMem_Free(self->entries[i].tmpl);
+        self->entries[i].tmpl = NULL;
+        self->entries[i].twin = NULL;
         Py_CLEAR(self->entries[i].guard);
         Py_CLEAR(self->entries[i].sub);
         Py_CLEAR(self->entries[i].repl);
@@ -327,6 +1100,7 @@ static struct PyModuleDef module_def = {
     .m_name = "app._c_mask",
     .m_doc = "Compiled loop of app.grouping.mask: Masker(masks)(text) (see the comment at the top of _c_mask.c).",
     .m_size = 0,
+    .m_methods = module_methods,
     .m_slots = slots,
 };
 

@@ -38,11 +38,17 @@ class Mask(NamedTuple):
 
     ``guard`` keeps the per-message cost low: a tuple of substrings (one must occur), a compiled pattern (must be
     found; cheaper than ``pattern``), ``"digit"`` (the text still holds a digit) or None (always applies).
+    ``compiled`` names the mask's compiled twin in app/_c_mask.c, which the compiled masker uses on ASCII text: a
+    prefilter (a necessary condition for ``pattern`` to match, tested first: where it fails the mask is skipped,
+    guard and all) and/or a matcher (``pattern`` matched by hand: it does the substitution, with ``replacement``
+    as a template of text and ``\1``). The Python loop ignores it; the results are the same either way
+    (tests/test_compiled_mask.py compares each twin with its pattern).
     """
     name: str
     pattern: re.Pattern
     replacement: Union[str, Callable[[re.Match], str]]
     guard: Union[tuple, re.Pattern, str, None] = None
+    compiled: Union[str, None] = None
 
 
 _DIGIT = re.compile(r"\d")
@@ -80,25 +86,25 @@ def _numbered_name(m: re.Match) -> str:
 # numbers they contain; numbers, then rules that read placeholders (`process <N> (java)`), last. A mask replaces a
 # whole token (or the value after `key=`) with a `<KIND>` placeholder, the same way wherever it stands.
 MASKS: list[Mask] = [
-    Mask("url", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]+"), "<URL>", ("://",)),
+    Mask("url", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]+"), "<URL>", ("://",), compiled="url"),
     Mask("systemd-unit", re.compile(r"(?<![\w.@-])[\w@.-]+\.(?:service|socket|timer|mount)\b(?!\()"), "<UNIT>",
          (".service", ".socket", ".timer", ".mount")),     # `nginx.service`, `postgresql@14-main.service`
     # (Starts only where a name starts, and never gives back: trying it inside every word was 5x slower.)
     Mask("email", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "<EMAIL>", ("@",)),
     Mask("uuid", re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
-         "<UUID>", ("-",)),
+         "<UUID>", ("-",), compiled="uuid"),
     # oslo.log's request context: `[req-<UUID> <user> <project> - - -]`, `[req-<UUID> - - - - -]`, or `[-]` outside a
     # request: which one a line has does not make it another event.
     Mask("openstack-context", re.compile(r"\[req-<UUID>(?: [^\]\s]{1,64}){0,6}\]|(?<!\S)\[-\](?= )"), "[<CTX>]",
          ("[req-<UUID>", "[-] ")),
-    Mask("double-quoted", re.compile(r'"(?:[^"\\]|\\.){0,400}"'), "<STR>", ('"',)),
-    Mask("single-quoted", re.compile(r"(?<!\w)'[^'\n]{0,400}'(?!\w)"), "<STR>", ("'",)),
+    Mask("double-quoted", re.compile(r'"(?:[^"\\]|\\.){0,400}"'), "<STR>", ('"',), compiled="double-quoted"),
+    Mask("single-quoted", re.compile(r"(?<!\w)'[^'\n]{0,400}'(?!\w)"), "<STR>", ("'",), compiled="single-quoted"),
     Mask("backquoted", re.compile(r"`[^`\n]{0,400}`"), "<STR>", ("`",)),
     # An unquoted HTTP request line (Apache `Invalid URI in request GET /x HTTP/1.1`): nginx quotes the same.
     Mask("http-request", re.compile(rf"\b(?:{_HTTP_METHODS}) +\S+ +HTTP/\d(?:\.\d)?\b"), "<REQ>", (" HTTP/",)),
     # Guards that start with a literal character (`.`, `:`) are found by a fast scan: far cheaper than the mask.
     Mask("ipv4", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b"), "<IP>",   # with its port
-         re.compile(r"\.\d{1,3}\.\d")),
+         re.compile(r"\.\d{1,3}\.\d"), compiled="ipv4"),
     # IPv6, compressed too (`fe80::1ff:fe23:4567:890a`, `::1`, `::`, `::ffff:<IP>`): hex groups and colons with `::`
     # or 3+ colons, not inside a name (`std::map`), not a time (`10:22:33`).
     Mask("ipv6", re.compile(r"(?<![\w:])(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){3})[0-9a-fA-F]{0,4}"
@@ -116,13 +122,14 @@ MASKS: list[Mask] = [
         r"\b[A-Za-z]:[\\/](?:[^\s\"'<>|\\/*?:]+(?: [^\s\"'<>|\\/*?:]+)*[\\/])*[^\s\"'<>|\\/*?:]*"
         r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\"'<>|\\/*?:]+)+"), "<PATH>", (":\\", ":/", "\\\\")),
     Mask("path", re.compile(r"(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+(?:/+(?:[\w.@%+~-]|<[A-Z]+>)+)*/?"), "<PATH>",
-         ("/",)),
+         ("/",), compiled="path"),
     Mask("relative-path", re.compile(r"(?<![\w.:/<>@%+~-])(?=[\w.@%+~/-]*[A-Za-z_])[\w@%+~-][\w.@%+~-]*+"
                                      r"(?:/(?:[\w.@%+~-]|<[A-Z]+>)+){2,}/?"), "<PATH>", re.compile(r"/[^\s/]+/")),
     # A file name alone or under one directory (`app.log`, `conf/app-prod.yaml`, `libssl.so.3`); not `file.go:123`
     # (a source location names the call site: it is part of the event).
     Mask("file", re.compile(rf"(?<![\w./\\:<>@-])(?:[\w@%+~-][\w.@%+~-]*/)?[\w@%+~-][\w.@%+~-]*\.(?:{_FILE_EXTENSIONS})"
-                            r"(?:\.\d+)*(?![\w.-]*\w)(?!:\d)"), "<PATH>", re.compile(rf"\.(?:{_FILE_EXTENSIONS})\b")),
+                            r"(?:\.\d+)*(?![\w.-]*\w)(?!:\d)"), "<PATH>", re.compile(rf"\.(?:{_FILE_EXTENSIONS})\b"),
+         compiled="file"),
     # ISO 8601 (and BG/L's `2005-06-03-15.42.50.675872`), syslog/ctime/Java `Sun Jul 24 02:38:22 [CET] 2005`,
     # Apache `10/Oct/2000:13:55:36 -0700`: a date in the message, as timestamps in headers are already cut.
     Mask("timestamp", re.compile(
@@ -132,7 +139,8 @@ MASKS: list[Mask] = [
         r"(?:[.,]\d+)?(?: (?:[A-Z]{2,5}|[+-]\d{4})(?= \d{4}\b))?(?: \d{4})?\b"
         rf"|\b[0-3]\d/(?:{_MONTHS})/\d{{4}}:[0-2]\d:[0-5]\d:[0-5]\d(?: [+-]\d{{4}})?"), "<DATE>",
          re.compile(r":[0-5]\d:|-[01]\d-")),
-    Mask("key-value", re.compile(r"(?<![\w.-])([\w.-]++)=(?:<[A-Z]+>|[^\s,;&)\]]+)"), r"\1=<*>", ("=",)),
+    Mask("key-value", re.compile(r"(?<![\w.-])([\w.-]++)=(?:<[A-Z]+>|[^\s,;&)\]]+)"), r"\1=<*>", ("=",),
+         compiled="key-value"),
     # Java's Object.toString(): `Class@1b6d3586` (the hash has 1 to 8 hex digits, letters only or digits only too).
     Mask("java-identity-hash", re.compile(r"\b([A-Z][\w$]*)@[0-9a-f]{1,8}\b"), r"\1@<HEX>", ("@",)),
     Mask("k8s-pod", re.compile(
@@ -145,12 +153,13 @@ MASKS: list[Mask] = [
                                    r"(?:_[A-Za-z]{0,8}_?\d+)*\b"), r"\1<N>", re.compile(r"_[-+]?\d")),
     # Hex from 6 digits (short commit ids, Java/Android identity hashes) when it mixes letters and digits.
     Mask("hex", re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{6,}\b"),
-         "<HEX>", re.compile(r"[0-9a-fA-F]{6}|0[xX]")),
-    Mask("long-id", re.compile(r"\b(?=\w{16})(?=\w*\d)(?=\w*[a-zA-Z])\w{16,}\b"), "<ID>", "digit"),
+         "<HEX>", re.compile(r"[0-9a-fA-F]{6}|0[xX]"), compiled="hex"),
+    Mask("long-id", re.compile(r"\b(?=\w{16})(?=\w*\d)(?=\w*[a-zA-Z])\w{16,}\b"), "<ID>", "digit",
+         compiled="long-id"),
     # Durations, Go's composite ones too (`5m0s`, `1h2m3.5s`).
     Mask("duration", re.compile(r"\b(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+\b"
                                 r"|\b\d+(?:\.\d+)?\s(?:ms|secs?|seconds?|mins?|minutes?|hours?|days?)\b"), "<DUR>",
-         re.compile(r"\d(?:[nuµm]?s|[mh])\b|\d\s(?:ms|sec|min|hour|day)")),
+         re.compile(r"\d(?:[nuµm]?s|[mh])\b|\d\s(?:ms|sec|min|hour|day)"), compiled="duration"),
     # Linux block devices without a partition number where the kernel names one: `dev sda`, `(device dm-0)`,
     # `[sdb]` (with digits, `sdc1`, `nvme0n1p2`, `mmcblk0p1`, `loop3`, they are numbered names: see below).
     Mask("block-device", re.compile(r"(?:(?<=dev )|(?<=device )|(?<=disk )|(?<=\[)|(?<=\())"
@@ -162,13 +171,14 @@ MASKS: list[Mask] = [
          re.compile(r"R[0-9A-F]{2}-M\d")),
     # Numbered instances: `vol1`, `eth0`, `node7`, BG/L `bglio11` -> `vol<N>`, `eth<N>` ...; block devices `sdb1`,
     # `nvme1n1` -> `<DEV>`.
-    Mask("numbered-name", re.compile(r"\b([A-Za-z]++)\d++(?:[A-Za-z]++\d++)*+\b"), _numbered_name, "digit"),
+    Mask("numbered-name", re.compile(r"\b([A-Za-z]++)\d++(?:[A-Za-z]++\d++)*+\b"), _numbered_name, "digit",
+         compiled="numbered-name"),
     # dmesg pads its uptime stamp: `[    5.123456]`, `[12345.123456]`.
     Mask("kernel-uptime", re.compile(r"\[ *\d+\.\d+\]"), "[<N>]", re.compile(r"\[ *\d+\.\d")),
     # Numbers; one glued to a short unit keeps the unit: `8733793kB`, `512MiB` -> `<N>kB`, `<N>MiB`.
-    Mask("number", re.compile(r"\b\d+(?:[.:]\d+)*(?:\b|(?=[a-zA-Z]{1,3}\b))"), "<N>", "digit"),
+    Mask("number", re.compile(r"\b\d+(?:[.:]\d+)*(?:\b|(?=[a-zA-Z]{1,3}\b))"), "<N>", "digit", compiled="number"),
     # The sign of a number that starts its token (`offset -4096`, `error -110`), not a dash within a name (`SKU-12`).
-    Mask("number-sign", re.compile(r"(?<![\w.+-])[-+](?=<N>)"), "", ("-<N>", "+<N>")),
+    Mask("number-sign", re.compile(r"(?<![\w.+-])[-+](?=<N>)"), "", ("-<N>", "+<N>"), compiled="number-sign"),
     # A size printed with the unit that suits it (Spark `computed 1.5 MB so far`, YARN `1.0 GB of 2 GB`): the unit
     # varies with the value. (A unit glued to the number, `8733793kB`, is kept: the format fixes it.)
     Mask("size", re.compile(r"<N> (?:[KMGTPE]i?B|kB|bytes)\b"), "<SIZE>", re.compile(r"<N> (?:[KMGTPEk]i?B|bytes)\b")),
@@ -186,7 +196,7 @@ MASKS: list[Mask] = [
     # sshd names the account without the word user: `Failed password for root from <IP>`, `Accepted publickey for
     # deploy from <IP>` (`for invalid user x` is the rule above).
     Mask("ssh-account", re.compile(r"\b((?:Failed|Accepted) [\w-]+ for) (?!invalid user )[\w.@+-]+(?= from )"),
-         r"\1 <NAME>", ("Failed ", "Accepted ")),
+         r"\1 <NAME>", ("Failed ", "Accepted "), compiled="ssh-account"),
     # sudo's log line names the invoking user, and ends with the command and its arguments (any number of tokens).
     Mask("sudo-user", re.compile(r"\b(sudo(?:\[<N>\])?:) +[\w.@-]+ :"), r"\1 <NAME> :", ("sudo",)),
     Mask("sudo-command", re.compile(r"\b(COMMAND=)<\*>.*"), r"\1<*>", ("COMMAND=<*>",)),
@@ -223,7 +233,7 @@ def mask(text: str, masks: list[Mask] = MASKS) -> str:
 def _mask_python(text: str, masks: list[Mask] = MASKS) -> str:
     """mask() in Python: the reference the compiled loop follows step by step."""
     digits = _DIGIT.search(text) is not None   # masking only removes digits: once none, none later
-    for _name, pattern, repl, guard in masks:
+    for _name, pattern, repl, guard, *_compiled in masks:
         if guard == "digit":
             if not digits or _DIGIT.search(text) is None:
                 digits = False
@@ -242,8 +252,9 @@ def _mask_python(text: str, masks: list[Mask] = MASKS) -> str:
 
 try:  # MASKS read once: the interpreter's work per mask (~30% of mask()'s time) then runs in C
     from ._c_mask import Masker as _Masker
+    from ._c_mask import squeeze as _squeeze   # _SPACES.sub(" ", text).strip() of an ASCII text
 except ImportError:  # the compiled core is not built: _mask_python does it all
-    _masker = None
+    _masker = _squeeze = None
 else:
     _masker = _Masker(MASKS)
 
@@ -275,7 +286,10 @@ def _make_template(message: str) -> str:
         text = mask(m.group(1)) + m.group(2) + mask(text[m.end():])
     else:
         text = mask(text)
-    return _SPACES.sub(" ", text).strip()[:TEMPLATE_MAX_CHARS]
+    squeezed = _squeeze(text) if _squeeze is not None else None   # (None: not ASCII, or no compiled core)
+    if squeezed is None:
+        squeezed = _SPACES.sub(" ", text).strip()
+    return squeezed[:TEMPLATE_MAX_CHARS]
 
 
 _group_id_cache: dict[tuple[str, str], str] = {}

@@ -1,0 +1,194 @@
+"""The compiled twins of the masks (app/_c_mask.c) against the patterns they stand for.
+
+A mask of app.grouping.MASKS may name a compiled twin (``Mask.compiled``) that the compiled masker uses on ASCII
+text: a prefilter, which must answer True wherever the mask's pattern matches (a necessary condition), and/or a
+matcher, whose substitution must equal ``pattern.sub(replacement, text)``. Each twin is checked here on its own,
+on texts generated from the characters and pieces its pattern reads, on the texts the scan masks in real logs
+(after the earlier masks, so with placeholders), and on the lines of the samples; test_compiled_mask.py then
+compares the whole masker with the Python loop. Without `make install` these tests fail (the masker fixture).
+"""
+import io
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from app import grouping
+from app.grouping import MASKS
+from app.log_parser import summarize
+
+try:
+    from app import _c_mask
+except ImportError:  # reported by the twin fixture: a failure, not a skip
+    _c_mask = None
+
+BY_TWIN = {m.compiled: m for m in MASKS if m.compiled is not None}
+
+
+@pytest.fixture(scope="module")
+def twins() -> dict:
+    if _c_mask is None:
+        pytest.fail("app._c_mask is not built: run `make install` (setup.py build_ext --inplace)")
+    return {name: (has_prefilter, has_matcher) for name, has_prefilter, has_matcher in _c_mask.twins()}
+
+
+def test_every_twin_is_named_by_one_mask_and_every_name_exists(twins):
+    assert set(twins) == set(BY_TWIN)
+    assert len(BY_TWIN) == sum(m.compiled is not None for m in MASKS)   # no two masks share a twin
+    assert all(prefilter or matcher for prefilter, matcher in twins.values())
+
+
+def check_twin(twins, name: str, text: str) -> None:
+    """The twin's promises for one ASCII text."""
+    mask = BY_TWIN[name]
+    has_prefilter, has_matcher = twins[name]
+    if has_prefilter and not _c_mask.prefilter(name, text):
+        assert mask.pattern.search(text) is None, (name, text)
+    if has_matcher:
+        assert _c_mask.substitute(name, mask.replacement, text) == mask.pattern.sub(mask.replacement, text), (
+            name, text)
+
+
+# Pieces of the values the masks look for, their near misses, and what earlier masks leave behind.
+_PIECES = [
+    "://", "http", "https://a.b/c?d=e&f", "s3://bucket/k", "x+y.z-w://", "abcdefghijklmnopq://x",
+    "123e4567-e89b-12d3-a456-426614174000", "123E4567-E89B-12D3-A456-42661417400", "-", "--",
+    '"', "'", "\\", '\\"', "\\\n", "\n", '"a b"', "'it'", "x'y'", "'y'z",
+    "10.0.0.7", "192.168.1.254:8080", "1.2.3.4:123456", "1.2.3.4567", "1234.1.1.1", "1.2.3", "1.2.3.4.5", ":",
+    "/var/log/x", "./a", "../b", "~/c", "//", "/", "a/b", "/<N>/", "/<UUID>", "<PATH>", "...", ".", "~", ":/", "</x",
+    "a.log", "app.log.1", "file.go:123", "x.c", "tls.key_file", "a.b-c", "conf/app.yaml",
+    "key=value", "a.b-c=<IP>", "x=", "=y", "k=<N>", "k=<Nx", "k=<>", "=", "k=v,w", "k=v;w", "k=v)", "k=v]", "k=v&w",
+    "0x1F", "0X", "0xg", "deadbeef", "DEADBEEF12", "abcdef", "a1b2c3", "123456", "a1b2c3d4e5f6a7b8c9", "_",
+    "1h2m3s", "5ms", "2 sec", "3 hours", "4 day", "10 min", "250us", "7ns",
+    "vol1", "sdb1", "a1b2", "ab12cd", "x_1", "L2",
+    "<N>", "-<N>", "+<N>", "x-<N>", ".<N>", "<IP>", "<*>", "<STR>", "<HEX>",
+    "Failed password for root from ", "Accepted key for x from ", " for ", " from ",
+    "12", "1.5", "3.14.15", "1:2:3", "8733793kB", "512MiB", "1abcd", "7x", "42_", "1.2.3abcd",
+    " ", "\t", "\x1c", "\x0b", ",", ";", "&", ")", "]", "(", "[", "@", "%", "+",
+]
+_SEP = st.sampled_from(["", " ", "  ", ".", ":", "/", "-", "=", "_", "a", "Z", "0", "9", "f", '"', "'", "\n", "\t",
+                        ",", "(", ")", "<", ">"])
+_ALPHABET = "0123456789abcdefxyzABCDEFXZ_-+.:/\\\"'<>=,;&)]([@%~ \t\n\x1cN"
+
+
+@st.composite
+def pieced_texts(draw):
+    pieces = draw(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(_ALPHABET, max_size=6)), max_size=14))
+    return "".join(piece + draw(_SEP) for piece in pieces)
+
+
+_TEXTS = st.one_of(pieced_texts(), st.text(_ALPHABET, max_size=60), st.text(st.characters(codec="ascii"),
+                                                                               max_size=60))
+_SETTINGS = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("name", sorted(BY_TWIN))
+def test_twin_on_generated_texts(twins, name):
+    @_SETTINGS
+    @given(text=_TEXTS)
+    @example('"' + "x" * 400 + '"')           # the quoted masks' 400-character limit, at and past it
+    @example('"' + "x" * 401 + '"')
+    @example("'" + "x" * 400 + "'")
+    @example("'" + "x" * 401 + "'")
+    @example('"' + "\\x" * 400 + '"')
+    @example("a" * 15 + "://x")
+    @example("a" * 16 + "://x")
+    @example("1.2.3.4:12345 1.2.3.4:123456")
+    def run(text):
+        check_twin(twins, name, text)
+
+    run()
+
+
+@pytest.mark.parametrize("name", sorted(BY_TWIN))
+def test_twin_on_long_texts(twins, name):
+    """Texts past the matcher's stack buffer (1 KiB): its output grows on the heap."""
+    for piece in ("10.0.0.7 ", "k=v ", "/a/b ", '"q" ', "0xff ", "12 ", "-<N> ", "x://y ", "'s' ",
+                  "123e4567-e89b-12d3-a456-426614174000 ", "a1b2c3d4e5f6a7b8c9 "):
+        for repeat in (1, 100, 1000):
+            check_twin(twins, name, piece * repeat)
+
+
+def masked_texts(data: bytes) -> list[tuple[int, str]]:
+    """(mask index, text) for every mask that the texts the scan masks in data reach: each text as that mask gets
+    it, after the earlier masks."""
+    seen = []
+    real = grouping.mask
+
+    def recording(text, *args):
+        seen.append(text)
+        return real(text, *args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(grouping, "mask", recording)
+        mp.setattr(grouping, "_template_cache", {})
+        summarize(io.BytesIO(data))
+    out = []
+    for text in dict.fromkeys(seen):
+        for index, mask in enumerate(MASKS):
+            out.append((index, text))
+            text = mask.pattern.sub(mask.replacement, text)
+    return out
+
+
+def _check_real(twins, data: bytes) -> int:
+    checked = 0
+    for index, text in masked_texts(data):
+        name = MASKS[index].compiled
+        if name is not None and text.isascii():
+            check_twin(twins, name, text)
+            checked += 1
+    for line in data.decode("latin-1").split("\n"):
+        if line.isascii():
+            for name in BY_TWIN:
+                check_twin(twins, name, line)
+    return checked
+
+
+def test_twins_on_realistic_log(twins, make_realistic_log):
+    assert _check_real(twins, make_realistic_log(2, seed=7171)) > 10_000
+
+
+def test_twins_on_samples(twins, sample_path):
+    _check_real(twins, sample_path.read_bytes())
+
+
+def test_non_ascii_text_goes_to_the_pattern(twins):
+    """The twins read ASCII only: the masker hands other text to the patterns (\\w, \\d, \\s are Unicode there)."""
+    for text in ("é1 10.0.0.7", "x ١٢٣", "k=v\u00a0w", "\u00b5s 5µs"):
+        assert grouping._masker(text) == grouping._mask_python(text)
+        with pytest.raises(ValueError):
+            _c_mask.substitute("number", "<N>", text)
+
+
+def test_twin_calls_refuse_bad_input(twins):
+    with pytest.raises(ValueError):
+        _c_mask.prefilter("no-such-twin", "x")
+    with pytest.raises(ValueError):
+        _c_mask.prefilter("url", "x")            # url has a matcher only
+    with pytest.raises(ValueError):
+        _c_mask.substitute("file", "<PATH>", "x")   # file has a prefilter only
+    with pytest.raises(ValueError):
+        _c_mask.substitute("number", r"\2", "1")     # only text and \1 expand
+    with pytest.raises(ValueError):
+        _c_mask.substitute("number", r"\10", "1")
+    with pytest.raises(TypeError):
+        _c_mask.prefilter("number-sign")
+    with pytest.raises(ValueError):
+        _c_mask.Masker([("n", MASKS[0].pattern, lambda m: "x", None, "url")])   # a callable cannot be expanded
+    with pytest.raises(ValueError):
+        _c_mask.Masker([("n", MASKS[0].pattern, "x", None, "no-such-twin")])
+
+
+_BLANKS = st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003ab<>"), max_size=40)
+
+
+@_SETTINGS
+@given(text=st.one_of(_BLANKS, st.text(st.characters(codec="ascii"), max_size=40)))
+def test_squeeze_is_the_spaces_expression(twins, text):
+    """squeeze() is _make_template's `_SPACES.sub(" ", text).strip()` on ASCII text, and declines any other."""
+    squeezed = _c_mask.squeeze(text)
+    if text.isascii():
+        assert squeezed == grouping._SPACES.sub(" ", text).strip()
+    else:
+        assert squeezed is None
