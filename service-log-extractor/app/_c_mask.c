@@ -601,29 +601,176 @@ static int m_number_sign(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Mat
     return 1;
 }
 
+/* Prefilters that are their mask's guard, on ASCII text (Twin.replaces_guard: the guard's regex is then not run;
+ * tests/test_compiled_twins.py checks each answers as the guard does). */
+
+/* timestamp `:[0-5]\d:|-[01]\d-` */
+static int pf_timestamp(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 3 < n; i++)
+        if (((s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '5' && s[i + 3] == ':') ||
+             (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1') && s[i + 3] == '-')) && is_d(s[i + 2]))
+            return 1;
+    return 0;
+}
+
+static Py_ssize_t hex_run_len(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) {
+    Py_ssize_t k = at;
+    while (k < n && is_hex(s[k]))
+        k++;
+    return k - at;
+}
+
+/* ipv6 `:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:|::`: a run of hex digits longer than 4 leaves a hex digit where the
+ * `:` must be, whatever {1,4} takes. */
+static int pf_ipv6(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 1 < n; i++) {
+        if (s[i] != ':')
+            continue;
+        if (s[i + 1] == ':')
+            return 1;
+        const Py_ssize_t a = hex_run_len(s, n, i + 1);
+        if (a < 1 || a > 4 || i + 1 + a >= n || s[i + 1 + a] != ':')
+            continue;
+        const Py_ssize_t b = hex_run_len(s, n, i + 2 + a);
+        if (b >= 1 && b <= 4 && i + 2 + a + b < n && s[i + 2 + a + b] == ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* host `\.(?:com|net|org|io|internal|local|localdomain|lan|corp|svc)\b`: app.grouping._HOST_SUFFIXES, which the
+ * tests check this list against. */
+static const char *const HOST_SUFFIXES[] = {"com", "net", "org", "io", "internal", "local", "localdomain", "lan",
+                                            "corp", "svc", NULL};
+
+static int pf_host(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 2 < n; i++) {
+        if (s[i] != '.' || !is_alpha(s[i + 1]))
+            continue;
+        for (const char *const *w = HOST_SUFFIXES; *w; w++) {
+            const Py_ssize_t len = (Py_ssize_t)strlen(*w);
+            if (i + 1 + len <= n && memcmp(s + i + 1, *w, (size_t)len) == 0 && word_end(s, n, i + 1 + len))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* size `<N> (?:[KMGTPEk]i?B|bytes)\b` */
+static int pf_size(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 4 < n; i++) {
+        if (memcmp(s + i, "<N> ", 4) != 0)
+            continue;
+        const Py_ssize_t j = i + 4;
+        if (is_in(s[j], "KMGTPEk")) {
+            if (j + 2 < n && s[j + 1] == 'i' && s[j + 2] == 'B' && word_end(s, n, j + 3))
+                return 1;
+            if (j + 1 < n && s[j + 1] == 'B' && word_end(s, n, j + 2))
+                return 1;
+        } else if (j + 5 <= n && memcmp(s + j, "bytes", 5) == 0 && word_end(s, n, j + 5)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* bgl-location `R[0-9A-F]{2}-M\d` */
+static int is_upper_hex(unsigned char c) { return is_d(c) || (c >= 'A' && c <= 'F'); }
+
+static int pf_bgl_location(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 5 < n; i++)
+        if (s[i] == 'R' && is_upper_hex(s[i + 1]) && is_upper_hex(s[i + 2]) && s[i + 3] == '-' && s[i + 4] == 'M' &&
+            is_d(s[i + 5]))
+            return 1;
+    return 0;
+}
+
+/* k8s-pod `-[bcdfghjklmnpqrstvwxz2456789]{5}(?![a-z0-9])` (app.grouping._K8S, checked by the tests) */
+static int is_k8s(unsigned char c) { return c != 0 && strchr("bcdfghjklmnpqrstvwxz2456789", c) != NULL; }
+
+static int pf_k8s_pod(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 5 < n; i++) {
+        if (s[i] != '-')
+            continue;
+        Py_ssize_t k = 1;
+        while (k <= 5 && is_k8s(s[i + k]))
+            k++;
+        if (k == 6 && !(i + 6 < n && (is_d(s[i + 6]) || (s[i + 6] >= 'a' && s[i + 6] <= 'z'))))
+            return 1;
+    }
+    return 0;
+}
+
+/* relative-path `/[^\s/]+/` */
+static int pf_relative_path(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 2 < n; i++) {
+        if (s[i] != '/')
+            continue;
+        Py_ssize_t k = i + 1;
+        while (k < n && s[k] != '/' && !is_space(s[k]))
+            k++;
+        if (k > i + 1 && k < n && s[k] == '/')
+            return 1;
+    }
+    return 0;
+}
+
+/* kernel-uptime `\[ *\d+\.\d` */
+static int pf_kernel_uptime(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (s[i] != '[')
+            continue;
+        Py_ssize_t k = i + 1;
+        while (k < n && s[k] == ' ')
+            k++;
+        const Py_ssize_t digits = digit_run(s, n, k);
+        if (digits >= 1 && k + digits + 1 < n && s[k + digits] == '.' && is_d(s[k + digits + 1]))
+            return 1;
+    }
+    return 0;
+}
+
+/* prefixed-id `_[-+]?\d` */
+static int pf_prefixed_id(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 1 < n; i++)
+        if (s[i] == '_' && (is_d(s[i + 1]) || ((s[i + 1] == '-' || s[i + 1] == '+') && i + 2 < n && is_d(s[i + 2]))))
+            return 1;
+    return 0;
+}
+
 typedef struct Twin {
     const char *name;
     Prefilter prefilter;   /* or NULL */
     Matcher matcher;       /* or NULL */
+    int replaces_guard;    /* the prefilter answers True only where the mask's guard passes: the guard is not run */
 } Twin;
 
 /* The compiled twins a Mask.compiled may name (app.grouping.MASKS names each after its mask). */
 static const Twin TWINS[] = {
-    {"url", NULL, m_url},
-    {"uuid", pf_uuid, m_uuid},
-    {"double-quoted", NULL, m_double_quoted},
-    {"single-quoted", NULL, m_single_quoted},
-    {"ipv4", pf_ipv4, m_ipv4},
-    {"path", pf_path, m_path},
-    {"file", pf_file, NULL},
-    {"key-value", NULL, m_key_value},
-    {"hex", pf_hex, m_hex},
-    {"long-id", pf_long_id, m_long_id},
-    {"duration", pf_duration, NULL},
-    {"numbered-name", pf_numbered_name, NULL},
-    {"number", NULL, m_number},
-    {"number-sign", pf_number_sign, m_number_sign},
-    {"ssh-account", pf_ssh_account, NULL},
+    {"url", NULL, m_url, 0},
+    {"uuid", pf_uuid, m_uuid, 0},
+    {"double-quoted", NULL, m_double_quoted, 0},
+    {"single-quoted", NULL, m_single_quoted, 0},
+    {"ipv4", pf_ipv4, m_ipv4, 1},
+    {"ipv6", pf_ipv6, NULL, 1},
+    {"host", pf_host, NULL, 1},
+    {"path", pf_path, m_path, 0},
+    {"relative-path", pf_relative_path, NULL, 1},
+    {"file", pf_file, NULL, 0},
+    {"timestamp", pf_timestamp, NULL, 1},
+    {"key-value", NULL, m_key_value, 0},
+    {"k8s-pod", pf_k8s_pod, NULL, 1},
+    {"prefixed-id", pf_prefixed_id, NULL, 1},
+    {"hex", pf_hex, m_hex, 1},
+    {"long-id", pf_long_id, m_long_id, 0},
+    {"duration", pf_duration, NULL, 0},
+    {"bgl-location", pf_bgl_location, NULL, 1},
+    {"numbered-name", pf_numbered_name, NULL, 0},
+    {"kernel-uptime", pf_kernel_uptime, NULL, 1},
+    {"number", NULL, m_number, 0},
+    {"number-sign", pf_number_sign, m_number_sign, 0},
+    {"size", pf_size, NULL, 1},
+    {"ssh-account", pf_ssh_account, NULL, 0},
 };
 
 /* The twin a Mask.compiled names; NULL with ValueError/TypeError when there is none of that name. */
@@ -735,14 +882,15 @@ static PyObject *substitute(Matcher matcher, const char *tmpl, Py_ssize_t tmpl_l
     return out;
 }
 
-/* For the tests: twins() -> [(name, has_prefilter, has_matcher)]; prefilter(name, text) -> bool, False when the
+/* For the tests: twins() -> [(name, has_prefilter, has_matcher, replaces_guard)]; prefilter(name, text) -> bool, False when the
  * named twin's pattern cannot match the ASCII text; substitute(name, replacement, text) -> str, the matcher's
  * pattern.sub(replacement, text) of an ASCII text. */
 static PyObject *twins_list(PyObject *module, PyObject *unused) {
     PyObject *out = PyList_New(0);
     for (size_t k = 0; out != NULL && k < sizeof TWINS / sizeof TWINS[0]; k++) {
-        PyObject *item = Py_BuildValue("(sOO)", TWINS[k].name, TWINS[k].prefilter ? Py_True : Py_False,
-                                       TWINS[k].matcher ? Py_True : Py_False);
+        PyObject *item = Py_BuildValue("(sOOO)", TWINS[k].name, TWINS[k].prefilter ? Py_True : Py_False,
+                                       TWINS[k].matcher ? Py_True : Py_False,
+                                       TWINS[k].replaces_guard ? Py_True : Py_False);
         if (item == NULL || PyList_Append(out, item) < 0)
             Py_CLEAR(out);
         Py_XDECREF(item);
@@ -840,7 +988,8 @@ static PyObject *squeeze_call(PyObject *module, PyObject *text) {
 }
 
 static PyMethodDef module_methods[] = {
-    {"twins", twins_list, METH_NOARGS, "twins() -> [(name, has_prefilter, has_matcher)]: the compiled twins."},
+    {"twins", twins_list, METH_NOARGS,
+     "twins() -> [(name, has_prefilter, has_matcher, replaces_guard)]: the compiled twins."},
     {"prefilter", (PyCFunction)(void (*)(void))prefilter_call, METH_FASTCALL,
      "prefilter(name, text) -> bool: False when the named twin's pattern cannot match the ASCII text."},
     {"substitute", (PyCFunction)(void (*)(void))substitute_call, METH_FASTCALL,
@@ -866,9 +1015,12 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
         const Entry *e = &self->entries[i];
         /* (Skipping a digit-guarded mask here leaves `digits` as it was: it only ever spares a has_digit call.) */
         const int ascii = e->twin != NULL && PyUnicode_IS_ASCII(text);
-        if (ascii && e->twin->prefilter != NULL &&
-            !e->twin->prefilter(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)))
-            continue;
+        if (ascii && e->twin->prefilter != NULL) {
+            if (!e->twin->prefilter(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)))
+                continue;
+            if (e->twin->replaces_guard)
+                goto substitute;
+        }
         switch (e->kind) {
         case G_DIGIT:
             if (!digits || !has_digit(text)) {
@@ -898,6 +1050,7 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
         case G_ALWAYS:
             break;
         }
+    substitute:;
         PyObject *out;
         if (ascii && e->twin->matcher != NULL) {
             out = substitute(e->twin->matcher, e->tmpl, e->tmpl_len, text);

@@ -109,10 +109,10 @@ MASKS: list[Mask] = [
     # or 3+ colons, not inside a name (`std::map`), not a time (`10:22:33`).
     Mask("ipv6", re.compile(r"(?<![\w:])(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){3})[0-9a-fA-F]{0,4}"
                             r"(?::[0-9a-fA-F]{0,4}){2,7}(?:<IP>)?(?![\w:])"), "<IP>",
-         re.compile(r":[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:|::")),
+         re.compile(r":[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:|::"), compiled="ipv6"),
     Mask("host", re.compile(r"(?<![\w.-])(?!(?:com|org|net|io)\.)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
                             rf"(?:{'|'.join(_HOST_SUFFIXES)})\b(?![.-]?\w)"), "<HOST>",
-         re.compile(rf"\.(?:{'|'.join(_HOST_SUFFIXES)})\b")),
+         re.compile(rf"\.(?:{'|'.join(_HOST_SUFFIXES)})\b"), compiled="host"),
     # Java's InetAddress: `hostname/10.0.0.7:8030` (Hadoop `Old: msra-sa-41/<IP>`, `from MININT-KZH36TW/<IP>`).
     Mask("java-host-address", re.compile(r"(?<![\w./-])[A-Za-z][\w.-]*/(?=<IP>)"), "<HOST>/", ("/<IP>",)),
     # Whole paths, whatever their segments hold (`run-a`, `sim.rts`, `2023-11-15`, `//`, a `<UUID>` already masked):
@@ -124,7 +124,8 @@ MASKS: list[Mask] = [
     Mask("path", re.compile(r"(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+(?:/+(?:[\w.@%+~-]|<[A-Z]+>)+)*/?"), "<PATH>",
          ("/",), compiled="path"),
     Mask("relative-path", re.compile(r"(?<![\w.:/<>@%+~-])(?=[\w.@%+~/-]*[A-Za-z_])[\w@%+~-][\w.@%+~-]*+"
-                                     r"(?:/(?:[\w.@%+~-]|<[A-Z]+>)+){2,}/?"), "<PATH>", re.compile(r"/[^\s/]+/")),
+                                     r"(?:/(?:[\w.@%+~-]|<[A-Z]+>)+){2,}/?"), "<PATH>", re.compile(r"/[^\s/]+/"),
+         compiled="relative-path"),
     # A file name alone or under one directory (`app.log`, `conf/app-prod.yaml`, `libssl.so.3`); not `file.go:123`
     # (a source location names the call site: it is part of the event).
     Mask("file", re.compile(rf"(?<![\w./\\:<>@-])(?:[\w@%+~-][\w.@%+~-]*/)?[\w@%+~-][\w.@%+~-]*\.(?:{_FILE_EXTENSIONS})"
@@ -138,7 +139,7 @@ MASKS: list[Mask] = [
         rf"|\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? )?(?:{_MONTHS}) +[0-3]?\d,?(?: \d{{4}})? [0-2]\d:[0-5]\d:[0-5]\d"
         r"(?:[.,]\d+)?(?: (?:[A-Z]{2,5}|[+-]\d{4})(?= \d{4}\b))?(?: \d{4})?\b"
         rf"|\b[0-3]\d/(?:{_MONTHS})/\d{{4}}:[0-2]\d:[0-5]\d:[0-5]\d(?: [+-]\d{{4}})?"), "<DATE>",
-         re.compile(r":[0-5]\d:|-[01]\d-")),
+         re.compile(r":[0-5]\d:|-[01]\d-"), compiled="timestamp"),
     Mask("key-value", re.compile(r"(?<![\w.-])([\w.-]++)=(?:<[A-Z]+>|[^\s,;&)\]]+)"), r"\1=<*>", ("=",),
          compiled="key-value"),
     # Java's Object.toString(): `Class@1b6d3586` (the hash has 1 to 8 hex digits, letters only or digits only too).
@@ -146,11 +147,12 @@ MASKS: list[Mask] = [
     Mask("k8s-pod", re.compile(
         rf"(?<![\w.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*?-(?:(?={_K8S}*\d){_K8S}{{6,10}}-{_K8S}{{5}}"   # deployment
         rf"|{_K8S}{{6,10}}-(?={_K8S}*\d){_K8S}{{5}}|(?={_K8S}*\d){_K8S}{{5}})(?![a-z0-9]|[.-][a-z0-9])"), "<POD>",
-         re.compile(rf"-{_K8S}{{5}}(?![a-z0-9])")),
+         re.compile(rf"-{_K8S}{{5}}(?![a-z0-9])"), compiled="k8s-pod"),
     # Ids made of a word prefix and (signed) numbers: HDFS `blk_-6952295868487656571`, Hadoop `job_1445144423722_0020`,
     # `attempt_..._m_000000_0`, `DFSClient_NONMAPREDUCE_1537864556_1`, Spark `rdd_2_3`, `broadcast_0_piece0`.
     Mask("prefixed-id", re.compile(r"\b([A-Za-z]+(?:_[A-Za-z][A-Za-z0-9]*)*_)[-+]?\d+"
-                                   r"(?:_[A-Za-z]{0,8}_?\d+)*\b"), r"\1<N>", re.compile(r"_[-+]?\d")),
+                                   r"(?:_[A-Za-z]{0,8}_?\d+)*\b"), r"\1<N>", re.compile(r"_[-+]?\d"),
+         compiled="prefixed-id"),
     # Hex from 6 digits (short commit ids, Java/Android identity hashes) when it mixes letters and digits.
     Mask("hex", re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{6,}\b"),
          "<HEX>", re.compile(r"[0-9a-fA-F]{6}|0[xX]"), compiled="hex"),
@@ -168,20 +170,21 @@ MASKS: list[Mask] = [
     # Blue Gene/L hardware locations: rack, midplane, node/link/service card (hex), card, connector, unit:
     # `R02-M1-N0-C:J12-U11`, `R63-M0-NC-I:J18-U01`, `R02-M1-L0-U00-A`.
     Mask("bgl-location", re.compile(r"\bR[0-9A-F]{2}-M\d(?:[-:][A-Z][0-9A-F]{0,2})*\b"), "<LOC>",
-         re.compile(r"R[0-9A-F]{2}-M\d")),
+         re.compile(r"R[0-9A-F]{2}-M\d"), compiled="bgl-location"),
     # Numbered instances: `vol1`, `eth0`, `node7`, BG/L `bglio11` -> `vol<N>`, `eth<N>` ...; block devices `sdb1`,
     # `nvme1n1` -> `<DEV>`.
     Mask("numbered-name", re.compile(r"\b([A-Za-z]++)\d++(?:[A-Za-z]++\d++)*+\b"), _numbered_name, "digit",
          compiled="numbered-name"),
     # dmesg pads its uptime stamp: `[    5.123456]`, `[12345.123456]`.
-    Mask("kernel-uptime", re.compile(r"\[ *\d+\.\d+\]"), "[<N>]", re.compile(r"\[ *\d+\.\d")),
+    Mask("kernel-uptime", re.compile(r"\[ *\d+\.\d+\]"), "[<N>]", re.compile(r"\[ *\d+\.\d"), compiled="kernel-uptime"),
     # Numbers; one glued to a short unit keeps the unit: `8733793kB`, `512MiB` -> `<N>kB`, `<N>MiB`.
     Mask("number", re.compile(r"\b\d+(?:[.:]\d+)*(?:\b|(?=[a-zA-Z]{1,3}\b))"), "<N>", "digit", compiled="number"),
     # The sign of a number that starts its token (`offset -4096`, `error -110`), not a dash within a name (`SKU-12`).
     Mask("number-sign", re.compile(r"(?<![\w.+-])[-+](?=<N>)"), "", ("-<N>", "+<N>"), compiled="number-sign"),
     # A size printed with the unit that suits it (Spark `computed 1.5 MB so far`, YARN `1.0 GB of 2 GB`): the unit
     # varies with the value. (A unit glued to the number, `8733793kB`, is kept: the format fixes it.)
-    Mask("size", re.compile(r"<N> (?:[KMGTPE]i?B|kB|bytes)\b"), "<SIZE>", re.compile(r"<N> (?:[KMGTPEk]i?B|bytes)\b")),
+    Mask("size", re.compile(r"<N> (?:[KMGTPE]i?B|kB|bytes)\b"), "<SIZE>",
+         re.compile(r"<N> (?:[KMGTPEk]i?B|bytes)\b"), compiled="size"),
     # A name after `user`/`tenant`/`account`/`customer` (`User bob not found`, `invalid user admin from <IP>`) when
     # what follows shows it is a name: a verb or preposition, punctuation or the end of the message. Status words
     # (`user not found`, `account locked`, `user deleted`, `customer exists`) are not names.
