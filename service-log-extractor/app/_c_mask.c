@@ -738,6 +738,104 @@ static int pf_prefixed_id(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
+/* host `(?<![\w.-])(?!(?:com|org|net|io)\.)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:SUFFIXES)\b
+ * (?![.-]?\w)`. `.` is not in a label's class, so a label followed by its `.` is a whole run of label characters
+ * (1-63, a letter or digit at each end). The `+` takes every such label it can, then gives them back one at a time;
+ * after k labels, a suffix followed by \b is the whole word there, and `(?![.-]?\w)` must hold after it. */
+static int is_label_char(unsigned char c) { return is_alpha(c) || is_d(c) || c == '-'; }
+
+static int m_host(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!(is_alpha(s[i]) || is_d(s[i])) || (i > 0 && (is_w(s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '-')))
+        return 0;
+    static const char *const not_first[] = {"com.", "org.", "net.", "io.", NULL};
+    for (const char *const *w = not_first; *w; w++) {
+        const Py_ssize_t len = (Py_ssize_t)strlen(*w);
+        if (i + len <= n && memcmp(s + i, *w, (size_t)len) == 0)
+            return 0;
+    }
+    int labels = 0;
+    Py_ssize_t q = i;   /* after the loop: where the text after the last label begins */
+    for (;;) {
+        Py_ssize_t e = q;
+        while (e < n && is_label_char(s[e]))
+            e++;
+        const Py_ssize_t len = e - q;
+        if (len < 1 || len > 63 || s[q] == '-' || s[e - 1] == '-' || e >= n || s[e] != '.')
+            break;
+        q = e + 1;
+        labels++;
+    }
+    for (int k = labels; k >= 1; k--) {   /* q: where the text after k labels begins */
+        const Py_ssize_t e = word_end_at(s, n, q);
+        int suffix = 0;
+        for (const char *const *w = HOST_SUFFIXES; *w && !suffix; w++)
+            suffix = (Py_ssize_t)strlen(*w) == e - q && memcmp(s + q, *w, (size_t)(e - q)) == 0;
+        if (suffix && !(e + 1 < n && (s[e] == '.' || s[e] == '-') && is_w(s[e + 1]))) {
+            m->end = e;
+            return 1;
+        }
+        q -= 1;   /* back over the k-th label's `.` to where that label begins */
+        while (q > i && is_label_char(s[q - 1]))
+            q--;
+    }
+    return 0;
+}
+
+/* duration `\b(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+\b|\b\d+(?:\.\d+)?\s(?:ms|secs?|seconds?|mins?|minutes?|hours?
+ * |days?)\b` on ASCII text (no µ). First form: each group's unit is the first of ns/us/ms/s/m/h that is there (a
+ * shorter unit leaves a letter next, where neither another group, which starts with a digit, nor \b can follow);
+ * fewer digits leave a digit next; so the groups parse one way, and the match is all of them if \b follows, else
+ * none. Second form: the word after the blank is one of the units whole (each alternative needs \b after it). */
+static Py_ssize_t duration_group(const unsigned char *s, Py_ssize_t n, Py_ssize_t k) {   /* its end, or -1 */
+    if (k >= n || !is_d(s[k]))
+        return -1;
+    while (k < n && is_d(s[k]))
+        k++;
+    if (k + 1 < n && s[k] == '.' && is_d(s[k + 1])) {
+        k++;
+        while (k < n && is_d(s[k]))
+            k++;
+    }
+    if (k + 1 < n && (s[k] == 'n' || s[k] == 'u' || s[k] == 'm') && s[k + 1] == 's')
+        return k + 2;
+    if (k < n && (s[k] == 's' || s[k] == 'm' || s[k] == 'h'))
+        return k + 1;
+    return -1;
+}
+
+static int m_duration(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_d(s[i]) || !word_start(s, i))
+        return 0;
+    Py_ssize_t end = i, next;
+    while ((next = duration_group(s, n, end)) >= 0)
+        end = next;
+    if (end > i && word_end(s, n, end)) {
+        m->end = end;
+        return 1;
+    }
+    Py_ssize_t k = i;
+    while (k < n && is_d(s[k]))
+        k++;
+    if (k + 1 < n && s[k] == '.' && is_d(s[k + 1])) {   /* (?:\.\d+)? taken only when a blank follows it */
+        Py_ssize_t d = k + 1;
+        while (d < n && is_d(s[d]))
+            d++;
+        if (d < n && is_space(s[d]))
+            k = d;
+    }
+    if (k >= n || !is_space(s[k]))
+        return 0;
+    const Py_ssize_t p = k + 1, e = word_end_at(s, n, p);
+    static const char *const units[] = {"ms", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes",
+                                        "hour", "hours", "day", "days", NULL};
+    for (const char *const *u = units; *u; u++)
+        if ((Py_ssize_t)strlen(*u) == e - p && memcmp(s + p, *u, (size_t)(e - p)) == 0) {
+            m->end = e;
+            return 1;
+        }
+    return 0;
+}
+
 typedef struct Twin {
     const char *name;
     Prefilter prefilter;   /* or NULL */
@@ -753,7 +851,7 @@ static const Twin TWINS[] = {
     {"single-quoted", NULL, m_single_quoted, 0},
     {"ipv4", pf_ipv4, m_ipv4, 1},
     {"ipv6", pf_ipv6, NULL, 1},
-    {"host", pf_host, NULL, 1},
+    {"host", pf_host, m_host, 1},
     {"path", pf_path, m_path, 0},
     {"relative-path", pf_relative_path, NULL, 1},
     {"file", pf_file, NULL, 0},
@@ -763,7 +861,7 @@ static const Twin TWINS[] = {
     {"prefixed-id", pf_prefixed_id, NULL, 1},
     {"hex", pf_hex, m_hex, 1},
     {"long-id", pf_long_id, m_long_id, 0},
-    {"duration", pf_duration, NULL, 0},
+    {"duration", pf_duration, m_duration, 0},
     {"bgl-location", pf_bgl_location, NULL, 1},
     {"numbered-name", pf_numbered_name, NULL, 0},
     {"kernel-uptime", pf_kernel_uptime, NULL, 1},

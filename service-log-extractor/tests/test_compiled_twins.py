@@ -94,6 +94,9 @@ _PIECES = [
     "RAF-M", "-x7k9p", "-abcde", "-bcdfg1", "/a/", "/ a/", "//", "[ 5.1", "[5.", "[  12.x", "_-1", "_+", "_x", "_7",
     "Sun Jul 24 02:58:22 2005", "Nov  9 10:59:09", "10/Oct/2000:13:55:36 -0700", "2026-11-29T10:00:00Z",
     "2005-06-03-15.42.50",
+    "db-1.prod.internal", "api.example.com", "com.acme.app", "io.k8s.svc", "a.b.com.", "x.io", "my_host.example.com",
+    "-a.com", "a-.b.com", "a.com-b", "a.com.x", "a.com..", "a.local.b.localdomain", "b" * 64 + ".com", "B.NET",
+    "1.5 secs", "2 min", "1.5.3s", "5mh", "1ms5s", "10 days", "3 dayz", "4 hours.", "7.5 ms", "1.5s", "1m",
 ]
 _SEP = st.sampled_from(["", " ", "  ", ".", ":", "/", "-", "=", "_", "a", "Z", "0", "9", "f", '"', "'", "\n", "\t",
                         ",", "(", ")", "<", ">"])
