@@ -11,10 +11,12 @@ from setuptools import Extension, setup
 
 HERE = Path(__file__).resolve().parent
 SOURCES = sorted((HERE / "app").glob("_c_*.c"))
+HEADERS = [f"app/{h.name}" for h in sorted((HERE / "app").glob("_c_*.h"))]   # shared by several modules
 
 setup(
     name="log-extractor-core",
     version="0",
-    ext_modules=[Extension(f"app.{src.stem}", [f"app/{src.name}"], extra_compile_args=["-O2", "-std=c11", "-Wall"])
+    ext_modules=[Extension(f"app.{src.stem}", [f"app/{src.name}"], depends=HEADERS,
+                           extra_compile_args=["-O2", "-std=c11", "-Wall"])
                  for src in SOURCES],
 )

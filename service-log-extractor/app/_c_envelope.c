@@ -43,106 +43,7 @@ INLINE Py_UCS4 ch(const Text *t, Py_ssize_t i) {
     return i < t->n ? PyUnicode_READ(t->kind, t->data, i) : END_CH;
 }
 
-/* json's whitespace between tokens (and around the document): exactly these four */
-INLINE int is_ws(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-INLINE Py_ssize_t skip_ws(const Text *t, Py_ssize_t i) {
-    while (i < t->n && is_ws(PyUnicode_READ(t->kind, t->data, i)))
-        i++;
-    return i;
-}
-
-/* The value of the 4 hex digits at i (json takes both cases), or -1. */
-INLINE long hex4(const Text *t, Py_ssize_t i) {
-    if (i + 4 > t->n)
-        return -1;
-    long v = 0;
-    for (Py_ssize_t k = i; k < i + 4; k++) {
-        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, k);
-        int d;
-        if (c >= '0' && c <= '9')
-            d = (int)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            d = (int)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            d = (int)(c - 'A' + 10);
-        else
-            return -1;
-        v = v * 16 + d;
-    }
-    return v;
-}
-
-/* Validates the JSON string whose opening quote is at i as json's strict scanner does; returns the index just past
- * its closing quote, or -1 where json.loads raises. *escaped is set when the string holds an escape. */
-INLINE Py_ssize_t scan_string(const Text *t, Py_ssize_t i, int *escaped) {
-    *escaped = 0;
-    for (i++; i < t->n;) {
-        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
-        if (c == '"')
-            return i + 1;
-        if (c < 0x20)
-            return -1;   /* strict mode: "Invalid control character" */
-        if (c != '\\') {
-            i++;
-            continue;
-        }
-        *escaped = 1;
-        c = ch(t, i + 1);
-        if (c == 'u') {
-            if (hex4(t, i + 2) < 0)
-                return -1;
-            i += 6;
-        } else if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't') {
-            i += 2;
-        } else {
-            return -1;   /* "Invalid \escape" (or the line ends after the backslash) */
-        }
-    }
-    return -1;   /* unterminated */
-}
-
-/* Decodes the body [lo, hi) of a string scan_string accepted into out (room for hi - lo characters: decoding never
- * lengthens), dropping NUL characters when drop_nul (strip_controls_text's first step). Returns the length; sets
- * *esc when it wrote an ESC (saves the ANSI step a pass of its own over nearly every line, which has none). */
-INLINE Py_ssize_t decode(const Text *t, Py_ssize_t lo, Py_ssize_t hi, Py_UCS4 *out, int drop_nul, int *esc) {
-    Py_ssize_t n = 0;
-    int seen = 0;
-    for (Py_ssize_t i = lo; i < hi;) {
-        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i++);
-        if (c == '\\') {
-            c = PyUnicode_READ(t->kind, t->data, i++);
-            switch (c) {
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'u':
-                c = (Py_UCS4)hex4(t, i);
-                i += 4;
-                /* json joins a high surrogate with a low one escaped right after it; any other surrogate stays
-                 * alone in the str (as json.loads leaves it) */
-                if (Py_UNICODE_IS_HIGH_SURROGATE(c) && i + 6 <= hi && PyUnicode_READ(t->kind, t->data, i) == '\\' &&
-                    PyUnicode_READ(t->kind, t->data, i + 1) == 'u') {
-                    Py_UCS4 low = (Py_UCS4)hex4(t, i + 2);
-                    if (Py_UNICODE_IS_LOW_SURROGATE(low)) {
-                        c = Py_UNICODE_JOIN_SURROGATES(c, low);
-                        i += 6;
-                    }
-                }
-                break;
-            default: break;   /* '"', '\\', '/' stand for themselves */
-            }
-        }
-        if (c == 0 && drop_nul)
-            continue;
-        seen |= c == ESC;
-        out[n++] = c;
-    }
-    *esc = seen;
-    return n;
-}
+#include "_c_json.h"
 
 /* Length of the match of app.text._ANSI_TEXT at s[i] (an ESC), or 0 where it has none:
  *     \x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\n]{0,512}(?:\x07|\x1b\\)|[ -/]*[0-~])
@@ -211,7 +112,7 @@ INLINE PyObject *stream_label(const State *st, const Text *t, Py_ssize_t lo, Py_
     if (buf == NULL)
         return PyErr_NoMemory();
     int esc;   /* unused: the stream is not cleaned (_docker does not clean it) */
-    PyObject *value = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, decode(t, lo, hi, buf, 0, &esc));
+    PyObject *value = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, json_decode(t, lo, hi, buf, 0, &esc));
     PyMem_Free(buf);
     if (value == NULL)
         return NULL;
@@ -224,26 +125,26 @@ INLINE PyObject *parse(const State *st, const Text t) {
     /* one pass over the object: the body spans of the last "log" and "stream" values (json.loads keeps the last) */
     Py_ssize_t log_lo = -1, log_hi = -1, stream_lo = -1, stream_hi = -1;
     int escaped;
-    Py_ssize_t i = skip_ws(&t, 0);
+    Py_ssize_t i = json_skip_ws(&t, 0);
     if (ch(&t, i) != '{')
         Py_RETURN_NONE;
-    i = skip_ws(&t, i + 1);
+    i = json_skip_ws(&t, i + 1);
     for (;;) {
         if (ch(&t, i) != '"')
             Py_RETURN_NONE;   /* `{}`, a trailing comma, an unquoted key */
         Py_ssize_t key_lo = i + 1;
-        i = scan_string(&t, i, &escaped);
+        i = json_scan_string(&t, i, &escaped);
         if (i < 0 || escaped)
             Py_RETURN_NONE;   /* an escaped key could decode to "log" or "stream": not worth the decoding */
         Py_ssize_t key_hi = i - 1;
-        i = skip_ws(&t, i);
+        i = json_skip_ws(&t, i);
         if (ch(&t, i) != ':')
             Py_RETURN_NONE;
-        i = skip_ws(&t, i + 1);
+        i = json_skip_ws(&t, i + 1);
         if (ch(&t, i) != '"')
             Py_RETURN_NONE;   /* a value of another type */
         Py_ssize_t value_lo = i + 1;
-        i = scan_string(&t, i, &escaped);
+        i = json_scan_string(&t, i, &escaped);
         if (i < 0)
             Py_RETURN_NONE;
         if (raw_equals(&t, key_lo, key_hi, "log", 3)) {
@@ -251,15 +152,15 @@ INLINE PyObject *parse(const State *st, const Text t) {
         } else if (raw_equals(&t, key_lo, key_hi, "stream", 6)) {
             stream_lo = value_lo, stream_hi = i - 1;
         }
-        i = skip_ws(&t, i);
+        i = json_skip_ws(&t, i);
         Py_UCS4 c = ch(&t, i);
         if (c == '}')
             break;
         if (c != ',')
             Py_RETURN_NONE;
-        i = skip_ws(&t, i + 1);
+        i = json_skip_ws(&t, i + 1);
     }
-    if (skip_ws(&t, i + 1) != t.n || log_lo < 0)
+    if (json_skip_ws(&t, i + 1) != t.n || log_lo < 0)
         Py_RETURN_NONE;   /* "Extra data" after the object, or no "log" (_docker declines too) */
 
     /* the text: decoded without NUL, ANSI stripped, a complete line's "\n"s then "\r"s cut off */
@@ -268,7 +169,7 @@ INLINE PyObject *parse(const State *st, const Text t) {
     if (room > STACK_CHARS && (buf = PyMem_New(Py_UCS4, room)) == NULL)
         return PyErr_NoMemory();
     int esc;
-    Py_ssize_t n = decode(&t, log_lo, log_hi, buf, 1, &esc);
+    Py_ssize_t n = json_decode(&t, log_lo, log_hi, buf, 1, &esc);
     if (esc)
         n = strip_ansi(buf, n);
     int complete = n > 0 && buf[n - 1] == '\n';
