@@ -53,6 +53,7 @@ typedef enum { L_NONE = 0, L_OTHER, L_WARN, L_ERROR, L_FATAL } Level;
 static inline Py_UCS4 ch(const Text *t, Py_ssize_t i) {
     return i < t->n ? PyUnicode_READ(t->kind, t->data, i) : END_CH;
 }
+#include "_c_json.h"   /* json.loads's string scanner (shared with _c_envelope.c) */
 /* ASCII answered inline (the unicodedata lookups are function calls, several per character for \w). */
 static inline int is_s(Py_UCS4 c) {
     return c < 128 ? (c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f))
@@ -723,22 +724,522 @@ static int json_level(const Text *t) {
     return -1;
 }
 
-static PyObject *classify_json(const State *st, const Text *t) {
+/* ---------------------------------------------------------------------------------------------------------
+ * Event-level JSON lines: json.loads(line) and the field logic of _classify_json (_json_level_value,
+ * _json_message, _json_flags). The line is validated as json.loads's strict scanner reads it (app/_c_json.h for
+ * strings); whatever json.loads would read differently from here is declined: NaN/Infinity, integers too long for
+ * int() (ValueError in json.loads), nesting deep enough to approach the recursion limit (RecursionError), and every
+ * line json.loads rejects (Python then falls back to a regex for the message: not reproduced). Keys are compared
+ * as `{k.lower(): v}` sees them: ASCII folding, which is exact because the line holds none of has_bad_char's four
+ * characters and a key spelling one of them with an escape is declined. */
+
+#define JSON_MAX_DEPTH 64          /* json.loads recurses per level; far below the recursion limit */
+#define JSON_MAX_NUMBER 4000       /* int() refuses more than 4300 digits (sys.get_int_max_str_digits()) */
+#define JSON_KEY_CHARS 256         /* an escaped key is decoded to be compared; a longer one is declined */
+#define JSON_STACK_CHARS 512       /* a decoded string up to this length needs no heap buffer */
+
+typedef enum { J_ABSENT = 0, J_STR, J_INT, J_FLOAT, J_LITERAL, J_NULL, J_ARRAY, J_OBJECT } JKind;
+
+typedef struct {
+    JKind kind;
+    Py_ssize_t s, e;   /* J_STR: the body between the quotes; others: the whole token */
+    int escaped;       /* J_STR: the body holds a backslash */
+    int empty;         /* J_ARRAY, J_OBJECT: no element */
+} JVal;
+
+static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+
+/* The value at t[i] (no whitespace before it): its end, or -1 (invalid JSON, or a value declined above). */
+static Py_ssize_t json_value(const Text *t, Py_ssize_t i, int depth, JVal *v) {
+    JVal scratch;
+    if (v == NULL)
+        v = &scratch;
+    Py_UCS4 c = ch(t, i);
+    v->s = i;
+    v->escaped = v->empty = 0;
+    if (c == '"') {
+        Py_ssize_t e = json_scan_string(t, i, &v->escaped);
+        v->kind = J_STR;
+        v->s = i + 1;
+        v->e = e - 1;
+        return e;
+    }
+    if (c == '{' || c == '[') {
+        if (depth >= JSON_MAX_DEPTH)
+            return -1;
+        Py_UCS4 close = c == '{' ? '}' : ']';
+        v->kind = c == '{' ? J_OBJECT : J_ARRAY;
+        Py_ssize_t j = json_skip_ws(t, i + 1);
+        if (ch(t, j) == close) {
+            v->empty = 1;
+            return v->e = j + 1;
+        }
+        for (;;) {
+            if (c == '{') {   /* a key: strings only (json: "Expecting property name enclosed in double quotes") */
+                int escaped;
+                if (ch(t, j) != '"' || (j = json_scan_string(t, j, &escaped)) < 0)
+                    return -1;
+                j = json_skip_ws(t, j);
+                if (ch(t, j) != ':')
+                    return -1;
+                j = json_skip_ws(t, j + 1);
+            }
+            if ((j = json_value(t, j, depth + 1, NULL)) < 0)
+                return -1;
+            j = json_skip_ws(t, j);
+            Py_UCS4 d = ch(t, j);
+            if (d == close)
+                return v->e = j + 1;
+            if (d != ',')
+                return -1;
+            j = json_skip_ws(t, j + 1);   /* a trailing comma then fails on the next key or value, as in json */
+        }
+    }
+    static const char *const literals[] = {"true", "false", "null"};
+    for (int k = 0; k < 3; k++)
+        if (starts(t, i, literals[k], 0)) {
+            v->kind = k == 2 ? J_NULL : J_LITERAL;
+            return v->e = i + (Py_ssize_t)strlen(literals[k]);
+        }
+    /* json's NUMBER_RE `(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?` (ASCII digits); a '.' or 'e' not followed by
+     * digits is left behind and then fails as an unexpected character, as in json. `-Infinity` is declined here. */
+    Py_ssize_t j = c == '-' ? i + 1 : i;
+    if (ch(t, j) == '0')
+        j++;
+    else if (ch(t, j) >= '1' && ch(t, j) <= '9')
+        while (is_ascii_digit(ch(t, j)))
+            j++;
+    else
+        return -1;
+    v->kind = J_INT;
+    if (ch(t, j) == '.' && is_ascii_digit(ch(t, j + 1))) {
+        for (j += 2; is_ascii_digit(ch(t, j)); j++)
+            ;
+        v->kind = J_FLOAT;
+    }
+    if (ch(t, j) == 'e' || ch(t, j) == 'E') {
+        Py_ssize_t k = j + 1;
+        if (ch(t, k) == '+' || ch(t, k) == '-')
+            k++;
+        if (is_ascii_digit(ch(t, k))) {
+            for (j = k; is_ascii_digit(ch(t, j)); j++)
+                ;
+            v->kind = J_FLOAT;
+        }
+    }
+    if (j - i > JSON_MAX_NUMBER)
+        return -1;
+    return v->e = j;
+}
+
+/* One pair of an object json_value accepted or is validating. *pos is at its '{' or at the ',' / '}' after the
+ * previous pair; returns 1 with the key's body and the value (*pos then at the ',' or '}' after it), 0 at the end
+ * of the object, -1 where json.loads fails (or the value is declined). */
+static int json_pair(const Text *t, Py_ssize_t *pos, int depth, JVal *key, JVal *value) {
+    Py_ssize_t j = *pos;
+    Py_UCS4 c = ch(t, j);
+    if (c == '}')
+        return 0;
+    j = json_skip_ws(t, j + 1);
+    if (c == '{' && ch(t, j) == '}') {
+        *pos = j;
+        return 0;
+    }
+    if (ch(t, j) != '"' || (j = json_value(t, j, depth, key)) < 0)
+        return -1;
+    j = json_skip_ws(t, j);
+    if (ch(t, j) != ':')
+        return -1;
+    if ((j = json_value(t, json_skip_ws(t, j + 1), depth + 1, value)) < 0)
+        return -1;
+    j = json_skip_ws(t, j);
+    if (ch(t, j) != ',' && ch(t, j) != '}')
+        return -1;
+    *pos = j;
+    return 1;
+}
+
+/* A decoded string to read: the line itself where the body has no escape, else a decoded copy. */
+typedef struct {
+    Text t;
+    Py_ssize_t s, e;
+    int decoded;
+    Py_UCS4 *heap;
+    Py_UCS4 stack[JSON_STACK_CHARS];
+} StrView;
+
+/* 0, or -1 with MemoryError set. Release with str_view_free, also after a failure. */
+static int str_view(const Text *t, const JVal *v, StrView *sv) {
+    sv->heap = NULL;
+    sv->decoded = v->escaped;
+    if (!v->escaped) {
+        sv->t = *t, sv->s = v->s, sv->e = v->e;
+        return 0;
+    }
+    Py_UCS4 *buf = sv->stack;
+    if (v->e - v->s > JSON_STACK_CHARS && (buf = sv->heap = PyMem_New(Py_UCS4, v->e - v->s)) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    int esc;
+    Py_ssize_t n = json_decode(t, v->s, v->e, buf, 0, &esc);
+    sv->t = (Text){PyUnicode_4BYTE_KIND, buf, n};
+    sv->s = 0, sv->e = n;
+    return 0;
+}
+
+static void str_view_free(StrView *sv) { PyMem_Free(sv->heap); }
+
+/* The str of sv[s:e] (indexes of sv->t). */
+static PyObject *str_view_obj(PyObject *line, const StrView *sv, Py_ssize_t s, Py_ssize_t e) {
+    if (!sv->decoded)
+        return substr(line, s, e);
+    return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, (const Py_UCS4 *)sv->t.data + s, e - s);
+}
+
+/* A key as `k.lower()` compares it: the line's characters, or the decoded ones (then -1 to decline when one of
+ * has_bad_char's characters was escaped, or the key is too long to decode here). */
+typedef struct {
+    Text t;
+    Py_ssize_t s, e;
+    Py_UCS4 buf[JSON_KEY_CHARS];
+} KeyView;
+
+static int key_view(const Text *t, const JVal *key, KeyView *kv) {
+    if (!key->escaped) {
+        kv->t = *t, kv->s = key->s, kv->e = key->e;
+        return 0;
+    }
+    if (key->e - key->s > JSON_KEY_CHARS)
+        return -1;
+    int esc;
+    Py_ssize_t n = json_decode(t, key->s, key->e, kv->buf, 0, &esc);
+    for (Py_ssize_t k = 0; k < n; k++)
+        if (kv->buf[k] == 0x130 || kv->buf[k] == 0x131 || kv->buf[k] == 0x17F || kv->buf[k] == 0x212A)
+            return -1;
+    kv->t = (Text){PyUnicode_4BYTE_KIND, kv->buf, n};
+    kv->s = 0, kv->e = n;
+    return 0;
+}
+
+/* k.lower() == name (name lower-case ASCII) */
+static inline int key_is(const KeyView *kv, const char *name) { return eq_word(&kv->t, kv->s, kv->e, name, 1); }
+
+/* The top-level keys _classify_json and its helpers read (their lower-case names). */
+enum {
+    JK_LEVEL, JK_SEVERITY, JK_LVL, JK_LOGLEVEL, JK_LOG_DOT_LEVEL, JK_LEVELNAME, JK_LOG_LEVEL, JK_AT_L,   /* _JSON_LEVEL_KEYS */
+    JK_MSG, JK_MESSAGE, JK_AT_M, JK_AT_MT, JK_EVENT, JK_TEXT, JK_LOG, JK_SHORT_MESSAGE,                /* _JSON_MESSAGE_KEYS */
+    JK_ERROR, JK_ERR, JK_EXCEPTION, JK_EXC_INFO, JK_ERROR_MESSAGE,                                  /* _JSON_ERROR_KEYS */
+    JK_STACK_TRACE, JK_STACKTRACE, JK_STACK, JK_ERROR_STACK_TRACE, JK_ERROR_STACK, JK_AT_X, JK_FULL_MESSAGE,
+    N_JSON_KEYS
+};
+static const char *const JSON_KEYS[N_JSON_KEYS] = {
+    "level", "severity", "lvl", "loglevel", "log.level", "levelname", "log_level", "@l",
+    "msg", "message", "@m", "@mt", "event", "text", "log", "short_message",
+    "error", "err", "exception", "exc_info", "error.message",
+    "stack_trace", "stacktrace", "stack", "error.stack_trace", "error.stack", "@x", "full_message"};
+/* the tuples of severity.py, in their order */
+static const int LEVEL_KEYS[] = {JK_LEVEL, JK_SEVERITY, JK_LVL, JK_LOGLEVEL, JK_LOG_DOT_LEVEL, JK_LEVELNAME, JK_LOG_LEVEL,
+                                 JK_AT_L};
+static const int MESSAGE_KEYS[] = {JK_MSG, JK_MESSAGE, JK_AT_M, JK_AT_MT, JK_EVENT, JK_TEXT, JK_LOG, JK_SHORT_MESSAGE};
+static const int ERROR_KEYS[] = {JK_ERROR, JK_ERR, JK_EXCEPTION, JK_EXC_INFO, JK_ERROR_MESSAGE};
+static const int TRACE_KEYS[] = {JK_STACK_TRACE, JK_STACKTRACE, JK_STACK, JK_EXC_INFO, JK_EXCEPTION, JK_ERROR_STACK_TRACE,
+                                 JK_ERR, JK_ERROR, JK_ERROR_STACK, JK_AT_X};
+#define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* fields = {k.lower(): v for k, v in json.loads(line).items()}, kept for the keys above: the last pair whose key
+ * lower-cases to one wins (json.loads keeps a duplicate key's last value, the comprehension a later equal key's).
+ * 0, or -1 to decline. */
+static int json_fields(const Text *t, JVal *fields) {
+    memset(fields, 0, sizeof(JVal) * N_JSON_KEYS);
+    if (ch(t, 0) != '{')
+        return -1;
+    Py_ssize_t pos = 0;
+    JVal key, value;
+    KeyView kv;
+    int r;
+    while ((r = json_pair(t, &pos, 0, &key, &value)) == 1) {
+        if (key.e - key.s > 17 && !key.escaped)   /* longer than any name: "error.stack_trace" */
+            continue;
+        if (key_view(t, &key, &kv) < 0)
+            return -1;
+        Py_UCS4 c0 = lc(ch(&kv.t, kv.s));
+        for (int k = 0; k < N_JSON_KEYS; k++)
+            if ((Py_UCS4)(unsigned char)JSON_KEYS[k][0] == c0 && key_is(&kv, JSON_KEYS[k])) {
+                fields[k] = value;
+                break;
+            }
+    }
+    if (r < 0 || json_skip_ws(t, pos + 1) != t->n)   /* json: "Extra data" after the object */
+        return -1;
+    return 0;
+}
+
+/* {k.lower(): v for k, v in obj.items()}.get(name) of the object value obj (J_ABSENT when missing). */
+static int json_get_lower(const Text *t, const JVal *obj, const char *name, JVal *out) {
+    Py_ssize_t pos = obj->s;
+    JVal key, value;
+    KeyView kv;
+    out->kind = J_ABSENT;
+    while (json_pair(t, &pos, 0, &key, &value) == 1) {
+        if (key_view(t, &key, &kv) < 0)
+            return -1;
+        if (key_is(&kv, name))
+            *out = value;
+    }
+    return 0;
+}
+
+/* _json_flags's `next((v for k, v in value.items() if "stack" in k.lower() or k.lower() == "trace"), None)`: the
+ * first distinct key (dict order is the first occurrence's) that matches, with the last value of that exact key. */
+static int json_trace_member(const Text *t, const JVal *obj, JVal *out) {
+    Py_ssize_t pos = obj->s;
+    JVal key, value;
+    KeyView first, kv;
+    int found = 0;
+    out->kind = J_ABSENT;
+    while (json_pair(t, &pos, 0, &key, &value) == 1) {
+        if (key_view(t, &key, found ? &kv : &first) < 0)
+            return -1;
+        if (!found) {
+            int match = key_is(&first, "trace");
+            for (Py_ssize_t i = first.s; !match && i + 5 <= first.e; i++)
+                match = starts(&first.t, i, "stack", 1);
+            if (match) {
+                found = 1;
+                *out = value;
+            }
+            continue;
+        }
+        if (kv.e - kv.s != first.e - first.s)
+            continue;
+        Py_ssize_t k = 0;   /* the same key exactly (not lower-cased): dict keeps one entry */
+        while (k < kv.e - kv.s && ch(&kv.t, kv.s + k) == ch(&first.t, first.s + k))
+            k++;
+        if (k == kv.e - kv.s)
+            *out = value;
+    }
+    return 0;
+}
+
+/* `"\n" in s` for a string value: a raw newline cannot be in a valid JSON string, so only `\n` or `\u000a`. */
+static int json_str_has_newline(const Text *t, const JVal *v) {
+    if (!v->escaped)
+        return 0;
+    for (Py_ssize_t i = v->s; i < v->e; i++) {
+        if (ch(t, i) != '\\')
+            continue;
+        Py_UCS4 c = ch(t, ++i);
+        if (c == 'n' || (c == 'u' && json_hex4(t, i + 1) == '\n'))
+            return 1;
+        if (c == 'u')
+            i += 4;
+    }
+    return 0;
+}
+
+/* _json_flags(fields): HAS_TRACE or 0, or -1 (decline / MemoryError set). */
+static int json_flags(const Text *t, const JVal *fields) {
+    for (int k = 0; k < COUNT(TRACE_KEYS); k++) {
+        JVal v = fields[TRACE_KEYS[k]];
+        if (v.kind == J_OBJECT && json_trace_member(t, &v, &v) < 0)
+            return -1;
+        /* isinstance(value, (str, list)) and ("\n" in value if str else value): a non-empty list */
+        if ((v.kind == J_STR && json_str_has_newline(t, &v)) || (v.kind == J_ARRAY && !v.empty))
+            return 1;
+    }
+    const JVal *full = &fields[JK_FULL_MESSAGE];
+    if (full->kind != J_STR || !json_str_has_newline(t, full))
+        return 0;
+    StrView sv;   /* "\n" in full.strip(): a newline with a non-space character on each side of it */
+    if (str_view(t, full, &sv) < 0) {
+        str_view_free(&sv);
+        return -1;
+    }
+    Py_ssize_t s = sv.s, e = sv.e, i;
+    while (s < e && is_s(ch(&sv.t, s)))
+        s++;
+    while (e > s && is_s(ch(&sv.t, e - 1)))
+        e--;
+    for (i = s; i < e && ch(&sv.t, i) != '\n'; i++)
+        ;
+    str_view_free(&sv);
+    return i < e;
+}
+
+/* _json_message(fields, line): a new reference, or NULL with an exception set, or DECLINE. */
+static PyObject *json_message(const State *st, PyObject *line, const Text *t, const JVal *fields) {
+    const JVal *msg = NULL, *err = NULL;
+    /* isinstance(v, str) and v: a non-empty body decodes to a non-empty str, an empty one to "" */
+    for (int k = 0; k < COUNT(MESSAGE_KEYS) && !msg; k++)
+        if (fields[MESSAGE_KEYS[k]].kind == J_STR && fields[MESSAGE_KEYS[k]].e > fields[MESSAGE_KEYS[k]].s)
+            msg = &fields[MESSAGE_KEYS[k]];
+    for (int k = 0; k < COUNT(ERROR_KEYS) && !err; k++)
+        if (fields[ERROR_KEYS[k]].kind == J_STR && fields[ERROR_KEYS[k]].e > fields[ERROR_KEYS[k]].s)
+            err = &fields[ERROR_KEYS[k]];
+    JVal nested;
+    if (!err && fields[JK_ERROR].kind == J_OBJECT) {
+        /* err or next(nested[k] for k in ("message", "msg") if isinstance(nested.get(k), str)): "" counts here */
+        if (json_get_lower(t, &fields[JK_ERROR], "message", &nested) < 0)
+            return DECLINE;
+        if (nested.kind != J_STR && json_get_lower(t, &fields[JK_ERROR], "msg", &nested) < 0)
+            return DECLINE;
+        if (nested.kind == J_STR)
+            err = &nested;
+    }
+    PyObject *m = NULL, *e = NULL, *r = NULL;
+    StrView mv, ev;
+    mv.heap = ev.heap = NULL;
+    if (msg) {
+        if (str_view(t, msg, &mv) < 0)
+            goto done;
+        if (!(m = str_view_obj(line, &mv, mv.s, mv.e)))
+            goto done;
+    }
+    if (err) {   /* err.strip().split("\n", 1)[0] (strip: str.isspace characters, as is_s) */
+        if (str_view(t, err, &ev) < 0)
+            goto done;
+        Py_ssize_t s = ev.s, z = ev.e, i;
+        while (s < z && is_s(ch(&ev.t, s)))
+            s++;
+        while (z > s && is_s(ch(&ev.t, z - 1)))
+            z--;
+        for (i = s; i < z && ch(&ev.t, i) != '\n'; i++)
+            ;
+        if (i > s && !(e = str_view_obj(line, &ev, s, i)))
+            goto done;
+    }
+    if (m && e) {   /* ": ".join(p for p in (msg, err) if p) */
+        PyObject *me = PyUnicode_Concat(m, st->colon_sep);
+        if (me) {
+            r = PyUnicode_Concat(me, e);
+            Py_DECREF(me);
+        }
+    } else if (m || e) {
+        r = Py_NewRef(m ? m : e);
+    } else {
+        r = Py_NewRef(line);
+    }
+done:
+    Py_XDECREF(m);
+    Py_XDECREF(e);
+    str_view_free(&mv);
+    str_view_free(&ev);
+    return r;
+}
+
+/* _json_level_value(str(value), syslog_scale) for a level field's value: a Level, L_NONE for None, -1 to decline. */
+static int json_value_level(const Text *t, const JVal *v, int syslog_scale) {
+    long n = 0;
+    if (v->kind == J_STR) {
+        StrView sv;
+        if (str_view(t, v, &sv) < 0) {
+            str_view_free(&sv);
+            PyErr_Clear();
+            return -1;
+        }
+        Py_ssize_t s = sv.s, e = sv.e;
+        int digits = e > s, ascii = 1;
+        for (Py_ssize_t i = s; i < e; i++) {
+            Py_UCS4 c = ch(&sv.t, i);
+            ascii &= c < 128;
+            digits &= is_ascii_digit(c);
+            if (digits && n < 1000)   /* every value >= 60 reads the same */
+                n = n * 10 + (long)(c - '0');
+        }
+        /* str.isdigit() takes non-ASCII digits (and int() not all of them): declined */
+        Level level = ascii && !digits ? level_of(&sv.t, s, e) : L_NONE;
+        str_view_free(&sv);
+        if (!ascii || e - s > JSON_MAX_NUMBER)
+            return -1;
+        if (!digits)
+            return (int)level;
+    } else if (v->kind == J_INT) {
+        /* str(int): "-5" is no digit string and no level name; -0 reads as int 0, str "0" */
+        int negative = ch(t, v->s) == '-';
+        for (Py_ssize_t i = v->s + negative; i < v->e; i++)
+            if (n < 1000)
+                n = n * 10 + (long)(ch(t, i) - '0');
+        if (negative && n != 0)
+            return L_NONE;
+    } else {
+        /* str() of a float ("50.0", "inf" -> an OTHER word), True/False, a list or a dict: never an event level */
+        return L_NONE;
+    }
+    if (syslog_scale || n < 10)   /* syslog_level(n) if n <= 7 else OTHER */
+        return n <= 2 ? L_FATAL : n == 3 ? L_ERROR : n == 4 ? L_WARN : L_OTHER;
+    return n >= 60 ? L_FATAL : n >= 50 ? L_ERROR : n >= 40 ? L_WARN : L_OTHER;
+}
+
+/* (level, _json_message(fields, line), _json_flags(fields)) */
+static PyObject *json_event(const State *st, PyObject *line, const Text *t, const JVal *fields, Level level) {
+    int flags = json_flags(t, fields);
+    if (flags < 0)
+        return PyErr_Occurred() ? NULL : DECLINE;
+    PyObject *msg = json_message(st, line, t, fields);
+    if (msg == NULL || msg == DECLINE)
+        return msg;
+    PyObject *fl = PyLong_FromLong(flags);   /* 0 and 1: the cached small ints */
+    PyObject *r = fl ? PyTuple_Pack(3, st->level[level], msg, fl) : NULL;
+    Py_XDECREF(fl);
+    Py_DECREF(msg);
+    return r;
+}
+
+static PyObject *classify_json(const State *st, PyObject *line, const Text *t) {
+    JVal fields[N_JSON_KEYS];
     if (starts(t, 0, "{\"t\":", 0)) {
         Py_UCS4 letter = mongo_letter(t);
         if (letter == 'I' || letter == 'D')
             return result(st, L_OTHER, NULL);
-        if (letter != 0)
-            return DECLINE;
+        if (letter != 0) {
+            /* _LETTER's level; fields is never empty (it holds "t"). Where json.loads fails Python answers
+             * (level, line, 0): declined with the rest. */
+            if (json_fields(t, fields) < 0)
+                return DECLINE;
+            return json_event(st, line, t, fields, letter == 'F' ? L_FATAL : letter == 'E' ? L_ERROR : L_WARN);
+        }
     }
     int level = json_level(t);
     if (level == -2)
         return DECLINE;
-    if (level == -1)   /* no level field: a line without any hint is not an event; others need json.loads */
-        return has_event_hint(t, t->n) ? DECLINE : result(st, L_NONE, NULL);
+    if (level == -1) {
+        /* no level field: a line without any hint is not an event; a JSON object with one is (None, "", 0) too,
+         * unless it has a "log" string (a Docker record classify recurses into: declined, as is a non-blank-test
+         * of it) */
+        if (!has_event_hint(t, t->n))
+            return result(st, L_NONE, NULL);
+        if (json_fields(t, fields) < 0 || (fields[JK_LOG].kind == J_STR && fields[JK_LOG].e > fields[JK_LOG].s))
+            return DECLINE;
+        return result(st, L_NONE, NULL);
+    }
     if (level == L_NONE || level == L_OTHER)
         return result(st, L_OTHER, NULL);
-    return DECLINE;
+    /* an event level by the regex: json.loads decides. The level is then read again from the fields, as
+     * _classify_json does: the first of _JSON_LEVEL_KEYS present (a null value counts as present and gives None),
+     * else the "level" of a "log" object; only where that is None does the regex's level stand. */
+    if (json_fields(t, fields) < 0)
+        return DECLINE;
+    const JVal *value = NULL;
+    for (int k = 0; k < COUNT(LEVEL_KEYS) && !value; k++)
+        if (fields[LEVEL_KEYS[k]].kind != J_ABSENT)
+            value = &fields[LEVEL_KEYS[k]];
+    JVal nested;
+    if ((value == NULL || value->kind == J_NULL) && fields[JK_LOG].kind == J_OBJECT) {
+        if (json_get_lower(t, &fields[JK_LOG], "level", &nested) < 0)
+            return DECLINE;
+        value = &nested;
+    }
+    if (value != NULL && value->kind != J_ABSENT && value->kind != J_NULL) {
+        int syslog_scale = fields[JK_SHORT_MESSAGE].kind != J_ABSENT;   /* GELF: "short_message" in fields */
+        int lv = json_value_level(t, value, syslog_scale);
+        if (lv < 0)
+            return DECLINE;
+        if (lv == L_NONE || lv == L_OTHER)
+            return result(st, L_OTHER, NULL);
+        level = lv;
+    }
+    return json_event(st, line, t, fields, (Level)level);
 }
 
 /* ---------------------------------------------------------------------------------------------------------
@@ -1081,7 +1582,7 @@ static PyObject *classify(const State *st, PyObject *line, const Text *t, int co
         return r == FALLTHROUGH ? after_prefilter(st, line, t, context) : r;
     }
     if (first == '{') {
-        PyObject *r = classify_json(st, t);
+        PyObject *r = classify_json(st, line, t);
         return r == FALLTHROUGH ? DECLINE : r;
     }
     if (in_set(first, "IWEF")) {

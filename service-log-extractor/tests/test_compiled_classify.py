@@ -60,7 +60,8 @@ def realistic_log(make_realistic_log) -> bytes:
 def test_declines_what_it_cannot_read(fast):
     assert fast("", True) is None          # Python raises IndexError there: its business
     assert fast(b"2026-11-29 ERROR x", True) is None  # not a str
-    assert fast('{"level":"error","msg":"boom"}', True) is None   # an event JSON line needs json.loads
+    assert fast('{"level":"error","msg":"boom"', True) is None    # json.loads fails: Python's regex fallback
+    assert fast('{"level":"error","n":NaN}', True) is None        # json.loads reads NaN, the C parser does not
 
 
 def test_answers_common_headers(fast):
