@@ -947,45 +947,96 @@ static const int TRACE_KEYS[] = {JK_STACK_TRACE, JK_STACKTRACE, JK_STACK, JK_EXC
                                  JK_ERR, JK_ERROR, JK_ERROR_STACK, JK_AT_X};
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* fields = {k.lower(): v for k, v in json.loads(line).items()}, kept for the keys above: the last pair whose key
- * lower-cases to one wins (json.loads keeps a duplicate key's last value, the comprehension a later equal key's).
+/* Which pair's value `{k.lower(): v for k, v in obj.items()}` keeps for one lower-cased name. obj (json.loads's
+ * dict) holds one entry per exact key, at its first occurrence, with its last value; the comprehension then takes
+ * the entries in that order, so the exact spelling that first occurs last wins, with its last value:
+ * `{"Level":1,"level":2,"Level":3}` gives 2. The spellings met so far are kept (raw spans: a key with an escape
+ * that spells a name is declined, so equal keys are equal spans). */
+#define JSON_MAX_SPELLINGS 4
+typedef struct {
+    Py_ssize_t s[JSON_MAX_SPELLINGS], e[JSON_MAX_SPELLINGS];
+    int n;
+} Spellings;
+
+/* 1: the pair's value is now the name's; 0: not (an earlier spelling seen again); -1: decline. */
+static int spelling_wins(const Text *t, Spellings *sp, const JVal *key) {
+    Py_ssize_t len = key->e - key->s;
+    for (int j = 0; j < sp->n; j++) {
+        if (sp->e[j] - sp->s[j] != len)
+            continue;
+        Py_ssize_t k = 0;
+        while (k < len && ch(t, sp->s[j] + k) == ch(t, key->s + k))
+            k++;
+        if (k == len)
+            return j == sp->n - 1;
+    }
+    if (sp->n == JSON_MAX_SPELLINGS)
+        return -1;
+    sp->s[sp->n] = key->s, sp->e[sp->n] = key->e;
+    sp->n++;
+    return 1;
+}
+
+/* The index of the name in names (lower-case) that the key lower-cases to, -1 for none, -2 to decline (an escaped
+ * key that spells one, or that holds one of has_bad_char's characters). */
+static int json_key_index(const Text *t, const JVal *key, const char *const *names, int n_names) {
+    KeyView kv;
+    if (key_view(t, key, &kv) < 0)
+        return -2;
+    Py_UCS4 c0 = lc(ch(&kv.t, kv.s));
+    for (int k = 0; k < n_names; k++)
+        if ((Py_UCS4)(unsigned char)names[k][0] == c0 && key_is(&kv, names[k]))
+            return key->escaped ? -2 : k;
+    return -1;
+}
+
+/* fields = {k.lower(): v for k, v in json.loads(line).items()}, kept for the keys above (see Spellings).
  * 0, or -1 to decline. */
 static int json_fields(const Text *t, JVal *fields) {
+    Spellings spellings[N_JSON_KEYS];
     memset(fields, 0, sizeof(JVal) * N_JSON_KEYS);
+    memset(spellings, 0, sizeof(spellings));
     if (ch(t, 0) != '{')
         return -1;
     Py_ssize_t pos = 0;
     JVal key, value;
-    KeyView kv;
     int r;
     while ((r = json_pair(t, &pos, 0, &key, &value)) == 1) {
         if (key.e - key.s > 17 && !key.escaped)   /* longer than any name: "error.stack_trace" */
             continue;
-        if (key_view(t, &key, &kv) < 0)
+        int k = json_key_index(t, &key, JSON_KEYS, N_JSON_KEYS);
+        if (k == -2)
             return -1;
-        Py_UCS4 c0 = lc(ch(&kv.t, kv.s));
-        for (int k = 0; k < N_JSON_KEYS; k++)
-            if ((Py_UCS4)(unsigned char)JSON_KEYS[k][0] == c0 && key_is(&kv, JSON_KEYS[k])) {
+        if (k >= 0) {
+            int wins = spelling_wins(t, &spellings[k], &key);
+            if (wins < 0)
+                return -1;
+            if (wins)
                 fields[k] = value;
-                break;
-            }
+        }
     }
     if (r < 0 || json_skip_ws(t, pos + 1) != t->n)   /* json: "Extra data" after the object */
         return -1;
     return 0;
 }
 
-/* {k.lower(): v for k, v in obj.items()}.get(name) of the object value obj (J_ABSENT when missing). */
+/* {k.lower(): v for k, v in obj.items()}.get(name) of the object value obj (J_ABSENT when missing); 0 or -1. */
 static int json_get_lower(const Text *t, const JVal *obj, const char *name, JVal *out) {
     Py_ssize_t pos = obj->s;
     JVal key, value;
-    KeyView kv;
+    Spellings sp = {.n = 0};
     out->kind = J_ABSENT;
     while (json_pair(t, &pos, 0, &key, &value) == 1) {
-        if (key_view(t, &key, &kv) < 0)
+        int k = json_key_index(t, &key, &name, 1);
+        if (k == -2)
             return -1;
-        if (key_is(&kv, name))
-            *out = value;
+        if (k == 0) {
+            int wins = spelling_wins(t, &sp, &key);
+            if (wins < 0)
+                return -1;
+            if (wins)
+                *out = value;
+        }
     }
     return 0;
 }

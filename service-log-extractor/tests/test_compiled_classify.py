@@ -271,3 +271,204 @@ def test_klog(fast):
                          "29 10:00:00.5\t7 a b] space in file", "49 10:00:00.5 7 f.go:1] day 49", "29 10:00:00.5 7 ] x",
                          "29 10:00:00.5 7 f.go:1]\n", "29 10:00:00.5 \u0667 f:1] unicode digit pid"):
                 check(fast, f"{letter}{month}{rest}")
+
+
+# --- event-level JSON lines (json.loads and _classify_json's field logic in C) -----------------------------------
+
+def test_json_event_lines_answered(fast):
+    """The common shapes are answered (check asserts equality with Python for both contexts)."""
+    lines = [
+        '{"level":50,"time":1,"pid":1,"msg":"request errored","err":{"type":"Error","message":"connect ECONNREFUSED",'
+        '"stack":"Error: connect ECONNREFUSED\\n    at TLSSocket.socketOnEnd (node:_http_client:524:23)"}}',
+        '{"level":"error","ts":1.5,"caller":"a.go:1","msg":"failed","error":"pq: could not serialize"}',
+        '{"t":{"$date":"2026-11-27T08:01:06.375+00:00"},"s":"E",  "c":"SHARDING", "id":22736, "ctx":"x",'
+        '"msg":"Error running periodic reload","attr":{"error":"NetworkInterfaceExceededTimeLimit"}}',
+        '{"@t":"2026-11-27T08:00:38Z","@mt":"Host terminated unexpectedly","@l":"Fatal","@x":"System.X: y\\n   at Z"}',
+        '{"version":"1.1","host":"h","short_message":"disk full","full_message":"disk full\\nat x","level":3}',
+        '{"@timestamp":"2026","log":{"level":"warn","logger":"x"},"message":"slow","error":{"message":"tmo",'
+        '"stack_trace":"a\\nb"}}',
+        '{"event":"failed","level":"error","exception":"Traceback (most recent call last):\\n  File \\"x\\""}',
+        '{"msg":"caf\\u00e9 \\ud83d\\ude00 lone \\ud800 end","LEVEL":"warn","Msg":"later wins","err":"  a\\n b "}',
+        '{"@t":"x","@mt":"Reconciliation finished with {ErrorCount} errors","ErrorCount":0}',
+    ]
+    for line in lines:
+        assert check(fast, line) == 2, line
+    assert fast(lines[0], True) == ("ERROR", "request errored", 1)   # only an "error" object gives its message
+    assert fast(lines[7], False) == ("WARN", "later wins: a", 1)     # "err" holds a newline: a trace
+
+
+def test_json_duplicate_keys(fast):
+    """json.loads keeps an exact key once, where it first occurs, with its last value; {k.lower(): v} then lets the
+    later of two spellings win: the spelling that first occurs last, not the pair that comes last."""
+    for line, level, message in (
+            ('{"Level":"warn","level":"error","Level":"info","msg":"m"}', "ERROR", "m"),
+            ('{"msg":"a","MSG":"b","msg":"c","level":"error"}', "ERROR", "b"),
+            ('{"level":"error","EXCEPTION":"x","Exception":{"message":"y"},"EXCEPTION":"z"}', "ERROR",
+             '{"level":"error","EXCEPTION":"x","Exception":{"message":"y"},"EXCEPTION":"z"}'),
+            ('{"level":"warn","error":{"Message":"a","message":"b","Message":"c"}}', "WARN", "b"),
+            ('{"@l":"warn","@L":null,"@l":0}', "WARN", '{"@l":"warn","@L":null,"@l":0}')):
+        assert check(fast, line) == 2, line
+        assert fast(line, True) == (level, message, 0), line
+
+
+def test_json_event_lines_declined(fast):
+    for line in ('{"level":"error","msg":"x",}', '{"level":"error","n":Infinity}', '{"level":"error","n":-Infinity}',
+                 '{"level":"error","msg":"x"} x', '{"level":"error","msg":"\\x"}', '{"level":"error","msg":"a\tb"}',
+                 '{"level":"error","a":' + "[" * 100 + "]" * 100 + "}", '{"level":"error","n":' + "1" * 5000 + "}",
+                 '{"level":"error","stac\\u212a":"a\\nb"}', '{"level":"error","LEVEL":"\\u0665\\u0660","msg":"x"}',
+                 '{"log":"2026-11-29 ERROR x","stream":"stdout"}'):
+        assert fast(line, True) is None, line
+        check(fast, line)
+
+
+def _json_string_text(pieces: list[str]) -> str:
+    return '"' + "".join(pieces) + '"'
+
+
+_JSON_STR_PIECE = st.one_of(
+    st.sampled_from(["boom", "Error: x", " ", "  ", "\\n", '\\"', "\\\\", "\\/", "\\t", "\\r", "\\b", "\\f",
+                     "\\u00e9", "\\u00E9", "é", "日本", "😀", "\\ud83d\\ude00", "\\uD83D\\uDE00", "\\ud800",
+                     "\\udc00", "\\ud800\\u0041", "\\ud800\\ud800\\udc00", "\\u000a", "\\u000A", "\\u0020", "\\u2028",
+                     "\\u00a0", "\\u0000", "\x7f", "\u00a0", "\u3000", "\\n    at f (a.js:1:2)", "stack", "error",
+                     "warn", "\\u0065rror", "level", '\\"level\\":\\"error\\"', "x" * 300]),
+    st.text(st.characters(blacklist_characters='"\\', blacklist_categories=("Cc", "Cs")), max_size=6),
+    st.sampled_from(["\\x", "\t", "\\u12", "\n", "\\"]),    # json.loads fails on these: declined or answered as Python
+)
+_BROKEN_PIECES = ("\\x", "\t", "\\u12", "\n", "\\")
+_JSON_STR = st.builds(_json_string_text, st.lists(_JSON_STR_PIECE, max_size=5))
+_JSON_STR_CLEAN = st.builds(_json_string_text, st.lists(_JSON_STR_PIECE.filter(lambda p: p not in _BROKEN_PIECES),
+                                                        max_size=5))
+_JSON_NUMBER = st.sampled_from(["0", "-0", "3", "4", "7", "30", "40", "50", "60", "99", "1.5", "-1.5e3", "1e3",
+                                "1E+2", "-5", "50.0", "2e-2", "12345678901234567890", "1" * 40])
+_JSON_BAD_NUMBER = st.sampled_from(["007", "1.", "1e", "NaN", "Infinity", "-Infinity", "-", "+1", ".5"])
+_JSON_WS = st.sampled_from(["", "", "", " ", "  ", "\t", "\n", "\r\n"])
+_JSON_ANY_WS = st.sampled_from(["", " ", "\u00a0", "\x0b", "\x0c", "\u3000"])   # \s for the regexes, not for json
+
+
+def _json_atom(broken: bool):
+    """A string, number or literal; with broken, one json.loads rejects or reads differently now and then."""
+    atom = st.one_of(_JSON_STR_CLEAN, _JSON_NUMBER, st.sampled_from(["true", "false", "null"]))
+    return st.one_of(atom, _JSON_STR, _JSON_BAD_NUMBER) if broken else atom
+
+
+def _cased_key(key: str, how: int) -> str:
+    return _cased(key, how) if how < 4 else key
+
+
+_TRACE_MEMBERS = ["message", "msg", "Message", "stack", "Stack", "stack_trace", "stackTrace", "trace", "Trace",
+                  "type", "name", "code", "MSG", "callstack", "sta\\u0063k", "stac\\u212a"]
+_OTHER_KEYS = ["time", "ts", "caller", "hostname", "pid", "name", "v", "@t", "@timestamp", "_extra", "req", "attr",
+               "x", "lev\\u0065l", "\\u006dsg", "Err", "ERROR", "Exception", "Message", "MSG", "Level", "LOG"]
+_JSON_KEY_NAMES = sorted(set(severity._JSON_LEVEL_KEYS + severity._JSON_MESSAGE_KEYS + severity._JSON_ERROR_KEYS
+                             + severity._JSON_TRACE_KEYS + ("full_message", "short_message")))
+_JSON_KEY = st.one_of(st.builds(_cased_key, st.sampled_from(_JSON_KEY_NAMES), st.integers(0, 6)),
+                      st.sampled_from(_OTHER_KEYS + _TRACE_MEMBERS))
+
+
+@st.composite
+def _json_container(draw, depth: int, broken: bool) -> str:
+    ws = lambda: draw(_JSON_ANY_WS if broken and draw(st.integers(0, 9)) == 0 else _JSON_WS)   # noqa: E731
+    if depth > 2:
+        return draw(_json_atom(broken))
+    items = draw(st.integers(0, 4))
+    if draw(st.booleans()):
+        body = ",".join(ws() + draw(_json_value(depth + 1, broken)) + ws() for _ in range(items))
+        return "[" + (body or ws()) + "]"
+    keys = st.one_of(st.sampled_from(_TRACE_MEMBERS), _JSON_KEY)
+    body = ",".join(f'{ws()}"{draw(keys)}"{ws()}:{ws()}{draw(_json_value(depth + 1, broken))}{ws()}'
+                    for _ in range(items))
+    return "{" + (body or ws()) + "}"
+
+
+def _json_value(depth: int = 0, broken: bool = False):
+    atom = _json_atom(broken)
+    return st.one_of(atom, atom, _json_container(depth, broken))
+
+
+_LEVEL_VALUES = st.one_of(
+    st.builds(lambda w, how: f'"{_cased(w, how)}"', st.sampled_from(
+        ["error", "warn", "warning", "fatal", "critical", "err", "info", "debug", "bogus", "", "x1"]), st.integers(0, 3)),
+    st.sampled_from(["10", "20", "30", "40", "50", "60", "0", "2", "3", "4", "5", "7", "8", "-0", "-50", "50.0", "1e2",
+                     '"50"', '"3"', '"05"', '"٥"', '"\\u0065rror"', '"ERROR "', "null", "true", "[1]", '{"a":1}',
+                     '"inf"', "1e400", '"0000000000000000000000000050"']),
+)
+
+
+def _event_shape(level_key: str, message_key: str, error_key: str, trace_key: str):
+    """Pairs (key, value strategy) of one shape; values are JSON texts (strategies of broken)."""
+    return [(level_key, lambda broken: _LEVEL_VALUES), (message_key, lambda broken: _JSON_STR if broken else _JSON_STR_CLEAN),
+            (error_key, lambda broken: _json_value(0, broken)), (trace_key, lambda broken: _json_value(0, broken))]
+
+
+_SHAPES = [
+    _event_shape("level", "msg", "err", "stack"),                       # pino / bunyan (err object)
+    _event_shape("log.level", "message", "error.message", "error.stack_trace"),   # ECS flattened
+    _event_shape("log", "message", "error", "error.stack_trace"),       # ECS nested ("log":{"level":..})
+    _event_shape("level", "event", "exception", "exc_info"),            # structlog
+    _event_shape("level", "msg", "error", "stacktrace"),                # zap
+    _event_shape("level", "msg", "error", "stack_trace"),               # logrus
+    _event_shape("@l", "@mt", "@m", "@x"),                              # Serilog compact
+    _event_shape("level", "short_message", "full_message", "_extra"),   # GELF (syslog scale)
+    _event_shape("severity", "text", "exc_info", "trace"),
+]
+_LOG_OBJECT = st.builds(lambda ws, lv, more: '{"level"' + ws + ":" + lv + more + "}", _JSON_WS, _LEVEL_VALUES,
+                        st.sampled_from(["", ',"logger":"x"', ',"Level":"info"', ',"LEVEL":null', ',"level":"warn"']))
+
+
+@st.composite
+def json_event_lines(draw):
+    """A JSON line in one of _SHAPES, with extra fields, a duplicate key now and then, maybe a MongoDB start; one in
+    four is "broken": whitespace json does not take, bad escapes or numbers, NaN, trailing garbage."""
+    broken = draw(st.integers(0, 3)) == 0
+    ws = lambda: draw(_JSON_ANY_WS if broken and draw(st.integers(0, 9)) == 0 else _JSON_WS)   # noqa: E731
+    pairs = []
+    for key, value in draw(st.sampled_from(_SHAPES)):
+        if draw(st.integers(0, 4)) == 0:
+            continue                                                 # the field is missing
+        value = _LOG_OBJECT if key == "log" and draw(st.booleans()) else value(broken)
+        pairs.append((_cased_key(key, draw(st.integers(0, 8))), draw(value)))
+    pairs += draw(st.lists(st.tuples(_JSON_KEY, _json_value(0, broken)), max_size=4))
+    for _ in range(draw(st.integers(0, 3))):                         # duplicate keys, maybe cased otherwise
+        if pairs:
+            key, _ = draw(st.sampled_from(pairs))
+            pairs.append((_cased_key(key, draw(st.integers(0, 6))), draw(_json_value(0, broken))))
+    pairs = draw(st.permutations(pairs))
+    body = ",".join(f'{ws()}"{key}"{ws()}:{ws()}{value}{ws()}' for key, value in pairs)
+    if draw(st.integers(0, 3)) == 0:                                 # MongoDB: this exact start, then anything
+        letter = draw(st.sampled_from("FEWID"))
+        line = '{"t":{"$date":"2026-11-29T10:00:00.1+00:00"},"s":"%s"%s' % (letter, draw(st.sampled_from(
+            ["", "  ", "1"]))) + ("," + body if body else "") + "}"
+    else:
+        line = "{" + (body or ws()) + "}"
+    return line + draw(st.sampled_from(["", " ", "\t", "\r", "\n", " x", ",", "}"] if broken else ["", " ", "\t", "\r\n"]))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(line=json_event_lines())
+def test_generated_json_event_lines(fast, line):
+    check(fast, line)
+
+
+def test_realistic_log_json_events_answered(fast, realistic_log, monkeypatch):
+    """Event-level JSON lines handed to classify while summarizing are answered in C (the bench log: all of them)."""
+    calls = []
+    real = events.classify
+
+    def recording(line, context=True):
+        calls.append((line, context))
+        return real(line, context)
+
+    monkeypatch.setattr(events, "classify", recording)
+    summarize(io.BytesIO(realistic_log))
+    json_events = [(line, context) for line, context in calls if line.startswith("{")
+                   and python_classify(line, context)[0] in (severity.WARN, severity.ERROR, severity.FATAL)]
+    assert len(json_events) > 200
+    answered = 0
+    for line, context in json_events:
+        got = fast(line, context)
+        if got is not None:
+            answered += 1
+            assert got == python_classify(line, context), (line, context)
+    share = answered / len(json_events)
+    print(f"fast path answers {answered} of {len(json_events)} event-level JSON lines ({share:.0%})")
+    assert share > 0.95
