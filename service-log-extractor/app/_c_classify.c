@@ -8,14 +8,17 @@
  *   - lines led by a digit: the _NUMERIC_HEADER fast path (timestamp/number tokens, then an upper-case level word
  *     or a `[level]` field) with _message_after, after ruling out logcat and Redis;
  *   - logfmt led by its time (_LOGFMT_HEADER), with _logfmt_message;
- *   - JSON lines whose first level field (or MongoDB's "s") is a non-event level: (OTHER, "", 0);
+ *   - JSON lines whose first level field (or MongoDB's "s") is a non-event level: (OTHER, "", 0); event-level JSON
+ *     lines (and lines with no level field) that json.loads reads exactly as the parser here does: the level
+ *     read again from the fields, _json_message and _json_flags (see "Event-level JSON lines" below);
  *   - then, for any line the branches above leave (after ruling out logcat, Ruby, Redis, .NET), the prefilter:
  *     no event hint -> None / OTHER (has_other_hint); with a hint, a logfmt line's level key (_logfmt_level) or
  *     the token scan (_scan_header_tokens), which declines on the rare cases it does not reproduce (a lower-case
  *     level word opening the header, non-ASCII bracket contents, PHP) and where _csv_level would be tried.
  *
- * Declined: syslog <PRI>, logcat, Redis, Ruby, .NET console, event-level JSON (json.loads), CSV, and any line
- * holding one of the four characters that make lower()/re.IGNORECASE differ from ASCII folding.
+ * Declined: syslog <PRI>, logcat, Redis, Ruby, .NET console, JSON that json.loads rejects or reads differently
+ * (NaN, huge integers, deep nesting), a JSON key spelling a field name with escapes, a Docker "log" string, CSV,
+ * and any line holding one of the four characters that make lower()/re.IGNORECASE differ from ASCII folding.
  * The regexes are matched on code points with the same character classes sre uses for str patterns
  * (\d = Py_UNICODE_ISDECIMAL, \s = Py_UNICODE_ISSPACE, \w = Py_UNICODE_ISALNUM or '_'); where a regex could
  * backtrack, a comment says why the single greedy parse here finds the same match.
