@@ -311,6 +311,26 @@ def test_json_duplicate_keys(fast):
         assert fast(line, True) == (level, message, 0), line
 
 
+def test_json_edge_cases(fast):
+    """Answered, and equal to Python: the numeric scales, str() of odd level values, escapes, limits."""
+    for line in ('{"short_message":"disk","level":4}', '{"short_message":"disk","level":40,"msg":"error"}',
+                 '{"level":-0,"msg":"error"}', '{"level":"error","LEVEL":-5}', '{"level":"error","lvl":"50"}',
+                 '{"level":"warn","severity":1e400}', '{"level":"warn","Level":"\\u0065rror"}',
+                 '{"level":"error","level":"0000000000000000000000000050"}', '{"level":"warn","level":null}',
+                 '{"level":"warn","level":null,"log":{"Level":"fatal","level":"error"}}',
+                 '{"level":"error","msg":"a\\u0000b","err":"\\u2028x\\u000ay"}',
+                 '{"level":"error","msg":"\\ud800\\ud800"}', '{"level":"error","msg":"\\udc00\\ud83d\\ude00\\ud83d"}',
+                 '{"level":"error","msg":"\\/\\b\\f\\r\\t"}',
+                 '{"level":"error","a":' + "[" * 60 + "]" * 60 + "}", '{"level":"error","n":' + "9" * 3900 + "}",
+                 '{"level":"error","error":{"stack":[],"trace":"a\\nb"}}', '{"level":"error","error":{"Trace":"a\\nb"}}',
+                 '{"level":"error","err":{"stack":1,"stack":"a\\nb"}}',
+                 '{"level":"error","err":{"stack":"a\\nb","x":1,"stack":2}}',
+                 '{"level":"error","full_message":"  a\\n  "}', '{"level":"error","full_message":" a \\n b "}',
+                 '{"level":"error","error":"   ","msg":""}', '{"level":"error","error":"\\n\\nx","exception":"y"}',
+                 '{"level":"error"} \t\r\n'):
+        assert check(fast, line) == 2, line
+
+
 def test_json_event_lines_declined(fast):
     for line in ('{"level":"error","msg":"x",}', '{"level":"error","n":Infinity}', '{"level":"error","n":-Infinity}',
                  '{"level":"error","msg":"x"} x', '{"level":"error","msg":"\\x"}', '{"level":"error","msg":"a\tb"}',
