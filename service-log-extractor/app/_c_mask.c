@@ -1,16 +1,26 @@
 /* Compiled loop of app.grouping.mask (module app._c_mask).
  *
- * Masker(masks) takes a list of Mask(name, pattern, replacement, guard) once; masker(text) then does, mask by
- * mask and in order, exactly what grouping._mask_python does: test the guard, and where it passes call
- * pattern.sub(replacement, text) through the bound method. Only the interpreter's per-mask work (unpacking, guard
- * type tests, `g in text`) moves to C; every substitution is still the re module's own, so the results are the
- * Python loop's by construction. The guards:
+ * Masker(masks) takes a list of Mask(name, pattern, replacement, guard[, compiled]) once; masker(text) then does,
+ * mask by mask and in order, what grouping._mask_python does: test the guard, and where it passes call
+ * pattern.sub(replacement, text) through the bound method. The guards:
  *
  *   "digit"    the text holds a character sre's \d matches on str (Py_UNICODE_ISDECIMAL), with mask()'s early
  *              out: once a digit guard finds none (or the original text had none), later digit guards fail;
  *   tuple      one of its strings occurs in the text;
  *   None       always passes;
  *   otherwise  guard.search(text) is not None (the bound method is taken once).
+ *
+ * A mask that names a compiled twin (Mask.compiled; the TWINS table below) is handled here on ASCII text: its
+ * prefilter first (a necessary condition for the mask to change the text; where it fails the mask is skipped, and
+ * where the twin stands in for the guard the guard is not run), then its matcher, when it has one, does the
+ * substitution instead of pattern.sub. The twins are exact by argument (each one's comment) and by test
+ * (tests/test_compiled_twins.py); a twin records the pattern it was written for, and Masker refuses a mask whose
+ * pattern has changed since. Other text, and masks without a twin, go to the re module as in the Python loop.
+ *
+ * To add a twin: write its prefilter and/or matcher below with a comment saying why it answers as sre does, add it
+ * to TWINS with the sha1 of its pattern's source, name it in the Mask (compiled="..."), and give the twin tests
+ * pieces of what its pattern reads (_PIECES there); a prefilter that copies the guard goes in GUARD_MIRRORS there,
+ * one that copies data of app.grouping gets a check in test_twin_data_follows_grouping.
  *
  * A Masker is immutable once built and a call keeps its state on the C stack: one masker serves any number of
  * threads (each call holds the GIL, as the re calls need it anyway).
@@ -109,11 +119,11 @@ static int any_substring(PyObject *text, PyObject *tuple) {
 /* ---------------------------------------------------------------------------------------------------------
  * Prefilters: necessary conditions for a mask's pattern to match, on ASCII text
  *
- * A mask whose Mask.prefilter names one of these is skipped, before its guard, when the text is ASCII and the
+ * A mask whose Mask.compiled names a twin with one of these is skipped, before its guard, when the text is ASCII and the
  * prefilter answers 0: its pattern cannot match, so pattern.sub would return the text unchanged. Each answers 1
  * ("may match") at least wherever the pattern matches; on ASCII text sre's \w is [A-Za-z0-9_], \d is [0-9] and
  * \b lies between a \w and a non-\w character. Non-ASCII text never reaches them (\w, \s, \d are Unicode there).
- * tests/test_compiled_mask.py checks each against its pattern on generated texts. */
+ * tests/test_compiled_twins.py checks each against its mask on generated and real texts. */
 static inline int is_d(unsigned char c) { return (unsigned)c - '0' < 10u; }
 static inline int is_alpha(unsigned char c) { return ((unsigned)c | 0x20) - 'a' < 26u; }
 static inline int is_w(unsigned char c) { return is_alpha(c) || is_d(c) || c == '_'; }
@@ -469,7 +479,7 @@ static int m_url(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
     if (!is_alpha(s[i]) || !word_start(s, i))
         return 0;
     Py_ssize_t j = i + 1;
-    while (j < n && is_scheme_char(s[j]))
+    while (j < n && j - (i + 1) <= 15 && is_scheme_char(s[j]))   /* a 16th scheme character already fails */
         j++;
     if (j - (i + 1) < 1 || j - (i + 1) > 15 || j + 3 > n || memcmp(s + j, "://", 3) != 0)
         return 0;
@@ -841,34 +851,37 @@ typedef struct Twin {
     Prefilter prefilter;   /* or NULL */
     Matcher matcher;       /* or NULL */
     int replaces_guard;    /* the prefilter answers True only where the mask's guard passes: the guard is not run */
+    int group1;            /* the matcher sets group 1 (a replacement may use `\1`) */
+    const char *source;    /* what the twin was written for: 12 hex digits of sha1(pattern NUL guard), see
+                              mask_fingerprint; Masker refuses a mask whose pattern or guard has changed since */
 } Twin;
 
 /* The compiled twins a Mask.compiled may name (app.grouping.MASKS names each after its mask). */
 static const Twin TWINS[] = {
-    {"url", NULL, m_url, 0},
-    {"uuid", pf_uuid, m_uuid, 0},
-    {"double-quoted", NULL, m_double_quoted, 0},
-    {"single-quoted", NULL, m_single_quoted, 0},
-    {"ipv4", pf_ipv4, m_ipv4, 1},
-    {"ipv6", pf_ipv6, NULL, 1},
-    {"host", pf_host, m_host, 1},
-    {"path", pf_path, m_path, 0},
-    {"relative-path", pf_relative_path, NULL, 1},
-    {"file", pf_file, NULL, 0},
-    {"timestamp", pf_timestamp, NULL, 1},
-    {"key-value", NULL, m_key_value, 0},
-    {"k8s-pod", pf_k8s_pod, NULL, 1},
-    {"prefixed-id", pf_prefixed_id, NULL, 1},
-    {"hex", pf_hex, m_hex, 1},
-    {"long-id", pf_long_id, m_long_id, 0},
-    {"duration", pf_duration, m_duration, 0},
-    {"bgl-location", pf_bgl_location, NULL, 1},
-    {"numbered-name", pf_numbered_name, NULL, 0},
-    {"kernel-uptime", pf_kernel_uptime, NULL, 1},
-    {"number", NULL, m_number, 0},
-    {"number-sign", pf_number_sign, m_number_sign, 0},
-    {"size", pf_size, NULL, 1},
-    {"ssh-account", pf_ssh_account, NULL, 0},
+    {"url", NULL, m_url, 0, 0, "b9b344c97535"},
+    {"uuid", pf_uuid, m_uuid, 0, 0, "9122fcf384d6"},
+    {"double-quoted", NULL, m_double_quoted, 0, 0, "f5a979d9d362"},
+    {"single-quoted", NULL, m_single_quoted, 0, 0, "3489baf54ba4"},
+    {"ipv4", pf_ipv4, m_ipv4, 1, 0, "50e9d51aa719"},
+    {"ipv6", pf_ipv6, NULL, 1, 0, "2f6716f232fc"},
+    {"host", pf_host, m_host, 1, 0, "243ed911f666"},
+    {"path", pf_path, m_path, 0, 0, "a3f857096677"},
+    {"relative-path", pf_relative_path, NULL, 1, 0, "8115b88b850f"},
+    {"file", pf_file, NULL, 0, 0, "cfdbb82da326"},
+    {"timestamp", pf_timestamp, NULL, 1, 0, "0877d40a3cc9"},
+    {"key-value", NULL, m_key_value, 0, 1, "5e2d66368054"},
+    {"k8s-pod", pf_k8s_pod, NULL, 1, 0, "cdceeb2109d0"},
+    {"prefixed-id", pf_prefixed_id, NULL, 1, 0, "b5937ff0c069"},
+    {"hex", pf_hex, m_hex, 1, 0, "7ce2a355e41b"},
+    {"long-id", pf_long_id, m_long_id, 0, 0, "e8be3a6b6e07"},
+    {"duration", pf_duration, m_duration, 0, 0, "cb25bbf9dbea"},
+    {"bgl-location", pf_bgl_location, NULL, 1, 0, "7382339a1425"},
+    {"numbered-name", pf_numbered_name, NULL, 0, 0, "5e1a33ee8834"},
+    {"kernel-uptime", pf_kernel_uptime, NULL, 1, 0, "a5699dabdd19"},
+    {"number", NULL, m_number, 0, 0, "8df86edbface"},
+    {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652"},
+    {"size", pf_size, NULL, 1, 0, "3a15fad8d4e4"},
+    {"ssh-account", pf_ssh_account, NULL, 0, 0, "2a1106e01cf7"},
 };
 
 /* The twin a Mask.compiled names; NULL with ValueError/TypeError when there is none of that name. */
@@ -887,9 +900,55 @@ static const Twin *find_twin(PyObject *name) {
     return NULL;
 }
 
-/* A replacement a matcher can expand: ASCII literal text and `\1` (not followed by a digit), stored with the byte
- * 0x01 for each `\1`. NULL with ValueError for anything else (other escapes, group names, a callable). */
-static char *parse_template(PyObject *repl, Py_ssize_t *len) {
+/* sha1(pattern.pattern NUL guard text)[:12], the guard text being guard.pattern for a regex guard and str(guard)
+ * otherwise: a new str, or NULL with an exception. */
+static PyObject *mask_fingerprint(PyObject *pattern, PyObject *guard) {
+    PyObject *source = PyObject_GetAttrString(pattern, "pattern");
+    PyObject *guard_text = PyObject_HasAttrString(guard, "pattern") ? PyObject_GetAttrString(guard, "pattern")
+                                                                    : PyObject_Str(guard);
+    PyObject *joined = NULL, *data = NULL, *hashlib = NULL, *digest = NULL, *hex = NULL, *out = NULL;
+    if (source == NULL || guard_text == NULL || !PyUnicode_Check(source) || !PyUnicode_Check(guard_text)) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_TypeError, "Masker: a mask with a compiled twin needs str pattern and guard sources");
+        goto done;
+    }
+    if ((joined = PyUnicode_FromFormat("%U%c%U", source, 0, guard_text)) == NULL ||
+        (data = PyUnicode_AsUTF8String(joined)) == NULL || (hashlib = PyImport_ImportModule("hashlib")) == NULL ||
+        (digest = PyObject_CallMethod(hashlib, "sha1", "O", data)) == NULL ||
+        (hex = PyObject_CallMethod(digest, "hexdigest", NULL)) == NULL)
+        goto done;
+    out = PyUnicode_Substring(hex, 0, 12);
+done:
+    Py_XDECREF(source);
+    Py_XDECREF(guard_text);
+    Py_XDECREF(joined);
+    Py_XDECREF(data);
+    Py_XDECREF(hashlib);
+    Py_XDECREF(digest);
+    Py_XDECREF(hex);
+    return out;
+}
+
+/* 0 when the mask's pattern and guard are those the twin was written for; else -1 with ValueError (a regex that
+ * changed needs its twin looked at again: tests/test_compiled_twins.py, then the fingerprint in TWINS). */
+static int check_fingerprint(const Twin *twin, PyObject *pattern, PyObject *guard) {
+    PyObject *fingerprint = mask_fingerprint(pattern, guard);
+    if (fingerprint == NULL)
+        return -1;
+    const int same = PyUnicode_CompareWithASCIIString(fingerprint, twin->source) == 0;
+    if (!same)
+        PyErr_Format(PyExc_ValueError,
+                     "Masker: the compiled twin %s was written for another pattern or guard (fingerprint %s, this "
+                     "mask's %U): check the twin against the new regex, then update its fingerprint in TWINS",
+                     twin->name, twin->source, fingerprint);
+    Py_DECREF(fingerprint);
+    return same ? 0 : -1;
+}
+
+/* A replacement a matcher can expand: ASCII literal text and, where the matcher sets group 1, `\1` (not followed by
+ * a digit), stored with the byte 0x01 for each `\1`. NULL with ValueError for anything else (other escapes, group
+ * names, a callable). */
+static char *parse_template(PyObject *repl, Py_ssize_t *len, int group1) {
     if (!PyUnicode_Check(repl) || !PyUnicode_IS_ASCII(repl)) {
         PyErr_SetString(PyExc_ValueError, "Masker: a compiled matcher needs an ASCII str replacement");
         return NULL;
@@ -903,7 +962,8 @@ static char *parse_template(PyObject *repl, Py_ssize_t *len) {
     }
     Py_ssize_t k = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        if (src[i] == 0x01 || (src[i] == '\\' && !(i + 1 < n && src[i + 1] == '1' && !(i + 2 < n && is_d(src[i + 2]))))) {
+        if (src[i] == 0x01 ||
+            (src[i] == '\\' && !(group1 && i + 1 < n && src[i + 1] == '1' && !(i + 2 < n && is_d(src[i + 2]))))) {
             PyMem_Free(out);
             PyErr_Format(PyExc_ValueError, "Masker: replacement %R: a compiled matcher expands only text and \\1", repl);
             return NULL;
@@ -964,13 +1024,13 @@ static PyObject *substitute(Matcher matcher, const char *tmpl, Py_ssize_t tmpl_l
             i++;
             continue;
         }
-        failed |= buffer_put(&b, s + copied, i - copied);
-        for (Py_ssize_t t = 0; t < tmpl_len; t++)
-            failed |= tmpl[t] == 0x01 ? buffer_put(&b, s + m.g1_start, m.g1_end - m.g1_start)
-                                      : buffer_put(&b, tmpl + t, 1);
-        i = copied = m.end;
+        failed = buffer_put(&b, s + copied, i - copied);
+        for (Py_ssize_t t = 0; t < tmpl_len && !failed; t++)
+            failed = tmpl[t] == 0x01 ? buffer_put(&b, s + m.g1_start, m.g1_end - m.g1_start)
+                                     : buffer_put(&b, tmpl + t, 1);
         if (failed)
             break;
+        i = copied = m.end;
     }
     PyObject *out = NULL;
     if (!failed && buffer_put(&b, s + copied, n - copied) == 0 && (out = PyUnicode_New(b.len, 127)) != NULL)
@@ -1030,7 +1090,7 @@ static PyObject *substitute_call(PyObject *module, PyObject *const *args, Py_ssi
     if (twin == NULL)
         return NULL;
     Py_ssize_t len;
-    char *tmpl = parse_template(args[1], &len);
+    char *tmpl = parse_template(args[1], &len, twin->group1);
     if (tmpl == NULL)
         return NULL;
     PyObject *out = substitute(twin->matcher, tmpl, len, args[2]);
@@ -1201,8 +1261,10 @@ static int entry_init(Entry *e, PyObject *mask, Py_ssize_t index) {
     if (items == 5 && PySequence_Fast_GET_ITEM(seq, 4) != Py_None) {
         if ((e->twin = find_twin(PySequence_Fast_GET_ITEM(seq, 4))) == NULL)
             goto done;
+        if (check_fingerprint(e->twin, PySequence_Fast_GET_ITEM(seq, 1), PySequence_Fast_GET_ITEM(seq, 3)) < 0)
+            goto done;
         if (e->twin->matcher != NULL &&
-            (e->tmpl = parse_template(PySequence_Fast_GET_ITEM(seq, 2), &e->tmpl_len)) == NULL)
+            (e->tmpl = parse_template(PySequence_Fast_GET_ITEM(seq, 2), &e->tmpl_len, e->twin->group1)) == NULL)
             goto done;
     }
     PyObject *pattern = PySequence_Fast_GET_ITEM(seq, 1);

@@ -2,7 +2,8 @@
 
 Parts, each usable (and tested) on its own:
 
-  * ``MASKS``: data, a list of ``Mask(name, pattern, replacement, guard)`` that ``mask(text)`` applies in order;
+  * ``MASKS``: data, a list of ``Mask(name, pattern, replacement, guard, compiled)`` that ``mask(text)`` applies in
+    order;
   * ``make_template(message) -> str``: the message with its variable parts masked (memoised); the per-event step;
   * ``group_id(level, template) -> str``: a group's short stable id;
   * ``tokenize``, ``is_variable_token`` and ``merge_groups(groups) -> (groups, {old id: new id})``: the Drain-like
@@ -41,8 +42,9 @@ class Mask(NamedTuple):
     ``compiled`` names the mask's compiled twin in app/_c_mask.c, which the compiled masker uses on ASCII text: a
     prefilter (a necessary condition for ``pattern`` to match, tested first: where it fails the mask is skipped,
     guard and all) and/or a matcher (``pattern`` matched by hand: it does the substitution, with ``replacement``
-    as a template of text and ``\1``). The Python loop ignores it; the results are the same either way
-    (tests/test_compiled_mask.py compares each twin with its pattern).
+    as a template of text and ``\\1``). The Python loop ignores it; the results are the same either way
+    (tests/test_compiled_twins.py compares each twin with its mask). A twin records the pattern and guard it was
+    written for: the compiled masker refuses a mask whose regex changed until its twin is looked at again.
     """
     name: str
     pattern: re.Pattern

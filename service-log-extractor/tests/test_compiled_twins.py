@@ -198,6 +198,20 @@ def test_twin_data_follows_grouping(twins):
             assert _c_mask.prefilter("k8s-pod", text) == guard_passes(pod, text), text
 
 
+@pytest.mark.parametrize("change", ["pattern", "guard"])
+def test_a_twin_refuses_a_changed_mask(twins, change):
+    """A twin is written for one regex and guard: a mask whose pattern or guard changed is refused when the masker is
+    built (its twin must be looked at again), rather than masking ASCII text the old way."""
+    for mask in BY_TWIN.values():
+        assert _c_mask.Masker([mask])("x") == "x"   # the real masks are accepted
+        if change == "pattern":
+            changed = mask._replace(pattern=re.compile(mask.pattern.pattern + "(?:)"))
+        else:
+            changed = mask._replace(guard=("something else",))
+        with pytest.raises(ValueError, match="written for another pattern or guard"):
+            _c_mask.Masker([changed])
+
+
 def test_non_ascii_text_goes_to_the_pattern(twins):
     """The twins read ASCII only: the masker hands other text to the patterns (\\w, \\d, \\s are Unicode there)."""
     for text in ("é1 10.0.0.7", "x ١٢٣", "k=v\u00a0w", "\u00b5s 5µs"):
@@ -217,10 +231,13 @@ def test_twin_calls_refuse_bad_input(twins):
         _c_mask.substitute("number", r"\2", "1")     # only text and \1 expand
     with pytest.raises(ValueError):
         _c_mask.substitute("number", r"\10", "1")
+    with pytest.raises(ValueError):
+        _c_mask.substitute("number", r"\1", "1")        # only key-value's matcher sets group 1
     with pytest.raises(TypeError):
         _c_mask.prefilter("number-sign")
-    with pytest.raises(ValueError):
-        _c_mask.Masker([("n", MASKS[0].pattern, lambda m: "x", None, "url")])   # a callable cannot be expanded
+    url = BY_TWIN["url"]
+    with pytest.raises(ValueError, match="replacement"):
+        _c_mask.Masker([url._replace(replacement=lambda m: "x")])   # a callable cannot be expanded
     with pytest.raises(ValueError):
         _c_mask.Masker([("n", MASKS[0].pattern, "x", None, "no-such-twin")])
 
