@@ -119,9 +119,9 @@ static int any_substring(PyObject *text, PyObject *tuple) {
 /* ---------------------------------------------------------------------------------------------------------
  * Prefilters: necessary conditions for a mask's pattern to match, on ASCII text
  *
- * A mask whose Mask.compiled names a twin with one of these is skipped, before its guard, when the text is ASCII and the
- * prefilter answers 0: its pattern cannot match, so pattern.sub would return the text unchanged. Each answers 1
- * ("may match") at least wherever the pattern matches; on ASCII text sre's \w is [A-Za-z0-9_], \d is [0-9] and
+ * A mask whose Mask.compiled names a twin with one of these is skipped, before its guard, when the text is ASCII
+ * and the prefilter answers 0: its pattern cannot match, so pattern.sub would return the text unchanged. Each
+ * answers 1 ("may match") at least wherever the pattern matches; on ASCII text sre's \w is [A-Za-z0-9_], \d is [0-9] and
  * \b lies between a \w and a non-\w character. Non-ASCII text never reaches them (\w, \s, \d are Unicode there).
  * tests/test_compiled_twins.py checks each against its mask on generated and real texts. */
 static inline int is_d(unsigned char c) { return (unsigned)c - '0' < 10u; }
@@ -281,12 +281,14 @@ static int pf_file(const unsigned char *s, Py_ssize_t n) {
 
 /* ipv4 `\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b`: four runs of 1-3 digits joined by dots, the first at a word
  * start (the last may be longer: left to the pattern). */
-static Py_ssize_t digit_run(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) {
-    Py_ssize_t k = at;
-    while (k < n && is_d(s[k]))
+static inline Py_ssize_t run_of(int (*in)(unsigned char), const unsigned char *s, Py_ssize_t n, Py_ssize_t at) {
+    Py_ssize_t k = at;   /* the length of the run of `in` characters at `at` */
+    while (k < n && in(s[k]))
         k++;
     return k - at;
 }
+
+static Py_ssize_t digit_run(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) { return run_of(is_d, s, n, at); }
 
 static int pf_ipv4(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i + 7 <= n; i++) {
@@ -495,7 +497,7 @@ static int m_url(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
 /* path `(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+(?:/+(?:[\w.@%+~-]|<[A-Z]+>)+)*` and `/?`. Every part is greedy and
  * nothing after it can fail, so the longest path is the match; a run of slashes not followed by a name character
  * (or `<NAME>`) ends it, one `/` of it taken by the final `/?`. */
-static int is_path_char(unsigned char c) { return is_w(c) || c == '.' || c == '@' || c == '%' || c == '+' || c == '~' || c == '-'; }
+static int is_path_char(unsigned char c) { return is_w(c) || (c != 0 && strchr(".@%+~-", c) != NULL); }
 
 static Py_ssize_t placeholder_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t k) {   /* `<[A-Z]+>` at k */
     if (k >= n || s[k] != '<')
@@ -551,11 +553,13 @@ static int m_path(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) 
 
 /* key-value `(?<![\w.-])([\w.-]++)=(?:<[A-Z]+>|[^\s,;&)\]]+)`: the whole key (possessive), `=`, then a
  * placeholder if one is there, else the longest run of value characters (at least one). */
+static int is_key_char(unsigned char c) { return is_w(c) || c == '.' || c == '-'; }
+
 static int m_key_value(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
-    if (!(is_w(s[i]) || s[i] == '.' || s[i] == '-') || (i > 0 && (is_w(s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '-')))
+    if (!is_key_char(s[i]) || (i > 0 && is_key_char(s[i - 1])))
         return 0;
     Py_ssize_t j = i;
-    while (j < n && (is_w(s[j]) || s[j] == '.' || s[j] == '-'))
+    while (j < n && is_key_char(s[j]))
         j++;
     if (j >= n || s[j] != '=')
         return 0;
@@ -623,12 +627,7 @@ static int pf_timestamp(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
-static Py_ssize_t hex_run_len(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) {
-    Py_ssize_t k = at;
-    while (k < n && is_hex(s[k]))
-        k++;
-    return k - at;
-}
+static Py_ssize_t hex_run_len(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) { return run_of(is_hex, s, n, at); }
 
 /* ipv6 `:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:|::`: a run of hex digits longer than 4 leaves a hex digit where the
  * `:` must be, whatever {1,4} takes. */
@@ -965,7 +964,8 @@ static char *parse_template(PyObject *repl, Py_ssize_t *len, int group1) {
         if (src[i] == 0x01 ||
             (src[i] == '\\' && !(group1 && i + 1 < n && src[i + 1] == '1' && !(i + 2 < n && is_d(src[i + 2]))))) {
             PyMem_Free(out);
-            PyErr_Format(PyExc_ValueError, "Masker: replacement %R: a compiled matcher expands only text and \\1", repl);
+            PyErr_Format(PyExc_ValueError, "Masker: replacement %R: a compiled matcher expands only text and \\1",
+                         repl);
             return NULL;
         }
         if (src[i] == '\\') {
@@ -1040,8 +1040,8 @@ static PyObject *substitute(Matcher matcher, const char *tmpl, Py_ssize_t tmpl_l
     return out;
 }
 
-/* For the tests: twins() -> [(name, has_prefilter, has_matcher, replaces_guard)]; prefilter(name, text) -> bool, False when the
- * named twin's pattern cannot match the ASCII text; substitute(name, replacement, text) -> str, the matcher's
+/* For the tests: twins() -> [(name, has_prefilter, has_matcher, replaces_guard)]; prefilter(name, text) -> bool,
+ * False when the named twin's pattern cannot match the ASCII text; substitute(name, replacement, text) -> str, the matcher's
  * pattern.sub(replacement, text) of an ASCII text. */
 static PyObject *twins_list(PyObject *module, PyObject *unused) {
     PyObject *out = PyList_New(0);
@@ -1078,7 +1078,8 @@ static PyObject *prefilter_call(PyObject *module, PyObject *const *args, Py_ssiz
     }
     const Twin *twin = twin_for_call(args[0], args[1], 1);
     return twin == NULL ? NULL
-                        : PyBool_FromLong(twin->prefilter(PyUnicode_1BYTE_DATA(args[1]), PyUnicode_GET_LENGTH(args[1])));
+                        : PyBool_FromLong(twin->prefilter(PyUnicode_1BYTE_DATA(args[1]),
+                                                          PyUnicode_GET_LENGTH(args[1])));
 }
 
 static PyObject *substitute_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {

@@ -1,5 +1,6 @@
 import collections
 import gzip
+import io
 import json
 import pathlib
 import random
@@ -691,6 +692,29 @@ def make_realistic_log(tmp_path_factory):
         return made[megabytes, seed]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def mask_inputs():
+    """mask_inputs(data) -> the texts app.grouping.mask() is handed while ``data`` is summarized, in order (the
+    template cache emptied first, so each distinct message is masked)."""
+    from app import grouping
+
+    def run(data: bytes) -> list[str]:
+        seen = []
+        real = grouping.mask
+
+        def recording(text, *args):
+            seen.append(text)
+            return real(text, *args)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(grouping, "mask", recording)
+            mp.setattr(grouping, "_template_cache", {})
+            summarize(io.BytesIO(data))
+        return seen
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,17 @@ def check(fast, line: str) -> int:
     return answered
 
 
+def count_answered(fast, calls) -> int:
+    """How many of the (line, context) calls the fast path answers; each answer must equal classify's."""
+    answered = 0
+    for line, context in calls:
+        got = fast(line, context)
+        if got is not None:
+            answered += 1
+            assert got == python_classify(line, context), (line, context)
+    return answered
+
+
 def lines_of_text(text: str) -> list[str]:
     # classify is handed non-blank lines; keep trailing '\r' and spaces (the parser does not strip them)
     return [line for line in text.split("\n") if line and not line.isspace()]
@@ -101,12 +112,7 @@ def test_realistic_log_classify_calls(fast, realistic_log, monkeypatch):
     monkeypatch.setattr(events, "classify", recording)
     summarize(io.BytesIO(realistic_log))
     assert len(calls) > 5000
-    answered = 0
-    for line, context in calls:
-        got = fast(line, context)
-        if got is not None:
-            answered += 1
-            assert got == python_classify(line, context), (line, context)
+    answered = count_answered(fast, calls)
     share = answered / len(calls)
     print(f"fast path answers {answered} of {len(calls)} classify calls ({share:.0%})")
     assert share > 0.6
@@ -483,12 +489,7 @@ def test_realistic_log_json_events_answered(fast, realistic_log, monkeypatch):
     json_events = [(line, context) for line, context in calls if line.startswith("{")
                    and python_classify(line, context)[0] in (severity.WARN, severity.ERROR, severity.FATAL)]
     assert len(json_events) > 200
-    answered = 0
-    for line, context in json_events:
-        got = fast(line, context)
-        if got is not None:
-            answered += 1
-            assert got == python_classify(line, context), (line, context)
+    answered = count_answered(fast, json_events)
     share = answered / len(json_events)
     print(f"fast path answers {answered} of {len(json_events)} event-level JSON lines ({share:.0%})")
     assert share > 0.95

@@ -41,22 +41,6 @@ def realistic_log(make_realistic_log) -> bytes:
     return make_realistic_log(3, seed=2031)
 
 
-def texts_masked(data: bytes) -> list[str]:
-    """The texts mask() is handed while summarizing data (template cache empty: each distinct message is masked)."""
-    seen = []
-    real = grouping.mask
-
-    def recording(text, *args):
-        seen.append(text)
-        return real(text, *args)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(grouping, "mask", recording)
-        mp.setattr(grouping, "_template_cache", {})
-        summarize(io.BytesIO(data))
-    return seen
-
-
 def lines_of(data: bytes) -> list[str]:
     text = data.decode("utf-8", "surrogateescape")   # invalid bytes as lone surrogates: 2-byte-kind texts
     return text.split("\n") + data.decode("latin-1").split("\n")
@@ -69,14 +53,14 @@ def check_all(masker, texts):
 
 # --- the texts of real logs -----------------------------------------------------------------------------------
 
-def test_sample_files(masker, sample_path):
+def test_sample_files(masker, sample_path, mask_inputs):
     data = sample_path.read_bytes()
-    check_all(masker, texts_masked(data))
+    check_all(masker, mask_inputs(data))
     check_all(masker, lines_of(data))
 
 
-def test_realistic_log_messages(masker, realistic_log):
-    texts = texts_masked(realistic_log)
+def test_realistic_log_messages(masker, realistic_log, mask_inputs):
+    texts = mask_inputs(realistic_log)
     assert len(texts) > 1000
     check_all(masker, texts)
 
@@ -336,8 +320,8 @@ def test_cycle_through_replacement_is_collected(masker):
     assert alive() is None
 
 
-def test_threads_share_one_masker(masker, realistic_log):
-    texts = texts_masked(realistic_log)[:3000] + [p * 3 for p in _PIECES]
+def test_threads_share_one_masker(masker, realistic_log, mask_inputs):
+    texts = mask_inputs(realistic_log)[:3000] + [p * 3 for p in _PIECES]
     expected = [python_mask(t) for t in texts]
     results, errors = {}, []
 

@@ -8,7 +8,6 @@ its own, on texts generated from the characters and pieces its pattern reads, on
 (after the earlier masks, so with placeholders), and on the lines of the samples; test_compiled_mask.py then
 compares the whole masker with the Python loop. Without `make install` these tests fail (the masker fixture).
 """
-import io
 import re
 
 import pytest
@@ -17,7 +16,6 @@ from hypothesis import strategies as st
 
 from app import grouping
 from app.grouping import MASKS
-from app.log_parser import summarize
 
 try:
     from app import _c_mask
@@ -141,31 +139,20 @@ def test_twin_on_long_texts(twins, name):
             check_twin(twins, name, piece * repeat)
 
 
-def masked_texts(data: bytes) -> list[tuple[int, str]]:
+def masked_texts(mask_inputs, data: bytes) -> list[tuple[int, str]]:
     """(mask index, text) for every mask that the texts the scan masks in data reach: each text as that mask gets
     it, after the earlier masks."""
-    seen = []
-    real = grouping.mask
-
-    def recording(text, *args):
-        seen.append(text)
-        return real(text, *args)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(grouping, "mask", recording)
-        mp.setattr(grouping, "_template_cache", {})
-        summarize(io.BytesIO(data))
     out = []
-    for text in dict.fromkeys(seen):
+    for text in dict.fromkeys(mask_inputs(data)):
         for index, mask in enumerate(MASKS):
             out.append((index, text))
             text = mask.pattern.sub(mask.replacement, text)
     return out
 
 
-def _check_real(twins, data: bytes) -> int:
+def _check_real(twins, mask_inputs, data: bytes) -> int:
     checked = 0
-    for index, text in masked_texts(data):
+    for index, text in masked_texts(mask_inputs, data):
         name = MASKS[index].compiled
         if name is not None and text.isascii():
             check_twin(twins, name, text)
@@ -177,12 +164,12 @@ def _check_real(twins, data: bytes) -> int:
     return checked
 
 
-def test_twins_on_realistic_log(twins, make_realistic_log):
-    assert _check_real(twins, make_realistic_log(2, seed=7171)) > 10_000
+def test_twins_on_realistic_log(twins, make_realistic_log, mask_inputs):
+    assert _check_real(twins, mask_inputs, make_realistic_log(2, seed=7171)) > 10_000
 
 
-def test_twins_on_samples(twins, sample_path):
-    _check_real(twins, sample_path.read_bytes())
+def test_twins_on_samples(twins, sample_path, mask_inputs):
+    _check_real(twins, mask_inputs, sample_path.read_bytes())
 
 
 def test_twin_data_follows_grouping(twins):
