@@ -1092,6 +1092,21 @@ static int json_str_has_newline(const Text *t, const JVal *v) {
     return 0;
 }
 
+/* The first line of view.strip(): sets *lo and *hi to the span of `v.strip().split("\n", 1)[0]` within the view
+ * (strip: str.isspace characters, as is_s); returns whether that stripped text holds a newline after it. */
+static int stripped_first_line(const StrView *v, Py_ssize_t *lo, Py_ssize_t *hi) {
+    Py_ssize_t s = v->s, e = v->e, i;
+    while (s < e && is_s(ch(&v->t, s)))
+        s++;
+    while (e > s && is_s(ch(&v->t, e - 1)))
+        e--;
+    for (i = s; i < e && ch(&v->t, i) != '\n'; i++)
+        ;
+    *lo = s;
+    *hi = i;
+    return i < e;
+}
+
 /* _json_flags(fields): HAS_TRACE or 0, or -1 (decline / MemoryError set). */
 static int json_flags(const Text *t, const JVal *fields) {
     for (int k = 0; k < COUNT(TRACE_KEYS); k++) {
@@ -1110,15 +1125,10 @@ static int json_flags(const Text *t, const JVal *fields) {
         str_view_free(&sv);
         return -1;
     }
-    Py_ssize_t s = sv.s, e = sv.e, i;
-    while (s < e && is_s(ch(&sv.t, s)))
-        s++;
-    while (e > s && is_s(ch(&sv.t, e - 1)))
-        e--;
-    for (i = s; i < e && ch(&sv.t, i) != '\n'; i++)
-        ;
+    Py_ssize_t lo, hi;
+    const int multi_line = stripped_first_line(&sv, &lo, &hi);
     str_view_free(&sv);
-    return i < e;
+    return multi_line;
 }
 
 /* _json_message(fields, line): a new reference, or NULL with an exception set, or DECLINE. */
@@ -1153,14 +1163,9 @@ static PyObject *json_message(const State *st, PyObject *line, const Text *t, co
     if (err) {   /* err.strip().split("\n", 1)[0] (strip: str.isspace characters, as is_s) */
         if (str_view(t, err, &ev) < 0)
             goto done;
-        Py_ssize_t s = ev.s, z = ev.e, i;
-        while (s < z && is_s(ch(&ev.t, s)))
-            s++;
-        while (z > s && is_s(ch(&ev.t, z - 1)))
-            z--;
-        for (i = s; i < z && ch(&ev.t, i) != '\n'; i++)
-            ;
-        if (i > s && !(e = str_view_obj(line, &ev, s, i)))
+        Py_ssize_t lo, hi;
+        stripped_first_line(&ev, &lo, &hi);
+        if (hi > lo && !(e = str_view_obj(line, &ev, lo, hi)))
             goto done;
     }
     if (m && e) {   /* ": ".join(p for p in (msg, err) if p) */

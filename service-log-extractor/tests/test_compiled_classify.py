@@ -47,6 +47,20 @@ def check(fast, line: str) -> int:
     return answered
 
 
+def classify_calls(data: bytes, monkeypatch) -> list[tuple[str, bool]]:
+    """The (line, context) calls classify is handed while data is summarized (envelopes unwrapped)."""
+    calls = []
+    real = events.classify
+
+    def recording(line, context=True):
+        calls.append((line, context))
+        return real(line, context)
+
+    monkeypatch.setattr(events, "classify", recording)
+    summarize(io.BytesIO(data))
+    return calls
+
+
 def count_answered(fast, calls) -> int:
     """How many of the (line, context) calls the fast path answers; each answer must equal classify's."""
     answered = 0
@@ -102,15 +116,7 @@ def test_realistic_log_lines(fast, realistic_log):
 def test_realistic_log_classify_calls(fast, realistic_log, monkeypatch):
     """The lines classify is handed while summarizing (envelopes unwrapped), with their context: fast agrees on all
     and answers most (the bench log: about 80% of the calls)."""
-    calls = []
-    real = events.classify
-
-    def recording(line, context=True):
-        calls.append((line, context))
-        return real(line, context)
-
-    monkeypatch.setattr(events, "classify", recording)
-    summarize(io.BytesIO(realistic_log))
+    calls = classify_calls(realistic_log, monkeypatch)
     assert len(calls) > 5000
     answered = count_answered(fast, calls)
     share = answered / len(calls)
@@ -477,15 +483,7 @@ def test_generated_json_event_lines(fast, line):
 
 def test_realistic_log_json_events_answered(fast, realistic_log, monkeypatch):
     """Event-level JSON lines handed to classify while summarizing are answered in C (the bench log: all of them)."""
-    calls = []
-    real = events.classify
-
-    def recording(line, context=True):
-        calls.append((line, context))
-        return real(line, context)
-
-    monkeypatch.setattr(events, "classify", recording)
-    summarize(io.BytesIO(realistic_log))
+    calls = classify_calls(realistic_log, monkeypatch)
     json_events = [(line, context) for line, context in calls if line.startswith("{")
                    and python_classify(line, context)[0] in (severity.WARN, severity.ERROR, severity.FATAL)]
     assert len(json_events) > 200
