@@ -28,8 +28,14 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from . import severity
 from .grouping import group_id, make_template
 from .severity import ERROR, FATAL, HAS_TRACE, OTHER, WANTS_NEXT, classify
+
+try:  # the compiled twin of Assembler (app/_c_events.c); the Python class below stays the reference
+    from . import _c_events
+except ImportError:  # the compiled core is not built
+    _c_events = None
 
 MAX_NEUTRAL_GAP = 10
 
@@ -250,3 +256,19 @@ class Assembler:
         if cur is not None:
             cur.line_no += line_offset
         self.cur = cur
+
+
+def new_assembler(emit: Emit):
+    """An Assembler(emit): the compiled twin (app/_c_events.c) when it is built, else the Python class; the same
+    events either way (tests/test_compiled_events.py). The twin runs the control flow of ``feed`` in C and calls
+    back into the same Python objects for the rest: the classifier, the special lines' regexes, the templating."""
+    if _c_events is None:
+        return Assembler(emit)
+    return _c_events.Assembler(emit, {
+        "classify": classify, "fast": severity._fast, "make_template": make_template, "group_id": group_id,
+        "frame": _FRAME.match, "py_final": _PY_FINAL.match, "special": _SPECIAL.match,
+        "frame_message": _FRAME_MESSAGE.match, "FATAL": FATAL, "ERROR": ERROR, "OTHER": OTHER,
+        "TRACEBACK": TRACEBACK, "HAS_TRACE": HAS_TRACE, "WANTS_NEXT": WANTS_NEXT, "MAX_NEUTRAL_GAP": MAX_NEUTRAL_GAP,
+        "RAW_MAX_CHARS": RAW_MAX_CHARS, "RAW_HEAD_CHARS": RAW_HEAD_CHARS, "RAW_TAIL_CHARS": RAW_TAIL_CHARS,
+        "SPECIAL_FIRST": "".join(sorted(_SPECIAL_FIRST)),
+    })

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from .event_time import format_time, line_time
-from .events import INDENTED_HEADER_DATE, Assembler
+from .events import INDENTED_HEADER_DATE, new_assembler
 from .grouping import GroupTable
 from .records import ENVELOPE_FIRST, Unwrapper
 from .severity import ERROR, FATAL, WARN, classify
@@ -33,7 +33,7 @@ class LineScanner:
     __slots__ = ("assembler", "unwrapper", "feed")
 
     def __init__(self, emit: Callable[[int, str, str, str, str, bool, str], None]):
-        self.assembler = Assembler(emit)
+        self.assembler = new_assembler(emit)
         self.unwrapper = Unwrapper(self.assembler.feed, self.assembler.boundary)
         self.feed = self.unwrapper.feed     # feed(line_no, line)
 
@@ -182,7 +182,7 @@ class LineFeeder:
         cursor = self.finder.cursor(buf, lo, hi)
         pos = lo
         while pos < hi:
-            if assembler.cur is not None or assembler.in_tb or unwrapper.partial is not None:  # scanner.open, inlined
+            if assembler.open or unwrapper.partial is not None:  # scanner.open, inlined
                 if buf[pos] in _INDENT and scanner.indented_lines_are_inert():
                     run_end = _INDENTED_RUN.match(buf, pos, hi)
                     if run_end is not None:

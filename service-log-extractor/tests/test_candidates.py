@@ -3,7 +3,7 @@ import pathlib
 
 import pytest
 
-from app import candidates, events
+from app import candidates, scan
 from app import text as text_layer
 from app.log_parser import summarize
 
@@ -35,7 +35,7 @@ def test_engine_matches_classifying_every_line(text_name, corpus_text, engine, r
 
 def test_counting_inert_indented_lines_changes_nothing(monkeypatch, text_name, corpus_text, run):
     fast = run(corpus_text, candidates.EveryLine())
-    monkeypatch.setattr(events.Assembler, "indented_lines_are_inert", lambda self: False)
+    monkeypatch.setattr(scan.LineScanner, "indented_lines_are_inert", lambda self: False)
     assert run(corpus_text, candidates.EveryLine()) == fast
 
 
