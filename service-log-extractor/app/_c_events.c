@@ -24,6 +24,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdbool.h>
+#include "_c_events.h"
 
 enum { KIND_HEADER = 0, KIND_EXC = 1, KIND_TB = 2 };
 
@@ -580,15 +581,18 @@ static PyObject *Assembler_finish(Assembler *self, PyObject *unused) {
     Py_RETURN_NONE;
 }
 
+static int capi_boundary(PyObject *self);
+static int capi_is_open(PyObject *self);
+static int capi_inert(PyObject *self);
+
 static PyObject *Assembler_boundary(Assembler *self, PyObject *unused) {
-    if (close_event(self) < 0)
+    if (capi_boundary((PyObject *)self) < 0)
         return NULL;
-    self->in_tb = false;
     Py_RETURN_NONE;
 }
 
 static PyObject *Assembler_inert(Assembler *self, PyObject *unused) {
-    return PyBool_FromLong(self->has_cur && self->cur.trace && !self->cur.wants_next && self->gap == 0);
+    return PyBool_FromLong(capi_inert((PyObject *)self));
 }
 
 static PyObject *Assembler_export_state(Assembler *self, PyObject *unused) {
@@ -644,7 +648,7 @@ static PyObject *Assembler_restore_state(Assembler *self, PyObject *args) {
 }
 
 static PyObject *Assembler_get_open(Assembler *self, void *unused) {
-    return PyBool_FromLong(self->has_cur || self->in_tb);
+    return PyBool_FromLong(capi_is_open((PyObject *)self));
 }
 
 static PyObject *Assembler_get_in_tb(Assembler *self, void *unused) {
@@ -686,6 +690,31 @@ static PyTypeObject AssemblerType = {
     .tp_getset = Assembler_getset,
 };
 
+/* -- the capsule's functions (app/_c_events.h) -- */
+
+static int capi_feed(PyObject *self, long long line_no, PyObject *line, PyObject *envelope_level, PyObject *tag,
+                     PyObject *raw) {
+    return feed((Assembler *)self, line_no, line, envelope_level, tag, raw);
+}
+
+static int capi_boundary(PyObject *self) {
+    if (close_event((Assembler *)self) < 0)
+        return -1;
+    ((Assembler *)self)->in_tb = false;
+    return 0;
+}
+
+static int capi_is_open(PyObject *self) {
+    return ((Assembler *)self)->has_cur || ((Assembler *)self)->in_tb;
+}
+
+static int capi_inert(PyObject *self) {
+    Assembler *a = (Assembler *)self;
+    return a->has_cur && a->cur.trace && !a->cur.wants_next && a->gap == 0;
+}
+
+static EventsCAPI capi = {&AssemblerType, capi_feed, capi_boundary, capi_is_open, capi_inert};
+
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "app._c_events", "Compiled twin of app.events.Assembler.", -1, NULL,
     NULL, NULL, NULL, NULL,
@@ -697,9 +726,13 @@ PyMODINIT_FUNC PyInit__c_events(void) {
     PyObject *m = PyModule_Create(&module_def);
     if (m == NULL)
         return NULL;
-    if (PyModule_AddObjectRef(m, "Assembler", (PyObject *)&AssemblerType) < 0) {
+    PyObject *capsule = PyCapsule_New(&capi, EVENTS_CAPSULE, NULL);
+    if (capsule == NULL || PyModule_AddObjectRef(m, "Assembler", (PyObject *)&AssemblerType) < 0
+        || PyModule_AddObjectRef(m, "_C_API", capsule) < 0) {
+        Py_XDECREF(capsule);
         Py_DECREF(m);
         return NULL;
     }
+    Py_DECREF(capsule);
     return m;
 }

@@ -116,13 +116,16 @@ class CompiledFinder:
 
 
 class _ListCursor:
-    __slots__ = ("_hits", "_i")
+    """The sorted candidate offsets of a region; ``hits`` is public: the compiled feeder (app/_c_scan.c) walks
+    the list itself, as ``next`` does."""
+
+    __slots__ = ("hits", "_i")
 
     def __init__(self, hits: list[int]):
-        self._hits, self._i = hits, 0
+        self.hits, self._i = hits, 0
 
     def next(self, pos: int) -> int:
-        hits, i = self._hits, self._i
+        hits, i = self.hits, self._i
         while i < len(hits) and hits[i] < pos:
             i += 1
         self._i = i

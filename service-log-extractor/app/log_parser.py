@@ -31,7 +31,7 @@ from typing import Callable
 
 from . import text
 from .candidates import default_finder
-from .scan import LineFeeder, LineScanner, Totals
+from .scan import LineScanner, Totals, new_feeder
 from .text import MAX_LINE_BYTES, Regions
 
 __all__ = ["summarize", "main", "MAX_LINE_BYTES"]
@@ -57,7 +57,7 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     """
     totals = Totals(on_event, reference_time)
     scanner = LineScanner(totals.add)
-    feeder = LineFeeder(scanner, finder or default_finder())
+    feeder = new_feeder(scanner, finder or default_finder())
     regions = Regions(stream, text.READ_SIZE, stop)
     for lo, hi in regions:
         feeder.feed_lines(regions.buf, lo, hi)

@@ -26,7 +26,7 @@ from typing import Callable
 from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
 from .grouping import make_sample
-from .scan import LineFeeder, LineScanner, Totals
+from .scan import LineScanner, Totals, new_feeder
 from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
@@ -365,7 +365,7 @@ def scan_chunk(buf, lo: int, hi: int, finder=None) -> ChunkResult:
         lasts[gid] = (line_no, raw)
 
     scanner = LineScanner(emit)
-    feeder = LineFeeder(scanner, finder or default_finder())
+    feeder = new_feeder(scanner, finder or default_finder())
     feeder.feed_lines(buf, lo, hi)
     raws.update(lasts.values())
     return ChunkResult(feeder.lines, events, firsts, firsts_from_resync, resync_line, bytes(buf[lo:resync_pos]),
@@ -378,7 +378,7 @@ class Stitcher:
     def __init__(self, on_event: Callable[[dict], None] | None, finder=None, reference_time: datetime | None = None):
         self.totals = Totals(on_event, reference_time)
         self._scanner = LineScanner(self.totals.add)
-        self._feeder = LineFeeder(self._scanner, finder or default_finder())
+        self._feeder = new_feeder(self._scanner, finder or default_finder())
 
     def add(self, chunk: ChunkResult) -> None:
         base = self._feeder.lines

@@ -32,10 +32,14 @@ from typing import Callable
 from .severity import MONTHS, parse_syslog, syslog_level
 from .text import MAX_LINE_BYTES, strip_controls_text
 
-try:  # the common Docker json-file line read in C (app/_c_envelope.c); _docker's Python code is the reference
+try:  # the common Docker json-file line read in C (app/_c_envelope.c); docker_record's Python code is the reference
     from ._c_envelope import docker_record as _docker_fast
 except ImportError:  # the compiled core is not built
     _docker_fast = None
+try:  # the compiled twin of Unwrapper (app/_c_scan.c); the Python class stays the reference
+    from . import _c_scan
+except ImportError:
+    _c_scan = None
 
 Sink = Callable[[int, str, "str | None", "str | None", "str | None"], None]
 
@@ -51,6 +55,48 @@ def _journald_message(value) -> str | None:
     if isinstance(value, list) and all(isinstance(b, int) and 0 <= b < 256 for b in value):
         return bytes(value).decode("utf-8", "replace")  # journald exports a non-UTF-8 MESSAGE as a byte array
     return None
+
+
+def docker_record(line: str) -> tuple[str, str, bool] | None:
+    """(stream label, text, complete) of a Docker json-file line (``{"log": ...}``), or None when it is not one:
+    ``text`` is ``log`` with controls stripped and, when ``complete`` (it ends in a newline), without its final
+    ``\\n``/``\\r``. The compiled reader answers the common shape; json.loads the rest."""
+    if _docker_fast is not None:
+        record = _docker_fast(line)  # exactly as computed below, or None: declined
+        if record is not None:
+            return record
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    text = obj.get("log") if isinstance(obj, dict) else None
+    if not isinstance(text, str):
+        return None
+    text = strip_controls_text(text)
+    complete = text.endswith("\n")
+    return "docker-" + str(obj.get("stream")), text.rstrip("\n").rstrip("\r") if complete else text, complete
+
+
+def journald_record(line: str) -> tuple[str, str | None, str | None, object] | None:
+    """(message, level, tag, pid) of a journald JSON export line, or None when it is not one: ``MESSAGE`` (a byte
+    array decoded, controls stripped), the severity class of ``PRIORITY`` (None without one), ``SYSLOG_IDENTIFIER``
+    or ``_COMM`` (a str, else None), ``_PID`` as given (the process, with the tag: app.records' boundaries)."""
+    try:
+        obj = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    message = _journald_message(obj.get("MESSAGE"))
+    if message is None:
+        return None
+    message = strip_controls_text(message)
+    priority = obj.get("PRIORITY")
+    level = None
+    if isinstance(priority, (str, int)) and str(priority).isdigit() and int(priority) <= 7:
+        level = syslog_level(int(priority))
+    tag = obj.get("SYSLOG_IDENTIFIER") or obj.get("_COMM")
+    return message, level, tag if isinstance(tag, str) else None, obj.get("_PID")
 
 
 class Unwrapper:
@@ -122,44 +168,20 @@ class Unwrapper:
         self._source = source
 
     def _docker(self, line_no: int, line: str) -> bool:
-        if _docker_fast is not None:
-            record = _docker_fast(line)  # (stream, text, complete) exactly as computed below, or None: declined
-            if record is not None:
-                self._join(line_no, *record, line)
-                return True
-        try:
-            obj = json.loads(line)
-        except ValueError:
+        record = docker_record(line)
+        if record is None:
             return False
-        text = obj.get("log") if isinstance(obj, dict) else None
-        if not isinstance(text, str):
-            return False
-        text = strip_controls_text(text)
-        complete = text.endswith("\n")
-        self._join(line_no, "docker-" + str(obj.get("stream")), text.rstrip("\n").rstrip("\r") if complete else text,
-                   complete, line)
+        self._join(line_no, *record, line)
         return True
 
     def _journald(self, line_no: int, line: str) -> bool:
-        try:
-            obj = json.loads(line)
-        except ValueError:
+        record = journald_record(line)
+        if record is None:
             return False
-        if not isinstance(obj, dict):
-            return False
-        message = _journald_message(obj.get("MESSAGE"))
-        if message is None:
-            return False
-        message = strip_controls_text(message)
-        priority = obj.get("PRIORITY")
-        level = None
-        if isinstance(priority, (str, int)) and str(priority).isdigit() and int(priority) <= 7:
-            level = syslog_level(int(priority))
-        tag = obj.get("SYSLOG_IDENTIFIER") or obj.get("_COMM")
-        tag = tag if isinstance(tag, str) else None
+        message, level, tag, pid = record
         if self.partial is not None:
             self.flush()
-        self._switch_source((tag, obj.get("_PID")), "\n" in message.strip("\n"))
+        self._switch_source((tag, pid), "\n" in message.strip("\n"))
         self._emit_text(line_no, message, level, tag, line)
         return True
 
@@ -228,3 +250,15 @@ class Unwrapper:
         if first == "{" or first == "<" or line[:3] in MONTHS:
             return None
         return line
+
+
+def new_unwrapper(assembler) -> Unwrapper:
+    """An Unwrapper feeding ``assembler.feed`` and calling ``assembler.boundary``: the compiled twin
+    (app/_c_scan.c) when it is built, which feeds a compiled Assembler (app.events.new_assembler) without a Python
+    call per line, else the Python class; the same inner lines either way (tests/test_compiled_scan.py)."""
+    if _c_scan is None:
+        return Unwrapper(assembler.feed, assembler.boundary)
+    return _c_scan.Unwrapper(assembler, {
+        "docker_fast": _docker_fast, "docker_record": docker_record, "journald_record": journald_record,
+        "parse_syslog": parse_syslog, "MONTHS": MONTHS, "MAX_LINE_BYTES": MAX_LINE_BYTES,
+    })

@@ -16,12 +16,13 @@ from array import array
 from datetime import datetime, timezone
 from typing import Callable
 
+from . import events, records
 from .event_time import format_time, line_time
 from .events import INDENTED_HEADER_DATE, new_assembler
 from .grouping import GroupTable
-from .records import ENVELOPE_FIRST, Unwrapper
+from .records import ENVELOPE_FIRST, Unwrapper, new_unwrapper
 from .severity import ERROR, FATAL, WARN, classify
-from .text import line_text
+from .text import MAX_LINE_BYTES, line_text
 
 _LEVEL_CODES = {FATAL: 0, ERROR: 1, WARN: 2}
 _LEVELS = (FATAL, ERROR, WARN)
@@ -34,7 +35,7 @@ class LineScanner:
 
     def __init__(self, emit: Callable[[int, str, str, str, str, bool, str], None]):
         self.assembler = new_assembler(emit)
-        self.unwrapper = Unwrapper(self.assembler.feed, self.assembler.boundary)
+        self.unwrapper = new_unwrapper(self.assembler)
         self.feed = self.unwrapper.feed     # feed(line_no, line)
 
     @property
@@ -204,3 +205,15 @@ class LineFeeder:
             nl = buf.find(b"\n", start, hi)
             self.feed_line(buf, start, nl)
             pos = nl + 1
+
+
+def new_feeder(scanner: LineScanner, finder):
+    """A LineFeeder(scanner, finder): the compiled twin (app/_c_scan.c) when the scanner's unwrapper and assembler
+    are the compiled ones (it then runs the per-line loop, decoding and dispatch in C), else the Python class; the
+    same lines reach the scanner either way (tests/test_compiled_scan.py)."""
+    c_scan, c_events = records._c_scan, events._c_events  # (looked up there: tests switch them off there)
+    if c_scan is None or c_events is None or not isinstance(scanner.unwrapper, c_scan.Unwrapper) \
+            or not isinstance(scanner.assembler, c_events.Assembler):
+        return LineFeeder(scanner, finder)
+    return c_scan.LineFeeder(scanner.unwrapper, scanner.assembler, finder,
+                             {"ENVELOPE_FIRST": ENVELOPE_FIRST, "MAX_LINE_BYTES": MAX_LINE_BYTES})
