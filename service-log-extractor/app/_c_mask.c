@@ -248,9 +248,25 @@ static int pf_path(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
-/* file `...[\w@%+~-][\w.@%+~-]*\.(?:EXT)(?:\.\d+)*(?![\w.-]*\w)(?!:\d)`: a `.` after a name character, then a word
- * (the extension: the pattern's extensions are whole words), then `.digits` groups, after which neither a word
- * (through `.` and `-`) nor `:digit` follows. Which words are extensions is left to the guard. */
+/* app.grouping._FILE_EXTENSIONS, its optional letters spelt out; the tests check this list against it. */
+static const char *const FILE_EXTENSIONS[] = {
+    "log", "txt", "csv", "tsv", "json", "xml", "yaml", "yml", "toml", "conf", "cfg", "ini", "properties", "db",
+    "sqlite", "sqlite3", "sql", "so", "dll", "exe", "jar", "war", "ear", "class", "py", "go", "java", "js", "ts", "rb",
+    "php", "sh", "c", "cc", "cpp", "h", "hpp", "rs", "gz", "zip", "tar", "tgz", "bz2", "xz", "zst", "7z", "rar", "pid",
+    "sock", "lock", "tmp", "bak", "swp", "dat", "bin", "img", "iso", "qcow2", "vmdk", "vhd", "vhdx", "pem", "crt",
+    "p12", "rpm", "deb", "apk", "parquet", "avro", "orc", "htm", "html", "css", "png", "jpg", "jpeg", "gif", "pdf",
+    "dmp", "out", "err", "trc", "dbf", "wal", NULL};
+
+static int is_file_extension(const unsigned char *w, Py_ssize_t len) {
+    for (const char *const *e = FILE_EXTENSIONS; *e; e++)
+        if ((Py_ssize_t)strlen(*e) == len && memcmp(w, *e, (size_t)len) == 0)
+            return 1;
+    return 0;
+}
+
+/* file `...[\w@%+~-][\w.@%+~-]*\.(?:EXT)(?:\.\d+)*(?![\w.-]*\w)(?!:\d)`: a `.` after a name character, then an
+ * extension that is the whole word there (a shorter alternative leaves a word character next, which the first
+ * lookahead refuses), then `.digits` groups, after which neither a word (through `.` and `-`) nor `:digit` follows. */
 static int pf_file(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t p = 1; p + 1 < n; p++) {
         if (s[p] != '.' || !is_w(s[p + 1]) || !(is_w(s[p - 1]) || is_in(s[p - 1], ".@%+~-")))
@@ -258,6 +274,8 @@ static int pf_file(const unsigned char *s, Py_ssize_t n) {
         Py_ssize_t q = p + 1;
         while (q < n && is_w(s[q]))
             q++;
+        if (!is_file_extension(s + p + 1, q - p - 1))
+            continue;
         while (q + 1 < n && s[q] == '.' && is_d(s[q + 1])) {   /* (?:\.\d+)*, greedy: only its longest run can pass */
             q++;
             while (q < n && is_d(s[q]))

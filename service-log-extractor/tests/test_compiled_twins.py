@@ -172,13 +172,30 @@ def test_twins_on_samples(twins, sample_path, mask_inputs):
     _check_real(twins, mask_inputs, sample_path.read_bytes())
 
 
+def _spelt_out(alternative: str) -> list[str]:
+    """The words an alternative of plain letters with `x?` optional letters matches: `ya?ml` -> yaml, yml."""
+    words = [""]
+    for i, c in enumerate(alternative):
+        if c == "?":
+            continue
+        optional = alternative[i + 1:i + 2] == "?"
+        words = [w + c for w in words] + (words if optional else [])
+    return words
+
+
 def test_twin_data_follows_grouping(twins):
-    """The host suffixes and the Kubernetes name alphabet are data of app.grouping that two prefilters spell out in
-    C: each must answer as the guard built from that data does, for every suffix and every character."""
+    """The host suffixes, the file extensions and the Kubernetes name alphabet are data of app.grouping that three
+    prefilters spell out in C: each must answer as the guard (the pattern, for the extensions) built from that data
+    does, for every suffix, every extension and its near misses, and every character."""
     host = BY_TWIN["host"]
     for suffix in grouping._HOST_SUFFIXES:
         for text in (f"a.{suffix}", f"a.{suffix} b", f"a.{suffix}x", f"a.{suffix}_", f"a.{suffix}-b"):
             assert _c_mask.prefilter("host", text) == guard_passes(host, text), text
+    file = next(m for m in grouping.MASKS if m.name == "file")
+    words = {w for alt in grouping._FILE_EXTENSIONS.split("|") for w in _spelt_out(alt)}
+    for word in sorted(words | {w[:-1] for w in words} | {w + "x" for w in words} | {w.upper() for w in words}):
+        text = f"x.{word} y"
+        assert _c_mask.prefilter("file", text) == (file.pattern.search(text) is not None), text
     pod = BY_TWIN["k8s-pod"]
     for c in "abcdefghijklmnopqrstuvwxyz0123456789":
         for text in (f"x-{c * 5}", f"x-{c * 5} ", f"x-bcdf{c}", f"x-{c}bcdf-", f"x-bcdfg{c}"):
