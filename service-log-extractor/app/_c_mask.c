@@ -636,12 +636,18 @@ static int m_number_sign(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Mat
 /* Prefilters that are their mask's guard, on ASCII text (Twin.replaces_guard: the guard's regex is then not run;
  * tests/test_compiled_twins.py checks each answers as the guard does). */
 
-/* timestamp `:[0-5]\d:|-[01]\d-` */
+/* timestamp: the guard `:[0-5]\d:|-[01]\d-` where the pattern can match. Its syslog, ctime and Apache forms hold
+ * `:[0-5]\d:` (the minutes); its ISO form holds `-[01]\d-` only as `\b\d{4}-[01]\d-[0-3]\d`, so a `-[01]\d-` counts
+ * only there (`ip-10-1-2-3` does not). */
 static int pf_timestamp(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 3 < n; i++)
-        if (((s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '5' && s[i + 3] == ':') ||
-             (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1') && s[i + 3] == '-')) && is_d(s[i + 2]))
+    for (Py_ssize_t i = 0; i + 3 < n; i++) {
+        if (s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '5' && is_d(s[i + 2]) && s[i + 3] == ':')
             return 1;
+        if (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1') && is_d(s[i + 2]) && s[i + 3] == '-' && i >= 4 &&
+            i + 5 < n && s[i + 4] >= '0' && s[i + 4] <= '3' && is_d(s[i + 5]) && is_d(s[i - 1]) && is_d(s[i - 2]) &&
+            is_d(s[i - 3]) && is_d(s[i - 4]) && (i == 4 || !is_w(s[i - 5])))
+            return 1;
+    }
     return 0;
 }
 
@@ -757,11 +763,22 @@ static int pf_kernel_uptime(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
-/* prefixed-id `_[-+]?\d` */
+/* prefixed-id: the guard `_[-+]?\d` where the pattern `\b([A-Za-z]+(?:_[A-Za-z][A-Za-z0-9]*)*_)[-+]?\d+
+ * (?:_[A-Za-z]{0,8}_?\d+)*\b` can match: after a letter or digit, and the run of digits is followed by the end,
+ * a non-word character or `_` (a shorter run leaves a digit next, where neither \b nor the group's `_` can be). */
 static int pf_prefixed_id(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 1 < n; i++)
-        if (s[i] == '_' && (is_d(s[i + 1]) || ((s[i + 1] == '-' || s[i + 1] == '+') && i + 2 < n && is_d(s[i + 2]))))
+    for (Py_ssize_t i = 1; i + 1 < n; i++) {
+        if (s[i] != '_' || !(is_alpha(s[i - 1]) || is_d(s[i - 1])))
+            continue;
+        Py_ssize_t k = i + 1;
+        if (s[k] == '-' || s[k] == '+')
+            k++;
+        if (k >= n || !is_d(s[k]))
+            continue;
+        k += digit_run(s, n, k);
+        if (k == n || !is_w(s[k]) || s[k] == '_')
             return 1;
+    }
     return 0;
 }
 
@@ -863,6 +880,94 @@ static int m_duration(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match 
     return 0;
 }
 
+/* process-name `\b((?i:process|pid|task) <N>) \([\w./:<>-]{1,64}\)` (exact: the class holds neither `)` nor a
+ * space, so only its whole run, 1 to 64 long, can be followed by the `)`). Stands in for the guard `<N> (`. */
+static int pf_process_name(const unsigned char *s, Py_ssize_t n) {
+    static const char *const words[] = {"process", "pid", "task", NULL};
+    for (Py_ssize_t j = 1; j + 5 < n; j++) {   /* j: the `<` of "<N> (" */
+        if (s[j - 1] != ' ' || memcmp(s + j, "<N> (", 5) != 0)
+            continue;
+        int word = 0;
+        for (const char *const *w = words; *w && !word; w++) {
+            const Py_ssize_t len = (Py_ssize_t)strlen(*w), at = j - 1 - len;
+            if (at < 0 || (at > 0 && is_w(s[at - 1])))
+                continue;
+            word = 1;
+            for (Py_ssize_t k = 0; k < len && word; k++)
+                word = (s[at + k] | 0x20) == (*w)[k];
+        }
+        if (!word)
+            continue;
+        Py_ssize_t k = j + 5;
+        while (k < n && (is_w(s[k]) || is_in(s[k], "./:<>-")))
+            k++;
+        if (k - (j + 5) >= 1 && k - (j + 5) <= 64 && k < n && s[k] == ')')
+            return 1;
+    }
+    return 0;
+}
+
+/* systemd-description `\b(systemd(?:\[<N>\])?: (?:Failed to start|...)) \S.*\.$`: "systemd" occurs and the text
+ * ends with `.` (`$` also before a final newline). Stands in for the guard `systemd`. */
+static int pf_systemd_description(const unsigned char *s, Py_ssize_t n) {
+    const int dot_end = (n >= 1 && s[n - 1] == '.') || (n >= 2 && s[n - 1] == '\n' && s[n - 2] == '.');
+    return dot_end && contains(s, n, "systemd");
+}
+
+/* windows-path `\b[A-Za-z]:[\\/]...|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s"'<>|\\/ *?:]+)+` (the space before `*` is
+ * not in the class: it keeps this comment open) (exact: a drive letter at a word
+ * start, `:` and a slash, after which everything is optional; or two backslashes not after a word character or a
+ * backslash, a run of [\w.$-] (which holds no backslash: only the whole run can be followed by one), a backslash and
+ * a character of the last class). Stands in for the guard (`:\`, `:/` or `\\` occurs). */
+static int pf_windows_path(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 2 < n; i++) {
+        if (is_alpha(s[i]) && (i == 0 || !is_w(s[i - 1])) && s[i + 1] == ':' && (s[i + 2] == '\\' || s[i + 2] == '/'))
+            return 1;
+        if (s[i] == '\\' && s[i + 1] == '\\' && (i == 0 || !(is_w(s[i - 1]) || s[i - 1] == '\\'))) {
+            Py_ssize_t k = i + 2;
+            while (k < n && (is_w(s[k]) || is_in(s[k], ".$-")))
+                k++;
+            if (k > i + 2 && k + 1 < n && s[k] == '\\' && !is_space(s[k + 1]) && !is_in(s[k + 1], "\"'<>|\\/*?:"))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* repeats `(<[A-Z]+>)(?:(?:\s*[,;|]\s*|\s+)\1)+` (exact: a placeholder, then blanks and one of `,;|` and blanks, or
+ * blanks only, then the same placeholder; each \s* or \s+ can only take its whole run of blanks, as what must
+ * follow it is no blank). The guard still runs: it asks for fewer separators than the pattern allows. */
+static int same_placeholder(const unsigned char *s, Py_ssize_t n, Py_ssize_t at, const unsigned char *p,
+                            Py_ssize_t len) {
+    return at + len <= n && memcmp(s + at, p, (size_t)len) == 0;
+}
+
+static int pf_repeats(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i + 2 < n; i++) {
+        if (s[i] != '<' || !(s[i + 1] >= 'A' && s[i + 1] <= 'Z'))
+            continue;
+        Py_ssize_t e = i + 1;
+        while (e < n && s[e] >= 'A' && s[e] <= 'Z')
+            e++;
+        if (e >= n || s[e] != '>')
+            continue;
+        const Py_ssize_t len = ++e - i;
+        Py_ssize_t k = e;
+        while (k < n && is_space(s[k]))
+            k++;
+        if (k < n && is_in(s[k], ",;|")) {
+            Py_ssize_t k2 = k + 1;
+            while (k2 < n && is_space(s[k2]))
+                k2++;
+            if (same_placeholder(s, n, k2, s + i, len))
+                return 1;
+        }
+        if (k > e && same_placeholder(s, n, k, s + i, len))
+            return 1;
+    }
+    return 0;
+}
+
 typedef struct Twin {
     const char *name;
     Prefilter prefilter;   /* or NULL */
@@ -899,6 +1004,10 @@ static const Twin TWINS[] = {
     {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652"},
     {"size", pf_size, NULL, 1, 0, "3a15fad8d4e4"},
     {"ssh-account", pf_ssh_account, NULL, 0, 0, "2a1106e01cf7"},
+    {"process-name", pf_process_name, NULL, 1, 0, "a772d7128ebf"},
+    {"systemd-description", pf_systemd_description, NULL, 1, 0, "0ff87fda166f"},
+    {"windows-path", pf_windows_path, NULL, 1, 0, "7dc4e76df6dc"},
+    {"repeats", pf_repeats, NULL, 0, 0, "1b7e685b2ae0"},
 };
 
 /* The twin a Mask.compiled names; NULL with ValueError/TypeError when there is none of that name. */

@@ -122,7 +122,8 @@ MASKS: list[Mask] = [
     # bare `a/b/c` with a letter. A lone `/<IP>` (ZooKeeper's `election address /<IP>`) is no path.
     Mask("windows-path", re.compile(
         r"\b[A-Za-z]:[\\/](?:[^\s\"'<>|\\/*?:]+(?: [^\s\"'<>|\\/*?:]+)*[\\/])*[^\s\"'<>|\\/*?:]*"
-        r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\"'<>|\\/*?:]+)+"), "<PATH>", (":\\", ":/", "\\\\")),
+        r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\"'<>|\\/*?:]+)+"), "<PATH>", (":\\", ":/", "\\\\"),
+         compiled="windows-path"),
     Mask("path", re.compile(r"(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+(?:/+(?:[\w.@%+~-]|<[A-Z]+>)+)*/?"), "<PATH>",
          ("/",), compiled="path"),
     Mask("relative-path", re.compile(r"(?<![\w.:/<>@%+~-])(?=[\w.@%+~/-]*[A-Za-z_])[\w@%+~-][\w.@%+~-]*+"
@@ -208,7 +209,8 @@ MASKS: list[Mask] = [
     # systemd's job messages name the unit by its Description, free text of any length.
     Mask("systemd-description", re.compile(
         r"\b(systemd(?:\[<N>\])?: (?:Failed to start|Failed to stop|Started|Starting|Stopped|Stopping|Reloading"
-        r"|Reloaded|Dependency failed for|Reached target|Stopped target)) \S.*\.$"), r"\1 <UNIT>.", ("systemd",)),
+        r"|Reloaded|Dependency failed for|Reached target|Stopped target)) \S.*\.$"), r"\1 <UNIT>.", ("systemd",),
+         compiled="systemd-description"),
     # The kernel names the current process `comm NAME:` (ext4, xfs) and a hung task `task NAME:PID blocked`.
     Mask("kernel-comm", re.compile(r"\b(comm) [^\s:]{1,16}:|\b(task) \S{1,40}?:(?=<N> blocked)"), r"\1\2 <NAME>:",
          ("comm ", " blocked")),
@@ -216,9 +218,10 @@ MASKS: list[Mask] = [
     Mask("android-crash-thread", re.compile(r"\b(FATAL EXCEPTION:) \S.*"), r"\1 <NAME>", ("FATAL EXCEPTION: ",)),
     # A process named after its pid, Linux style: `Killed process 4242 (java)`, `pid 17 (nginx)`.
     Mask("process-name", re.compile(r"\b((?i:process|pid|task) <N>) \([\w./:<>-]{1,64}\)"), r"\1 (<NAME>)",
-         ("<N> (",)),
+         ("<N> (",), compiled="process-name"),
     # Lists of one kind of value (`[<N>, <N>, <N>]`, `<IP> <IP>`) become one placeholder: their length varies.
-    Mask("repeats", re.compile(r"(<[A-Z]+>)(?:(?:\s*[,;|]\s*|\s+)\1)+"), r"\1", (", <", "> <", ",<", ";<", "|<")),
+    Mask("repeats", re.compile(r"(<[A-Z]+>)(?:(?:\s*[,;|]\s*|\s+)\1)+"), r"\1", (", <", "> <", ",<", ";<", "|<"),
+         compiled="repeats"),
 ]
 # klog structured logging: `file.go:123] "Message" key="value" ...`; the quoted message is the template.
 _KLOG_STRUCTURED = re.compile(r'([\w.-]+\.go:\d+\] )("(?:[^"\\]|\\.){1,400}")(?= |$)')
