@@ -30,8 +30,12 @@ log = logging.getLogger(__name__)
 bp = Blueprint("storage", __name__)
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
-# Fail fast instead of botocore's 60 s connect timeout: callers retry a 503 anyway.
-BOTO_CONFIG = BotoConfig(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"})
+# Fail fast instead of botocore's 60 s connect timeout: callers retry a 503 anyway. The pool holds a connection for
+# each call one process makes at once (GUNICORN_THREADS [8] requests x INDEX_WORKERS groups each); botocore's default
+# of 10 closed the others after each call ("Connection pool is full, discarding connection"): a new TCP connection
+# (and, in the local stack's moto, a new server thread) for most index writes of a burst.
+BOTO_CONFIG = BotoConfig(connect_timeout=3, read_timeout=10, retries={"max_attempts": 3, "mode": "standard"},
+                         max_pool_connections=64)
 
 
 class Metrics:
