@@ -22,6 +22,8 @@ Rules (CONTRACTS.md, Severity classes):
     stack frame, under the level of the open event, continues it;
   * an indented line that begins with a date is a header like any other (Nomad and Consul indent their lines);
   * after more than MAX_NEUTRAL_GAP lines without a level field, an event stops collecting continuations.
+
+``new_assembler(emit)`` gives the compiled twin of Assembler (app/_c_events.c) where the core is built.
 """
 from __future__ import annotations
 

@@ -22,6 +22,8 @@ unchanged.
 A journald entry or syslog line of another process than the one before it, and a journald entry whose MESSAGE is a
 whole multi-line record, call ``boundary()`` first: nothing above continues past them (one program's traceback is
 not the trace of another program's error).
+
+``new_unwrapper(assembler)`` gives the compiled twin of Unwrapper (app/_c_scan.c) where the core is built.
 """
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ candidate-line skip, and the per-event totals that become a Summary.
 whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them, and builds
 the Summary dict (groups merged by app.grouping.merge_groups, and the times of each group's first and last event
 read by app.event_time, once per summary, never per event). app.log_parser runs these on one stream, app.parallel
-on chunks of one.
+on chunks of one. Where the compiled core is built, the assembler, the unwrapper and the feeder are its twins
+(app/_c_events.c, app/_c_scan.c: ``new_assembler``, ``new_unwrapper``, ``new_feeder``); the classes here and in
+app.records and app.events stay the reference the tests compare them with.
 """
 from __future__ import annotations
 
