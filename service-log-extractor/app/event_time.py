@@ -175,14 +175,14 @@ def _json_time(line: str, reference: datetime) -> tuple[datetime | None, str | N
         for m in _JSON_KEY.finditer(line):   # the keys as text
             value = m.group("s") if m.group("s") is not None else m.group("n")
             if m.group("k") == JOURNALD_KEY:
-                found = _epoch(Decimal(value), unit=10 ** 6) if value.isdigit() else None
+                found = _epoch(Decimal(value), unit=10 ** 6) if value.isdecimal() else None  # (Decimal("³") raises)
             else:
                 found = value_time(value, reference)
             if found is not None:
                 return found, None
         return None, line
     realtime = obj.get(JOURNALD_KEY)
-    if isinstance(realtime, str) and realtime.isdigit():
+    if isinstance(realtime, str) and realtime.isdecimal():
         return _epoch(Decimal(realtime), unit=10 ** 6), None
     for key in TIME_KEYS:
         if key in obj:

@@ -95,7 +95,8 @@ def journald_record(line: str) -> tuple[str, str | None, str | None, object] | N
     message = strip_controls_text(message)
     priority = obj.get("PRIORITY")
     level = None
-    if isinstance(priority, (str, int)) and str(priority).isdigit() and int(priority) <= 7:
+    # isdecimal, not isdigit: int() reads decimal digits of any script, and raises on "³" (a digit to isdigit)
+    if isinstance(priority, (str, int)) and str(priority).isdecimal() and int(priority) <= 7:
         level = syslog_level(int(priority))
     tag = obj.get("SYSLOG_IDENTIFIER") or obj.get("_COMM")
     return message, level, tag if isinstance(tag, str) else None, obj.get("_PID")

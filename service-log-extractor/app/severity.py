@@ -501,7 +501,7 @@ def _classify_json(line: str) -> tuple[str | None, str, int] | None:
 def _json_level_value(value: str, syslog_scale: bool = False) -> str | None:
     """A JSON level field's class: a name, or a number on pino/bunyan's scale (10 trace .. 30 info, 40 warn,
     50 error, 60 fatal) or, for GELF, syslog's (0-2 FATAL, 3 ERROR, 4 WARN, 5-7 OTHER)."""
-    if value.isdigit():
+    if value.isdecimal():   # (not isdigit: int("³") raises)
         n = int(value)
         if syslog_scale or n < 10:
             return syslog_level(n) if n <= 7 else OTHER

@@ -51,3 +51,35 @@ def test_read_size_never_changes_the_result(data, k, scan):
     # checksum"): the words may differ, the verdict and everything read may not.
     assert (small_events, small.pop("error") is None) == (whole_events, whole.pop("error") is None)
     assert small == whole
+
+
+# Digits str.isdigit() accepts but int() and Decimal() do not read (superscripts, circled digits), and decimal
+# digits of other scripts (which both read), in every numeric field the scan converts: the journald PRIORITY and
+# __REALTIME_TIMESTAMP (parsed and, for a line json.loads refuses, read as text), JSON level fields on the pino and
+# syslog scales. A field that cannot be read is no level or no time; it never stops the scan.
+ODD_DIGITS = ["\u00b3", "\u2463", "1\u00b2", "\u0663", "\u0661\u0667\u0660\u0660\u0660\u0660\u0660\u0660\u0660\u0660"]
+NUMERIC_FIELDS = [
+    '{{"MESSAGE":"ERROR boom","PRIORITY":"{d}","_PID":"1"}}',
+    '{{"MESSAGE":"ERROR boom","PRIORITY":"3","__REALTIME_TIMESTAMP":"{d}"}}',
+    '{{"MESSAGE":"ERROR boom","PRIORITY":"3","__REALTIME_TIMESTAMP":"{d}"',   # cut short: read as text
+    '{{"level":"error","severity":"{d}","msg":"boom"}}',
+    '{{"level":"{d}","msg":"ERROR boom"}}',
+    '{{"version":"1.1","host":"h","short_message":"ERROR boom","level":"{d}"}}',
+]
+
+
+def test_numeric_fields_with_digits_int_cannot_read(scan):
+    for field in NUMERIC_FIELDS:
+        for digits in ODD_DIGITS:
+            line = field.format(d=digits)
+            summary, events = scan((line + "\n") * 2)
+            assert summary["lines"] == 2, line
+            assert sum(summary["counts"].values()) == len(events), line
+
+
+def test_journald_priority_in_other_scripts_is_read():
+    """PRIORITY "\u0663" is 3 to int() (a converter might write one); "\u00b3" is no priority."""
+    from app.records import journald_record
+
+    assert journald_record('{"MESSAGE":"boom","PRIORITY":"\u0663","_PID":"1"}') == ("boom", "ERROR", None, "1")
+    assert journald_record('{"MESSAGE":"boom","PRIORITY":"\u00b3","_PID":"1"}') == ("boom", None, None, "1")
