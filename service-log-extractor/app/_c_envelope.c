@@ -1,4 +1,5 @@
-/* Compiled fast path for app.records.Unwrapper._docker (module app._c_envelope).
+/* Compiled fast paths for app.records.docker_record and app.records.journald_record (module app._c_envelope).
+ * (journald_record: see parse_journald; the rest of this comment is about docker_record.)
  *
  * docker_record(line) -> (stream_label, text, complete), the three arguments _docker hands to _join after
  * json.loads(line), strip_controls_text(obj["log"]) and the rstrip of a complete line's "\n"/"\r", or None
@@ -33,6 +34,7 @@ typedef struct {
 } Text;
 
 typedef struct {
+    PyObject *levels[4];      /* "FATAL", "ERROR", "WARN", "OTHER": app.severity's classes */
     PyObject *stdout_label;   /* "docker-stdout" */
     PyObject *stderr_label;   /* "docker-stderr" */
     PyObject *none_label;     /* "docker-None": str(obj.get("stream")) without a "stream" key */
@@ -202,6 +204,114 @@ INLINE PyObject *parse(const State *st, const Text t) {
     return result;
 }
 
+/* A decoded string value: with `clean`, NULs dropped and ANSI stripped (strip_controls_text); NULL on error. */
+static PyObject *decoded(const Text *t, Py_ssize_t lo, Py_ssize_t hi, int clean) {
+    Py_UCS4 stack[STACK_CHARS], *buf = stack;
+    stack[0] = 0;   /* (an empty value reads none of it) */
+    if (hi - lo > STACK_CHARS && (buf = PyMem_New(Py_UCS4, hi - lo)) == NULL)
+        return PyErr_NoMemory();
+    int esc;
+    Py_ssize_t n = json_decode(t, lo, hi, buf, clean, &esc);
+    if (clean && esc)
+        n = strip_ansi(buf, n);
+    PyObject *value = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+    if (buf != stack)
+        PyMem_Free(buf);
+    return value;
+}
+
+enum { J_MESSAGE, J_PRIORITY, J_IDENTIFIER, J_COMM, J_PID, J_KEYS };
+static const char *const JOURNALD_KEYS[J_KEYS] = {"MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "_COMM", "_PID"};
+
+/* records.journald_record for an export line whose values are all strings: (message, level, tag, pid), or None
+ * (declined: the Python code answers, also where the line is no journald record). */
+INLINE PyObject *parse_journald(const State *st, const Text t) {
+    Py_ssize_t lo[J_KEYS], hi[J_KEYS];
+    for (int k = 0; k < J_KEYS; k++)
+        lo[k] = hi[k] = -1;
+    int escaped;
+    Py_ssize_t i = json_skip_ws(&t, 0);
+    if (ch(&t, i) != '{')
+        Py_RETURN_NONE;
+    i = json_skip_ws(&t, i + 1);
+    for (;;) {   /* as parse(): one object of string values, unescaped keys, the last of a duplicated key */
+        if (ch(&t, i) != '"')
+            Py_RETURN_NONE;
+        Py_ssize_t key_lo = i + 1;
+        i = json_scan_string(&t, i, &escaped);
+        if (i < 0 || escaped)
+            Py_RETURN_NONE;
+        Py_ssize_t key_hi = i - 1;
+        i = json_skip_ws(&t, i);
+        if (ch(&t, i) != ':')
+            Py_RETURN_NONE;
+        i = json_skip_ws(&t, i + 1);
+        if (ch(&t, i) != '"')
+            Py_RETURN_NONE;   /* a byte array MESSAGE, a number, a list of values: json.loads' business */
+        Py_ssize_t value_lo = i + 1;
+        i = json_scan_string(&t, i, &escaped);
+        if (i < 0)
+            Py_RETURN_NONE;
+        for (int k = 0; k < J_KEYS; k++)
+            if (raw_equals(&t, key_lo, key_hi, JOURNALD_KEYS[k], (Py_ssize_t)strlen(JOURNALD_KEYS[k]))) {
+                lo[k] = value_lo, hi[k] = i - 1;
+                break;
+            }
+        i = json_skip_ws(&t, i);
+        Py_UCS4 c = ch(&t, i);
+        if (c == '}')
+            break;
+        if (c != ',')
+            Py_RETURN_NONE;
+        i = json_skip_ws(&t, i + 1);
+    }
+    if (json_skip_ws(&t, i + 1) != t.n || lo[J_MESSAGE] < 0)
+        Py_RETURN_NONE;
+    /* PRIORITY: str(p).isdecimal() and int(p) <= 7 -> syslog_level; read here only as plain ASCII digits */
+    PyObject *level = Py_None;
+    if (lo[J_PRIORITY] >= 0) {
+        long value = 0;
+        if (hi[J_PRIORITY] == lo[J_PRIORITY])
+            value = 8;   /* "": not decimal, no level */
+        for (Py_ssize_t k = lo[J_PRIORITY]; k < hi[J_PRIORITY]; k++) {
+            Py_UCS4 c = PyUnicode_READ(t.kind, t.data, k);
+            if (c < '0' || c > '9')
+                Py_RETURN_NONE;   /* an escape, a sign, another script's digits: declined */
+            value = value > 7 ? value : value * 10 + (long)(c - '0');
+        }
+        if (value <= 7)
+            level = st->levels[value <= 2 ? 0 : value == 3 ? 1 : value == 4 ? 2 : 3];
+    }
+    PyObject *message = decoded(&t, lo[J_MESSAGE], hi[J_MESSAGE], 1);
+    PyObject *tag = NULL, *pid = NULL;
+    if (message == NULL)
+        return NULL;
+    /* tag: SYSLOG_IDENTIFIER or _COMM (`or`: an empty identifier gives way) */
+    int k = lo[J_IDENTIFIER] >= 0 && hi[J_IDENTIFIER] > lo[J_IDENTIFIER] ? J_IDENTIFIER : J_COMM;
+    tag = lo[k] >= 0 ? decoded(&t, lo[k], hi[k], 0) : Py_NewRef(Py_None);
+    pid = lo[J_PID] >= 0 ? decoded(&t, lo[J_PID], hi[J_PID], 0) : Py_NewRef(Py_None);
+    if (tag == NULL || pid == NULL) {
+        Py_DECREF(message);
+        Py_XDECREF(tag);
+        Py_XDECREF(pid);
+        return NULL;
+    }
+    return Py_BuildValue("(NONN)", message, level, tag, pid);
+}
+
+static PyObject *journald_record(PyObject *module, PyObject *line) {
+    if (!PyUnicode_Check(line))
+        Py_RETURN_NONE;
+    const State *st = PyModule_GetState(module);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    switch (PyUnicode_KIND(line)) {
+    case PyUnicode_1BYTE_KIND: return parse_journald(st, (Text){PyUnicode_1BYTE_KIND, data, n});
+    case PyUnicode_2BYTE_KIND: return parse_journald(st, (Text){PyUnicode_2BYTE_KIND, data, n});
+    default: return parse_journald(st, (Text){PyUnicode_4BYTE_KIND, data, n});
+    }
+}
+
 static PyObject *docker_record(PyObject *module, PyObject *line) {
     if (!PyUnicode_Check(line))
         Py_RETURN_NONE;   /* not a str: the Python code's business */
@@ -219,6 +329,10 @@ static PyObject *docker_record(PyObject *module, PyObject *line) {
 
 static int exec_module(PyObject *module) {
     State *st = PyModule_GetState(module);
+    static const char *const level_names[4] = {"FATAL", "ERROR", "WARN", "OTHER"};
+    for (int k = 0; k < 4; k++)
+        if ((st->levels[k] = PyUnicode_InternFromString(level_names[k])) == NULL)
+            return -1;
     if (!(st->stdout_label = PyUnicode_InternFromString("docker-stdout")) ||
         !(st->stderr_label = PyUnicode_InternFromString("docker-stderr")) ||
         !(st->none_label = PyUnicode_InternFromString("docker-None")) ||
@@ -229,6 +343,8 @@ static int exec_module(PyObject *module) {
 
 static int traverse_module(PyObject *module, visitproc visit, void *arg) {
     State *st = PyModule_GetState(module);
+    for (int k = 0; k < 4; k++)
+        Py_VISIT(st->levels[k]);
     Py_VISIT(st->stdout_label);
     Py_VISIT(st->stderr_label);
     Py_VISIT(st->none_label);
@@ -238,6 +354,8 @@ static int traverse_module(PyObject *module, visitproc visit, void *arg) {
 
 static int clear_module(PyObject *module) {
     State *st = PyModule_GetState(module);
+    for (int k = 0; k < 4; k++)
+        Py_CLEAR(st->levels[k]);
     Py_CLEAR(st->stdout_label);
     Py_CLEAR(st->stderr_label);
     Py_CLEAR(st->none_label);
@@ -251,6 +369,9 @@ static PyMethodDef methods[] = {
     {"docker_record", docker_record, METH_O,
      "docker_record(line) -> (stream_label, text, complete) as Unwrapper._docker passes them to _join, or None\n"
      "where the Python code must answer."},
+    {"journald_record", journald_record, METH_O,
+     "journald_record(line) -> (message, level, tag, pid) as app.records.journald_record gives them, or None\n"
+     "where the Python code must answer (a value that is not a string, an escaped key, PRIORITY not ASCII digits)."},
     {NULL, NULL, 0, NULL},
 };
 

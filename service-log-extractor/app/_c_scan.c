@@ -5,9 +5,9 @@
  * `assembler` is the compiled app._c_events.Assembler it is fed through that module's C interface
  * (app/_c_events.h), with no Python call per line; any other object is called through its feed/boundary methods.
  * `deps` (built by app.records.new_unwrapper) holds the Python objects the envelope rules use, so nothing here
- * restates them: docker_fast (app._c_envelope.docker_record or None), docker_record, journald_record,
- * parse_syslog, MONTHS, MAX_LINE_BYTES. What is written out in C is the control flow of Unwrapper.feed, _join,
- * _emit_text, flush, _syslog, _journald and _switch_source, and the CRI regex (see cri()).
+ * restates them: docker_fast and journald_fast (app._c_envelope's readers, or None), docker_record,
+ * journald_record, parse_syslog, MONTHS, MAX_LINE_BYTES. What is written out in C is the control flow of
+ * Unwrapper.feed, _join, _emit_text, flush, _syslog, _journald and _switch_source, and the CRI regex (see cri()).
  *
  * LineFeeder(unwrapper, assembler, finder, deps) behaves as app.scan.LineFeeder over a LineScanner of these two
  * twins: feed_lines(buf, lo, hi) and the `lines` count. It cuts the buffer into lines, skips what the Python feeder
@@ -39,7 +39,7 @@ typedef struct {
     PyObject *target;                  /* the assembler */
     PyObject *sink, *boundary;         /* its bound feed and boundary (used when it is not the compiled one) */
     bool direct;                       /* target is app._c_events.Assembler: fed through events_api */
-    PyObject *docker_fast, *docker_record, *journald_record, *parse_syslog;
+    PyObject *docker_fast, *docker_record, *journald_fast, *journald_record, *parse_syslog;
     PyObject *cri_stdout, *cri_stderr;       /* "cri-stdout", "cri-stderr" */
     PyObject *log_prefix, *message_key, *std; /* '{"log":', '"MESSAGE"', " std" */
     Py_UCS4 months[12][3];
@@ -212,9 +212,14 @@ static bool inner_newline(PyObject *s) {
 
 /* 1: handled, 0: not a journald record (the line goes on as plain text), -1: error. */
 static int journald(Unwrapper *u, long long line_no, PyObject *line) {
-    PyObject *r = PyObject_CallOneArg(u->journald_record, line);
-    if (r == NULL)
+    PyObject *r = NULL;
+    if (u->journald_fast != Py_None && (r = PyObject_CallOneArg(u->journald_fast, line)) == NULL)
         return -1;
+    if (r == NULL || r == Py_None) {   /* declined: the Python reader (json.loads) */
+        Py_XDECREF(r);
+        if ((r = PyObject_CallOneArg(u->journald_record, line)) == NULL)
+            return -1;
+    }
     if (r == Py_None) {
         Py_DECREF(r);
         return 0;
@@ -392,7 +397,8 @@ static int Unwrapper_init(Unwrapper *self, PyObject *args, PyObject *kwds) {
         return -1;
     struct { const char *name; PyObject **slot; } objects[] = {
         {"docker_fast", &self->docker_fast}, {"docker_record", &self->docker_record},
-        {"journald_record", &self->journald_record}, {"parse_syslog", &self->parse_syslog},
+        {"journald_fast", &self->journald_fast}, {"journald_record", &self->journald_record},
+        {"parse_syslog", &self->parse_syslog},
     };
     for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++) {
         PyObject *v = dep(deps, objects[i].name);
@@ -455,6 +461,7 @@ static int Unwrapper_traverse(Unwrapper *self, visitproc visit, void *arg) {
     Py_VISIT(self->boundary);
     Py_VISIT(self->docker_fast);
     Py_VISIT(self->docker_record);
+    Py_VISIT(self->journald_fast);
     Py_VISIT(self->journald_record);
     Py_VISIT(self->parse_syslog);
     Py_VISIT(self->partial.pieces);
@@ -468,6 +475,7 @@ static int Unwrapper_clear(Unwrapper *self) {
     Py_CLEAR(self->boundary);
     Py_CLEAR(self->docker_fast);
     Py_CLEAR(self->docker_record);
+    Py_CLEAR(self->journald_fast);
     Py_CLEAR(self->journald_record);
     Py_CLEAR(self->parse_syslog);
     Py_CLEAR(self->cri_stdout);

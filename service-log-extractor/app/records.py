@@ -34,10 +34,11 @@ from typing import Callable
 from .severity import MONTHS, parse_syslog, syslog_level
 from .text import MAX_LINE_BYTES, strip_controls_text
 
-try:  # the common Docker json-file line read in C (app/_c_envelope.c); docker_record's Python code is the reference
+try:  # the common Docker and journald lines read in C (app/_c_envelope.c); the Python code below is the reference
     from ._c_envelope import docker_record as _docker_fast
+    from ._c_envelope import journald_record as _journald_fast
 except ImportError:  # the compiled core is not built
-    _docker_fast = None
+    _docker_fast = _journald_fast = None
 try:  # the compiled twin of Unwrapper (app/_c_scan.c); the Python class stays the reference
     from . import _c_scan
 except ImportError:
@@ -82,7 +83,12 @@ def docker_record(line: str) -> tuple[str, str, bool] | None:
 def journald_record(line: str) -> tuple[str, str | None, str | None, object] | None:
     """(message, level, tag, pid) of a journald JSON export line, or None when it is not one: ``MESSAGE`` (a byte
     array decoded, controls stripped), the severity class of ``PRIORITY`` (None without one), ``SYSLOG_IDENTIFIER``
-    or ``_COMM`` (a str, else None), ``_PID`` as given (the process, with the tag: app.records' boundaries)."""
+    or ``_COMM`` (a str, else None), ``_PID`` as given (the process, with the tag: app.records' boundaries).
+    The compiled reader answers lines whose values are all strings; json.loads the rest."""
+    if _journald_fast is not None:
+        record = _journald_fast(line)  # exactly as computed below, or None: declined
+        if record is not None:
+            return record
     try:
         obj = json.loads(line)
     except ValueError:
@@ -262,6 +268,7 @@ def new_unwrapper(assembler) -> Unwrapper:
     if _c_scan is None:
         return Unwrapper(assembler.feed, assembler.boundary)
     return _c_scan.Unwrapper(assembler, {
-        "docker_fast": _docker_fast, "docker_record": docker_record, "journald_record": journald_record,
+        "docker_fast": _docker_fast, "docker_record": docker_record, "journald_fast": _journald_fast,
+        "journald_record": journald_record,
         "parse_syslog": parse_syslog, "MONTHS": MONTHS, "MAX_LINE_BYTES": MAX_LINE_BYTES,
     })

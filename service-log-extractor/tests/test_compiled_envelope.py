@@ -307,3 +307,85 @@ def test_any_value_types_and_duplicate_keys(fast, pairs, separators):
 def test_any_text(fast, tail):
     check(fast, '{"log":' + tail)
     check(fast, '{"log":"' + tail + '"}')
+
+
+# --- journald_record: the journald JSON export line ---
+
+try:
+    from app._c_envelope import journald_record as JOURNALD_FAST
+except ImportError:
+    JOURNALD_FAST = None
+
+
+@pytest.fixture(scope="module")
+def journald_fast():
+    if JOURNALD_FAST is None:
+        pytest.fail("app._c_envelope is not built: run `make install` (setup.py build_ext --inplace)")
+    assert records._journald_fast is JOURNALD_FAST, "app.records does not use the compiled journald reader"
+    return JOURNALD_FAST
+
+
+def python_journald(line: str):
+    saved, records._journald_fast = records._journald_fast, None
+    try:
+        return records.journald_record(line)
+    finally:
+        records._journald_fast = saved
+
+
+def check_journald(fast, line: str) -> bool:
+    """Asserts the compiled reader declines line or agrees with Python on it; returns whether it answered."""
+    got = fast(line)
+    if got is None:
+        return False
+    assert got == python_journald(line), line
+    assert type(got[0]) is str and all(type(x) in (str, type(None)) for x in got[1:]), got
+    return True
+
+
+JOURNALD_VALUES = ["3", "4", "6", "0", "7", "8", "007", "00000000000000000003", "99999999999999999999", "", " 3", "3 ",
+                   "-1", "+3", "\u00b3", "\u0663", "x", "app", "", "a\u001b[31mb", "nul\u0000x", "\n", "x\ny\n"]
+journald_value = st.one_of(st.sampled_from(JOURNALD_VALUES), st.text(CHARS, max_size=6),
+                           st.sampled_from([3, None, True, [104, 105], ["a", "b"], {"x": 1}]))
+journald_pairs = st.lists(st.tuples(
+    st.sampled_from(["MESSAGE", "PRIORITY", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "__CURSOR", "message", "Priority",
+                     "_SYSTEMD_UNIT"]), journald_value), min_size=1, max_size=8)
+
+
+@given(journald_pairs, st.sampled_from([(",", ":"), (", ", ": "), (" ,", " :")]), st.booleans())
+@SETTINGS
+def test_generated_journald_lines(journald_fast, pairs, separators, ensure_ascii):
+    comma, colon = separators
+    line = "{" + comma.join(json.dumps(k, ensure_ascii=ensure_ascii) + colon + json.dumps(v, ensure_ascii=ensure_ascii)
+                            for k, v in pairs) + "}"
+    answered = check_journald(journald_fast, line)
+    keys = {k for k, _ in pairs}
+    plain = all(isinstance(v, str) for _, v in pairs)
+    priority = dict(pairs).get("PRIORITY")
+    if plain and "MESSAGE" in keys and (priority is None or priority == "" or priority.isascii() and priority.isdigit()):
+        assert answered, line   # every all-string line with a plain PRIORITY is read in C
+
+
+@given(st.text(CHARS, max_size=40))
+@SETTINGS
+def test_journald_lines_cut_or_mangled(journald_fast, tail):
+    for line in ('{"MESSAGE":"x"' + tail, '{"MESSAGE":' + tail, '{"PRIORITY":"3","MESSAGE":"' + tail + '"}', tail):
+        check_journald(journald_fast, line)
+
+
+@pytest.mark.parametrize("line", [
+    '{"MESSAGE":"x","SYSLOG_IDENTIFIER":"","_COMM":"sshd"}', '{"MESSAGE":"x","SYSLOG_IDENTIFIER":""}',
+    '{"MESSAGE":"x","SYSLOG_IDENTIFIER":"","_COMM":""}', '{"_COMM":"cron","MESSAGE":"x","SYSLOG_IDENTIFIER":"CRON"}',
+    '{"MESSAGE":"a\\u001b[31mred\\u001b[0m b","PRIORITY":"3"}', '{"MESSAGE":"nul\\u0000here"}',
+    '{"MESSAGE":"\\u001b]0;title\\u0007x"}', '{"MESSAGE":"one\\ntwo\\n","PRIORITY":"4","_PID":"7"}',
+    '{"MESSAGE":"x","PRIORITY":"2"}', '{"MESSAGE":"x","PRIORITY":"5"}', '{"MESSAGE":"x","PRIORITY":"1","PRIORITY":"9"}',
+])
+def test_journald_edges(journald_fast, line):
+    assert check_journald(journald_fast, line), line
+
+
+def test_journald_on_sample_and_realistic_lines(journald_fast, realistic_log, sample_path):
+    lines = [line for line in realistic_log.decode("utf-8", "replace").splitlines() if '"MESSAGE"' in line]
+    lines += [line for line in sample_path.read_text("utf-8", "replace").splitlines() if '"MESSAGE"' in line]
+    answered = sum(check_journald(journald_fast, line) for line in lines)
+    assert answered >= 0.95 * sum(line.startswith("{") for line in lines if '"MESSAGE"' in line) - 1

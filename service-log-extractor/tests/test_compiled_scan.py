@@ -133,7 +133,7 @@ plain_line = st.one_of(text, st.sampled_from([
 trace_block = st.lists(st.sampled_from([
     "\tat com.acme.X.run(X.java:12)", "    at y.Z(Z.java:3)", "\t... 3 more", "  2026-11-27 10:00:01 [ERROR] nomad: x",
     "\t2026/11/27 10:00:01 [WARN] y", "  2026-11-27T1", "\t", "Caused by: java.io.IOException: x", "  plain"]),
-    max_size=8).map(lambda lines: "\n".join(["2026-11-27 10:00:00 ERROR [main] X - boom", "\tat a.B(B.java:1)"] + lines))
+    max_size=8).map(lambda lines: "\n".join(["2026-11-27 10:00:00 ERROR [main] X - boom", "\tat a.B(B.java:1)", *lines]))
 physical_line = st.one_of(docker_line(), cri_line(), journald_line(), syslog_line(), plain_line, trace_block)
 
 
@@ -143,8 +143,8 @@ def test_unwrapper_hands_on_the_same_lines(c_scan, lines):
     lines = [part for line in lines for part in line.split("\n")] if lines else lines
     twin = lambda recorder: c_scan.Unwrapper(recorder, {  # noqa: E731 (built as new_unwrapper builds it)
         "docker_fast": records._docker_fast, "docker_record": records.docker_record,
-        "journald_record": records.journald_record, "parse_syslog": records.parse_syslog,
-        "MONTHS": records.MONTHS, "MAX_LINE_BYTES": records.MAX_LINE_BYTES})
+        "journald_fast": records._journald_fast, "journald_record": records.journald_record,
+        "parse_syslog": records.parse_syslog, "MONTHS": records.MONTHS, "MAX_LINE_BYTES": records.MAX_LINE_BYTES})
     assert unwrap(twin, lines) == unwrap(python_unwrapper, lines)
 
 
