@@ -296,7 +296,7 @@ def _make_template(message: str) -> str:
         text = mask(text)
     squeezed = _squeeze(text) if _squeeze is not None else None   # (None: not ASCII, or no compiled core)
     if squeezed is None:
-        squeezed = _SPACES.sub(" ", text).strip()
+        squeezed = valid_text(_SPACES.sub(" ", text).strip())   # (the compiled squeeze answers ASCII text only)
     return squeezed[:TEMPLATE_MAX_CHARS]
 
 
@@ -315,8 +315,21 @@ def group_id(level: str, template: str) -> str:
 
 
 def make_sample(line: str) -> str:
-    """The line as a group's sample: cut to SAMPLE_MAX_CHARS (then ending in `…`)."""
+    """The line as a group's sample: cut to SAMPLE_MAX_CHARS (then ending in `…`), lone surrogates as U+FFFD."""
+    line = valid_text(line)
     return line if len(line) <= SAMPLE_MAX_CHARS else line[:SAMPLE_MAX_CHARS] + "…"
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with each lone surrogate (a str holds one only from a JSON escape such as ``\\ud800``: decoding
+    bytes gives none) as U+FFFD, as invalid UTF-8 is decoded: the strings of a summary must encode as UTF-8 (the CLI's
+    stdout, storage, mail, the web view)."""
+    if text.isascii() or _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 # ------------------------------------------------------------------------------------------------------------------

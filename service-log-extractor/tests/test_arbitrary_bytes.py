@@ -83,3 +83,22 @@ def test_journald_priority_in_other_scripts_is_read():
 
     assert journald_record('{"MESSAGE":"boom","PRIORITY":"\u0663","_PID":"1"}') == ("boom", "ERROR", None, "1")
     assert journald_record('{"MESSAGE":"boom","PRIORITY":"\u00b3","_PID":"1"}') == ("boom", None, None, "1")
+
+
+# A JSON string may escape a lone surrogate (`\\ud800`): json.loads and the compiled readers keep it, but no UTF-8
+# encoder takes it. Templates and samples hold U+FFFD there instead, so the summary can be written.
+LONE_SURROGATE_LINES = [
+    '{"log":"ERROR \\ud800 boom\\n","stream":"stderr"}', '{"MESSAGE":"ERROR \\udfff x","PRIORITY":"3"}',
+    '{"level":"error","msg":"x \\ud800\\ud800 y"}', '{"level":"error","msg":"pair \\ud83d\\ude00 ok, \\ud83d lone"}',
+]
+
+
+def test_lone_surrogates_from_json_escapes_are_written(tmp_path, run_cli):
+    log = tmp_path / "surrogates.log"
+    log.write_text("\n".join(LONE_SURROGATE_LINES) + "\n")
+    summary = run_cli(log)[0]
+    assert summary["counts"]["ERROR"] == len(LONE_SURROGATE_LINES)
+    templates = [g["template"] for g in summary["groups"]]   # (a JSON line's sample is the line: its escapes as text)
+    assert len(templates) == len(LONE_SURROGATE_LINES) and all("\ufffd" in t for t in templates), templates
+    assert any("\U0001f600" in t for t in templates)   # a valid pair stays the character it escapes
+    assert any("\ufffd" in g["sample"] for g in summary["groups"])   # the Docker and journald lines' own text
