@@ -12,6 +12,8 @@
  *                           to sre)
  *   FATAL, ERROR, OTHER, TRACEBACK, HAS_TRACE, WANTS_NEXT, MAX_NEUTRAL_GAP, RAW_MAX_CHARS, RAW_HEAD_CHARS,
  *   RAW_TAIL_CHARS, SPECIAL_FIRST
+ *   INDENTED_HEADER         the compiled _INDENTED_HEADER: refused unless its source is the one indented_header()
+ *                           implements (app/_c_twin.h)
  *
  * What is written out in C is only the control flow of Assembler.feed/_special/_open/_close and two tests whose
  * regexes are fixed ASCII: _INDENTED_HEADER and klog's `[IWEF]dddd ` header shape. The string tests use the same
@@ -25,6 +27,7 @@
 #include <Python.h>
 #include <stdbool.h>
 #include "_c_events.h"
+#include "_c_twin.h"
 
 enum { KIND_HEADER = 0, KIND_EXC = 1, KIND_TB = 2 };
 
@@ -437,16 +440,13 @@ out:
 
 /* -- the Python type -- */
 
-static PyObject *dep(PyObject *deps, const char *name) {
-    PyObject *v = PyDict_GetItemString(deps, name);   /* borrowed */
-    if (v == NULL)
-        PyErr_Format(PyExc_KeyError, "Assembler deps: missing %s", name);
-    return v;
-}
-
 static int Assembler_init(Assembler *self, PyObject *args, PyObject *kwds) {
     PyObject *emit, *deps;
     if (!PyArg_ParseTuple(args, "OO!:Assembler", &emit, &PyDict_Type, &deps))
+        return -1;
+    /* what indented_header() implements */
+    if (same_regex(deps, "INDENTED_HEADER", "[ \\t]+[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9]", 0,
+                   "app/_c_events.c") < 0)
         return -1;
     struct { const char *name; PyObject **slot; } objects[] = {
         {"classify", &self->classify}, {"fast", &self->fast}, {"make_template", &self->make_template},

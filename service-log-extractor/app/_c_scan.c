@@ -6,14 +6,16 @@
  * (app/_c_events.h), with no Python call per line; any other object is called through its feed/boundary methods.
  * `deps` (built by app.records.new_unwrapper) holds the Python objects the envelope rules use, so nothing here
  * restates them: docker_fast and journald_fast (app._c_envelope's readers, or None), docker_record,
- * journald_record, parse_syslog, MONTHS, MAX_LINE_BYTES. What is written out in C is the control flow of
+ * journald_record, parse_syslog, MONTHS, MAX_LINE_BYTES, and _CRI (refused unless its source is the one cri()
+ * implements, app/_c_twin.h). What is written out in C is the control flow of
  * Unwrapper.feed, _join, _emit_text, flush, _syslog, _journald and _switch_source, and the CRI regex (see cri()).
  *
  * LineFeeder(unwrapper, assembler, finder, deps) behaves as app.scan.LineFeeder over a LineScanner of these two
  * twins: feed_lines(buf, lo, hi) and the `lines` count. It cuts the buffer into lines, skips what the Python feeder
  * skips (non-candidate lines while nothing is open, runs of inert indented lines), decodes the rest as
  * app.text.line_text does and hands each to the unwrapper or straight to the assembler. deps: ENVELOPE_FIRST,
- * MAX_LINE_BYTES. A finder's cursor that has a `hits` list (app.candidates._ListCursor) is walked here; any other
+ * MAX_LINE_BYTES, INDENTED_RUN (app.scan's, refused unless it is what indented_run() implements). A finder's
+ * cursor that has a `hits` list (app.candidates._ListCursor) is walked here; any other
  * is asked `next(pos)`.
  *
  * tests/test_compiled_scan.py compares both with the Python classes: what reaches the assembler and its boundary,
@@ -25,6 +27,7 @@
 #include <stdbool.h>
 #include <string.h>
 #include "_c_events.h"
+#include "_c_twin.h"
 
 static EventsCAPI *events_api;   /* app._c_events' C interface, imported once at module init */
 
@@ -384,16 +387,14 @@ static int unwrapper_feed(Unwrapper *u, long long line_no, PyObject *line) {
 
 static PyTypeObject UnwrapperType;
 
-static PyObject *dep(PyObject *deps, const char *name) {
-    PyObject *v = PyDict_GetItemString(deps, name);   /* borrowed */
-    if (v == NULL)
-        PyErr_Format(PyExc_KeyError, "deps: missing %s", name);
-    return v;
-}
-
 static int Unwrapper_init(Unwrapper *self, PyObject *args, PyObject *kwds) {
     PyObject *target, *deps;
     if (!PyArg_ParseTuple(args, "OO!:Unwrapper", &target, &PyDict_Type, &deps))
+        return -1;
+    /* what cri() implements (re.S: 16) */
+    static const char cri_source[] =
+        "(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+(?:Z|[+-]\\d\\d:?\\d\\d)) (stdout|stderr) ([FP]) ?(.*)";
+    if (same_regex(deps, "CRI", cri_source, 16, "app/_c_scan.c") < 0)
         return -1;
     struct { const char *name; PyObject **slot; } objects[] = {
         {"docker_fast", &self->docker_fast}, {"docker_record", &self->docker_record},
@@ -793,6 +794,10 @@ static int Feeder_init(Feeder *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_TypeError, "LineFeeder: the compiled Assembler the unwrapper feeds");
         return -1;
     }
+    /* what indented_run() implements */
+    static const char run_source[] = "(?:[ \\t](?![ \\t]*[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9])[^\\n]*\\n)+";
+    if (same_regex(deps, "INDENTED_RUN", run_source, 0, "app/_c_scan.c") < 0)
+        return -1;
     PyObject *first = dep(deps, "ENVELOPE_FIRST"), *max_line = dep(deps, "MAX_LINE_BYTES");
     if (first == NULL || max_line == NULL)
         return -1;

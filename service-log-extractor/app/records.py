@@ -270,5 +270,5 @@ def new_unwrapper(assembler) -> Unwrapper:
     return _c_scan.Unwrapper(assembler, {
         "docker_fast": _docker_fast, "docker_record": docker_record, "journald_fast": _journald_fast,
         "journald_record": journald_record,
-        "parse_syslog": parse_syslog, "MONTHS": MONTHS, "MAX_LINE_BYTES": MAX_LINE_BYTES,
+        "parse_syslog": parse_syslog, "MONTHS": MONTHS, "MAX_LINE_BYTES": MAX_LINE_BYTES, "CRI": _CRI,
     })

@@ -218,4 +218,5 @@ def new_feeder(scanner: LineScanner, finder):
             or not isinstance(scanner.assembler, c_events.Assembler):
         return LineFeeder(scanner, finder)
     return c_scan.LineFeeder(scanner.unwrapper, scanner.assembler, finder,
-                             {"ENVELOPE_FIRST": ENVELOPE_FIRST, "MAX_LINE_BYTES": MAX_LINE_BYTES})
+                             {"ENVELOPE_FIRST": ENVELOPE_FIRST, "MAX_LINE_BYTES": MAX_LINE_BYTES,
+                              "INDENTED_RUN": _INDENTED_RUN})

@@ -217,3 +217,13 @@ def test_bad_arguments_are_type_errors(compiled_factory):
         assembler.feed(1)
     with pytest.raises(TypeError):
         assembler.feed(1, "x", colour="red")
+
+
+def test_a_changed_indented_header_regex_is_refused(twin, monkeypatch):
+    """_INDENTED_HEADER is written out in C: a twin built from another source refuses to start."""
+    import re
+
+    events.new_assembler(lambda *event: None)   # the real one is accepted
+    monkeypatch.setattr(events, "_INDENTED_HEADER", re.compile(r"[ \t]+[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ]"))
+    with pytest.raises(ValueError, match="INDENTED_HEADER.*app/_c_events.c"):
+        events.new_assembler(lambda *event: None)

@@ -133,7 +133,8 @@ plain_line = st.one_of(text, st.sampled_from([
 trace_block = st.lists(st.sampled_from([
     "\tat com.acme.X.run(X.java:12)", "    at y.Z(Z.java:3)", "\t... 3 more", "  2026-11-27 10:00:01 [ERROR] nomad: x",
     "\t2026/11/27 10:00:01 [WARN] y", "  2026-11-27T1", "\t", "Caused by: java.io.IOException: x", "  plain"]),
-    max_size=8).map(lambda lines: "\n".join(["2026-11-27 10:00:00 ERROR [main] X - boom", "\tat a.B(B.java:1)", *lines]))
+    max_size=8).map(lambda lines: "\n".join(["2026-11-27 10:00:00 ERROR [main] X - boom", "\tat a.B(B.java:1)",
+                                              *lines]))
 physical_line = st.one_of(docker_line(), cri_line(), journald_line(), syslog_line(), plain_line, trace_block)
 
 
@@ -144,7 +145,8 @@ def test_unwrapper_hands_on_the_same_lines(c_scan, lines):
     twin = lambda recorder: c_scan.Unwrapper(recorder, {  # noqa: E731 (built as new_unwrapper builds it)
         "docker_fast": records._docker_fast, "docker_record": records.docker_record,
         "journald_fast": records._journald_fast, "journald_record": records.journald_record,
-        "parse_syslog": records.parse_syslog, "MONTHS": records.MONTHS, "MAX_LINE_BYTES": records.MAX_LINE_BYTES})
+        "parse_syslog": records.parse_syslog, "MONTHS": records.MONTHS, "MAX_LINE_BYTES": records.MAX_LINE_BYTES,
+        "CRI": records._CRI})
     assert unwrap(twin, lines) == unwrap(python_unwrapper, lines)
 
 
@@ -275,3 +277,24 @@ def test_feeder_counts_lines_it_skips_and_takes_a_new_count(c_scan):
     assert feeder.lines == 101
     with pytest.raises(ValueError):
         feeder.feed_lines(buf, 0, len(buf) + 1)
+
+
+def test_a_changed_regex_is_refused(c_scan):
+    """The CRI regex and the feeder's indented-run regex are written out in C: a twin built from another source (or
+    without re.S for CRI) refuses to start, rather than reading lines the old way."""
+    import re
+
+    deps = {"docker_fast": None, "docker_record": records.docker_record, "journald_fast": None,
+            "journald_record": records.journald_record, "parse_syslog": records.parse_syslog, "MONTHS": records.MONTHS,
+            "MAX_LINE_BYTES": records.MAX_LINE_BYTES, "CRI": records._CRI}
+    c_scan.Unwrapper(Recorder(), deps)   # the real one is accepted
+    for changed in (re.compile(records._CRI.pattern.replace("stdout", "stdin")), re.compile(records._CRI.pattern)):
+        with pytest.raises(ValueError, match="CRI.*app/_c_scan.c"):
+            c_scan.Unwrapper(Recorder(), dict(deps, CRI=changed))
+    scanner = scan.LineScanner(lambda *event: None)
+    feeder_deps = {"ENVELOPE_FIRST": records.ENVELOPE_FIRST, "MAX_LINE_BYTES": records.MAX_LINE_BYTES,
+                   "INDENTED_RUN": scan._INDENTED_RUN}
+    c_scan.LineFeeder(scanner.unwrapper, scanner.assembler, candidates.EveryLine(), feeder_deps)
+    with pytest.raises(ValueError, match="INDENTED_RUN"):
+        c_scan.LineFeeder(scanner.unwrapper, scanner.assembler, candidates.EveryLine(),
+                          dict(feeder_deps, INDENTED_RUN=re.compile(scan._INDENTED_RUN.pattern + b"?")))
