@@ -123,47 +123,58 @@ INLINE PyObject *stream_label(const State *st, const Text *t, Py_ssize_t lo, Py_
     return label;
 }
 
-INLINE PyObject *parse(const State *st, const Text t) {
-    /* one pass over the object: the body spans of the last "log" and "stream" values (json.loads keeps the last) */
-    Py_ssize_t log_lo = -1, log_hi = -1, stream_lo = -1, stream_hi = -1;
+/* One JSON object whose values are all strings and whose keys hold no escape (an escaped key could spell a wanted
+ * one: not worth the decoding): for each of the n names, the body span of its last value (json.loads keeps the
+ * last), lo = -1 where it is absent. 0, or -1 where the text is no such object (declined). */
+INLINE int string_object(const Text *t, const char *const *names, int n, Py_ssize_t *lo, Py_ssize_t *hi) {
+    for (int k = 0; k < n; k++)
+        lo[k] = hi[k] = -1;
     int escaped;
-    Py_ssize_t i = json_skip_ws(&t, 0);
-    if (ch(&t, i) != '{')
-        Py_RETURN_NONE;
-    i = json_skip_ws(&t, i + 1);
+    Py_ssize_t i = json_skip_ws(t, 0);
+    if (ch(t, i) != '{')
+        return -1;
+    i = json_skip_ws(t, i + 1);
     for (;;) {
-        if (ch(&t, i) != '"')
-            Py_RETURN_NONE;   /* `{}`, a trailing comma, an unquoted key */
+        if (ch(t, i) != '"')
+            return -1;   /* `{}`, a trailing comma, an unquoted key */
         Py_ssize_t key_lo = i + 1;
-        i = json_scan_string(&t, i, &escaped);
+        i = json_scan_string(t, i, &escaped);
         if (i < 0 || escaped)
-            Py_RETURN_NONE;   /* an escaped key could decode to "log" or "stream": not worth the decoding */
+            return -1;
         Py_ssize_t key_hi = i - 1;
-        i = json_skip_ws(&t, i);
-        if (ch(&t, i) != ':')
-            Py_RETURN_NONE;
-        i = json_skip_ws(&t, i + 1);
-        if (ch(&t, i) != '"')
-            Py_RETURN_NONE;   /* a value of another type */
+        i = json_skip_ws(t, i);
+        if (ch(t, i) != ':')
+            return -1;
+        i = json_skip_ws(t, i + 1);
+        if (ch(t, i) != '"')
+            return -1;   /* a value of another type: json.loads' business */
         Py_ssize_t value_lo = i + 1;
-        i = json_scan_string(&t, i, &escaped);
+        i = json_scan_string(t, i, &escaped);
         if (i < 0)
-            Py_RETURN_NONE;
-        if (raw_equals(&t, key_lo, key_hi, "log", 3)) {
-            log_lo = value_lo, log_hi = i - 1;
-        } else if (raw_equals(&t, key_lo, key_hi, "stream", 6)) {
-            stream_lo = value_lo, stream_hi = i - 1;
-        }
-        i = json_skip_ws(&t, i);
-        Py_UCS4 c = ch(&t, i);
+            return -1;
+        for (int k = 0; k < n; k++)
+            if (raw_equals(t, key_lo, key_hi, names[k], (Py_ssize_t)strlen(names[k]))) {
+                lo[k] = value_lo, hi[k] = i - 1;
+                break;
+            }
+        i = json_skip_ws(t, i);
+        Py_UCS4 c = ch(t, i);
         if (c == '}')
             break;
         if (c != ',')
-            Py_RETURN_NONE;
-        i = json_skip_ws(&t, i + 1);
+            return -1;
+        i = json_skip_ws(t, i + 1);
     }
-    if (json_skip_ws(&t, i + 1) != t.n || log_lo < 0)
-        Py_RETURN_NONE;   /* "Extra data" after the object, or no "log" (_docker declines too) */
+    return json_skip_ws(t, i + 1) == t->n ? 0 : -1;   /* ("Extra data" after the object) */
+}
+
+static const char *const DOCKER_KEYS[2] = {"log", "stream"};
+
+INLINE PyObject *parse(const State *st, const Text t) {
+    Py_ssize_t lo[2], hi[2];
+    if (string_object(&t, DOCKER_KEYS, 2, lo, hi) < 0 || lo[0] < 0)
+        Py_RETURN_NONE;   /* no "log": _docker declines too */
+    const Py_ssize_t log_lo = lo[0], log_hi = hi[0], stream_lo = lo[1], stream_hi = hi[1];
 
     /* the text: decoded without NUL, ANSI stripped, a complete line's "\n"s then "\r"s cut off */
     Py_UCS4 stack[STACK_CHARS], *buf = stack;
@@ -227,46 +238,8 @@ static const char *const JOURNALD_KEYS[J_KEYS] = {"MESSAGE", "PRIORITY", "SYSLOG
  * (declined: the Python code answers, also where the line is no journald record). */
 INLINE PyObject *parse_journald(const State *st, const Text t) {
     Py_ssize_t lo[J_KEYS], hi[J_KEYS];
-    for (int k = 0; k < J_KEYS; k++)
-        lo[k] = hi[k] = -1;
-    int escaped;
-    Py_ssize_t i = json_skip_ws(&t, 0);
-    if (ch(&t, i) != '{')
-        Py_RETURN_NONE;
-    i = json_skip_ws(&t, i + 1);
-    for (;;) {   /* as parse(): one object of string values, unescaped keys, the last of a duplicated key */
-        if (ch(&t, i) != '"')
-            Py_RETURN_NONE;
-        Py_ssize_t key_lo = i + 1;
-        i = json_scan_string(&t, i, &escaped);
-        if (i < 0 || escaped)
-            Py_RETURN_NONE;
-        Py_ssize_t key_hi = i - 1;
-        i = json_skip_ws(&t, i);
-        if (ch(&t, i) != ':')
-            Py_RETURN_NONE;
-        i = json_skip_ws(&t, i + 1);
-        if (ch(&t, i) != '"')
-            Py_RETURN_NONE;   /* a byte array MESSAGE, a number, a list of values: json.loads' business */
-        Py_ssize_t value_lo = i + 1;
-        i = json_scan_string(&t, i, &escaped);
-        if (i < 0)
-            Py_RETURN_NONE;
-        for (int k = 0; k < J_KEYS; k++)
-            if (raw_equals(&t, key_lo, key_hi, JOURNALD_KEYS[k], (Py_ssize_t)strlen(JOURNALD_KEYS[k]))) {
-                lo[k] = value_lo, hi[k] = i - 1;
-                break;
-            }
-        i = json_skip_ws(&t, i);
-        Py_UCS4 c = ch(&t, i);
-        if (c == '}')
-            break;
-        if (c != ',')
-            Py_RETURN_NONE;
-        i = json_skip_ws(&t, i + 1);
-    }
-    if (json_skip_ws(&t, i + 1) != t.n || lo[J_MESSAGE] < 0)
-        Py_RETURN_NONE;
+    if (string_object(&t, JOURNALD_KEYS, J_KEYS, lo, hi) < 0 || lo[J_MESSAGE] < 0)
+        Py_RETURN_NONE;   /* (a byte-array MESSAGE, a list of values: json.loads reads them) */
     /* PRIORITY: str(p).isdecimal() and int(p) <= 7 -> syslog_level; read here only as plain ASCII digits */
     PyObject *level = Py_None;
     if (lo[J_PRIORITY] >= 0) {
