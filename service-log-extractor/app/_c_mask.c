@@ -20,7 +20,8 @@
  * To add a twin: write its prefilter and/or matcher below with a comment saying why it answers as sre does, add it
  * to TWINS with the sha1 of its pattern's source, name it in the Mask (compiled="..."), and give the twin tests
  * pieces of what its pattern reads (_PIECES there); a prefilter that copies the guard goes in GUARD_MIRRORS there,
- * one that copies data of app.grouping gets a check in test_twin_data_follows_grouping.
+ * one that copies data of app.grouping gets a check in test_twin_data_follows_grouping. A mask whose replacement is
+ * a function gets a replacer, that function written out (numbered-name), named in TWINS by the function's name.
  *
  * A Masker is immutable once built and a call keeps its state on the C stack: one masker serves any number of
  * threads (each call holds the GIL, as the re calls need it anyway).
@@ -377,6 +378,36 @@ typedef struct {
 
 typedef int (*Matcher)(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m);
 
+/* A growable output buffer for substitute() and the replacers. */
+typedef struct {
+    char *data;   /* starts as `stack`; on the heap once grown */
+    Py_ssize_t len, cap;
+    char *stack;
+} Buffer;
+
+static int buffer_put(Buffer *b, const void *src, Py_ssize_t len) {
+    if (b->len + len > b->cap) {
+        const Py_ssize_t cap = (b->cap + len) * 2;
+        char *grown = b->data == b->stack ? PyMem_Malloc((size_t)cap) : PyMem_Realloc(b->data, (size_t)cap);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        if (b->data == b->stack)
+            memcpy(grown, b->stack, (size_t)b->len);
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, src, (size_t)len);
+    b->len += len;
+    return 0;
+}
+
+/* A replacement computed from the match (a twin of a callable replacement): writes it to the buffer, as the
+ * callable's return value; 0, or -1 with an exception. `start` is where the match begins. */
+typedef int (*Replacer)(Buffer *b, const unsigned char *s, Py_ssize_t start, const Match *m);
+
+
 static inline int word_start(const unsigned char *s, Py_ssize_t i) { return i == 0 || !is_w(s[i - 1]); }
 static inline int word_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t e) { return e == n || !is_w(s[e]); }
 
@@ -631,6 +662,98 @@ static int m_number_sign(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Mat
         return 0;
     m->end = i + 1;
     return 1;
+}
+
+/* numbered-name `\b([A-Za-z]++)\d++(?:[A-Za-z]++\d++)*+\b`. Every quantifier is possessive, so there is one way to
+ * try each start and no backtracking: a word start (`\b` before a letter), the letters (group 1), the digits (at
+ * least one), then whole letters-then-digits pairs for as long as both parts are there (a pair whose letters are
+ * not followed by a digit is not taken), and the match stands only where a `\b` follows. */
+static int m_numbered_name(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_alpha(s[i]) || !word_start(s, i))
+        return 0;
+    Py_ssize_t j = i;
+    while (j < n && is_alpha(s[j]))
+        j++;
+    m->g1_start = i;
+    m->g1_end = j;
+    if (j >= n || !is_d(s[j]))
+        return 0;
+    while (j < n && is_d(s[j]))
+        j++;
+    for (;;) {   /* (?:[A-Za-z]++\d++)*+ */
+        Py_ssize_t k = j;
+        while (k < n && is_alpha(s[k]))
+            k++;
+        if (k == j || k >= n || !is_d(s[k]))
+            break;
+        while (k < n && is_d(s[k]))
+            k++;
+        j = k;
+    }
+    if (!word_end(s, n, j))
+        return 0;
+    m->end = j;
+    return 1;
+}
+
+/* The replacement of app.grouping._numbered_name, written out: the match unchanged where its letters, lowered, are
+ * in _KIND_WITH_DIGITS (`ssh2`, `utf8`, `L2`); `<DEV>` where they are a block device's (_BLOCK_DEVICE's fullmatch:
+ * `x?[shv]d[a-z]{1,2}|nvme|mmcblk|loop`); else the letters and `<N>`. Both data are copied here from app.grouping:
+ * tests/test_compiled_twins.py checks them against it (test_twin_data_follows_grouping). */
+static const char *const KIND_WITH_DIGITS[] = {
+    "ssh", "http", "https", "ipv", "utf", "ucs", "sha", "md", "crc", "base", "tls", "ssl", "x", "amd", "arm", "aarch",
+    "win", "int", "uint", "float", "ext", "raid", "ddr", "usb", "pcie", "oauth", "python", "java", "php", "perl",
+    "ec", "s", "h", "l", "i", NULL};
+#define BLOCK_DEVICE_PATTERN "x?[shv]d[a-z]{1,2}|nvme|mmcblk|loop"
+
+static int is_kind_with_digits(const unsigned char *w, Py_ssize_t len) {
+    for (const char *const *k = KIND_WITH_DIGITS; *k != NULL; k++) {
+        if ((Py_ssize_t)strlen(*k) != len)
+            continue;
+        Py_ssize_t t = 0;
+        while (t < len && (w[t] | 0x20) == (unsigned char)(*k)[t])   /* w holds letters only: | 0x20 lowers them */
+            t++;
+        if (t == len)
+            return 1;
+    }
+    return 0;
+}
+
+static int is_block_device(const unsigned char *w, Py_ssize_t len) {
+    if ((len == 4 && memcmp(w, "nvme", 4) == 0) || (len == 6 && memcmp(w, "mmcblk", 6) == 0) ||
+        (len == 4 && memcmp(w, "loop", 4) == 0))
+        return 1;
+    const Py_ssize_t p = len > 0 && w[0] == 'x';   /* `x?` is greedy, and no [shv] is an `x`: one way to read it */
+    if (len - p < 3 || len - p > 4 || !is_in(w[p], "shv") || w[p + 1] != 'd')
+        return 0;
+    for (Py_ssize_t t = p + 2; t < len; t++)
+        if (w[t] < 'a' || w[t] > 'z')
+            return 0;
+    return 1;
+}
+
+static int r_numbered_name(Buffer *b, const unsigned char *s, Py_ssize_t start, const Match *m) {
+    const unsigned char *letters = s + m->g1_start;
+    const Py_ssize_t len = m->g1_end - m->g1_start;
+    if (is_kind_with_digits(letters, len))
+        return buffer_put(b, s + start, m->end - start);
+    if (is_block_device(letters, len))
+        return buffer_put(b, "<DEV>", 5);
+    return buffer_put(b, letters, len) < 0 ? -1 : buffer_put(b, "<N>", 3);
+}
+
+/* For the drift test: the data r_numbered_name copies from app.grouping. */
+static PyObject *numbered_name_data(PyObject *module, PyObject *unused) {
+    PyObject *kinds = PyFrozenSet_New(NULL);
+    for (const char *const *k = KIND_WITH_DIGITS; kinds != NULL && *k != NULL; k++) {
+        PyObject *word = PyUnicode_FromString(*k);
+        if (word == NULL || PySet_Add(kinds, word) < 0)
+            Py_CLEAR(kinds);
+        Py_XDECREF(word);
+    }
+    if (kinds == NULL)
+        return NULL;
+    return Py_BuildValue("(Ns)", kinds, BLOCK_DEVICE_PATTERN);
 }
 
 /* Prefilters that are their mask's guard, on ASCII text (Twin.replaces_guard: the guard's regex is then not run;
@@ -968,6 +1091,112 @@ static int pf_repeats(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
+/* systemd-unit `(?<![\w@.-])[\w@.-]+\.(?:service|socket|timer|mount)\b(?!\()`, guard (".service", ".socket",
+ * ".timer", ".mount"): a `.` and one of the four words with a \b after it (the word's own `.service` is the guard's
+ * substring), and before the `.` a character of the name (`[\w@.-]+` takes at least one). */
+static int pf_systemd_unit(const unsigned char *s, Py_ssize_t n) {
+    static const char *const kinds[] = {"service", "socket", "timer", "mount"};
+    for (const unsigned char *p = memchr(s, '.', (size_t)n); p != NULL;
+         p = memchr(p + 1, '.', (size_t)(n - (p + 1 - s)))) {
+        const Py_ssize_t i = p - s;
+        if (i == 0 || !(is_w(s[i - 1]) || is_in(s[i - 1], "@.-")))
+            continue;
+        for (int k = 0; k < 4; k++) {
+            const Py_ssize_t len = (Py_ssize_t)strlen(kinds[k]);
+            if (i + 1 + len <= n && memcmp(s + i + 1, kinds[k], (size_t)len) == 0 && word_end(s, n, i + 1 + len))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* name-after-keyword `\b((?i:user|username|tenant|account|customer)) (?!...)([\w@+-]+...)(?=...)`, guard ("ser ",
+ * "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ", "USTOMER "): the pattern needs a space with one of
+ * the five words (any case) before it, that word at a \b, and a `[\w@+-]` after it; where that is found the guard
+ * is tested too (its substrings are case-sensitive, the pattern is not), so this answers for the guard. */
+static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
+    static const char *const words[] = {"user", "username", "tenant", "account", "customer"};
+    static const char *const guard[] = {"ser ", "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ",
+                                        "USTOMER "};
+    int found = 0;
+    for (const unsigned char *p = memchr(s, ' ', (size_t)n); p != NULL && !found;
+         p = memchr(p + 1, ' ', (size_t)(n - (p + 1 - s)))) {
+        const Py_ssize_t i = p - s;
+        if (i + 1 >= n || !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
+            continue;
+        for (int k = 0; k < 5 && !found; k++) {
+            const Py_ssize_t len = (Py_ssize_t)strlen(words[k]), at = i - len;
+            if (at < 0 || !word_start(s, at))
+                continue;
+            Py_ssize_t t = 0;
+            while (t < len && (s[at + t] | 0x20) == (unsigned char)words[k][t])   /* ASCII letters: | 0x20 lowers */
+                t++;
+            found = t == len;
+        }
+    }
+    if (!found)
+        return 0;
+    for (int g = 0; g < 8; g++)
+        if (contains_ucs1(s, n, (const Py_UCS1 *)guard[g], (Py_ssize_t)strlen(guard[g])))
+            return 1;
+    return 0;
+}
+
+/* email `(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+`. The possessive run starts where the lookbehind lets it (the
+ * start of a run of `[\w.+-]`) and takes the whole run, which must end at the `@`. After it, `[\w-]+` can only give back
+ * to a `[\w-]` character, never to the `.` the group needs: it takes its whole run; then each `\.[\w-]+` takes a
+ * `.` and a whole run, for as long as there is one (greedy, and nothing follows that could make it give back). */
+static inline int is_email_name(unsigned char c) { return is_w(c) || c == '.' || c == '+' || c == '-'; }
+static inline int is_email_domain(unsigned char c) { return is_w(c) || c == '-'; }
+
+static int m_email(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_email_name(s[i]) || (i > 0 && is_email_name(s[i - 1])))
+        return 0;
+    Py_ssize_t j = i;
+    while (j < n && is_email_name(s[j]))
+        j++;
+    if (j >= n || s[j] != '@')
+        return 0;
+    Py_ssize_t k = ++j;
+    while (k < n && is_email_domain(s[k]))
+        k++;
+    if (k == j)
+        return 0;
+    Py_ssize_t end = -1;
+    while (k + 1 < n && s[k] == '.' && is_email_domain(s[k + 1])) {
+        k++;
+        while (k < n && is_email_domain(s[k]))
+            k++;
+        end = k;
+    }
+    if (end < 0)
+        return 0;
+    m->end = end;
+    return 1;
+}
+
+/* java-identity-hash `\b([A-Z][\w$]*)@[0-9a-f]{1,8}\b`: from a word start, a capital and the whole run of `[\w$]`
+ * (`@` is not in it, so it cannot give back), the `@`, then 1-8 lower-case hex digits with a \b after: fewer than
+ * the whole run of them leaves a hex digit (a \w) next, so only the whole run, if it is 1-8 long, ends at a \b. */
+static int m_java_identity_hash(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!(s[i] >= 'A' && s[i] <= 'Z') || !word_start(s, i))
+        return 0;
+    Py_ssize_t j = i + 1;
+    while (j < n && (is_w(s[j]) || s[j] == '$'))
+        j++;
+    if (j >= n || s[j] != '@')
+        return 0;
+    Py_ssize_t k = j + 1;
+    while (k < n && k - (j + 1) < 8 && (is_d(s[k]) || (s[k] >= 'a' && s[k] <= 'f')))
+        k++;
+    if (k == j + 1 || !word_end(s, n, k))
+        return 0;
+    m->g1_start = i;
+    m->g1_end = j;
+    m->end = k;
+    return 1;
+}
+
 typedef struct Twin {
     const char *name;
     Prefilter prefilter;   /* or NULL */
@@ -976,6 +1205,9 @@ typedef struct Twin {
     int group1;            /* the matcher sets group 1 (a replacement may use `\1`) */
     const char *source;    /* what the twin was written for: 12 hex digits of sha1(pattern NUL guard), see
                               mask_fingerprint; Masker refuses a mask whose pattern or guard has changed since */
+    Replacer replacer;     /* NULL: the replacement is a template (parse_template); else the matcher's mask has a
+                              callable replacement, this one written out */
+    const char *replaces;  /* with a replacer: the __qualname__ of the callable it stands for (Masker checks it) */
 } Twin;
 
 /* The compiled twins a Mask.compiled may name (app.grouping.MASKS names each after its mask). */
@@ -998,7 +1230,7 @@ static const Twin TWINS[] = {
     {"long-id", pf_long_id, m_long_id, 0, 0, "e8be3a6b6e07"},
     {"duration", pf_duration, m_duration, 0, 0, "cb25bbf9dbea"},
     {"bgl-location", pf_bgl_location, NULL, 1, 0, "7382339a1425"},
-    {"numbered-name", pf_numbered_name, NULL, 0, 0, "5e1a33ee8834"},
+    {"numbered-name", pf_numbered_name, m_numbered_name, 0, 1, "5e1a33ee8834", r_numbered_name, "_numbered_name"},
     {"kernel-uptime", pf_kernel_uptime, NULL, 1, 0, "a5699dabdd19"},
     {"number", NULL, m_number, 0, 0, "8df86edbface"},
     {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652"},
@@ -1008,6 +1240,10 @@ static const Twin TWINS[] = {
     {"systemd-description", pf_systemd_description, NULL, 1, 0, "0ff87fda166f"},
     {"windows-path", pf_windows_path, NULL, 1, 0, "7dc4e76df6dc"},
     {"repeats", pf_repeats, NULL, 0, 0, "1b7e685b2ae0"},
+    {"systemd-unit", pf_systemd_unit, NULL, 1, 0, "deb66084e021"},
+    {"name-after-keyword", pf_name_after_keyword, NULL, 1, 0, "4e201a1060c8"},
+    {"email", NULL, m_email, 0, 0, "fb18ac20fcd8"},
+    {"java-identity-hash", NULL, m_java_identity_hash, 0, 1, "1eb4cbdb9db6"},
 };
 
 /* The twin a Mask.compiled names; NULL with ValueError/TypeError when there is none of that name. */
@@ -1071,6 +1307,17 @@ static int check_fingerprint(const Twin *twin, PyObject *pattern, PyObject *guar
     return same ? 0 : -1;
 }
 
+/* A twin with a replacer stands for one callable: the replacement must be a function of that __qualname__ (a
+ * renamed or other callable is refused, as a changed pattern is). 0, or -1 with ValueError. */
+static int check_replacer(const Twin *twin, PyObject *repl) {
+    PyObject *name = PyFunction_Check(repl) ? ((PyFunctionObject *)repl)->func_qualname : NULL;
+    if (name != NULL && PyUnicode_Check(name) && PyUnicode_CompareWithASCIIString(name, twin->replaces) == 0)
+        return 0;
+    PyErr_Format(PyExc_ValueError, "Masker: the compiled twin %s stands for the replacement function %s, not %R",
+                 twin->name, twin->replaces, repl);
+    return -1;
+}
+
 /* A replacement a matcher can expand: ASCII literal text and, where the matcher sets group 1, `\1` (not followed by
  * a digit), stored with the byte 0x01 for each `\1`. NULL with ValueError for anything else (other escapes, group
  * names, a callable). */
@@ -1106,34 +1353,11 @@ static char *parse_template(PyObject *repl, Py_ssize_t *len, int group1) {
     return out;
 }
 
-/* A growable output buffer for substitute(). */
-typedef struct {
-    char *data;   /* starts as `stack`; on the heap once grown */
-    Py_ssize_t len, cap;
-    char *stack;
-} Buffer;
-
-static int buffer_put(Buffer *b, const void *src, Py_ssize_t len) {
-    if (b->len + len > b->cap) {
-        const Py_ssize_t cap = (b->cap + len) * 2;
-        char *grown = b->data == b->stack ? PyMem_Malloc((size_t)cap) : PyMem_Realloc(b->data, (size_t)cap);
-        if (grown == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        if (b->data == b->stack)
-            memcpy(grown, b->stack, (size_t)b->len);
-        b->data = grown;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, src, (size_t)len);
-    b->len += len;
-    return 0;
-}
-
-/* pattern.sub(template, text) for an ASCII text, by the matcher: a new reference (text itself when nothing
- * matches), or NULL with an exception. */
-static PyObject *substitute(Matcher matcher, const char *tmpl, Py_ssize_t tmpl_len, PyObject *text) {
+/* pattern.sub(replacement, text) for an ASCII text, by the twin's matcher, the replacement the template `tmpl` or,
+ * where the twin has one, its replacer: a new reference (text itself when nothing matches), or NULL with an
+ * exception. */
+static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_len, PyObject *text) {
+    const Matcher matcher = twin->matcher;
     const unsigned char *s = PyUnicode_1BYTE_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Match m = {0, 0, 0};
@@ -1152,7 +1376,9 @@ static PyObject *substitute(Matcher matcher, const char *tmpl, Py_ssize_t tmpl_l
             continue;
         }
         failed = buffer_put(&b, s + copied, i - copied);
-        for (Py_ssize_t t = 0; t < tmpl_len && !failed; t++)
+        if (twin->replacer != NULL && !failed)
+            failed = twin->replacer(&b, s, i, &m);
+        for (Py_ssize_t t = 0; twin->replacer == NULL && t < tmpl_len && !failed; t++)
             failed = tmpl[t] == 0x01 ? buffer_put(&b, s + m.g1_start, m.g1_end - m.g1_start)
                                      : buffer_put(&b, tmpl + t, 1);
         if (failed)
@@ -1217,11 +1443,13 @@ static PyObject *substitute_call(PyObject *module, PyObject *const *args, Py_ssi
     const Twin *twin = twin_for_call(args[0], args[2], 0);
     if (twin == NULL)
         return NULL;
+    if (twin->replacer != NULL)
+        return check_replacer(twin, args[1]) < 0 ? NULL : substitute(twin, NULL, 0, args[2]);
     Py_ssize_t len;
     char *tmpl = parse_template(args[1], &len, twin->group1);
     if (tmpl == NULL)
         return NULL;
-    PyObject *out = substitute(twin->matcher, tmpl, len, args[2]);
+    PyObject *out = substitute(twin, tmpl, len, args[2]);
     PyMem_Free(tmpl);
     return out;
 }
@@ -1280,6 +1508,9 @@ static PyMethodDef module_methods[] = {
      "prefilter(name, text) -> bool: False when the named twin's pattern cannot match the ASCII text."},
     {"substitute", (PyCFunction)(void (*)(void))substitute_call, METH_FASTCALL,
      "substitute(name, replacement, text) -> str: the named twin's pattern.sub(replacement, text), ASCII text."},
+    {"numbered_name_data", numbered_name_data, METH_NOARGS,
+     "numbered_name_data() -> (frozenset, str): the kind words and the block-device pattern the numbered-name twin "
+     "copies from app.grouping (_KIND_WITH_DIGITS, _BLOCK_DEVICE.pattern)."},
     {"squeeze", squeeze_call, METH_O,
      "squeeze(text) -> str or None: each run of blanks one space, stripped (ASCII text; None for other text)."},
     {NULL, NULL, 0, NULL},
@@ -1339,7 +1570,7 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
     substitute:;
         PyObject *out;
         if (ascii && e->twin->matcher != NULL) {
-            out = substitute(e->twin->matcher, e->tmpl, e->tmpl_len, text);
+            out = substitute(e->twin, e->tmpl, e->tmpl_len, text);
         } else {
             args[1] = e->repl;   /* pattern.sub(repl, string) */
             args[2] = text;
@@ -1391,9 +1622,14 @@ static int entry_init(Entry *e, PyObject *mask, Py_ssize_t index) {
             goto done;
         if (check_fingerprint(e->twin, PySequence_Fast_GET_ITEM(seq, 1), PySequence_Fast_GET_ITEM(seq, 3)) < 0)
             goto done;
-        if (e->twin->matcher != NULL &&
-            (e->tmpl = parse_template(PySequence_Fast_GET_ITEM(seq, 2), &e->tmpl_len, e->twin->group1)) == NULL)
-            goto done;
+        if (e->twin->replacer != NULL) {
+            if (check_replacer(e->twin, PySequence_Fast_GET_ITEM(seq, 2)) < 0)
+                goto done;
+        } else if (e->twin->matcher != NULL) {
+            e->tmpl = parse_template(PySequence_Fast_GET_ITEM(seq, 2), &e->tmpl_len, e->twin->group1);
+            if (e->tmpl == NULL)
+                goto done;
+        }
     }
     PyObject *pattern = PySequence_Fast_GET_ITEM(seq, 1);
     PyObject *repl = PySequence_Fast_GET_ITEM(seq, 2);

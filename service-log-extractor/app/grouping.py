@@ -89,10 +89,11 @@ def _numbered_name(m: re.Match) -> str:
 # whole token (or the value after `key=`) with a `<KIND>` placeholder, the same way wherever it stands.
 MASKS: list[Mask] = [
     Mask("url", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]+"), "<URL>", ("://",), compiled="url"),
+    # `nginx.service`, `postgresql@14-main.service`
     Mask("systemd-unit", re.compile(r"(?<![\w.@-])[\w@.-]+\.(?:service|socket|timer|mount)\b(?!\()"), "<UNIT>",
-         (".service", ".socket", ".timer", ".mount")),     # `nginx.service`, `postgresql@14-main.service`
+         (".service", ".socket", ".timer", ".mount"), compiled="systemd-unit"),
     # (Starts only where a name starts, and never gives back: trying it inside every word was 5x slower.)
-    Mask("email", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "<EMAIL>", ("@",)),
+    Mask("email", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "<EMAIL>", ("@",), compiled="email"),
     Mask("uuid", re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
          "<UUID>", ("-",), compiled="uuid"),
     # oslo.log's request context: `[req-<UUID> <user> <project> - - -]`, `[req-<UUID> - - - - -]`, or `[-]` outside a
@@ -146,7 +147,8 @@ MASKS: list[Mask] = [
     Mask("key-value", re.compile(r"(?<![\w.-])([\w.-]++)=(?:<[A-Z]+>|[^\s,;&)\]]+)"), r"\1=<*>", ("=",),
          compiled="key-value"),
     # Java's Object.toString(): `Class@1b6d3586` (the hash has 1 to 8 hex digits, letters only or digits only too).
-    Mask("java-identity-hash", re.compile(r"\b([A-Z][\w$]*)@[0-9a-f]{1,8}\b"), r"\1@<HEX>", ("@",)),
+    Mask("java-identity-hash", re.compile(r"\b([A-Z][\w$]*)@[0-9a-f]{1,8}\b"), r"\1@<HEX>", ("@",),
+         compiled="java-identity-hash"),
     Mask("k8s-pod", re.compile(
         rf"(?<![\w.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*?-(?:(?={_K8S}*\d){_K8S}{{6,10}}-{_K8S}{{5}}"   # deployment
         rf"|{_K8S}{{6,10}}-(?={_K8S}*\d){_K8S}{{5}}|(?={_K8S}*\d){_K8S}{{5}})(?![a-z0-9]|[.-][a-z0-9])"), "<POD>",
@@ -198,7 +200,8 @@ MASKS: list[Mask] = [
         r"|denied|mismatch|limit|quota|\w{3,}ed|\w+ing)\b)([\w@+-]+(?:\.[\w@+-]+)*)"
         r"(?=$|[,:;)\]]|\.(?:\s|$)| (?:not|is|was|has|had|does|did|doesn't|cannot|can't|from|in|on|at|to|for|with"
         r"|without|after|before|via|because)\b)"), r"\1 <NAME>",
-         ("ser ", "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ", "USTOMER ")),
+         ("ser ", "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ", "USTOMER "),
+         compiled="name-after-keyword"),
     # sshd names the account without the word user: `Failed password for root from <IP>`, `Accepted publickey for
     # deploy from <IP>` (`for invalid user x` is the rule above).
     Mask("ssh-account", re.compile(r"\b((?:Failed|Accepted) [\w-]+ for) (?!invalid user )[\w.@+-]+(?= from )"),

@@ -83,6 +83,19 @@ BOUNDARY_TEXTS = {
     "timestamp": ["2026-01-02", "x 2026-01-02", "_2026-01-02", "12026-01-02", "ip-10-1-2-3", "12:34:56", "2026-01-42",
                   "2026-21-02"],
     "systemd-description": ["systemd[<N>]: Started a.", "systemd: Started a.\n", "systemd: Started a", "systemd."],
+    "numbered-name": ["vol1", "sdb1", "nvme1n1", "mmcblk0p1", "loop3", "xvdab2", "xsda1", "sdabc1", "SDB1", "ssh2",
+                      "UTF8", "L2", "Python3", "i18n", "a1b", "a1b2", "ab12cd", "abc1_", "x_1", "node7.", "eth0,eth1",
+                      "k8s", "-a1", "$a1", "a1$", "9a1"],
+    "email": ["a@b.c", "a@b.", "a@b", "@b.c", "a.@b.c-", ".a@b.c", "a+b-c@d-e.f.g", "a@@b.c", "a@b..c", "a@b.c.",
+              "x@y.z@w.v", "a@-.-", "a_@_._"],
+    "java-identity-hash": ["Foo@1b6d3586", "Foo@1b6d35861", "Foo@1B6D", "foo@1f", "Foo$Bar@ab", "$Foo@1", "_Foo@1",
+                           "Foo@", "Foo@g", "a.Foo@12345678.x", "FOO@abcdefab_", "F@a-"],
+    "systemd-unit": ["a.service", "a.services", "a.service(", ".service", " .service", "a@.socket", "a-.timer",
+                     "a..mount", "a.mount_", "nginx.service.d", "a.Service"],
+    "name-after-keyword": ["user bob", "User bob.", "USER bob", "uSeR bob", "xuser bob", "username bob", "user  bob",
+                           "user -x", "user @x", "account: x", "Customer x", "tenant x", "the user", "user",
+                           "CUSTOMER bob", "TENANT x", "ACCOUNT x", "USERNAME x", "Username x", "uSERNAME x",
+                           "aCCOUNT x"],
 }
 
 
@@ -121,10 +134,15 @@ _PIECES = [
     "C:\\x", "c:/", "1:\\", "\\\\srv\\share", "\\\\ x", "\\\\a\\", "\\\\a\\ ", "a\\\\b\\c", "\\",
     "<N>, <N>", "<IP> <IP>", "<N>;<N>", "<N> | <N>", "<N>,  <N>", "<N>\t<N>", "<N>,<IP>", "<NN>", "<n>",
     "2026-01-02", "12026-01-02", "x2026-01-32", "ip-10-1-2", "9999-19-39", "x_123_abc", "_12a", "a_-5", "job_1_m_2",
+    "nvme0n1", "mmcblk", "loop", "xvd", "hda", "ssh", "utf", "Python", "node", "eth",
+    "bob@example.com", "a.b+c@d-e.f", "@", "@x", "x@", ".com", "Foo", "Foo$1", "@1b6d3586", "@deadbeef",
+    ".service", ".socket", ".timer", ".mount", "nginx", "@14-main",
+    "user ", "User ", "USER ", "username ", "tenant ", "Account ", "customer ", "ser ", "ccount ", " not found",
+    " from ", " is ", " admin", "bob", " failed",
 ]
 _SEP = st.sampled_from(["", " ", "  ", ".", ":", "/", "-", "=", "_", "a", "Z", "0", "9", "f", '"', "'", "\n", "\t",
                         ",", "(", ")", "<", ">"])
-_ALPHABET = "0123456789abcdefxyzABCDEFXZ_-+.:/\\\"'<>=,;&)]([@%~ \t\n\x1cN"
+_ALPHABET = "0123456789abcdefxyzABCDEFXZ_-+.:/\\\"'<>=,;&)]([@%~$ \t\n\x1cN"
 
 
 @st.composite
@@ -212,7 +230,8 @@ def _spelt_out(alternative: str) -> list[str]:
 def test_twin_data_follows_grouping(twins):
     """The host suffixes, the file extensions and the Kubernetes name alphabet are data of app.grouping that three
     prefilters spell out in C: each must answer as the guard (the pattern, for the extensions) built from that data
-    does, for every suffix, every extension and its near misses, and every character."""
+    does, for every suffix, every extension and its near misses, and every character. The numbered-name twin copies
+    the kind words and the block-device pattern of its replacement function."""
     host = BY_TWIN["host"]
     for suffix in grouping._HOST_SUFFIXES:
         for text in (f"a.{suffix}", f"a.{suffix} b", f"a.{suffix}x", f"a.{suffix}_", f"a.{suffix}-b"):
@@ -222,6 +241,8 @@ def test_twin_data_follows_grouping(twins):
     for word in sorted(words | {w[:-1] for w in words} | {w + "x" for w in words} | {w.upper() for w in words}):
         text = f"x.{word} y"
         assert _c_mask.prefilter("file", text) == (file.pattern.search(text) is not None), text
+    kinds, block_device = _c_mask.numbered_name_data()
+    assert kinds == grouping._KIND_WITH_DIGITS and block_device == grouping._BLOCK_DEVICE.pattern
     pod = BY_TWIN["k8s-pod"]
     for c in "abcdefghijklmnopqrstuvwxyz0123456789":
         for text in (f"x-{c * 5}", f"x-{c * 5} ", f"x-bcdf{c}", f"x-{c}bcdf-", f"x-bcdfg{c}"):
@@ -270,6 +291,11 @@ def test_twin_calls_refuse_bad_input(twins):
         _c_mask.Masker([url._replace(replacement=lambda m: "x")])   # a callable cannot be expanded
     with pytest.raises(ValueError):
         _c_mask.Masker([("n", MASKS[0].pattern, "x", None, "no-such-twin")])
+    numbered = BY_TWIN["numbered-name"]
+    with pytest.raises(ValueError, match="replacement function"):
+        _c_mask.Masker([numbered._replace(replacement=lambda m: m.group(0))])   # not the function it was written for
+    with pytest.raises(ValueError, match="replacement function"):
+        _c_mask.substitute("numbered-name", "<N>", "vol1")
 
 
 _BLANKS = st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003ab<>"), max_size=40)
