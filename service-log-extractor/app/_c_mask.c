@@ -27,6 +27,7 @@
  * threads (each call holds the GIL, as the re calls need it anyway).
  */
 #define PY_SSIZE_T_CLEAN
+#define _GNU_SOURCE   /* memmem */
 #include <Python.h>
 #include <stddef.h>   /* offsetof */
 #include <string.h>
@@ -125,11 +126,32 @@ static int any_substring(PyObject *text, PyObject *tuple) {
  * answers 1 ("may match") at least wherever the pattern matches; on ASCII text sre's \w is [A-Za-z0-9_], \d is [0-9] and
  * \b lies between a \w and a non-\w character. Non-ASCII text never reaches them (\w, \s, \d are Unicode there).
  * tests/test_compiled_twins.py checks each against its mask on generated and real texts. */
-static inline int is_d(unsigned char c) { return (unsigned)c - '0' < 10u; }
-static inline int is_alpha(unsigned char c) { return ((unsigned)c | 0x20) - 'a' < 26u; }
-static inline int is_w(unsigned char c) { return is_alpha(c) || is_d(c) || c == '_'; }
-static inline int is_hex(unsigned char c) { return is_d(c) || ((unsigned)c | 0x20) - 'a' < 6u; }
+/* One table lookup per test (these run on every character of every message, some forty times over). */
+enum { C_D = 1, C_ALPHA = 2, C_W = 4, C_HEX = 8 };
+static const unsigned char CLASS[256] = {
+    ['0' ... '9'] = C_D | C_W | C_HEX,
+    ['a' ... 'f'] = C_ALPHA | C_W | C_HEX, ['A' ... 'F'] = C_ALPHA | C_W | C_HEX,
+    ['g' ... 'z'] = C_ALPHA | C_W, ['G' ... 'Z'] = C_ALPHA | C_W,
+    ['_'] = C_W,
+};
+static inline int is_d(unsigned char c) { return (CLASS[c] & C_D) != 0; }
+static inline int is_alpha(unsigned char c) { return (CLASS[c] & C_ALPHA) != 0; }
+static inline int is_w(unsigned char c) { return (CLASS[c] & C_W) != 0; }
+static inline int is_hex(unsigned char c) { return (CLASS[c] & C_HEX) != 0; }
 static inline int is_in(unsigned char c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
+
+/* The length of the word w when s[:n] starts with it, else 0 (w is not empty). No strlen: most words fail at their
+ * first character. */
+static inline Py_ssize_t prefix_len(const unsigned char *s, Py_ssize_t n, const char *w) {
+    Py_ssize_t t = 0;
+    for (; w[t] != 0; t++)
+        if (t >= n || s[t] != (unsigned char)w[t])
+            return 0;
+    return t;
+}
+
+/* s[:n] is the word w (n > 0). */
+static inline int equals_word(const unsigned char *s, Py_ssize_t n, const char *w) { return prefix_len(s, n, w) == n; }
 
 /* long-id `\b(?=\w{16})(?=\w*\d)(?=\w*[a-zA-Z])\w{16,}\b`: a whole word of 16+ characters with a digit and a
  * letter (exact). */
@@ -138,12 +160,16 @@ static int pf_long_id(const unsigned char *s, Py_ssize_t n) {
     while (i < n) {
         if (!is_w(s[i])) { i++; continue; }
         Py_ssize_t start = i;
+        while (i < n && is_w(s[i]))
+            i++;
+        if (i - start < 16)   /* (most words: their letters and digits need no look) */
+            continue;
         int digit = 0, alpha = 0;
-        for (; i < n && is_w(s[i]); i++) {
-            digit |= is_d(s[i]);
-            alpha |= is_alpha(s[i]);
+        for (Py_ssize_t k = start; k < i; k++) {
+            digit |= is_d(s[k]);
+            alpha |= is_alpha(s[k]);
         }
-        if (i - start >= 16 && digit && alpha)
+        if (digit && alpha)
             return 1;
     }
     return 0;
@@ -155,7 +181,12 @@ static int pf_numbered_name(const unsigned char *s, Py_ssize_t n) {
     Py_ssize_t i = 0;
     while (i < n) {
         if (!is_w(s[i])) { i++; continue; }
-        const int letter_first = is_alpha(s[i]);
+        if (!is_alpha(s[i])) {   /* (the word cannot be one: skip it) */
+            while (i < n && is_w(s[i]))
+                i++;
+            continue;
+        }
+        const int letter_first = 1;
         int underscore = 0;
         for (; i < n && is_w(s[i]); i++)
             underscore |= s[i] == '_';
@@ -171,6 +202,11 @@ static int pf_hex(const unsigned char *s, Py_ssize_t n) {
     Py_ssize_t i = 0;
     while (i < n) {
         if (!is_w(s[i])) { i++; continue; }
+        if (!is_hex(s[i])) {   /* neither form starts so (`0x` starts with a digit): skip the word */
+            while (i < n && is_w(s[i]))
+                i++;
+            continue;
+        }
         const Py_ssize_t start = i;
         int all_hex = 1, digit = 0, letter = 0, tail_hex = 1;   /* tail: from start + 2 on */
         for (; i < n && is_w(s[i]); i++) {
@@ -260,7 +296,7 @@ static const char *const FILE_EXTENSIONS[] = {
 
 static int is_file_extension(const unsigned char *w, Py_ssize_t len) {
     for (const char *const *e = FILE_EXTENSIONS; *e; e++)
-        if ((Py_ssize_t)strlen(*e) == len && memcmp(w, *e, (size_t)len) == 0)
+        if (len > 0 && equals_word(w, len, *e))
             return 1;
     return 0;
 }
@@ -804,8 +840,8 @@ static int pf_host(const unsigned char *s, Py_ssize_t n) {
         if (s[i] != '.' || !is_alpha(s[i + 1]))
             continue;
         for (const char *const *w = HOST_SUFFIXES; *w; w++) {
-            const Py_ssize_t len = (Py_ssize_t)strlen(*w);
-            if (i + 1 + len <= n && memcmp(s + i + 1, *w, (size_t)len) == 0 && word_end(s, n, i + 1 + len))
+            const Py_ssize_t len = prefix_len(s + i + 1, n - i - 1, *w);
+            if (len > 0 && word_end(s, n, i + 1 + len))
                 return 1;
         }
     }
@@ -916,8 +952,7 @@ static int m_host(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) 
         return 0;
     static const char *const not_first[] = {"com.", "org.", "net.", "io.", NULL};
     for (const char *const *w = not_first; *w; w++) {
-        const Py_ssize_t len = (Py_ssize_t)strlen(*w);
-        if (i + len <= n && memcmp(s + i, *w, (size_t)len) == 0)
+        if (prefix_len(s + i, n - i, *w) > 0)
             return 0;
     }
     int labels = 0;
@@ -936,7 +971,7 @@ static int m_host(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) 
         const Py_ssize_t e = word_end_at(s, n, q);
         int suffix = 0;
         for (const char *const *w = HOST_SUFFIXES; *w && !suffix; w++)
-            suffix = (Py_ssize_t)strlen(*w) == e - q && memcmp(s + q, *w, (size_t)(e - q)) == 0;
+            suffix = e > q && equals_word(s + q, e - q, *w);
         if (suffix && !(e + 1 < n && (s[e] == '.' || s[e] == '-') && is_w(s[e + 1]))) {
             m->end = e;
             return 1;
@@ -996,7 +1031,7 @@ static int m_duration(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match 
     static const char *const units[] = {"ms", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes",
                                         "hour", "hours", "day", "days", NULL};
     for (const char *const *u = units; *u; u++)
-        if ((Py_ssize_t)strlen(*u) == e - p && memcmp(s + p, *u, (size_t)(e - p)) == 0) {
+        if (e > p && equals_word(s + p, e - p, *u)) {
             m->end = e;
             return 1;
         }
@@ -1102,8 +1137,8 @@ static int pf_systemd_unit(const unsigned char *s, Py_ssize_t n) {
         if (i == 0 || !(is_w(s[i - 1]) || is_in(s[i - 1], "@.-")))
             continue;
         for (int k = 0; k < 4; k++) {
-            const Py_ssize_t len = (Py_ssize_t)strlen(kinds[k]);
-            if (i + 1 + len <= n && memcmp(s + i + 1, kinds[k], (size_t)len) == 0 && word_end(s, n, i + 1 + len))
+            const Py_ssize_t len = prefix_len(s + i + 1, n - i - 1, kinds[k]);
+            if (len > 0 && word_end(s, n, i + 1 + len))
                 return 1;
         }
     }
@@ -1116,16 +1151,19 @@ static int pf_systemd_unit(const unsigned char *s, Py_ssize_t n) {
  * is tested too (its substrings are case-sensitive, the pattern is not), so this answers for the guard. */
 static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
     static const char *const words[] = {"user", "username", "tenant", "account", "customer"};
+    static const Py_ssize_t word_len[] = {4, 8, 6, 7, 8};
     static const char *const guard[] = {"ser ", "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ",
                                         "USTOMER "};
+    static const Py_ssize_t guard_len[] = {4, 4, 6, 6, 7, 7, 8, 8};
     int found = 0;
     for (const unsigned char *p = memchr(s, ' ', (size_t)n); p != NULL && !found;
          p = memchr(p + 1, ' ', (size_t)(n - (p + 1 - s)))) {
         const Py_ssize_t i = p - s;
-        if (i + 1 >= n || !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
+        /* each word ends in r, t or e: most spaces follow none of them */
+        if (i == 0 || !is_in(s[i - 1] | 0x20, "rte") || i + 1 >= n || !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
             continue;
         for (int k = 0; k < 5 && !found; k++) {
-            const Py_ssize_t len = (Py_ssize_t)strlen(words[k]), at = i - len;
+            const Py_ssize_t len = word_len[k], at = i - len;
             if (at < 0 || !word_start(s, at))
                 continue;
             Py_ssize_t t = 0;
@@ -1137,7 +1175,7 @@ static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
     if (!found)
         return 0;
     for (int g = 0; g < 8; g++)
-        if (contains_ucs1(s, n, (const Py_UCS1 *)guard[g], (Py_ssize_t)strlen(guard[g])))
+        if (contains_ucs1(s, n, (const Py_UCS1 *)guard[g], guard_len[g]))
             return 1;
     return 0;
 }
@@ -1208,32 +1246,37 @@ typedef struct Twin {
     Replacer replacer;     /* NULL: the replacement is a template (parse_template); else the matcher's mask has a
                               callable replacement, this one written out */
     const char *replaces;  /* with a replacer: the __qualname__ of the callable it stands for (Masker checks it) */
+    /* The characters a match can start with, for the matcher (none given: any): those of the CLASS bits and those
+     * listed. substitute() calls the matcher only there (a call at every character was most of its time). */
+    unsigned char start_class;
+    const char *start_chars;
 } Twin;
 
 /* The compiled twins a Mask.compiled may name (app.grouping.MASKS names each after its mask). */
 static const Twin TWINS[] = {
-    {"url", NULL, m_url, 0, 0, "b9b344c97535"},
-    {"uuid", pf_uuid, m_uuid, 0, 0, "9122fcf384d6"},
-    {"double-quoted", NULL, m_double_quoted, 0, 0, "f5a979d9d362"},
-    {"single-quoted", NULL, m_single_quoted, 0, 0, "3489baf54ba4"},
-    {"ipv4", pf_ipv4, m_ipv4, 1, 0, "50e9d51aa719"},
+    {"url", NULL, m_url, 0, 0, "b9b344c97535", .start_class = C_ALPHA},
+    {"uuid", pf_uuid, m_uuid, 0, 0, "9122fcf384d6", .start_class = C_HEX},
+    {"double-quoted", NULL, m_double_quoted, 0, 0, "f5a979d9d362", .start_chars = "\""},
+    {"single-quoted", NULL, m_single_quoted, 0, 0, "3489baf54ba4", .start_chars = "'"},
+    {"ipv4", pf_ipv4, m_ipv4, 1, 0, "50e9d51aa719", .start_class = C_D},
     {"ipv6", pf_ipv6, NULL, 1, 0, "2f6716f232fc"},
-    {"host", pf_host, m_host, 1, 0, "243ed911f666"},
-    {"path", pf_path, m_path, 0, 0, "a3f857096677"},
+    {"host", pf_host, m_host, 1, 0, "243ed911f666", .start_class = C_ALPHA | C_D},
+    {"path", pf_path, m_path, 0, 0, "a3f857096677", .start_chars = "./~"},
     {"relative-path", pf_relative_path, NULL, 1, 0, "8115b88b850f"},
     {"file", pf_file, NULL, 0, 0, "cfdbb82da326"},
     {"timestamp", pf_timestamp, NULL, 1, 0, "0877d40a3cc9"},
-    {"key-value", NULL, m_key_value, 0, 1, "5e2d66368054"},
+    {"key-value", NULL, m_key_value, 0, 1, "5e2d66368054", .start_class = C_W, .start_chars = ".-"},
     {"k8s-pod", pf_k8s_pod, NULL, 1, 0, "cdceeb2109d0"},
     {"prefixed-id", pf_prefixed_id, NULL, 1, 0, "b5937ff0c069"},
-    {"hex", pf_hex, m_hex, 1, 0, "7ce2a355e41b"},
-    {"long-id", pf_long_id, m_long_id, 0, 0, "e8be3a6b6e07"},
-    {"duration", pf_duration, m_duration, 0, 0, "cb25bbf9dbea"},
+    {"hex", pf_hex, m_hex, 1, 0, "7ce2a355e41b", .start_class = C_HEX},
+    {"long-id", pf_long_id, m_long_id, 0, 0, "e8be3a6b6e07", .start_class = C_W},
+    {"duration", pf_duration, m_duration, 0, 0, "cb25bbf9dbea", .start_class = C_D},
     {"bgl-location", pf_bgl_location, NULL, 1, 0, "7382339a1425"},
-    {"numbered-name", pf_numbered_name, m_numbered_name, 0, 1, "5e1a33ee8834", r_numbered_name, "_numbered_name"},
+    {"numbered-name", pf_numbered_name, m_numbered_name, 0, 1, "5e1a33ee8834", r_numbered_name, "_numbered_name",
+     .start_class = C_ALPHA},
     {"kernel-uptime", pf_kernel_uptime, NULL, 1, 0, "a5699dabdd19"},
-    {"number", NULL, m_number, 0, 0, "8df86edbface"},
-    {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652"},
+    {"number", NULL, m_number, 0, 0, "8df86edbface", .start_class = C_D},
+    {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652", .start_chars = "+-"},
     {"size", pf_size, NULL, 1, 0, "3a15fad8d4e4"},
     {"ssh-account", pf_ssh_account, NULL, 0, 0, "2a1106e01cf7"},
     {"process-name", pf_process_name, NULL, 1, 0, "a772d7128ebf"},
@@ -1242,9 +1285,22 @@ static const Twin TWINS[] = {
     {"repeats", pf_repeats, NULL, 0, 0, "1b7e685b2ae0"},
     {"systemd-unit", pf_systemd_unit, NULL, 1, 0, "deb66084e021"},
     {"name-after-keyword", pf_name_after_keyword, NULL, 1, 0, "4e201a1060c8"},
-    {"email", NULL, m_email, 0, 0, "fb18ac20fcd8"},
-    {"java-identity-hash", NULL, m_java_identity_hash, 0, 1, "1eb4cbdb9db6"},
+    {"email", NULL, m_email, 0, 0, "fb18ac20fcd8", .start_class = C_W, .start_chars = ".+-"},
+    {"java-identity-hash", NULL, m_java_identity_hash, 0, 1, "1eb4cbdb9db6", .start_class = C_ALPHA},
 };
+
+/* STARTS[k][c]: a match of TWINS[k]'s matcher can start with the character c (Twin.start_class, start_chars). */
+static unsigned char STARTS[sizeof TWINS / sizeof TWINS[0]][256];
+
+static void fill_starts(void) {
+    for (size_t k = 0; k < sizeof TWINS / sizeof TWINS[0]; k++) {
+        const Twin *t = &TWINS[k];
+        const int any = t->start_class == 0 && t->start_chars == NULL;
+        for (int c = 0; c < 256; c++)
+            STARTS[k][c] = any || (CLASS[c] & t->start_class) || (c != 0 && t->start_chars != NULL &&
+                                                                   strchr(t->start_chars, c) != NULL);
+    }
+}
 
 /* The twin a Mask.compiled names; NULL with ValueError/TypeError when there is none of that name. */
 static const Twin *find_twin(PyObject *name) {
@@ -1358,11 +1414,12 @@ static char *parse_template(PyObject *repl, Py_ssize_t *len, int group1) {
  * exception. */
 static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_len, PyObject *text) {
     const Matcher matcher = twin->matcher;
+    const unsigned char *starts = STARTS[twin - TWINS];
     const unsigned char *s = PyUnicode_1BYTE_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Match m = {0, 0, 0};
     Py_ssize_t i = 0;
-    while (i < n && !matcher(s, n, i, &m))
+    while (i < n && !(starts[s[i]] && matcher(s, n, i, &m)))
         i++;
     if (i >= n)
         return Py_NewRef(text);
@@ -1371,7 +1428,7 @@ static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_
     Py_ssize_t copied = 0;   /* s[:copied] is in the buffer (or replaced) */
     int failed = 0;
     while (i < n) {
-        if (!matcher(s, n, i, &m)) {
+        if (!(starts[s[i]] && matcher(s, n, i, &m))) {
             i++;
             continue;
         }
@@ -1757,12 +1814,174 @@ static PyType_Spec masker_spec = {
 };
 
 /* ---------------------------------------------------------------------------------------------------------
+ * Templater: app.grouping.make_template (the memo and _make_template) without its Python frames
+ *
+ * Templater(masker, cache, cache_size, message_max, template_max, reference): templater(message) -> template.
+ * As make_template: the template from `cache` (a dict, app.grouping._template_cache; cleared when it holds
+ * cache_size), else made and stored. Made here for an ASCII message without klog's `] "` in its first 120
+ * characters: masked by `masker` (the first message_max characters), squeezed, cut to template_max, as
+ * _make_template does; any other message is answered by `reference` (app.grouping._make_template). */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    Masker *masker;
+    PyObject *cache, *reference;
+    Py_ssize_t cache_size, message_max, template_max;
+} Templater;
+
+#define KLOG_WINDOW 120   /* _make_template looks for `] "` in text[:120] */
+
+static PyObject *squeeze_call(PyObject *module, PyObject *text);
+
+/* The template of an ASCII message made here: a new reference, Py_None (a new reference) where the reference must
+ * answer, or NULL with an exception. */
+static PyObject *templater_make(Templater *self, PyObject *message) {
+    if (!PyUnicode_IS_ASCII(message))
+        Py_RETURN_NONE;
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(message);
+    const Py_ssize_t window = n < KLOG_WINDOW ? n : KLOG_WINDOW;
+    if (window >= 3 && memmem(PyUnicode_1BYTE_DATA(message), (size_t)window, "] \"", 3) != NULL)
+        Py_RETURN_NONE;   /* (a window within the first message_max characters: message_max is far above it) */
+    PyObject *text = n > self->message_max ? PyUnicode_Substring(message, 0, self->message_max) : Py_NewRef(message);
+    if (text == NULL)
+        return NULL;
+    PyObject *masked = masker_mask(self->masker, text);
+    Py_DECREF(text);
+    if (masked == NULL)
+        return NULL;
+    PyObject *squeezed = squeeze_call(NULL, masked);
+    Py_DECREF(masked);
+    if (squeezed == NULL || squeezed == Py_None || PyUnicode_GET_LENGTH(squeezed) <= self->template_max)
+        return squeezed;
+    Py_SETREF(squeezed, PyUnicode_Substring(squeezed, 0, self->template_max));
+    return squeezed;
+}
+
+static PyObject *templater_call(Templater *self, PyObject *message) {
+    if (!PyUnicode_Check(message))
+        return PyErr_Format(PyExc_TypeError, "make_template() argument must be str, not %.100s",
+                            Py_TYPE(message)->tp_name);
+    PyObject *template = PyDict_GetItemWithError(self->cache, message);   /* borrowed */
+    if (template != NULL)
+        return Py_NewRef(template);
+    if (PyErr_Occurred())
+        return NULL;
+    if (PyDict_GET_SIZE(self->cache) >= self->cache_size)
+        PyDict_Clear(self->cache);
+    template = templater_make(self, message);
+    if (template == Py_None)
+        Py_SETREF(template, PyObject_CallOneArg(self->reference, message));
+    if (template != NULL && PyDict_SetItem(self->cache, message, template) < 0)
+        Py_CLEAR(template);
+    return template;
+}
+
+static PyObject *templater_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    if ((kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) || PyVectorcall_NARGS(nargsf) != 1) {
+        PyErr_SetString(PyExc_TypeError, "make_template() takes exactly one positional argument: the message");
+        return NULL;
+    }
+    return templater_call((Templater *)self, args[0]);
+}
+
+static PyObject *templater_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+    PyObject *masker, *cache, *reference;
+    Py_ssize_t cache_size, message_max, template_max;
+    static char *kwlist[] = {"masker", "cache", "cache_size", "message_max", "template_max", "reference", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!nnnO:Templater", kwlist, &masker, &PyDict_Type, &cache,
+                                     &cache_size, &message_max, &template_max, &reference))
+        return NULL;
+    if (PyType_GetSlot(Py_TYPE(masker), Py_tp_new) != (void *)masker_new)
+        return PyErr_Format(PyExc_TypeError, "Templater: masker must be a Masker, not %.100s",
+                            Py_TYPE(masker)->tp_name);
+    if (cache_size < 1 || message_max < KLOG_WINDOW || template_max < 0)
+        return PyErr_Format(PyExc_ValueError, "Templater: cache_size >= 1, message_max >= %d, template_max >= 0",
+                            KLOG_WINDOW);
+    if (!PyCallable_Check(reference))
+        return PyErr_Format(PyExc_TypeError, "Templater: reference must be callable");
+    Templater *self = (Templater *)type->tp_alloc(type, 0);
+    if (self == NULL)
+        return NULL;
+    self->vectorcall = templater_vectorcall;
+    self->masker = (Masker *)Py_NewRef(masker);
+    self->cache = Py_NewRef(cache);
+    self->reference = Py_NewRef(reference);
+    self->cache_size = cache_size;
+    self->message_max = message_max;
+    self->template_max = template_max;
+    return (PyObject *)self;
+}
+
+static int templater_traverse(Templater *self, visitproc visit, void *arg) {
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->masker);
+    Py_VISIT(self->cache);
+    Py_VISIT(self->reference);
+    return 0;
+}
+
+static int templater_clear(Templater *self) {
+    Py_CLEAR(self->masker);
+    Py_CLEAR(self->cache);
+    Py_CLEAR(self->reference);
+    return 0;
+}
+
+static void templater_dealloc(Templater *self) {
+    PyTypeObject *type = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    templater_clear(self);
+    type->tp_free(self);
+    Py_DECREF(type);
+}
+
+static PyObject *templater_get(Templater *self, void *closure) {
+    return self->cache == NULL ? PyErr_Format(PyExc_ValueError, "cleared templater") : Py_NewRef(self->cache);
+}
+
+static PyGetSetDef templater_getset[] = {
+    {"cache", (getter)templater_get, NULL, "the memo: message -> template", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMemberDef templater_members[] = {
+    {"__vectorcalloffset__", T_PYSSIZET, offsetof(Templater, vectorcall), READONLY, NULL},
+    {"cache_size", T_PYSSIZET, offsetof(Templater, cache_size), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyType_Slot templater_slots[] = {
+    {Py_tp_doc, "Templater(masker, cache, cache_size, message_max, template_max, reference): templater(message) -> "
+                "its template, as app.grouping.make_template gives it (see the comment in _c_mask.c)."},
+    {Py_tp_new, templater_new},
+    {Py_tp_call, PyVectorcall_Call},
+    {Py_tp_traverse, templater_traverse},
+    {Py_tp_clear, templater_clear},
+    {Py_tp_dealloc, templater_dealloc},
+    {Py_tp_members, templater_members},
+    {Py_tp_getset, templater_getset},
+    {0, NULL},
+};
+
+static PyType_Spec templater_spec = {
+    .name = "app._c_mask.Templater",
+    .basicsize = sizeof(Templater),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = templater_slots,
+};
+
+/* ---------------------------------------------------------------------------------------------------------
  * Module: the type is created per module (a heap type), so nothing is shared between interpreters */
 static int exec_module(PyObject *module) {
+    fill_starts();
     PyObject *type = PyType_FromModuleAndSpec(module, &masker_spec, NULL);
     if (type == NULL)
         return -1;
     int rc = PyModule_AddObjectRef(module, "Masker", type);
+    Py_DECREF(type);
+    if (rc < 0 || (type = PyType_FromModuleAndSpec(module, &templater_spec, NULL)) == NULL)
+        return -1;
+    rc = PyModule_AddObjectRef(module, "Templater", type);
     Py_DECREF(type);
     return rc;
 }

@@ -355,3 +355,76 @@ def test_threads_share_one_masker(masker, realistic_log, mask_inputs):
             if text in got:
                 assert got[text] == want, (k, text)
     assert len(results) == 6
+
+
+# --- the compiled templater: make_template's memo and _make_template's steps ------------------------------------
+
+@pytest.fixture(scope="module")
+def templater(masker):
+    from app._c_mask import Templater
+    assert type(grouping.make_template) is Templater, "app.grouping does not use the compiled templater"
+    return grouping.make_template
+
+
+def templater_with_cache(size: int = 4096):
+    """A Templater like grouping's, with a cache of its own (the module's memo would answer from earlier tests)."""
+    return type(grouping.make_template)(grouping._masker, {}, size, grouping.MESSAGE_MAX_CHARS,
+                                        grouping.TEMPLATE_MAX_CHARS, grouping._make_template)
+
+
+def check_templates(messages):
+    fresh = templater_with_cache()
+    for message in messages:
+        assert fresh(message) == grouping._make_template(message), message
+
+
+def test_templater_on_real_messages(templater, sample_path, realistic_log):
+    for data in (sample_path.read_bytes(), realistic_log):
+        check_templates(lines_of(data))
+
+
+# klog's structured form (`file.go:12] "msg" k="v"`: the reference's own path), `] "` at and past the 120th
+# character, long messages and templates (MESSAGE_MAX_CHARS, TEMPLATE_MAX_CHARS), blanks, non-ASCII
+_TEMPLATE_PIECES = ['main.go:42] "Failed to sync pod" pod="kube-system/x-7f9c8d6b5-x2k4q" err="timeout"', '] "',
+                    "] ", '"', "x" * 119, "a b\t\tc  ", "user bob not found", "vol1 sdb1", "é", "\u2003", "\ud800",
+                    "10.0.0.7:8080", "/var/log/app.log", "id=42 ", "<N>", "  ", "\n", "x" * 2100, "1 " * 600]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_TEMPLATE_PIECES), st.text(max_size=12)), max_size=8).map("".join))
+def test_templater_on_generated_messages(templater, message):
+    check_templates([message, message.encode("ascii", "ignore").decode()])
+
+
+def test_templater_cache_is_the_module_memo_bounded(templater):
+    assert templater.cache is grouping._template_cache and templater.cache_size == grouping.TEMPLATE_CACHE_SIZE
+    small = templater_with_cache(3)
+    messages = [f"Failed to load order {n} for user{n % 2}" for n in range(10)] * 2
+    assert [small(m) for m in messages] == [grouping._make_template(m) for m in messages]
+    assert 0 < len(small.cache) <= 3
+    assert small(messages[-1]) is small(messages[-1])   # a hit answers the stored template
+
+
+def test_templater_refuses_bad_input(templater):
+    Templater = type(templater)
+    with pytest.raises(TypeError):
+        templater(b"bytes")
+    with pytest.raises(TypeError):
+        templater()
+    with pytest.raises(TypeError, match="Masker"):
+        Templater(python_mask, {}, 8, 2000, 500, grouping._make_template)
+    with pytest.raises(ValueError):
+        Templater(grouping._masker, {}, 0, 2000, 500, grouping._make_template)
+    with pytest.raises(ValueError):
+        Templater(grouping._masker, {}, 8, 100, 500, grouping._make_template)   # under the klog window
+
+
+def test_templater_passes_errors_on(templater):
+    def failing(message):
+        raise RuntimeError("reference failed")
+
+    broken = type(templater)(grouping._masker, {}, 8, 2000, 500, failing)
+    assert broken("x 1") == "x <N>"                      # made in C
+    with pytest.raises(RuntimeError, match="reference failed"):
+        broken("é 1")                                    # not ASCII: the reference answers
+    assert "é 1" not in broken.cache
