@@ -9,7 +9,8 @@ Parts, each usable (and tested) on its own:
   * ``tokenize``, ``is_variable_token`` and ``merge_groups(groups) -> (groups, {old id: new id})``: the Drain-like
     step, run once over the groups when the summary is made, never per event: groups of one level whose templates
     have the same number of tokens and differ in one token that looks variable fall together, with ``<*>`` there;
-  * ``GroupTable``: the bounded per-group counts (``add`` per event, ``top``, ``merged``).
+  * ``GroupTable``: the bounded per-group counts (``add`` per event, ``add_group`` for a run of one group's
+    events, ``top``, ``merged``).
 
 Memory choice: at most ``MAX_TRACKED_GROUPS`` groups are tracked with count/first/last line/sample, in order
 of first appearance (a group first seen after the table is full is not listed, its events still count in
@@ -616,6 +617,23 @@ class GroupTable:
             self._groups[gid] = {"id": gid, "level": level, "template": template, "count": 1,
                                  "first_line": line_no, "last_line": line_no, "sample": make_sample(sample_line),
                                  "first_raw": raw, "last_raw": raw}
+
+    def add_group(self, gid: str, level: str, template: str, count: int, first_line: int, last_line: int,
+                  sample_line: str, first_raw: str | None, last_raw: str | None) -> None:
+        """``count`` events of one group at once (count >= 1), with exactly the effect of that many ``add`` calls:
+        the first at ``first_line`` (``sample_line``, ``first_raw``), the last at ``last_line`` (``last_raw``). The
+        events between change only the count, and the distinct counter sees an id once or many times alike."""
+        group = self._groups.get(gid)
+        if group is not None:
+            group["count"] += count
+            group["last_line"] = last_line
+            group["last_raw"] = last_raw
+            return
+        self._distinct.add(int(gid, 16))
+        if len(self._groups) < self._max_tracked:
+            self._groups[gid] = {"id": gid, "level": level, "template": template, "count": count,
+                                 "first_line": first_line, "last_line": last_line, "sample": make_sample(sample_line),
+                                 "first_raw": first_raw, "last_raw": last_raw}
 
     @property
     def total(self) -> int:

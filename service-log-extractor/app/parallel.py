@@ -4,6 +4,8 @@ The log is cut into chunks of whole lines (CHUNK_BYTES). Worker processes scan e
 (scan_chunk); the parent stitches the results in file order (Stitcher). Where an event is open across a chunk
 boundary (a few % of chunks), the parent re-feeds the chunk's lines up to its first resync line (a line whose
 effect does not depend on the state before it) with the true state; from there on the worker's result is exact.
+A worker sends its chunk's events summed per group (app.scan.GroupSums), so that the parent's work grows with the
+groups of a chunk, not its events; one by one as well only when the caller takes each event (``on_event``).
 
 Two ways to feed the workers:
   summarize_ranges   an uncompressed log whose bytes can be read at any offset: each worker reads its own byte
@@ -18,15 +20,16 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import threading
 from collections import deque
 from datetime import datetime
+from functools import partial
 from typing import Callable
 
 from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
-from .grouping import make_sample
-from .scan import LineScanner, Totals, new_feeder
+from .scan import GroupSums, LineScanner, Totals, new_feeder
 from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
@@ -202,18 +205,18 @@ def read_lines_in_range(source, start: int, end: int) -> tuple[bytearray, int, i
     return buf, lo, last_start + MAX_LINE_BYTES + 1
 
 
-def _scan_range(task: tuple) -> ChunkResult | None:
-    """Scans one byte range; None when it cannot be scanned apart: it holds NUL or ESC bytes and ends in a line cut
-    at MAX_LINE_BYTES, where app.text would cut it later (after removing them). Rare; the parent then reads the file
-    once instead (summarize_stream)."""
+def _scan_range(task: tuple, keep_events: bool) -> ChunkResult | None:
+    """Scans one byte range ``(source, start, end)``; None when it cannot be scanned apart: it holds NUL or ESC bytes
+    and ends in a line cut at MAX_LINE_BYTES, where app.text would cut it later (after removing them). Rare; the
+    parent then reads the file once instead (summarize_stream)."""
     buf, lo, hi = read_lines_in_range(*task)
     if buf.find(b"\0", lo, hi) >= 0 or buf.find(b"\x1b", lo, hi) >= 0:
         # app.text removes these before lines are cut; lines inside the range are cut after decoding, so removing
         # them here gives the same lines, except for a line that ran past the window
         if hi - lo > 0 and buf[hi - 1] == 10 and hi - 1 - (buf.rfind(b"\n", lo, hi - 1) + 1 or lo) >= MAX_LINE_BYTES:
             return None
-        return scan_chunk(buf, lo, strip_controls_in_place(buf, lo, hi))
-    return scan_chunk(buf, lo, hi)
+        return scan_chunk(buf, lo, strip_controls_in_place(buf, lo, hi), keep_events=keep_events)
+    return scan_chunk(buf, lo, hi, keep_events=keep_events)
 
 
 STRIP_PIECE_BYTES = 1 << 20
@@ -234,8 +237,8 @@ def strip_controls_in_place(buf: bytearray, lo: int, hi: int) -> int:
     return write
 
 
-def _scan_bytes(data: bytes) -> ChunkResult:
-    return scan_chunk(data, 0, len(data))
+def _scan_bytes(data: bytes, keep_events: bool) -> ChunkResult:
+    return scan_chunk(data, 0, len(data), keep_events=keep_events)
 
 
 def ranged_chunk_bytes(size: int, workers: int) -> int:
@@ -264,7 +267,8 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
     ranges = [(source, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
     stitcher = Stitcher(on_event, reference_time=reference_time)
     with _pool(processes) as pool:
-        for chunk, (_source, start, end) in zip(pool.imap(_scan_range, ranges), ranges):
+        scan = partial(_scan_range, keep_events=on_event is not None)
+        for chunk, (_source, start, end) in zip(pool.imap(scan, ranges), ranges):
             if chunk is None:
                 return None
             stitcher.add(chunk)
@@ -304,7 +308,7 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
         for lo, hi in regions:
             if len(pending) >= 2 * processes:
                 stitcher.add(pending.popleft().get())
-            pending.append(pool.apply_async(_scan_bytes, (bytes(regions.buf[lo:hi]),)))
+            pending.append(pool.apply_async(_scan_bytes, (bytes(regions.buf[lo:hi]), on_event is not None)))
         while pending:
             stitcher.add(pending.popleft().get())
     return stitcher.summary(regions.total_bytes, regions.error, max_groups)
@@ -313,20 +317,19 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
 class ChunkResult:
     """What a worker reports for one chunk of whole lines, scanned from a closed state.
 
-    Line numbers are relative to the chunk (its first line is 1). ``events`` are ``(line, level, group_id,
-    has_trace)`` in file order; ``firsts`` maps a group id to ``(template, sample)`` of its first event in the
-    chunk, ``firsts_from_resync`` the same counting from the resync line; ``raws`` maps the line of each group's
-    first event (from the start and from the resync line) and last event in the chunk to its raw line (what
-    app.scan.Totals keeps of a group's first and last event: the events between need none). ``resync_line`` is
-    the first line after which the state no longer depends on what came before the chunk (None if not found in the
+    Line numbers are relative to the chunk (its first line is 1). ``sums`` holds the chunk's events summed per group
+    (app.scan.GroupSums), ``sums_from_resync`` those from the resync line on (empty without one). ``events``, only
+    when the parent hands each event on (else None), are ``(line, level, group_id, has_trace)`` in file order; the
+    template, sample and raw lines of a group's first and last event are those of ``sums``. ``resync_line`` is the
+    first line after which the state no longer depends on what came before the chunk (None if not found in the
     first RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the
     parent can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk."""
 
-    __slots__ = ("lines", "events", "firsts", "firsts_from_resync", "resync_line", "prefix", "tail", "raws")
+    __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail")
 
-    def __init__(self, lines, events, firsts, firsts_from_resync, resync_line, prefix, tail, raws):
-        self.lines, self.events, self.firsts, self.raws = lines, events, firsts, raws
-        self.firsts_from_resync, self.resync_line, self.prefix, self.tail = firsts_from_resync, resync_line, prefix, tail
+    def __init__(self, lines, sums, sums_from_resync, events, resync_line, prefix, tail):
+        self.lines, self.sums, self.sums_from_resync, self.events = lines, sums, sums_from_resync, events
+        self.resync_line, self.prefix, self.tail = resync_line, prefix, tail
 
 
 def _find_resync(buf, lo: int, hi: int) -> tuple[int | None, int]:
@@ -345,31 +348,27 @@ def _find_resync(buf, lo: int, hi: int) -> tuple[int | None, int]:
     return None, hi
 
 
-def scan_chunk(buf, lo: int, hi: int, finder=None) -> ChunkResult:
-    """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state."""
+def scan_chunk(buf, lo: int, hi: int, finder=None, *, keep_events: bool = True) -> ChunkResult:
+    """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state; ``keep_events``: list each
+    event too (ChunkResult.events), for a parent that hands them on."""
     resync_line, resync_pos = _find_resync(buf, lo, hi)
-    events: list[tuple] = []
-    firsts: dict[str, tuple] = {}
-    firsts_from_resync: dict[str, tuple] = {}
-    raws: dict[int, str] = {}     # line -> raw line, of firsts (from the start and from resync)
-    lasts: dict[str, tuple] = {}  # group id -> (line, raw line) of its last event
+    sums, sums_from_resync = GroupSums(), GroupSums()
+    add, add_from_resync = sums.add, sums_from_resync.add
+    from_line = resync_line if resync_line is not None else sys.maxsize   # no resync line: nothing from it on
+    events: list[tuple] | None = [] if keep_events else None
 
     def emit(line_no, level, gid, template, sample, trace, raw):
-        events.append((line_no, level, gid, trace))
-        if gid not in firsts:
-            firsts[gid] = (template, make_sample(sample))
-            raws[line_no] = raw
-        if resync_line is not None and line_no >= resync_line and gid not in firsts_from_resync:
-            firsts_from_resync[gid] = (template, make_sample(sample))
-            raws[line_no] = raw
-        lasts[gid] = (line_no, raw)
+        add(line_no, level, gid, template, sample, trace, raw)
+        if line_no >= from_line:
+            add_from_resync(line_no, level, gid, template, sample, trace, raw)
+        if events is not None:
+            events.append((line_no, level, gid, trace))
 
     scanner = LineScanner(emit)
     feeder = new_feeder(scanner, finder or default_finder())
     feeder.feed_lines(buf, lo, hi)
-    raws.update(lasts.values())
-    return ChunkResult(feeder.lines, events, firsts, firsts_from_resync, resync_line, bytes(buf[lo:resync_pos]),
-                       scanner.export_state(), raws)
+    return ChunkResult(feeder.lines, sums, sums_from_resync, events, resync_line, bytes(buf[lo:resync_pos]),
+                       scanner.export_state())
 
 
 class Stitcher:
@@ -377,13 +376,14 @@ class Stitcher:
 
     def __init__(self, on_event: Callable[[dict], None] | None, finder=None, reference_time: datetime | None = None):
         self.totals = Totals(on_event, reference_time)
+        self._per_event = on_event is not None   # (then each ChunkResult must hold its events)
         self._scanner = LineScanner(self.totals.add)
         self._feeder = new_feeder(self._scanner, finder or default_finder())
 
     def add(self, chunk: ChunkResult) -> None:
         base = self._feeder.lines
         if not self._scanner.open:  # the chunk's closed start state was the true one
-            self._take(chunk, base, 1, chunk.firsts)
+            self._take(chunk, base, 1, chunk.sums)
         elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
             prefix = bytearray(chunk.prefix)
             self._feeder.feed_lines(prefix, 0, len(prefix))
@@ -393,17 +393,25 @@ class Stitcher:
             if prefix:
                 self._feeder.feed_lines(prefix, 0, len(prefix))
             self._scanner.finish()
-            self._take(chunk, base, chunk.resync_line, chunk.firsts_from_resync)
+            self._take(chunk, base, chunk.resync_line, chunk.sums_from_resync)
         self._scanner.restore_state(chunk.tail, base)
         self._feeder.lines = base + chunk.lines
 
-    def _take(self, chunk: ChunkResult, base: int, from_line: int, firsts: dict) -> None:
-        add = self.totals.add
-        raw_of = chunk.raws.get   # every group's first and last event here has its raw line (see ChunkResult)
-        for line_no, level, gid, trace in chunk.events:
-            if line_no >= from_line:
-                template, sample = firsts[gid]
-                add(base + line_no, level, gid, template, sample, trace, raw_of(line_no))
+    def _take(self, chunk: ChunkResult, base: int, from_line: int, sums: GroupSums) -> None:
+        """The chunk's events from ``from_line`` on, summed in ``sums``; one by one when they are handed on."""
+        if self._per_event:
+            add = self.totals.add
+            groups = sums.groups
+            for line_no, level, gid, trace in chunk.events:
+                if line_no >= from_line:
+                    _, template, sample, _, _, first, last, first_raw, last_raw = groups[gid]
+                    # Totals keeps only the raw lines of a group's first and last event
+                    raw = first_raw if line_no == first else last_raw if line_no == last else None
+                    add(base + line_no, level, gid, template, sample, trace, raw)
+            return
+        add_group = self.totals.add_group
+        for gid, (level, template, sample, count, traces, first, last, first_raw, last_raw) in sums.groups.items():
+            add_group(gid, level, template, count, traces, base + first, base + last, sample, first_raw, last_raw)
 
     def summary(self, total_bytes: int, error: str | None, max_groups: int) -> dict:
         self._scanner.finish()

@@ -4,12 +4,13 @@ candidate-line skip, and the per-event totals that become a Summary.
   bytes --app.text--> lines --app.records--> inner lines --app.events--> events --Totals--> summary
 
 ``LineScanner`` is the per-line pipeline (envelopes, then multi-line assembly); ``LineFeeder`` cuts buffers of
-whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them, and builds
-the Summary dict (groups merged by app.grouping.merge_groups, and the times of each group's first and last event
-read by app.event_time, once per summary, never per event). app.log_parser runs these on one stream, app.parallel
-on chunks of one. Where the compiled core is built, the assembler, the unwrapper and the feeder are its twins
-(app/_c_events.c, app/_c_scan.c: ``new_assembler``, ``new_unwrapper``, ``new_feeder``); the classes here and in
-app.records and app.events stay the reference the tests compare them with.
+whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them (one by one,
+or summed per group by ``GroupSums``), and builds the Summary dict (groups merged by app.grouping.merge_groups, and
+the times of each group's first and last event read by app.event_time, once per summary, never per event).
+app.log_parser runs these on one stream, app.parallel on chunks of one. Where the compiled core is built, the
+assembler, the unwrapper and the feeder are its twins (app/_c_events.c, app/_c_scan.c: ``new_assembler``,
+``new_unwrapper``, ``new_feeder``); the classes here and in app.records and app.events stay the reference the tests
+compare them with.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from typing import Callable
 from . import events, records
 from .event_time import format_time, line_time
 from .events import INDENTED_HEADER_DATE, new_assembler
-from .grouping import GroupTable
+from .grouping import GroupTable, make_sample
 from .records import ENVELOPE_FIRST, Unwrapper, new_unwrapper
 from .severity import ERROR, FATAL, WARN, classify
 from .text import MAX_LINE_BYTES, line_text
@@ -99,6 +100,16 @@ class Totals:
             self._levels.append(_LEVEL_CODES[level])
             self._group_index.append(self._gids.setdefault(gid, len(self._gids)))
 
+    def add_group(self, gid: str, level: str, template: str, count: int, traces: int, first_line: int,
+                  last_line: int, sample: str, first_raw: str | None, last_raw: str | None) -> None:
+        """``count`` events of one group, ``traces`` of them with a stack trace, with exactly the effect of that many
+        ``add`` calls (app.grouping.GroupTable.add_group). Only without ``on_event``, which needs each event."""
+        if self._on_event is not None:
+            raise ValueError("Totals.add_group: on_event needs the events one by one (add)")
+        self.counts[level] += count
+        self.stack_traces += traces
+        self.groups.add_group(gid, level, template, count, first_line, last_line, sample, first_raw, last_raw)
+
     def summary(self, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
         """The Summary (CONTRACTS.md); hands the kept events to ``on_event`` first, in file order."""
         merged, mapping = self.groups.merged()
@@ -129,6 +140,29 @@ class Totals:
             "incomplete": error is not None,
             "error": error,
         }
+
+
+class GroupSums:
+    """The events of a stretch of a log summed per group, as Totals.add_group takes them: app.parallel's workers
+    send these instead of one entry per event. ``add`` takes what Totals.add takes; ``groups`` maps a group id, in
+    the order of its first event, to ``[level, template, sample, count, traces, first_line, last_line, first_raw,
+    last_raw]`` (``sample``: make_sample of the first event's line; lines as numbered by the caller)."""
+
+    __slots__ = ("groups",)
+
+    def __init__(self):
+        self.groups: dict[str, list] = {}
+
+    def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool,
+            raw: str | None = None) -> None:
+        group = self.groups.get(gid)
+        if group is None:
+            self.groups[gid] = [level, template, make_sample(sample), 1, int(trace), line_no, line_no, raw, raw]
+        else:
+            group[3] += 1
+            group[4] += trace
+            group[6] = line_no
+            group[8] = raw
 
 
 def _with_times(group: dict, times_of: dict) -> tuple[dict, datetime | None, datetime | None]:

@@ -458,6 +458,42 @@ def test_group_table_merged():
     assert len(table.top(10)) == 3   # top() stays unmerged
 
 
+def _table_state(table: GroupTable):
+    return list(table._groups.items()), table.total, table.raw_lines(), table.merged()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_add_group_is_that_many_adds(seed):
+    """add_group(count events of one group) leaves the table as `count` add calls do, also past the tracked-group
+    bound (later groups untracked) and past the exact distinct limit (HyperLogLog): runs of events are folded per
+    group in order of first appearance, as app.parallel's workers fold a chunk."""
+    rng = random.Random(seed)
+    groups = [("ERROR" if i % 3 else "WARN", f"step {i} failed after <N> ms") for i in range(40)]
+    events = []   # (gid, level, template, line, sample, raw)
+    for line in range(1, 600):
+        if rng.random() < 0.6:
+            level, template = rng.choice(groups[:rng.choice((5, 40))])   # a few frequent groups, many rare ones
+            events.append((group_id(level, template), level, template, line, f"sample {line}", f"raw {line}"))
+    one_by_one, folded = GroupTable(max_tracked=12, exact_limit=20), GroupTable(max_tracked=12, exact_limit=20)
+    for gid, level, template, line, sample, raw in events:
+        one_by_one.add(gid, level, template, line, sample, raw)
+    pos = 0
+    while pos < len(events):
+        run = events[pos:pos + rng.randint(1, 80)]
+        pos += len(run)
+        sums: dict[str, list] = {}   # gid -> [level, template, count, first, last, sample, first_raw, last_raw]
+        for gid, level, template, line, sample, raw in run:
+            if gid in sums:
+                sums[gid][2] += 1
+                sums[gid][4], sums[gid][7] = line, raw
+            else:
+                sums[gid] = [level, template, 1, line, line, sample, raw, raw]
+        for gid, (level, template, count, first, last, sample, first_raw, last_raw) in sums.items():
+            folded.add_group(gid, level, template, count, first, last, sample, first_raw, last_raw)
+    assert one_by_one._distinct._exact is None and len(one_by_one._groups) == 12   # both bounds were passed
+    assert _table_state(folded) == _table_state(one_by_one)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Field-reported and Loghub-style groups through make_template + merge: lines of one list share one id, lines of
 # different lists get different ids

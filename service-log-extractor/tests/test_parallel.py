@@ -8,7 +8,9 @@ from collections import Counter
 
 import pytest
 
-from app import log_parser, parallel
+from app import grouping, log_parser, parallel
+from app.scan import GroupSums, Totals
+from app.text import strip_controls
 
 
 def _cri(i: int) -> str:
@@ -84,12 +86,14 @@ def sequential(data: bytes):
 
 @pytest.fixture
 def branches(monkeypatch):
-    """Records which stitching path each chunk took: (event open at the chunk start, resync line found)."""
+    """Records which stitching path each chunk took: (event open at the chunk start, resync line found); and under
+    "events", how many chunks came with their events one by one (else only summed per group)."""
     seen = Counter()
     add = parallel.Stitcher.add
 
     def recording_add(self, chunk):
         seen[(self._scanner.open, chunk.resync_line is not None)] += 1
+        seen["events"] += chunk.events is not None
         return add(self, chunk)
 
     monkeypatch.setattr(parallel.Stitcher, "add", recording_add)
@@ -116,6 +120,120 @@ def test_stream_chunks_give_the_sequential_result(branches, cases):
                                             chunk_bytes=997)
         assert (summary, events) == sequential(data), name
     assert branches[(True, True)] and branches[(True, False)]
+
+
+# Without on_event (the CLI without --events, the service) workers send each chunk's events summed per group: the
+# same summary, taken per group instead of per event.
+@pytest.mark.parametrize("chunk_bytes", [257, 4096])
+def test_file_ranges_summed_per_group_give_the_sequential_summary(tmp_path, branches, chunk_bytes, cases):
+    for name, text in cases.items():
+        data = text.encode()
+        path = tmp_path / f"{name}.log"
+        path.write_bytes(data)
+        assert parallel.summarize_file(str(path), processes=2, chunk_bytes=chunk_bytes) == sequential(data)[0], name
+    assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]  # every path taken
+    assert branches["events"] == 0   # the workers sent no events one by one
+
+
+def test_stream_chunks_summed_per_group_give_the_sequential_summary(branches, cases):
+    for name, text in cases.items():
+        data = text.encode()
+        summary = parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2, chunk_bytes=997)
+        assert summary == sequential(data)[0], name
+    assert branches[(True, True)] and branches[(True, False)] and branches["events"] == 0
+
+
+@pytest.fixture(scope="module")
+def realistic(make_realistic_log) -> bytes:
+    """A 3 MiB log of bench/realistic.py (all its formats, ~16% events, stack traces, CRLF, invalid UTF-8)."""
+    return make_realistic_log(3, seed=7)
+
+
+@pytest.fixture(scope="module")
+def realistic_sequential(realistic):
+    return sequential(realistic)
+
+
+@pytest.mark.parametrize("chunk_bytes", [65_537, 1 << 20])
+def test_realistic_log_gives_the_sequential_result(tmp_path, branches, realistic, realistic_sequential, chunk_bytes):
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    assert parallel.summarize_file(str(path), processes=2, chunk_bytes=chunk_bytes) == realistic_sequential[0]
+    events = []
+    summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, chunk_bytes=chunk_bytes)
+    assert (summary, events) == realistic_sequential
+
+
+def _stitch(data: bytes, cuts: list[int], on_event) -> dict:
+    """Scans data[a:b] for each pair of cuts (line starts) as a worker does, and stitches the chunks in order."""
+    stitcher = parallel.Stitcher(on_event)
+    for lo, hi in zip(cuts, cuts[1:]):
+        chunk = strip_controls(data[lo:hi])  # (as a worker strips its range, see parallel._scan_range)
+        stitcher.add(parallel.scan_chunk(bytearray(chunk), 0, len(chunk), keep_events=on_event is not None))
+    return stitcher.summary(len(data), None, 50)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_chunks_cut_at_any_line_give_the_sequential_result(branches, realistic, realistic_sequential, seed):
+    """Cuts at random lines, half of them inside a stack trace or a continued record (an indented line), so that
+    events are open across many chunk edges: summed per group or one by one, the sequential result."""
+    starts, nl = [0], realistic.find(b"\n")
+    while nl >= 0 and nl + 1 < len(realistic):
+        starts.append(nl + 1)
+        nl = realistic.find(b"\n", nl + 1)
+    indented = [s for s in starts if realistic[s:s + 1] in (b" ", b"\t")]
+    rng = random.Random(seed)
+    cuts = sorted({0, len(realistic), *rng.sample(starts[1:], 150), *rng.sample(indented, 150)})
+    assert _stitch(realistic, cuts, None) == realistic_sequential[0]
+    events = []
+    assert (_stitch(realistic, cuts, events.append), events) == realistic_sequential
+    assert branches[(True, True)] > 20 and branches[(True, False)] and branches[(False, True)]
+
+
+def test_tracked_group_bound_and_distinct_estimate(tmp_path, monkeypatch, realistic):
+    """Past MAX_TRACKED_GROUPS (later groups untracked, their events still counted) and past the distinct counter's
+    exact limit (HyperLogLog): groups summed per chunk enter the table in the order of their first event, and the
+    counter sees the same ids."""
+    monkeypatch.setattr(grouping, "MAX_TRACKED_GROUPS", 40)
+    monkeypatch.setattr(grouping, "EXACT_DISTINCT_LIMIT", 100)
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    want = sequential(realistic)
+    assert want[0]["groups_total"] > 300   # both bounds passed
+    for chunk_bytes in (4099, 65_537):
+        assert parallel.summarize_file(str(path), processes=2, chunk_bytes=chunk_bytes) == want[0]
+    events = []
+    summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, chunk_bytes=65_537)
+    assert (summary, events) == want
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_totals_take_group_sums_as_the_events(seed):
+    """Totals.add_group of each run's GroupSums (app.parallel's worker-side fold) gives the summary that Totals.add
+    of each event gives: counts, stack traces, groups and their order, first/last lines, samples and times."""
+    rng = random.Random(seed)
+    kinds = [(level, f"job {i} failed") for i, level in enumerate(["ERROR", "WARN", "FATAL", "ERROR"] * 5)]
+    events = []   # Totals.add's arguments
+    for line in range(1, 2000):
+        if rng.random() < 0.3:
+            level, template = rng.choice(kinds[:rng.choice((3, 20))])
+            raw = f"2026-11-{1 + line // 100:02d} 10:{line % 60:02d}:00 {level} {template} ({line})"
+            events.append((line, level, grouping.group_id(level, template), template, raw, rng.random() < 0.2, raw))
+    one_by_one, summed = Totals(None), Totals(None)
+    for event in events:
+        one_by_one.add(*event)
+    pos = 0
+    while pos < len(events):
+        run, sums = events[pos:pos + rng.randint(1, 200)], GroupSums()
+        pos += len(run)
+        for event in run:
+            sums.add(*event)
+        for gid, (level, template, sample, count, traces, first, last, first_raw, last_raw) in sums.groups.items():
+            summed.add_group(gid, level, template, count, traces, first, last, sample, first_raw, last_raw)
+    assert summed.summary(2000, 123, None, 50) == one_by_one.summary(2000, 123, None, 50)
+    assert one_by_one.stack_traces and len(set(one_by_one.counts.values())) == 3
+    with pytest.raises(ValueError):   # on_event needs each event
+        Totals(print).add_group("0123456789ab", "ERROR", "t", 1, 0, 1, 1, "s", None, None)
 
 
 def test_truncated_stream_is_flagged_incomplete(texts):
