@@ -6,7 +6,8 @@
  * objects the rules use, so that nothing here restates them:
  *   classify, fast          severity.classify, and its compiled fast path (or None): fast first, classify where
  *                           fast declines (None), as classify itself does
- *   make_template, group_id app.grouping's, called once per closed event
+ *   make_template, group_id app.grouping's, called once per closed event (group_id's answers kept: a group's
+ *                           events, and so its (level, template), repeat)
  *   frame, py_final, special, frame_message   the bound `match` methods of _FRAME, _PY_FINAL, _SPECIAL and
  *                           _FRAME_MESSAGE (their regexes stay the definition: the rare lines that need them go
  *                           to sre)
@@ -41,6 +42,8 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     PyObject *emit, *classify, *fast, *make_template, *group_id;
+    PyObject *group_ids;                                /* group_id's answers: {level: {template: id}} */
+    Py_ssize_t group_ids_held;
     PyObject *frame, *py_final, *special, *frame_message;
     PyObject *FATAL, *ERROR, *OTHER, *TRACEBACK;
     long has_trace, wants_next_flag;
@@ -104,6 +107,38 @@ static int matches(PyObject *match, PyObject *text) {
     return hit;
 }
 
+/* group_id(level, template), its answer kept (it is a pure function; groups repeat, and a lookup here costs far less
+ * than the Python call): a new reference, or NULL with an exception. At most GROUP_IDS_HELD kept, then started over
+ * (as app.grouping bounds its own memo). */
+#define GROUP_IDS_HELD 4096
+
+static PyObject *group_id_of(Assembler *self, PyObject *level, PyObject *template) {
+    if (self->group_ids_held >= GROUP_IDS_HELD) {
+        PyDict_Clear(self->group_ids);
+        self->group_ids_held = 0;
+    }
+    PyObject *ids = PyDict_GetItemWithError(self->group_ids, level);   /* borrowed, as below */
+    if (ids == NULL) {
+        if (PyErr_Occurred() || (ids = PyDict_New()) == NULL)
+            return NULL;
+        const int rc = PyDict_SetItem(self->group_ids, level, ids);
+        Py_DECREF(ids);   /* group_ids holds it */
+        if (rc < 0)
+            return NULL;
+    }
+    PyObject *gid = PyDict_GetItemWithError(ids, template);
+    if (gid != NULL)
+        return Py_NewRef(gid);
+    if (PyErr_Occurred() || (gid = PyObject_CallFunctionObjArgs(self->group_id, level, template, NULL)) == NULL)
+        return NULL;
+    if (PyDict_SetItem(ids, template, gid) < 0) {
+        Py_DECREF(gid);
+        return NULL;
+    }
+    self->group_ids_held++;
+    return gid;
+}
+
 /* _close: the event is taken off first (as in Python), then templated and emitted. */
 static int close_event(Assembler *self) {
     if (!self->has_cur)
@@ -115,7 +150,7 @@ static int close_event(Assembler *self) {
     int rc = -1;
     PyObject *template = PyObject_CallOneArg(self->make_template, message);
     if (template != NULL) {
-        PyObject *gid = PyObject_CallFunctionObjArgs(self->group_id, e.level, template, NULL);
+        PyObject *gid = group_id_of(self, e.level, template);
         if (gid != NULL) {
             PyObject *line_no = PyLong_FromLongLong(e.line_no);
             if (line_no != NULL) {
@@ -460,6 +495,10 @@ static int Assembler_init(Assembler *self, PyObject *args, PyObject *kwds) {
             return -1;
         Py_XSETREF(*objects[i].slot, Py_NewRef(v));
     }
+    Py_XSETREF(self->group_ids, PyDict_New());   /* (the group_id just taken may be another function) */
+    self->group_ids_held = 0;
+    if (self->group_ids == NULL)
+        return -1;
     struct { const char *name; long *slot; } flags[] = {
         {"HAS_TRACE", &self->has_trace}, {"WANTS_NEXT", &self->wants_next_flag},
     };
@@ -505,6 +544,7 @@ static int Assembler_traverse(Assembler *self, visitproc visit, void *arg) {
     Py_VISIT(self->fast);
     Py_VISIT(self->make_template);
     Py_VISIT(self->group_id);
+    Py_VISIT(self->group_ids);
     Py_VISIT(self->frame);
     Py_VISIT(self->py_final);
     Py_VISIT(self->special);
@@ -523,6 +563,7 @@ static int Assembler_clear(Assembler *self) {
     Py_CLEAR(self->fast);
     Py_CLEAR(self->make_template);
     Py_CLEAR(self->group_id);
+    Py_CLEAR(self->group_ids);
     Py_CLEAR(self->frame);
     Py_CLEAR(self->py_final);
     Py_CLEAR(self->special);

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import events, scan
+from app import events, grouping, scan
 from app.log_parser import summarize
 
 SETTINGS = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -207,6 +207,32 @@ def test_a_failing_callback_propagates_and_leaves_the_same_state(twin, monkeypat
     if failing == "make_template":
         monkeypatch.setattr(events, "make_template", boom)
     assert outcome(events.new_assembler) == outcome(events.Assembler) == (True, False)
+
+
+def test_group_ids_are_kept_per_level_and_template(twin, monkeypatch):
+    """The twin keeps group_id's answers (a pure function: groups repeat): it asks once per level and template, and
+    after many distinct ones (its store starts over) its ids are still group_id's."""
+    asked = []
+
+    def counting(level, template):
+        asked.append((level, template))
+        return grouping.group_id(level, template)
+
+    monkeypatch.setattr(events, "group_id", counting)
+    emitted = []
+    assembler = events.new_assembler(lambda *event: emitted.append(event))
+    lines = [f"2026-11-27 10:00:00 {level} [main] X - failed {kind}" for level in ("ERROR", "WARN")
+             for kind in ("read", "write")] * 3
+    lines += [f"2026-11-27 10:00:00 ERROR [main] X - failed {word}" for word in
+              ("".join(chr(97 + (n // 26 ** k) % 26) for k in range(4)) for n in range(5000))] * 2
+    for no, line in enumerate(lines, 1):
+        assembler.feed(no, line)
+    assembler.finish()
+    assert len(emitted) == len(lines)
+    assert all(gid == grouping.group_id(level, template) for _, level, gid, template, *_ in emitted)
+    distinct = list(dict.fromkeys((level, template) for _, level, _, template, *_ in emitted))
+    assert len(distinct) == 4 + 5000 and asked[:len(distinct)] == distinct    # once each, until it starts over
+    assert len(distinct) < len(asked) < len(lines)   # it started over (bounded), and asks less than once an event
 
 
 def test_bad_arguments_are_type_errors(compiled_factory):
