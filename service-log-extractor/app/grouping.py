@@ -606,6 +606,12 @@ class GroupTable:
     def add(self, gid: str, level: str, template: str, line_no: int, sample_line: str, raw: str | None = None) -> None:
         """One event. ``raw``: the physical line it starts on, kept (a reference, never parsed here) for the group's
         first and last event as ``first_raw``/``last_raw`` (app.scan reads their times once per summary)."""
+        group = self._groups.get(gid)
+        if group is not None:   # (inline: a sequential scan runs this once per event)
+            group["count"] += 1
+            group["last_line"] = line_no
+            group["last_raw"] = raw
+            return
         self.add_group(gid, level, template, 1, line_no, line_no, sample_line, raw, raw)
 
     def add_group(self, gid: str, level: str, template: str, count: int, first_line: int, last_line: int,
