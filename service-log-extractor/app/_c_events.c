@@ -129,13 +129,15 @@ static PyObject *group_id_of(Assembler *self, PyObject *level, PyObject *templat
     PyObject *gid = PyDict_GetItemWithError(ids, template);
     if (gid != NULL)
         return Py_NewRef(gid);
-    if (PyErr_Occurred() || (gid = PyObject_CallFunctionObjArgs(self->group_id, level, template, NULL)) == NULL)
+    if (PyErr_Occurred())
         return NULL;
-    if (PyDict_SetItem(ids, template, gid) < 0) {
-        Py_DECREF(gid);
-        return NULL;
-    }
-    self->group_ids_held++;
+    Py_INCREF(ids);   /* held across the Python call */
+    gid = PyObject_CallFunctionObjArgs(self->group_id, level, template, NULL);
+    if (gid != NULL && PyDict_SetItem(ids, template, gid) < 0)
+        Py_CLEAR(gid);
+    Py_DECREF(ids);
+    if (gid != NULL)
+        self->group_ids_held++;
     return gid;
 }
 

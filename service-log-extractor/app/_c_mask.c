@@ -1831,8 +1831,6 @@ typedef struct {
 
 #define KLOG_WINDOW 120   /* _make_template looks for `] "` in text[:120] */
 
-static PyObject *squeeze_call(PyObject *module, PyObject *text);
-
 /* The template of an ASCII message made here: a new reference, Py_None (a new reference) where the reference must
  * answer, or NULL with an exception. */
 static PyObject *templater_make(Templater *self, PyObject *message) {
