@@ -1820,7 +1820,9 @@ static PyType_Spec masker_spec = {
  * As make_template: the template from `cache` (a dict, app.grouping._template_cache; cleared when it holds
  * cache_size), else made and stored. Made here for an ASCII message without klog's `] "` in its first 120
  * characters: masked by `masker` (the first message_max characters), squeezed, cut to template_max, as
- * _make_template does; any other message is answered by `reference` (app.grouping._make_template). */
+ * _make_template does; any other message is answered by `reference` (app.grouping._make_template). app.grouping
+ * builds it from its own constants and memo, once: the limits given here must be the reference's (it reads the
+ * module's), and rebinding the module's names later (a test's monkeypatch) does not reach a templater built before. */
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;

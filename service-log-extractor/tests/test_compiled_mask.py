@@ -70,15 +70,29 @@ def test_realistic_log_lines(masker, realistic_log):
 
 
 def test_summary_identical_without_compiled_masker(masker, realistic_log, monkeypatch):
+    """The same summary and events with the compiled templater and masker as with make_template_python, the Python
+    loop and the Python squeeze (each run with an empty memo: else the second would not mask at all)."""
+    from app import events
+    python_calls = []
+
+    def counting_mask_python(text, masks=MASKS):
+        python_calls.append(text)
+        return python_mask(text, masks)
+
     seen = {}
     for mode in ("compiled", "python"):
-        if mode == "python":
+        if mode == "compiled":   # (the events module holds the templater it was imported with)
+            monkeypatch.setattr(events, "make_template", templater_with_cache())
+        else:
             monkeypatch.setattr(grouping, "_masker", None)
-        monkeypatch.setattr(grouping, "_template_cache", {})   # else the second run would not mask at all
+            monkeypatch.setattr(grouping, "_squeeze", None)
+            monkeypatch.setattr(grouping, "_mask_python", counting_mask_python)
+            monkeypatch.setattr(grouping, "_template_cache", {})
+            monkeypatch.setattr(events, "make_template", grouping.make_template_python)
         found = []
         seen[mode] = (summarize(io.BytesIO(realistic_log), on_event=found.append), found)
     assert seen["compiled"] == seen["python"]
-    assert seen["python"][0]["groups"] and seen["python"][1]
+    assert seen["python"][0]["groups"] and seen["python"][1] and len(python_calls) > 1000
 
 
 def test_mask_dispatch(masker, monkeypatch):
