@@ -100,47 +100,35 @@ def branches(monkeypatch):
     return seen
 
 
+# With on_event (the CLI's --events) workers list each event; without it (the CLI otherwise, the service) they send
+# each chunk's events summed per group, and the parent takes them per group: the same summary either way.
+@pytest.mark.parametrize("per_event", [True, False])
 @pytest.mark.parametrize("chunk_bytes", [257, 4096])
-def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes, cases):
+def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes, per_event, cases):
     for name, text in cases.items():
         data = text.encode()
         path = tmp_path / f"{name}.log"
         path.write_bytes(data)
         events = []
-        summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, chunk_bytes=chunk_bytes)
-        assert (summary, events) == sequential(data), name
+        summary = parallel.summarize_file(str(path), processes=2, on_event=events.append if per_event else None,
+                                          chunk_bytes=chunk_bytes)
+        expected, expected_events = sequential(data)
+        assert (summary, events) == (expected, expected_events if per_event else []), name
     assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]  # every path taken
+    assert (branches["events"] > 0) == per_event   # events one by one only for a parent that hands them on
 
 
-def test_stream_chunks_give_the_sequential_result(branches, cases):
+@pytest.mark.parametrize("per_event", [True, False])
+def test_stream_chunks_give_the_sequential_result(branches, per_event, cases):
     for name, text in cases.items():
         data = text.encode()
         events = []
-        summary = parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2, on_event=events.append,
-                                            chunk_bytes=997)
-        assert (summary, events) == sequential(data), name
+        summary = parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2,
+                                            on_event=events.append if per_event else None, chunk_bytes=997)
+        expected, expected_events = sequential(data)
+        assert (summary, events) == (expected, expected_events if per_event else []), name
     assert branches[(True, True)] and branches[(True, False)]
-
-
-# Without on_event (the CLI without --events, the service) workers send each chunk's events summed per group: the
-# same summary, taken per group instead of per event.
-@pytest.mark.parametrize("chunk_bytes", [257, 4096])
-def test_file_ranges_summed_per_group_give_the_sequential_summary(tmp_path, branches, chunk_bytes, cases):
-    for name, text in cases.items():
-        data = text.encode()
-        path = tmp_path / f"{name}.log"
-        path.write_bytes(data)
-        assert parallel.summarize_file(str(path), processes=2, chunk_bytes=chunk_bytes) == sequential(data)[0], name
-    assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]  # every path taken
-    assert branches["events"] == 0   # the workers sent no events one by one
-
-
-def test_stream_chunks_summed_per_group_give_the_sequential_summary(branches, cases):
-    for name, text in cases.items():
-        data = text.encode()
-        summary = parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2, chunk_bytes=997)
-        assert summary == sequential(data)[0], name
-    assert branches[(True, True)] and branches[(True, False)] and branches["events"] == 0
+    assert (branches["events"] > 0) == per_event
 
 
 @pytest.fixture(scope="module")
