@@ -181,12 +181,7 @@ static int pf_numbered_name(const unsigned char *s, Py_ssize_t n) {
     Py_ssize_t i = 0;
     while (i < n) {
         if (!is_w(s[i])) { i++; continue; }
-        if (!is_alpha(s[i])) {   /* (the word cannot be one: skip it) */
-            while (i < n && is_w(s[i]))
-                i++;
-            continue;
-        }
-        const int letter_first = 1;
+        const int letter_first = is_alpha(s[i]);
         int underscore = 0;
         for (; i < n && is_w(s[i]); i++)
             underscore |= s[i] == '_';
