@@ -49,8 +49,8 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     summary of what could be read, with ``incomplete=True`` and ``error`` set, instead of an exception. Errors of
     the underlying stream itself (network, disk) are raised: a retry may succeed. ``on_event`` receives
     ``{"line", "level", "group"}`` for each event, in file order, before this returns. ``finder`` picks the
-    candidate-line engine (default: Hyperscan if available, else the compiled finder, else every line; see
-    app.candidates). ``stop``, called
+    candidate-line engine (default: the compiled finder if built, else Hyperscan if installed, else every line;
+    see app.candidates). ``stop``, called
     before each read (about every MiB) with the uncompressed bytes read so far, may return a reason to stop there
     (a size or time limit): the summary of what was read is returned, ``incomplete`` with that ``error``.
     app.parallel does the same on several cores.

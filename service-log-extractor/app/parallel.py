@@ -53,7 +53,7 @@ def usable_cores() -> int:
 
 
 def _pool(processes: int):
-    # fork is cheap (~20 ms) and inherits the compiled Hyperscan database, but unsafe once threads run (a
+    # fork is cheap (~20 ms) and shares the parent's loaded modules, but unsafe once threads run (a
     # gunicorn worker): then a fork server, started from a fresh interpreter, makes the workers. It was started
     # with the environment of its first use: the workers get the AWS settings of now (S3Ranges reads with them).
     import multiprocessing  # loaded on use: a sequential scan (the service, small files) never needs it

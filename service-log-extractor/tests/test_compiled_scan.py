@@ -206,7 +206,11 @@ def _never(*args):
     raise AssertionError("the Python LineFeeder ran")
 
 
-ENGINES = [candidates.EveryLine(), candidates.CompiledFinder(), candidates.default_finder()]
+ENGINES = [candidates.EveryLine(), candidates.CompiledFinder()]
+try:
+    ENGINES.append(candidates.HyperscanFinder())
+except ImportError:  # no wheel for this platform (arm64)
+    pass
 
 
 @SETTINGS
