@@ -30,7 +30,7 @@ from typing import Callable
 from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
 from .scan import GroupSums, LineScanner, Totals, new_feeder
-from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls, utf16_encoding
+from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls_in_place, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
@@ -217,24 +217,6 @@ def _scan_range(task: tuple, keep_events: bool) -> ChunkResult | None:
             return None
         return scan_chunk(buf, lo, strip_controls_in_place(buf, lo, hi), keep_events=keep_events)
     return scan_chunk(buf, lo, hi, keep_events=keep_events)
-
-
-STRIP_PIECE_BYTES = 1 << 20
-
-
-def strip_controls_in_place(buf: bytearray, lo: int, hi: int) -> int:
-    """Removes from the whole lines ``buf[lo:hi]`` what app.text.strip_controls removes, in place, about
-    STRIP_PIECE_BYTES of whole lines at a time; returns the new end. Equal to strip_controls of the whole range (no
-    escape sequence it removes holds a newline), without copies of the range: three copies of it were most of a
-    worker's peak memory on logs with ANSI colours."""
-    write = pos = lo
-    while pos < hi:
-        end = buf.find(b"\n", min(pos + STRIP_PIECE_BYTES, hi) - 1, hi) + 1 or hi
-        piece = strip_controls(bytes(memoryview(buf)[pos:end]))
-        buf[write:write + len(piece)] = piece
-        write += len(piece)
-        pos = end
-    return write
 
 
 def _scan_bytes(data: bytes, keep_events: bool) -> ChunkResult:

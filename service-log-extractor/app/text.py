@@ -61,6 +61,38 @@ def strip_controls(data: bytes) -> bytes:
     return data
 
 
+STRIP_PIECE_BYTES = 1 << 20
+
+
+def strip_controls_in_place_python(buf: bytearray, lo: int, hi: int) -> int:
+    """``strip_controls_in_place`` in Python (the reference of app._c_text), about STRIP_PIECE_BYTES of whole lines
+    at a time, so that the range is not copied whole (no escape sequence it removes holds a newline)."""
+    write = pos = lo
+    while pos < hi:
+        end = buf.find(b"\n", min(pos + STRIP_PIECE_BYTES, hi) - 1, hi) + 1 or hi
+        piece = strip_controls(bytes(memoryview(buf)[pos:end]))
+        buf[write:write + len(piece)] = piece
+        write += len(piece)
+        pos = end
+    return write
+
+
+def strip_controls_in_place(buf: bytearray, lo: int, hi: int) -> int:
+    """Writes ``strip_controls(bytes(buf[lo:hi]))`` over ``buf[lo:]`` (it is never longer) and returns its end;
+    ``buf[hi:]`` is not touched. In C (app._c_text, without the GIL and without copies) where the core
+    is built, else in Python."""
+    if _c_strip_in_place is None:
+        return strip_controls_in_place_python(buf, lo, hi)
+    return _c_strip_in_place(buf, lo, hi, _C_TEXT_DEPS)
+
+
+try:
+    from ._c_text import strip_in_place as _c_strip_in_place
+except ImportError:  # the core is not built: the Python version
+    _c_strip_in_place = None
+_C_TEXT_DEPS = {"ANSI": _ANSI}
+
+
 class TextStream:
     """Clean UTF-8 text from a stream of uncompressed log bytes (see the module docstring).
 
@@ -115,6 +147,11 @@ class TextStream:
             end = start + n
             if buf.find(b"\0", start, end) < 0 and buf.find(b"\x1b", start, end) < 0:
                 return n
+            if self._cut_escape(buf, start, end) < 0:
+                end = strip_controls_in_place(buf, start, end)
+                if end > start:
+                    return end - start
+                continue
             data = self._clean(bytes(buf[start:end]))
             if data:
                 buf[start:start + len(data)] = data  # no longer than the slice: the buffer keeps its size
@@ -132,15 +169,23 @@ class TextStream:
             return data[2:]
         return data
 
+    @staticmethod
+    def _cut_escape(data, lo: int, hi: int) -> int:
+        """Where a read ``data[lo:hi]`` must be cut so that no escape sequence is split by its end (`ESC [` alone
+        would read as a two-byte escape): the first ESC after the last newline (no sequence holds one) and in the
+        last _ANSI_MAX bytes, but for `ESC \\`, which is whole (an OSC's terminator: cutting there split a
+        hyperlink `ESC ]8;;url ESC \\` and left its URL in the text; or a two-byte escape); -1 if there is none."""
+        k = data.find(b"\x1b", max(lo, hi - _ANSI_MAX, data.rfind(b"\n", lo, hi) + 1), hi)
+        if 0 <= k < hi - 1 and data[k + 1] == 0x5C:
+            k = data.find(b"\x1b", k + 2, hi)
+        return k
+
     def _clean(self, data: bytes) -> bytes:
         if self._carry:
             data, self._carry = self._carry + data, b""
-        if b"\x1b" in data:
-            k = data.rfind(b"\x1b", max(0, len(data) - _ANSI_MAX))
-            if k >= 0 and b"\n" not in data[k:]:
-                # The last sequence may be cut by the read (`ESC [` alone would read as a two-byte escape): keep
-                # it, and the rest of its line, for the next read.
-                data, self._carry = data[:k], data[k:]
+        k = self._cut_escape(data, 0, len(data))
+        if k >= 0:  # keep the sequence, and the rest of its line, for the next read
+            data, self._carry = data[:k], data[k:]
         return strip_controls(data)
 
 

@@ -271,19 +271,3 @@ def test_ranges_are_independent_unless_compressed_or_utf16(tmp_path):
         assert parallel.ranges_are_independent(str(path)) is independent, data
 
 
-@pytest.mark.parametrize("piece", [1, 7, 64, 1 << 20])
-def test_controls_are_stripped_in_place_as_from_the_whole_range(monkeypatch, piece):
-    """The worker strips NUL bytes and ANSI sequences from its chunk piece by piece, in place: the bytes left are
-    those strip_controls leaves of the whole range, whatever the piece size."""
-    from app.text import strip_controls
-
-    monkeypatch.setattr(parallel, "STRIP_PIECE_BYTES", piece)
-    rng = random.Random(piece)
-    parts = [b"\x1b[31mERROR\x1b[0m disk full\n", b"\x00\x00\n", b"WARN \x1b]0;title\x07slow\n", b"plain line\n",
-             b"\x1b[1;33mWARN\x1b[m x\x00y\n", b"stray \x1b escape\n", b"\x1b[38;5;196mFATAL\x1b[0m\r\n"]
-    body = b"".join(rng.choice(parts) for _ in range(500))
-    buf = bytearray(b"head\n" + body + b"tail")
-    lo, hi = 5, 5 + len(body)
-    end = parallel.strip_controls_in_place(buf, lo, hi)
-    assert bytes(buf[lo:end]) == strip_controls(body)
-    assert bytes(buf[:lo]) == b"head\n"
