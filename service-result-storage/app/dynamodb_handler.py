@@ -6,6 +6,7 @@ import binascii
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
@@ -30,8 +31,9 @@ INDEX_LEASE_SECONDS = 60          # far beyond one request's indexing (the extra
 # On an indexed result item: JSON list of the positions in result.groups that this result showed first. Readers merge
 # them in as "new": true (_result_of); kept apart so that marking never rewrites the (up to 350 KB) result JSON.
 NEW_GROUPS = "new_groups"
-COUNTING = "counting"             # on an occurrence whose group count is not known to be done (index_groups)
-INDEX_WORKERS = 8                 # groups of one result counted concurrently (four small writes each)
+COUNTING = "counting"             # on an occurrence whose group count is not known to be done (older versions set it)
+INDEX_WORKERS = 8                 # groups of one result counted concurrently (two small writes each, see _count_groups)
+BATCH_ROUNDS = 5                  # calls of a batch read or write while DynamoDB leaves some of it unprocessed
 MAX_GROUP_RESULTS = 100           # a group's results listed by get_group, newest first
 # min_level → the group levels that are at least that severe.
 GROUP_LEVELS = {"FATAL": ("FATAL",), "ERROR": ("FATAL", "ERROR"), "WARN": ("FATAL", "ERROR", "WARN")}
@@ -327,15 +329,12 @@ class ResultStore:
     def index_groups(self, stored: dict) -> dict:
         """Count a stored result's groups into the index, once, and mark its item done. Returns the result with
         "new": true on the groups it is the first to show (as every reader of the item now shows it).
-        Groups are indexed concurrently (_index_group, at most INDEX_WORKERS at once). Raises StoreUnavailable
-        (the item keeps its index_pending mark: a redelivery finishes the job, counting nothing twice)."""
-        rid, at = stored["id"], stored["stored_at"]
+        The groups go through _count_groups' steps together (the per-group writes at most INDEX_WORKERS at once).
+        Raises StoreUnavailable (the item keeps its index_pending mark: a redelivery finishes the job, counting
+        nothing twice)."""
+        rid = stored["id"]
         groups = _aggregate(stored["groups"])
-        expires = self._expires(datetime.fromisoformat(at)) if self.ttl_days > 0 else None
-        gids = list(groups)
-        with ThreadPoolExecutor(max_workers=max(1, min(INDEX_WORKERS, len(gids)))) as pool:
-            states = dict(zip(gids, pool.map(lambda gid: self._index_group(gid, groups[gid], stored, expires),
-                                             gids)))
+        states = self._count_groups(groups, stored)
         new = {gid for gid, item in states.items() if item is not None and _opt(item, "first_result") == rid}
         positions = [i for i, g in enumerate(stored["groups"]) if g["id"] in new]
         try:  # the marks beside the JSON, not in it: no rewrite of a result of up to MAX_RESULT_BYTES
@@ -350,97 +349,127 @@ class ResultStore:
             _reraise("update_item", exc)
         return _with_new_flags(stored, positions)
 
-    def _index_group(self, gid: str, group: dict, stored: dict, expires: str | None) -> dict | None:
-        """_count_group, then widen the group's event-time range where this result widens it. Returns the group
-        item after the count, or None if it is gone (TTL)."""
-        item = self._count_group(gid, group, stored, expires)
-        if item is None:
-            log.warning("indexed group vanished", extra={"group": gid, "result_id": stored["id"]})
-            return None
+    def _count_groups(self, groups: dict[str, dict], stored: dict) -> dict[str, dict | None]:
+        """Count each group of a stored result exactly once, crash or redelivery at any point, and widen its
+        event-time range where this result widens it. Returns {group id: the group item after the count (its
+        first_result, first_time, last_time), or None if it is gone (TTL)}.
+
+        Steps, each safe to repeat (no transaction: the same write units, and the local stand-in, moto, copies the
+        whole table for every action of a transaction); each step starts when the one before is done for every group:
+          1. read the result's occurrences (BatchGetItem): a group whose occurrence exists without the `counting`
+             mark (which older versions of this code set while counting) was counted: only step 4 is left for it;
+          2. count into each other group unless it carries `inflight_<result id>` (then this step happened before
+             a crash), and set that mark in the same update;
+          3. put their occurrences (BatchWriteItem): from now on a redelivery skips these groups (step 1);
+          4. clear each group's inflight mark.
+        One request holds the result's lease (put_new), so no other request runs these steps for it meanwhile."""
+        rid = stored["id"]
+        at = stored["stored_at"]
+        expires = self._expires(datetime.fromisoformat(at)) if self.ttl_days > 0 else None
+        gids = list(groups)
+        if not gids:
+            return {}
+        occurrences = {gid: self._occurrence_item(gid, groups[gid], stored, expires) for gid in gids}
+        found = self._batch_get([occ["id"]["S"] for occ in occurrences.values()])
+        to_count = [gid for gid in gids if COUNTING in found.get(occurrences[gid]["id"]["S"], {COUNTING: None})]
+        inflight = f"inflight_{rid}"
+        with ThreadPoolExecutor(max_workers=max(1, min(INDEX_WORKERS, len(gids)))) as pool:
+            counted = dict(zip(to_count, pool.map(lambda gid: self._count_group(gid, groups[gid], stored, expires),
+                                                  to_count)))
+            self._batch_put([occurrences[gid] for gid in to_count])
+            cleared = dict(zip(gids, pool.map(   # a group counted before: its item comes back with step 4
+                lambda gid: self._remove_if_exists({"id": {"S": GROUP_PREFIX + gid}}, inflight, gid not in counted),
+                gids)))
+            states = {gid: counted.get(gid) or cleared[gid] for gid in gids}
+            for gid in gids:
+                if states[gid] is None:
+                    log.warning("indexed group vanished", extra={"group": gid, "result_id": rid})
+            list(pool.map(lambda gid: self._widen_times(gid, groups[gid], states[gid]),
+                          [gid for gid in gids if states[gid] is not None]))
+        return states
+
+    def _widen_times(self, gid: str, group: dict, item: dict) -> None:
+        """Widen the group's event-time range where this result's group widens the one `item` shows."""
         for name, wider in (("first_time", ">"), ("last_time", "<")):
             mine, theirs = group[name], _opt(item, name)
             if mine is not None and (theirs is None or (mine < theirs if wider == ">" else mine > theirs)):
                 self._widen(gid, name, mine, wider)
-        return item
 
     def _count_group(self, gid: str, group: dict, stored: dict, expires: str | None) -> dict | None:
-        """Count one group of a stored result exactly once, crash or redelivery at any point. Returns the group
-        item after the count (its first_result, first_time, last_time), or None if it is gone.
-
-        Four single-item writes, each safe to repeat (no transaction: the same write units, and the local
-        stand-in, moto, copies the whole table for every action of a transaction):
-          1. put the occurrence, marked `counting`, unless it exists; one without the mark was counted: done;
-          2. count into the group unless the group carries `inflight_<result id>` (then this step happened before
-             a crash), and set that mark in the same update;
-          3. clear the occurrence's `counting` (from now on a redelivery skips this group);
-          4. clear the group's inflight mark."""
+        """Step 2 of _count_groups for one group: count it unless its inflight mark says it was. Returns the group
+        item after the count (or as found, counted before)."""
         rid = stored["id"]
-        occ_key = {"id": {"S": f"{OCC_PREFIX}{gid}#{rid}"}}
-        group_key = {"id": {"S": GROUP_PREFIX + gid}}
-        old = self._put_if_absent(self._occurrence_item(gid, group, stored, expires))
-        if old is not None and COUNTING not in old:
-            return self._get_group_item(gid)   # counted and cleaned up before
         inflight = f"inflight_{rid}"
         latest = True   # may this result set last_seen (is it not older than the group's last sighting)?
         for _ in range(3):
             update = self._group_update(gid, group, stored, expires, latest, inflight)
             try:
-                item = self.client.update_item(**update, ReturnValues="ALL_NEW",
+                return self.client.update_item(**update, ReturnValues="ALL_NEW",
                                                ReturnValuesOnConditionCheckFailure="ALL_OLD")["Attributes"]
-                break
             except ClientError as exc:
                 if _error_code(exc) != "ConditionalCheckFailedException":
                     _reraise("update_item", exc)
-                item = exc.response.get("Item") or self._get_item(group_key["id"]["S"], consistent=True)
+                item = exc.response.get("Item") or self._get_item(GROUP_PREFIX + gid, consistent=True)
             except BotoCoreError as exc:
                 _reraise("update_item", exc)
             if item is not None and inflight in item:
-                break   # counted before a crash: only the clean-up is left
+                return item   # counted before a crash: only the clean-up is left
             latest = False   # the group was seen later already: count without moving last_seen back
-        else:
-            raise StoreUnavailable(f"update_item: group {gid} of result {rid} not counted after 3 rounds")
-        self._remove_if_exists(occ_key, COUNTING)
-        self._remove_if_exists(group_key, inflight)
-        return item
+        raise StoreUnavailable(f"update_item: group {gid} of result {rid} not counted after 3 rounds")
 
-    def _put_if_absent(self, item: dict) -> dict | None:
-        """Put `item` unless its id exists: None when put, else the existing item."""
-        try:
-            self.client.put_item(TableName=self.table, Item=item, ConditionExpression="attribute_not_exists(id)",
-                                 ReturnValuesOnConditionCheckFailure="ALL_OLD")
-            return None
-        except ClientError as exc:
-            if _error_code(exc) != "ConditionalCheckFailedException":
-                _reraise("put_item", exc)
-            return exc.response.get("Item") or self._get_item(item["id"]["S"], consistent=True) or {}
-        except BotoCoreError as exc:
-            _reraise("put_item", exc)
+    def _batch_get(self, ids: list[str]) -> dict[str, dict]:
+        """The items of these ids that exist (consistent reads), by id."""
+        found: dict[str, dict] = {}
+        for i in range(0, len(ids), 100):
+            keys = {self.table: {"Keys": [{"id": {"S": rid}} for rid in ids[i:i + 100]], "ConsistentRead": True}}
+            for attempt in range(BATCH_ROUNDS):
+                try:
+                    resp = self.client.batch_get_item(RequestItems=keys)
+                except (BotoCoreError, ClientError) as exc:
+                    _reraise("batch_get_item", exc)
+                found.update((item["id"]["S"], item) for item in resp.get("Responses", {}).get(self.table, []))
+                keys = resp.get("UnprocessedKeys") or {}
+                if not keys:
+                    break
+                time.sleep(0.05 * 2 ** attempt)   # throttled: back off before the rest
+            else:
+                raise StoreUnavailable(f"batch_get_item: keys unprocessed after {BATCH_ROUNDS} rounds")
+        return found
 
-    def _remove_if_exists(self, key: dict, attribute: str) -> None:
+    def _batch_put(self, items: list[dict]) -> None:
+        """Put these items (unconditionally: each is written whole, the same on every repeat)."""
+        for i in range(0, len(items), 25):
+            request = {self.table: [{"PutRequest": {"Item": item}} for item in items[i:i + 25]]}
+            for attempt in range(BATCH_ROUNDS):
+                try:
+                    request = self.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+                except (BotoCoreError, ClientError) as exc:
+                    _reraise("batch_write_item", exc)
+                if not request:
+                    break
+                time.sleep(0.05 * 2 ** attempt)   # throttled: back off before the rest
+            else:
+                raise StoreUnavailable(f"batch_write_item: items unprocessed after {BATCH_ROUNDS} rounds")
+
+    def _remove_if_exists(self, key: dict, attribute: str, returned: bool = False) -> dict | None:
+        """Remove `attribute` from the item if it exists. Returns the item after the update if `returned` (None when
+        it is gone), else None."""
         try:
-            self.client.update_item(TableName=self.table, Key=key, UpdateExpression="REMOVE #a",
-                                    ConditionExpression="attribute_exists(id)",
-                                    ExpressionAttributeNames={"#a": attribute})
+            return self.client.update_item(TableName=self.table, Key=key, UpdateExpression="REMOVE #a",
+                                           ConditionExpression="attribute_exists(id)",
+                                           ExpressionAttributeNames={"#a": attribute},
+                                           ReturnValues="ALL_NEW" if returned else "NONE").get("Attributes")
         except ClientError as exc:
             if _error_code(exc) != "ConditionalCheckFailedException":  # gone (TTL): nothing to clear
                 _reraise("update_item", exc)
         except BotoCoreError as exc:
             _reraise("update_item", exc)
-
-    def _get_group_item(self, gid: str) -> dict | None:
-        try:
-            return self.client.get_item(
-                TableName=self.table, Key={"id": {"S": GROUP_PREFIX + gid}}, ConsistentRead=True,
-                ProjectionExpression="#fr, #ft, #lt",
-                ExpressionAttributeNames={"#fr": "first_result", "#ft": "first_time", "#lt": "last_time"}).get("Item")
-        except (BotoCoreError, ClientError) as exc:
-            _reraise("get_item", exc)
+        return None
 
     def _occurrence_item(self, gid: str, group: dict, stored: dict, expires: str | None) -> dict:
         item = {"id": {"S": f"{OCC_PREFIX}{gid}#{stored['id']}"}, "kind": {"S": f"{OCC_PREFIX}{gid}"},
                 "stored_at": {"S": stored["stored_at"]}, "rid": {"S": stored["id"]},
-                "bucket": {"S": stored["bucket"]}, "okey": {"S": stored["key"]}, "count": {"N": str(group["count"])},
-                COUNTING: {"S": "1"}}
+                "bucket": {"S": stored["bucket"]}, "okey": {"S": stored["key"]}, "count": {"N": str(group["count"])}}
         for name in ("first_time", "last_time"):
             if group[name] is not None:
                 item[name] = {"S": group[name]}

@@ -74,19 +74,56 @@ def test_a_redelivery_counts_nothing_twice(client, post_groups, make_result):
     assert before[0]["events"] == 3 and before[0]["objects"] == 1 and len(before[0]["results"]) == 1
 
 
-def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client, ddb, post_groups, scan_items,
-                                                                          monkeypatch):
-    post_groups(client, "old", group("g1", count=1))
-    clear = ResultStore._remove_if_exists
-    failures = []
+def _crash_putting_g2s_occurrence(monkeypatch, failures):
+    """Dies after counting the groups (step 2), before their occurrences mark them counted (step 3)."""
+    put = ResultStore._batch_put
 
-    def crash_once(self, key, attribute):  # dies after counting g2 (step 2), before marking it counted (step 3)
-        if key["id"]["S"].startswith("occ#g2#") and not failures:
+    def crash_once(self, items):
+        if any(i["id"]["S"].startswith("occ#g2#") for i in items) and not failures:
+            failures.append(items)
+            raise StoreUnavailable("simulated crash")
+        return put(self, items)
+
+    monkeypatch.setattr(ResultStore, "_batch_put", crash_once)
+
+
+def _crash_clearing_g2s_mark(monkeypatch, failures):
+    """Dies after g2's occurrence marks it counted (step 3), before its inflight mark is cleared (step 4)."""
+    clear = ResultStore._remove_if_exists
+
+    def crash_once(self, key, attribute, *args):
+        if key["id"]["S"] == "group#g2" and not failures:
             failures.append(key)
             raise StoreUnavailable("simulated crash")
-        return clear(self, key, attribute)
+        return clear(self, key, attribute, *args)
 
     monkeypatch.setattr(ResultStore, "_remove_if_exists", crash_once)
+
+
+def _crash_as_older_versions_did(monkeypatch, failures):
+    """Dies where older versions of storage died between their steps 2 and 3: the groups counted (with their
+    inflight marks), g2's occurrence put already, marked `counting` (not known to be counted)."""
+    put = ResultStore._batch_put
+
+    def crash_once(self, items):
+        if not failures:
+            failures.append(items)
+            for item in items:
+                if item["id"]["S"].startswith("occ#g2#"):
+                    self.client.put_item(TableName=self.table, Item={**item, "counting": {"S": "1"}})
+            raise StoreUnavailable("simulated crash")
+        return put(self, items)
+
+    monkeypatch.setattr(ResultStore, "_batch_put", crash_once)
+
+
+@pytest.mark.parametrize("crash", [_crash_putting_g2s_occurrence, _crash_clearing_g2s_mark,
+                                   _crash_as_older_versions_did])
+def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client, ddb, post_groups, scan_items,
+                                                                          monkeypatch, crash):
+    post_groups(client, "old", group("g1", count=1))
+    failures = []
+    crash(monkeypatch, failures)
     body = (group("g1", count=2), group("g2", count=5), group("g3", count=7))
     resp = post_groups(client, "new", *body, status=503)
     assert resp["error"] == "storage backend unavailable" and failures
