@@ -123,9 +123,11 @@ data "aws_iam_policy_document" "storage" {
   statement {
     sid = "ResultsTable"
     actions = [
-      "dynamodb:PutItem", # results; the group index's occurrences (conditional: counted once)
+      "dynamodb:PutItem", # results (conditional: stored once)
       "dynamodb:GetItem",
-      "dynamodb:UpdateItem", # an owed mail's mark; group counters and marks (no transactions, no batch reads)
+      "dynamodb:UpdateItem",     # an owed mail's mark; group counters and marks (no transactions)
+      "dynamodb:BatchGetItem",   # the group index: a result's occurrences, read before counting
+      "dynamodb:BatchWriteItem", # the group index: a result's occurrences, put after counting
       "dynamodb:Query",
       "dynamodb:DescribeTable",
     ]

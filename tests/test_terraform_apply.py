@@ -221,8 +221,8 @@ IRSA_ACTIONS = {
     "receiver": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
                  "sqs:SendMessage", "sqs:GetQueueUrl"},
     "extractor": {"s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"},
-    "storage": {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query",
-                "dynamodb:DescribeTable"},
+    "storage": {"dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem",
+                "dynamodb:BatchWriteItem", "dynamodb:Query", "dynamodb:DescribeTable"},
     "keda": {"sqs:GetQueueAttributes"},  # the receiver chart's KEDA scaler: the queue's depth only
 }
 
