@@ -117,8 +117,24 @@ def _crash_as_older_versions_did(monkeypatch, failures):
     monkeypatch.setattr(ResultStore, "_batch_put", crash_once)
 
 
+def _crash_as_older_versions_did_before_counting(monkeypatch, failures):
+    """Dies where older versions of storage died between their steps 1 and 2: g2's occurrence put, marked
+    `counting`, g2 not counted (no inflight mark); the other groups counted."""
+    count = ResultStore._count_group
+
+    def crash_once(self, gid, group, stored, expires):
+        if gid == "g2" and not failures:
+            failures.append(gid)
+            self.client.put_item(TableName=self.table, Item={
+                **self._occurrence_item(gid, group, stored, expires), "counting": {"S": "1"}})
+            raise StoreUnavailable("simulated crash")
+        return count(self, gid, group, stored, expires)
+
+    monkeypatch.setattr(ResultStore, "_count_group", crash_once)
+
+
 @pytest.mark.parametrize("crash", [_crash_putting_g2s_occurrence, _crash_clearing_g2s_mark,
-                                   _crash_as_older_versions_did])
+                                   _crash_as_older_versions_did, _crash_as_older_versions_did_before_counting])
 def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client, ddb, post_groups, scan_items,
                                                                           monkeypatch, crash):
     post_groups(client, "old", group("g1", count=1))
@@ -145,6 +161,85 @@ def test_an_index_that_failed_is_finished_by_the_redelivery_exactly_once(client,
     leftovers = [i for i in scan_items(ddb) if "index_pending" in i or "counting" in i
                  or any(a.startswith("inflight_") for a in i)]
     assert leftovers == []
+
+
+class PartialBatches:
+    """The DynamoDB client, except that its next `gets` BatchGetItem and `writes` BatchWriteItem calls leave all but
+    their first key or item unprocessed (all of it when that is the only one), as DynamoDB does when throttled:
+    handed back in the form of RequestItems (UnprocessedKeys keeps ConsistentRead)."""
+
+    def __init__(self, client, gets: int = 0, writes: int = 0):
+        self.client, self.partial, self.calls = client, {"get": gets, "write": writes}, []
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+    def _split(self, op: str, request_items: dict, field: str | None):
+        self.calls.append(op)
+        if self.partial[op] <= 0:
+            return request_items, None
+        self.partial[op] -= 1
+        [(table, request)] = request_items.items()
+        entries = request[field] if field else request
+        cut = 1 if len(entries) > 1 else 0
+        part = (lambda e: {table: {**request, field: e}}) if field else (lambda e: {table: e})
+        return part(entries[:cut]), part(entries[cut:])
+
+    def batch_get_item(self, RequestItems):
+        done, rest = self._split("get", RequestItems, "Keys")
+        resp = self.client.batch_get_item(RequestItems=done) if list(done.values())[0]["Keys"] else {"Responses": {}}
+        return {**resp, "UnprocessedKeys": rest or {}}
+
+    def batch_write_item(self, RequestItems):
+        done, rest = self._split("write", RequestItems, None)
+        resp = self.client.batch_write_item(RequestItems=done) if list(done.values())[0] else {}
+        return {**resp, "UnprocessedItems": rest or {}}
+
+
+def _partial_batches(client, **partial) -> PartialBatches:
+    clients = client.application.extensions["storage"]._clients
+    clients["dynamodb"] = PartialBatches(boto3.client("dynamodb"), **partial)
+    return clients["dynamodb"]
+
+
+@pytest.fixture
+def sleeps(monkeypatch):
+    """The back-off sleeps of the batch calls, recorded instead of slept."""
+    slept = []
+    monkeypatch.setattr(dynamodb_handler, "time", type("Clock", (), {"sleep": staticmethod(slept.append)}))
+    return slept
+
+
+def test_unprocessed_keys_and_items_are_retried_with_backoff(client, ddb, post_groups, scan_items, monkeypatch,
+                                                             sleeps):
+    """Then a redelivery after a crash in the last step reads the occurrences back across rounds of BatchGetItem
+    (one left out would be counted again: g1's and g3's inflight marks are cleared already)."""
+    body = (group("g1", count=2), group("g2", count=5), group("g3", count=7))
+    failures = []
+    _crash_clearing_g2s_mark(monkeypatch, failures)
+    batches = _partial_batches(client, gets=2, writes=2)
+    post_groups(client, "a", *body, status=503)
+    assert failures and batches.calls == ["get"] * 3 + ["write"] * 3 and sleeps == [0.05, 0.1] * 2
+    assert len(scan_items(ddb, "occ#g1") + scan_items(ddb, "occ#g2") + scan_items(ddb, "occ#g3")) == 3
+    sleeps.clear()
+    batches.calls.clear()
+    batches.partial["get"] = 2
+    done = post_groups(client, "a", *body, status=200)
+    assert batches.calls == ["get"] * 3 and sleeps == [0.05, 0.1]   # all 3 found: nothing counted, nothing put
+    assert new_ids(done) == ["g1", "g2", "g3"]
+    assert [(g["events"], g["objects"]) for g in map(lambda i: get_group(client, i), ("g1", "g2", "g3"))] == [
+        (2, 1), (5, 1), (7, 1)]
+    assert [i for i in scan_items(ddb) if any(a.startswith("inflight_") for a in i)] == []
+
+
+def test_a_batch_left_unprocessed_is_a_503_and_the_redelivery_counts_once(client, post_groups, sleeps):
+    body = (group("g1", count=2), group("g2", count=5))
+    batches = _partial_batches(client, writes=dynamodb_handler.BATCH_ROUNDS)   # g1's occurrence put, never g2's
+    assert "unprocessed" in post_groups(client, "a", *body, status=503)["details"][0]
+    assert batches.calls == ["get"] + ["write"] * dynamodb_handler.BATCH_ROUNDS
+    done = post_groups(client, "a", *body, status=200)
+    assert new_ids(done) == ["g1", "g2"]
+    assert [get_group(client, i)["events"] for i in ("g1", "g2")] == [2, 5]
 
 
 def test_a_result_whose_indexer_died_waits_for_its_lease(client, ddb, post_groups, monkeypatch):
