@@ -176,6 +176,12 @@ def _reraise(action: str, exc: Exception) -> NoReturn:
     raise StoreUnavailable(f"{action}: {code or type(exc).__name__}: {exc}") from exc
 
 
+def _back_off(attempt: int) -> None:
+    """Before round `attempt` (1, 2, ...) of a batch call that DynamoDB left partly unprocessed (throttled): 50 ms,
+    doubling. None after the last round: its failure is answered at once."""
+    time.sleep(0.05 * 2 ** (attempt - 1))
+
+
 def _valid_gid(gid: str) -> bool:
     return isinstance(gid, str) and 0 < len(gid) <= MAX_GROUP_ID_CHARS
 
@@ -423,6 +429,8 @@ class ResultStore:
         for i in range(0, len(ids), 100):
             keys = {self.table: {"Keys": [{"id": {"S": rid}} for rid in ids[i:i + 100]], "ConsistentRead": True}}
             for attempt in range(BATCH_ROUNDS):
+                if attempt:
+                    _back_off(attempt)
                 try:
                     resp = self.client.batch_get_item(RequestItems=keys)
                 except (BotoCoreError, ClientError) as exc:
@@ -431,7 +439,6 @@ class ResultStore:
                 keys = resp.get("UnprocessedKeys") or {}
                 if not keys:
                     break
-                time.sleep(0.05 * 2 ** attempt)   # throttled: back off before the rest
             else:
                 raise StoreUnavailable(f"batch_get_item: keys unprocessed after {BATCH_ROUNDS} rounds")
         return found
@@ -441,13 +448,14 @@ class ResultStore:
         for i in range(0, len(items), 25):
             request = {self.table: [{"PutRequest": {"Item": item}} for item in items[i:i + 25]]}
             for attempt in range(BATCH_ROUNDS):
+                if attempt:
+                    _back_off(attempt)
                 try:
                     request = self.client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
                 except (BotoCoreError, ClientError) as exc:
                     _reraise("batch_write_item", exc)
                 if not request:
                     break
-                time.sleep(0.05 * 2 ** attempt)   # throttled: back off before the rest
             else:
                 raise StoreUnavailable(f"batch_write_item: items unprocessed after {BATCH_ROUNDS} rounds")
 

@@ -237,6 +237,7 @@ def test_a_batch_left_unprocessed_is_a_503_and_the_redelivery_counts_once(client
     batches = _partial_batches(client, writes=dynamodb_handler.BATCH_ROUNDS)   # g1's occurrence put, never g2's
     assert "unprocessed" in post_groups(client, "a", *body, status=503)["details"][0]
     assert batches.calls == ["get"] + ["write"] * dynamodb_handler.BATCH_ROUNDS
+    assert sleeps == [0.05, 0.1, 0.2, 0.4]   # between the rounds: none after the last one, before the 503
     done = post_groups(client, "a", *body, status=200)
     assert new_ids(done) == ["g1", "g2"]
     assert [get_group(client, i)["events"] for i in ("g1", "g2")] == [2, 5]
