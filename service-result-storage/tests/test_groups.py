@@ -243,6 +243,16 @@ def test_a_batch_left_unprocessed_is_a_503_and_the_redelivery_counts_once(client
     assert [get_group(client, i)["events"] for i in ("g1", "g2")] == [2, 5]
 
 
+def test_a_result_of_more_groups_than_one_batch_takes(client, ddb, post_groups, scan_items):
+    """BatchGetItem takes at most 100 keys, BatchWriteItem 25 items: 101 groups are 2 reads and 5 writes."""
+    batches = _partial_batches(client)
+    body = [group(f"g{i:03d}", count=i + 1) for i in range(101)]
+    done = post_groups(client, "a", *body)
+    assert batches.calls == ["get"] * 2 + ["write"] * 5
+    assert len(new_ids(done)) == 101 and len([i for i in scan_items(ddb) if i["kind"]["S"].startswith("occ#")]) == 101
+    assert [get_group(client, gid)["events"] for gid in ("g000", "g025", "g099", "g100")] == [1, 26, 100, 101]
+
+
 def test_a_result_whose_indexer_died_waits_for_its_lease(client, ddb, post_groups, monkeypatch):
     """A process that dies while indexing cannot give its lease back: redeliveries get 503 until it runs out."""
     leased = ResultStore._index_leased
