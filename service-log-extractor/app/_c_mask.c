@@ -1230,6 +1230,169 @@ static int m_java_identity_hash(const unsigned char *s, Py_ssize_t n, Py_ssize_t
     return 1;
 }
 
+/* systemd-unit `(?<![\w.@-])[\w@.-]+\.(?:service|socket|timer|mount)\b(?!\()`: the look-behind puts a match at the
+ * start of a run of [\w@.-] only (inside one the character before is in the class). From there `[\w@.-]+` takes the
+ * whole run and gives back one character at a time, so the match that sre finds ends at the rightmost dot of the
+ * run, at least one character in, followed by one of the four words (each is all word characters, so inside the
+ * run; their first two letters tell them apart) with a \b after (a non-word character or the end: the run may go
+ * on with `.`, `@` or `-`) that is not `(`. After a match the rest of the run follows a word character: no other. */
+static inline int is_unit(unsigned char c) { return is_w(c) || c == '@' || c == '.' || c == '-'; }
+
+static int m_systemd_unit(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    static const char *const KINDS[] = {"service", "socket", "timer", "mount"};
+    if (!is_unit(s[i]) || (i > 0 && is_unit(s[i - 1])))
+        return 0;
+    Py_ssize_t j = i;
+    while (j < n && is_unit(s[j]))
+        j++;
+    for (Py_ssize_t d = j - 1; d > i; d--) {
+        if (s[d] != '.')
+            continue;
+        for (size_t k = 0; k < sizeof KINDS / sizeof KINDS[0]; k++) {
+            const Py_ssize_t len = (Py_ssize_t)strlen(KINDS[k]), e = d + 1 + len;
+            if (e <= j && memcmp(s + d + 1, KINDS[k], (size_t)len) == 0 && word_end(s, n, e) &&
+                !(e < n && s[e] == '(')) {
+                m->end = e;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* relative-path `(?<![\w.:/<>@%+~-])(?=[\w.@%+~/-]*[A-Za-z_])[\w@%+~-][\w.@%+~-]*+(?:/(?:[\w.@%+~-]|<[A-Z]+>)+){2,}/?`.
+ * The look-ahead: the run of [\w.@%+~/-] from i holds a letter or `_` (the greedy class gives back until one is
+ * next). Then one [\w@%+~-] and the possessive run of [\w.@%+~-], which never gives back. Each segment is `/` and
+ * the most items that follow: an item is a class character or a whole `<[A-Z]+>` (neither `/` nor `<` is in the
+ * class, so at each character at most one alternative can start, and giving an item back leaves it next, where
+ * the segment loop would take it: sre's first try, the greedy one, is the match). With two or more segments
+ * nothing after can fail but `/?`, which takes a `/` left over (one that starts no segment); with fewer, no
+ * shorter try has more segments: no match at i. */
+static inline int is_path_item(unsigned char c) {
+    return is_w(c) || c == '.' || c == '@' || c == '%' || c == '+' || c == '~' || c == '-';
+}
+
+static int m_relative_path(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    const unsigned char c = s[i];
+    if (c == '.' || !is_path_item(c))
+        return 0;
+    if (i > 0) {
+        const unsigned char b = s[i - 1];
+        if (is_path_item(b) || b == ':' || b == '/' || b == '<' || b == '>')
+            return 0;
+    }
+    Py_ssize_t k = i;
+    while (k < n && (is_path_item(s[k]) || s[k] == '/') && !(is_alpha(s[k]) || s[k] == '_'))
+        k++;
+    if (k == n || !(is_alpha(s[k]) || s[k] == '_'))
+        return 0;
+    Py_ssize_t j = i + 1;
+    while (j < n && is_path_item(s[j]))
+        j++;
+    int segments = 0;
+    while (j < n && s[j] == '/') {
+        Py_ssize_t e = j + 1;
+        for (;;) {
+            if (e < n && is_path_item(s[e])) {
+                e++;
+                continue;
+            }
+            if (e + 2 < n && s[e] == '<' && s[e + 1] >= 'A' && s[e + 1] <= 'Z') {
+                Py_ssize_t q = e + 2;
+                while (q < n && s[q] >= 'A' && s[q] <= 'Z')
+                    q++;
+                if (q < n && s[q] == '>') {
+                    e = q + 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        if (e == j + 1)
+            break;   /* a `/` with no item after: the `/?` below may take it */
+        segments++;
+        j = e;
+    }
+    if (segments < 2)
+        return 0;
+    m->end = j < n && s[j] == '/' ? j + 1 : j;
+    return 1;
+}
+
+/* name-after-keyword `\b((?i:user|username|tenant|account|customer)) (?!(?i:STOP)\b)([\w@+-]+(?:\.[\w@+-]+)*)
+ * (?=$|[,:;)\]]|\.(?:\s|$)| (?:NEXT)\b)`, STOP and NEXT the word lists below. At a word start, at most one keyword
+ * is followed by the space (`user` and `username` differ right there). The look-ahead on the next word fails when
+ * the run of \w there, in any case, is a STOP word (each is all \w and needs a \b after it: the whole run), or
+ * ends in `ed` with 3+ characters before or in `ing` with 1+ (`\w{3,}ed\b`, `\w+ing\b`: the greedy run gives back
+ * to its end only). The name is the greedy `[\w@+-]+(?:\.[\w@+-]+)*`: giving back leaves a name character or a
+ * dot followed by one next, which none of the look-ahead's forms accepts, so only its greedy end can match.
+ * `$` is the end or a final `\n` before it; NEXT is case-sensitive (the (?i:) covers the first two groups only). */
+static const char *const NAME_STOP[] = {
+    "not", "no", "is", "was", "has", "had", "does", "did", "can", "cannot", "could", "with", "from", "for", "in", "on",
+    "at", "to", "of", "and", "or", "the", "a", "an", "id", "name", "session", "already", "account", "profile", "data",
+    "request", "exist", "exists", "unknown", "invalid", "missing", "inactive", "active", "required", "denied",
+    "mismatch", "limit", "quota"};
+static const char *const NAME_NEXT[] = {
+    "not", "is", "was", "has", "had", "does", "did", "doesn't", "cannot", "can't", "from", "in", "on", "at", "to",
+    "for", "with", "without", "after", "before", "via", "because"};
+
+/* s[i:i+len(word)] is `word` (lower case letters) in any case */
+static int ieq_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, const char *word, Py_ssize_t len) {
+    if (n - i < len)
+        return 0;
+    for (Py_ssize_t t = 0; t < len; t++)
+        if ((s[i + t] | 0x20) != (unsigned char)word[t])   /* the words are letters: | 0x20 lowers only those */
+            return 0;
+    return 1;
+}
+
+static inline int is_name_char(unsigned char c) { return is_w(c) || c == '@' || c == '+' || c == '-'; }
+
+static int m_name_after_keyword(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    static const char *const KEYWORDS[] = {"user", "username", "tenant", "account", "customer"};
+    if (!word_start(s, i))
+        return 0;
+    Py_ssize_t k = -1;
+    for (size_t w = 0; w < sizeof KEYWORDS / sizeof KEYWORDS[0] && k < 0; w++) {
+        const Py_ssize_t len = (Py_ssize_t)strlen(KEYWORDS[w]);
+        if (ieq_word(s, n, i, KEYWORDS[w], len) && i + len < n && s[i + len] == ' ')
+            k = i + len + 1;
+    }
+    if (k < 0)
+        return 0;
+    Py_ssize_t r = k;   /* the run of \w of the next word */
+    while (r < n && is_w(s[r]))
+        r++;
+    const Py_ssize_t run = r - k;
+    if ((run >= 5 && ieq_word(s, n, r - 2, "ed", 2)) || (run >= 4 && ieq_word(s, n, r - 3, "ing", 3)))
+        return 0;
+    for (size_t w = 0; w < sizeof NAME_STOP / sizeof NAME_STOP[0]; w++)
+        if ((Py_ssize_t)strlen(NAME_STOP[w]) == run && ieq_word(s, n, k, NAME_STOP[w], run))
+            return 0;
+    Py_ssize_t e = k;
+    while (e < n && is_name_char(s[e]))
+        e++;
+    if (e == k)
+        return 0;
+    while (e + 1 < n && s[e] == '.' && is_name_char(s[e + 1])) {
+        e++;
+        while (e < n && is_name_char(s[e]))
+            e++;
+    }
+    int ok = e == n || (e == n - 1 && s[e] == '\n') || is_in(s[e], ",:;)]") ||
+             (s[e] == '.' && (e + 1 == n || is_space(s[e + 1])));
+    for (size_t w = 0; !ok && s[e] == ' ' && w < sizeof NAME_NEXT / sizeof NAME_NEXT[0]; w++) {
+        const Py_ssize_t len = (Py_ssize_t)strlen(NAME_NEXT[w]);
+        ok = n - (e + 1) >= len && memcmp(s + e + 1, NAME_NEXT[w], (size_t)len) == 0 && word_end(s, n, e + 1 + len);
+    }
+    if (!ok)
+        return 0;
+    m->g1_start = i;
+    m->g1_end = k - 1;
+    m->end = e;
+    return 1;
+}
+
 typedef struct Twin {
     const char *name;
     Prefilter prefilter;   /* or NULL */
@@ -1257,7 +1420,8 @@ static const Twin TWINS[] = {
     {"ipv6", pf_ipv6, NULL, 1, 0, "2f6716f232fc"},
     {"host", pf_host, m_host, 1, 0, "243ed911f666", .start_class = C_ALPHA | C_D},
     {"path", pf_path, m_path, 0, 0, "a3f857096677", .start_chars = "./~"},
-    {"relative-path", pf_relative_path, NULL, 1, 0, "8115b88b850f"},
+    {"relative-path", pf_relative_path, m_relative_path, 1, 0, "8115b88b850f", .start_class = C_W,
+     .start_chars = "@%+~-"},
     {"file", pf_file, NULL, 0, 0, "cfdbb82da326"},
     {"timestamp", pf_timestamp, NULL, 1, 0, "0877d40a3cc9"},
     {"key-value", NULL, m_key_value, 0, 1, "5e2d66368054", .start_class = C_W, .start_chars = ".-"},
@@ -1278,8 +1442,10 @@ static const Twin TWINS[] = {
     {"systemd-description", pf_systemd_description, NULL, 1, 0, "0ff87fda166f"},
     {"windows-path", pf_windows_path, NULL, 1, 0, "7dc4e76df6dc"},
     {"repeats", pf_repeats, NULL, 0, 0, "1b7e685b2ae0"},
-    {"systemd-unit", pf_systemd_unit, NULL, 1, 0, "deb66084e021"},
-    {"name-after-keyword", pf_name_after_keyword, NULL, 1, 0, "4e201a1060c8"},
+    {"systemd-unit", pf_systemd_unit, m_systemd_unit, 1, 0, "deb66084e021", .start_class = C_W,
+     .start_chars = "@.-"},
+    {"name-after-keyword", pf_name_after_keyword, m_name_after_keyword, 1, 1, "4e201a1060c8",
+     .start_chars = "uUtTaAcC"},
     {"email", NULL, m_email, 0, 0, "fb18ac20fcd8", .start_class = C_W, .start_chars = ".+-"},
     {"java-identity-hash", NULL, m_java_identity_hash, 0, 1, "1eb4cbdb9db6", .start_class = C_ALPHA},
 };

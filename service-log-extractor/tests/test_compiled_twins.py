@@ -92,10 +92,18 @@ BOUNDARY_TEXTS = {
                            "Foo@", "Foo@g", "a.Foo@12345678.x", "FOO@abcdefab_", "F@a-"],
     "systemd-unit": ["a.service", "a.services", "a.service(", ".service", " .service", "a@.socket", "a-.timer",
                      "a..mount", "a.mount_", "nginx.service.d", "a.Service"],
+    "relative-path": ["a/b/c", "a/b", "a/b/", "a/b/c/", "a/b/c//", "a/b/c/ d", "a/<N>/c", "a/<Ab>/c", "a/b/<N",
+                      "a/b/<>", "a/b/<N>x", "1/2/3", "1/a/3", "1/2/3a", ".a/b/c", "x.a/b/c", ":a/b/c", "<a/b/c",
+                      ">a/b/c", "a//b/c", "_/1/2", "%/1/2", "@x/<N>/<IP>/", "a/b/c:d", "-/-/-", "~a/b/c",
+                      "a/b/c/d/e", "x y/z/w"],
     "name-after-keyword": ["user bob", "User bob.", "USER bob", "uSeR bob", "xuser bob", "username bob", "user  bob",
                            "user -x", "user @x", "account: x", "Customer x", "tenant x", "the user", "user",
                            "CUSTOMER bob", "TENANT x", "ACCOUNT x", "USERNAME x", "Username x", "uSERNAME x",
-                           "aCCOUNT x"],
+                           "aCCOUNT x", "user bob\n", "user bob\n\n", "user x..", "user x.\t", "user x.y.",
+                           "user bob Is x", "user bob is", "user bob isx", "user existss", "user exists", "user abced",
+                           "user bed", "user Created", "user RUNNING", "user ing", "user bob-x y", "user no-reply@x.com",
+                           "user bob without", "user bob within", "user bob can't", "user bob doesn't", "user 42)",
+                           "customer a.b.c;", "user _ed", "user b@b.c:", "user b+c]", "user b,"],
 }
 
 
@@ -112,6 +120,7 @@ _PIECES = [
     '"', "'", "\\", '\\"', "\\\n", "\n", '"a b"', "'it'", "x'y'", "'y'z",
     "10.0.0.7", "192.168.1.254:8080", "1.2.3.4:123456", "1.2.3.4567", "1234.1.1.1", "1.2.3", "1.2.3.4.5", ":",
     "/var/log/x", "./a", "../b", "~/c", "//", "/", "a/b", "/<N>/", "/<UUID>", "<PATH>", "...", ".", "~", ":/", "</x",
+    "src/main/App.java", "a/b/c/", "1/2/3", "x/<N>/y", "a/<N", "/<Ab>",
     "a.log", "app.log.1", "file.go:123", "x.c", "tls.key_file", "a.b-c", "conf/app.yaml",
     "key=value", "a.b-c=<IP>", "x=", "=y", "k=<N>", "k=<Nx", "k=<>", "=", "k=v,w", "k=v;w", "k=v)", "k=v]", "k=v&w",
     "0x1F", "0X", "0xg", "deadbeef", "DEADBEEF12", "abcdef", "a1b2c3", "123456", "a1b2c3d4e5f6a7b8c9", "_",
@@ -138,7 +147,7 @@ _PIECES = [
     "bob@example.com", "a.b+c@d-e.f", "@", "@x", "x@", ".com", "Foo", "Foo$1", "@1b6d3586", "@deadbeef",
     ".service", ".socket", ".timer", ".mount", "nginx", "@14-main",
     "user ", "User ", "USER ", "username ", "tenant ", "Account ", "customer ", "ser ", "ccount ", " not found",
-    " from ", " is ", " admin", "bob", " failed",
+    " from ", " is ", " admin", "bob", " failed", " without", " can't", " doesn't", "ed", "ing", " Is", "name",
 ]
 _SEP = st.sampled_from(["", " ", "  ", ".", ":", "/", "-", "=", "_", "a", "Z", "0", "9", "f", '"', "'", "\n", "\t",
                         ",", "(", ")", "<", ">"])
