@@ -279,6 +279,31 @@ static int at_redis(const Line *L, P p)
            ls[j - 3] == ':' && is_digit(ls[j - 4]);
 }
 
+/* For a pair of letters, whether the third character can continue a word that check() takes from there: the stems
+ * (err, eror, emerg, warn, wrn, fata, fail, ftl, crit, alert, pani, severe), `exception`, `throwable` (its `wa`),
+ * `Fault`, `traceback`, `panicked`, ` std(out|err) P ` (its `td`) and the CSV leads (Error, Warning, ...); any case,
+ * as the caseless patterns take it. Most triggers are common pairs in words (`er` of `server`, `se` of `user`,
+ * `al`, `tr`): one test here spares the rest of check(). A pair with a non-letter (klog, logcat, `=`, `"`, `<`)
+ * or without a third character is not judged here. */
+static inline int third_letter_fits(P p, P le)
+{
+    if (le - p < 3 || !is_alpha(p[0]) || !is_alpha(p[1]))
+        return 1;
+    const unsigned a = p[0] | 0x20, b = p[1] | 0x20, c = p[2] | 0x20;   /* (c: a non-letter fits no word) */
+    const char *fits = NULL;
+    switch (a) {
+    case 'e': fits = b == 'r' ? "ro" : b == 'm' ? "e" : b == 'x' ? "c" : NULL; break;
+    case 'w': fits = b == 'a' ? "rb" : b == 'r' ? "n" : NULL; break;
+    case 'f': fits = b == 'a' ? "tiu" : b == 't' ? "l" : NULL; break;
+    case 'c': fits = b == 'r' ? "i" : NULL; break;
+    case 't': fits = b == 'r' ? "a" : b == 'd' ? "oe" : NULL; break;
+    case 'a': fits = b == 'l' ? "e" : NULL; break;
+    case 'p': fits = b == 'a' ? "n" : NULL; break;
+    case 's': fits = b == 'e' ? "v" : NULL; break;
+    }
+    return fits == NULL || strchr(fits, (int)c) != NULL;
+}
+
 /* Does a pattern match at p, whose pair (p[0], p[1]) triggered? (p + 1 < le) */
 static int check(Line *L, P p)
 {
@@ -302,6 +327,8 @@ static int check(Line *L, P p)
     case 'U':
         return eq(p, le, "Uncaught", 8);
     }
+    if (!third_letter_fits(p, le))
+        return 0;
     int n = stem_len(p, le);
     if (n) {
         int upper = 1;
@@ -343,6 +370,21 @@ static int check(Line *L, P p)
     return 0;
 }
 
+/* PAIR[a | b << 8]: FIRST[a] & SECOND[b] != 0, one load per pair instead of two (filled at import). */
+static unsigned char PAIR[1 << 16];
+
+static void fill_pairs(void)
+{
+    for (unsigned a = 0; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++)
+            PAIR[a | b << 8] = (FIRST[a] & SECOND[b]) != 0;
+}
+
+static inline unsigned pair_at(P p)
+{
+    return PAIR[p[0] | (unsigned)p[1] << 8];
+}
+
 /* Whether the line matches in itself (carries aside): the first hit ends the scan of the line. */
 static int scan_line(P lo, P ls, P le)
 {
@@ -350,12 +392,11 @@ static int scan_line(P lo, P ls, P le)
     P p = ls;
     /* 8 pairs per test: most blocks hold no trigger, and one branch per block is predicted better */
     for (; le - p > 8; p += 8) {
-        if (!((FIRST[p[0]] & SECOND[p[1]]) | (FIRST[p[1]] & SECOND[p[2]]) | (FIRST[p[2]] & SECOND[p[3]]) |
-              (FIRST[p[3]] & SECOND[p[4]]) | (FIRST[p[4]] & SECOND[p[5]]) | (FIRST[p[5]] & SECOND[p[6]]) |
-              (FIRST[p[6]] & SECOND[p[7]]) | (FIRST[p[7]] & SECOND[p[8]])))
+        if (!(pair_at(p) | pair_at(p + 1) | pair_at(p + 2) | pair_at(p + 3) | pair_at(p + 4) | pair_at(p + 5) |
+              pair_at(p + 6) | pair_at(p + 7)))
             continue;
         for (int i = 0; i < 8; i++)
-            if ((FIRST[p[i]] & SECOND[p[i + 1]]) && check(&L, p + i))
+            if (pair_at(p + i) && check(&L, p + i))
                 return 1;
     }
     for (; p + 1 < le; p++)
@@ -513,5 +554,6 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__c_finder(void)
 {
+    fill_pairs();
     return PyModule_Create(&module);
 }

@@ -101,7 +101,7 @@ BOUNDARY_TEXTS = {
                            "CUSTOMER bob", "TENANT x", "ACCOUNT x", "USERNAME x", "Username x", "uSERNAME x",
                            "aCCOUNT x", "user bob\n", "user bob\n\n", "user x..", "user x.\t", "user x.y.",
                            "user bob Is x", "user bob is", "user bob isx", "user existss", "user exists", "user abced",
-                           "user bed", "user Created", "user RUNNING", "user ing", "user bob-x y", "user no-reply@x.com",
+                           "user bed", "user used", "user USED", "user abed", "user sing", "user Created", "user RUNNING", "user ing", "user bob-x y", "user no-reply@x.com",
                            "user bob without", "user bob within", "user bob can't", "user bob doesn't", "user 42)",
                            "customer a.b.c;", "user _ed", "user b@b.c:", "user b+c]", "user b,"],
 }
