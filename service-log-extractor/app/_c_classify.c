@@ -142,35 +142,68 @@ static int has_bad_char(const Text *t) {
 
 /* ---------------------------------------------------------------------------------------------------------
  * has_event_hint(text[:len]) / has_other_hint(head) */
-static int has_event_hint(const Text *t, Py_ssize_t len) {
+/* HINT_PAIR[a | b << 8]: the two letters a, b start a hint below, either case (filled by exec_module). A 1-byte
+ * text is read a pair at a time through it: the hints' first letters are among the commonest (e, a, s, c). */
+static unsigned char HINT_PAIR[1 << 16];
+
+static void fill_hint_pairs(void) {
+    static const char *const PAIRS[] = {"er", "em", "wa", "wr", "fa", "ft", "cr", "al", "pa", "se"};
+    for (size_t k = 0; k < sizeof PAIRS / sizeof PAIRS[0]; k++)
+        for (unsigned up = 0; up < 4; up++) {   /* each letter lower or upper */
+            const unsigned a = (unsigned char)PAIRS[k][0] & ~((up & 1) ? 0x20u : 0u);
+            const unsigned b = (unsigned char)PAIRS[k][1] & ~((up & 2) ? 0x20u : 0u);
+            HINT_PAIR[a | b << 8] = 1;
+        }
+}
+
+/* Whether a hint starts at i of text[:len] (i + 2 < len). */
+static int hint_at(const Text *t, Py_ssize_t i, Py_ssize_t len) {
     /* the letters hints start with, either case (read-only) */
     static const unsigned char first[128] = {['e'] = 1, ['w'] = 1, ['f'] = 1, ['c'] = 1, ['a'] = 1, ['p'] = 1,
                                              ['s'] = 1, ['E'] = 1, ['W'] = 1, ['F'] = 1, ['C'] = 1, ['A'] = 1,
                                              ['P'] = 1, ['S'] = 1};
-    const Py_UCS1 *bytes = t->kind == PyUnicode_1BYTE_KIND ? (const Py_UCS1 *)t->data : NULL;
-    for (Py_ssize_t i = 0; i + 2 < len; i++) {   /* every hint is 3+ characters long */
-        Py_UCS4 c = bytes ? bytes[i] : ch(t, i);
-        if (c >= 128 || !first[c])
-            continue;
-        c = lc(c);
-        Py_UCS4 c1 = lc(ch(t, i + 1));
-        int hit = 0;
-        /* substrings must lie inside text[:len]: check the length first */
+    Py_UCS4 c = ch(t, i);
+    if (c >= 128 || !first[c])
+        return 0;
+    c = lc(c);
+    Py_UCS4 c1 = lc(ch(t, i + 1));
+    /* substrings must lie inside text[:len]: check the length first */
 #define HINT(w) (i + (Py_ssize_t)sizeof(w) - 1 <= len && starts(t, i + 2, (w) + 2, 1))
-        switch (c) {
-        case 'e': hit = c1 == 'r' ? HINT("err") || HINT("eror") : c1 == 'm' && HINT("emerg"); break;
-        case 'w': hit = c1 == 'a' ? HINT("warn") : c1 == 'r' && HINT("wrn"); break;
-        case 'f': hit = c1 == 'a' ? HINT("fata") || HINT("fail") : c1 == 't' && HINT("ftl"); break;
-        case 'c': hit = c1 == 'r' && HINT("crit"); break;
-        case 'a': hit = c1 == 'l' && HINT("alert"); break;
-        case 'p': hit = c1 == 'a' && HINT("pani"); break;
-        case 's': hit = c1 == 'e' && HINT("severe"); break;
-        default: break;
-        }
-#undef HINT
-        if (hit)
-            return 1;
+    switch (c) {
+    case 'e': return c1 == 'r' ? HINT("err") || HINT("eror") : c1 == 'm' && HINT("emerg");
+    case 'w': return c1 == 'a' ? HINT("warn") : c1 == 'r' && HINT("wrn");
+    case 'f': return c1 == 'a' ? HINT("fata") || HINT("fail") : c1 == 't' && HINT("ftl");
+    case 'c': return c1 == 'r' && HINT("crit");
+    case 'a': return c1 == 'l' && HINT("alert");
+    case 'p': return c1 == 'a' && HINT("pani");
+    case 's': return c1 == 'e' && HINT("severe");
     }
+#undef HINT
+    return 0;
+}
+
+static int has_event_hint(const Text *t, Py_ssize_t len) {
+    Py_ssize_t i = 0;   /* every hint is 3+ characters long: i + 2 < len */
+    if (t->kind == PyUnicode_1BYTE_KIND) {
+        /* 8 pairs a test: most blocks hold no pair a hint starts with (as the candidate finder reads its lines) */
+        const Py_UCS1 *b = (const Py_UCS1 *)t->data;
+#define PAIR(k) HINT_PAIR[b[i + (k)] | (unsigned)b[i + (k) + 1] << 8]
+        for (; i + 10 < len; i += 8) {
+            if (!(PAIR(0) | PAIR(1) | PAIR(2) | PAIR(3) | PAIR(4) | PAIR(5) | PAIR(6) | PAIR(7)))
+                continue;
+            for (int k = 0; k < 8; k++)
+                if (PAIR(k) && hint_at(t, i + k, len))
+                    return 1;
+        }
+        for (; i + 2 < len; i++)
+            if (PAIR(0) && hint_at(t, i, len))
+                return 1;
+#undef PAIR
+        return 0;
+    }
+    for (; i + 2 < len; i++)
+        if (hint_at(t, i, len))
+            return 1;
     return 0;
 }
 
@@ -1694,6 +1727,7 @@ static PyObject *fast(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 /* ---------------------------------------------------------------------------------------------------------
  * Module */
 static int exec_module(PyObject *module) {
+    fill_hint_pairs();
     State *st = PyModule_GetState(module);
     static const char *const names[5] = {NULL, "OTHER", "WARN", "ERROR", "FATAL"};
     for (int k = 1; k < 5; k++)
