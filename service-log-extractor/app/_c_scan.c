@@ -51,6 +51,9 @@ typedef struct {
     bool has_partial;
     Partial partial;
     PyObject *source;                  /* the process of the last journald entry or syslog line (None: none) */
+    PyObject *pri_level[8];            /* syslog_level(0..7) */
+    PyObject *level_words;             /* severity._LEVELS: a level word, lower case -> its class */
+    Py_ssize_t level_word_max;         /* its longest key */
 } Unwrapper;
 
 static void partial_clear(Partial *p) {
@@ -182,9 +185,214 @@ static int switch_source(Unwrapper *u, PyObject *source, bool whole) {
     return 0;
 }
 
+static bool is_month(Unwrapper *u, PyObject *line);
+
+/* -- severity.parse_syslog on ASCII lines --
+ * The three regexes it matches (_PRI, _RFC5424, _RFC3164, all re.S; handed over and refused if changed) are matched
+ * by hand. On ASCII text \d is [0-9], \w [A-Za-z0-9_], \S anything but [ \t\n\r\f\v\x1c-\x1f]. Each has one way to
+ * match, so sre's first try is the one found here:
+ *   _PRI `<(\d{1,3})>(.*)`: a fourth digit is no `>`;
+ *   _RFC5424 `1 \S+ \S+ (\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+)(?: (.*))?$`: each \S+ runs to the next space;
+ *     an element ends at its first unescaped `]`; an element that does not close, or anything after the last one
+ *     but a space (then the rest, to the end) or the end (`$`: also before a final `\n`), leaves no other try
+ *     (fewer elements leave a `[` there);
+ *   _RFC3164: two timestamp forms (the first needs a capital first, the second a digit); then host `[\w.:-]+` and
+ *     tag `[\w./@-]+` each run to their space or to a character outside the class (the tag's class has neither
+ *     `[` nor `:`, so giving back cannot help), an optional `[\d+]`, `:`, an optional space, the rest.
+ * Anything else (non-ASCII lines: \w, \d, \s are Unicode there) goes to the Python function. */
+static inline bool sl_d(Py_UCS1 c) { return (unsigned)c - '0' < 10u; }
+static inline bool sl_w(Py_UCS1 c) { return sl_d(c) || (unsigned)(c | 0x20) - 'a' < 26u || c == '_'; }
+static inline bool sl_S(Py_UCS1 c) { return !(c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f)); }
+
+/* _RFC3164 at s[0:n]: 1 with the spans of host, tag and message (to n), else 0 */
+static int match_3164(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t span[5]) {
+    Py_ssize_t i;
+    if (n >= 15 && s[0] - (unsigned)'A' < 26u && s[1] - (unsigned)'a' < 26u && s[2] - (unsigned)'a' < 26u &&
+        s[3] == ' ' && (s[4] == ' ' || sl_d(s[4])) && sl_d(s[5]) && s[6] == ' ' && sl_d(s[7]) && sl_d(s[8]) &&
+        s[9] == ':' && sl_d(s[10]) && sl_d(s[11]) && s[12] == ':' && sl_d(s[13]) && sl_d(s[14])) {
+        i = 15;   /* `Nov  9 10:59:09` */
+    } else {      /* `2026-11-29T10:00:00[.fff](Z|+hh[:]mm)` */
+        if (n < 20 || !(sl_d(s[0]) && sl_d(s[1]) && sl_d(s[2]) && sl_d(s[3]) && s[4] == '-' && sl_d(s[5]) &&
+                        sl_d(s[6]) && s[7] == '-' && sl_d(s[8]) && sl_d(s[9]) && s[10] == 'T' && sl_d(s[11]) &&
+                        sl_d(s[12]) && s[13] == ':' && sl_d(s[14]) && sl_d(s[15]) && s[16] == ':' && sl_d(s[17]) &&
+                        sl_d(s[18])))
+            return 0;
+        i = 19;
+        if (i + 1 < n && s[i] == '.' && sl_d(s[i + 1])) {
+            i += 2;
+            while (i < n && sl_d(s[i]))
+                i++;
+        }
+        if (i < n && s[i] == 'Z') {
+            i++;
+        } else if (i + 2 < n && (s[i] == '+' || s[i] == '-') && sl_d(s[i + 1]) && sl_d(s[i + 2])) {
+            i += 3;
+            if (i < n && s[i] == ':')
+                i++;   /* (`:?` given back leaves the `:` where a digit is needed) */
+            if (!(i + 1 < n && sl_d(s[i]) && sl_d(s[i + 1])))
+                return 0;
+            i += 2;
+        } else {
+            return 0;
+        }
+    }
+    if (i >= n || s[i] != ' ')
+        return 0;
+    span[0] = ++i;
+    while (i < n && (sl_w(s[i]) || s[i] == '.' || s[i] == ':' || s[i] == '-'))
+        i++;
+    if (i == span[0] || i >= n || s[i] != ' ')
+        return 0;
+    span[1] = i;
+    span[2] = ++i;
+    while (i < n && (sl_w(s[i]) || s[i] == '.' || s[i] == '/' || s[i] == '@' || s[i] == '-'))
+        i++;
+    if (i == span[2])
+        return 0;
+    span[3] = i;
+    if (i < n && s[i] == '[') {
+        Py_ssize_t j = i + 1;
+        while (j < n && sl_d(s[j]))
+            j++;
+        if (j > i + 1 && j < n && s[j] == ']')
+            i = j + 1;   /* (then a `:` must follow, as below) */
+    }
+    if (i >= n || s[i] != ':')
+        return 0;
+    i++;
+    if (i < n && s[i] == ' ')
+        i++;
+    span[4] = i;
+    return 1;
+}
+
+/* _RFC5424 at s[0:n]: 1 with the span of APP-NAME and the message's start (-1: none), else 0 */
+static int match_5424(const Py_UCS1 *s, Py_ssize_t n, Py_ssize_t span[3]) {
+    if (n < 2 || s[0] != '1' || s[1] != ' ')
+        return 0;
+    Py_ssize_t i = 2;
+    for (int field = 0; field < 5; field++) {   /* TIMESTAMP HOSTNAME APP-NAME PROCID MSGID, each then a space */
+        const Py_ssize_t start = i;
+        while (i < n && sl_S(s[i]))
+            i++;
+        if (i == start || i >= n || s[i] != ' ')
+            return 0;
+        if (field == 2) {
+            span[0] = start;
+            span[1] = i;
+        }
+        i++;
+    }
+    if (i < n && s[i] == '-') {
+        i++;
+    } else if (i < n && s[i] == '[') {
+        while (i < n && s[i] == '[') {   /* an element: `[` ... its first unescaped `]` */
+            Py_ssize_t j = i + 1;
+            while (j < n && s[j] != ']')
+                j += s[j] == '\\' ? 2 : 1;
+            if (j >= n)
+                return 0;
+            i = j + 1;
+        }
+    } else {
+        return 0;
+    }
+    if (i == n || (i == n - 1 && s[i] == '\n')) {
+        span[2] = -1;
+        return 1;
+    }
+    if (s[i] != ' ')
+        return 0;
+    span[2] = i + 1;
+    return 1;
+}
+
+/* Whether s[a:b], lower-cased, is a level word (severity.level_of_word): 1, 0, or -1 with an error. */
+static int is_level_word(Unwrapper *u, const Py_UCS1 *s, Py_ssize_t a, Py_ssize_t b) {
+    if (b - a > u->level_word_max)
+        return 0;
+    char low[64];
+    for (Py_ssize_t k = a; k < b; k++)
+        low[k - a] = (char)(s[k] - (unsigned)'A' < 26u ? s[k] | 0x20 : s[k]);
+    PyObject *word = PyUnicode_FromStringAndSize(low, b - a);
+    if (word == NULL)
+        return -1;
+    PyObject *level = PyDict_GetItemWithError(u->level_words, word);
+    Py_DECREF(word);
+    if (level == NULL)
+        return PyErr_Occurred() ? -1 : 0;
+    return PyObject_IsTrue(level);
+}
+
+static PyObject *substring_or_empty(PyObject *line, Py_ssize_t a, Py_ssize_t n) {
+    return a < 0 ? PyUnicode_FromStringAndSize("", 0) : PyUnicode_Substring(line, a, n);
+}
+
+/* parse_syslog(line) for an ASCII line: 1 with *out (a new reference: (level, tag, message) or None), 0 when the
+ * line is not ASCII (the Python function answers), -1 with an error. */
+static int syslog_fields(Unwrapper *u, PyObject *line, PyObject **out) {
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    if (n == 0 || !PyUnicode_IS_ASCII(line))
+        return 0;
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(line);
+    Py_ssize_t span[5] = {0}, at = 0;
+    PyObject *level = Py_None;
+    if (s[0] == '<') {
+        Py_ssize_t j = 1;
+        int pri = 0;
+        while (j < n && j < 4 && sl_d(s[j]))
+            pri = pri * 10 + (s[j++] - '0');
+        if (j == 1 || j >= n || s[j] != '>' || pri >= 192) {
+            *out = Py_NewRef(Py_None);
+            return 1;
+        }
+        level = u->pri_level[pri % 8];
+        at = j + 1;
+        if (match_5424(s + at, n - at, span)) {
+            const bool nil = span[1] - span[0] == 1 && s[at + span[0]] == '-';
+            PyObject *tag = nil ? Py_NewRef(Py_None) : PyUnicode_Substring(line, at + span[0], at + span[1]);
+            PyObject *msg = tag ? substring_or_empty(line, span[2] < 0 ? -1 : at + span[2], n) : NULL;
+            *out = msg ? PyTuple_Pack(3, level, tag, msg) : NULL;
+            Py_XDECREF(tag);
+            Py_XDECREF(msg);
+            return *out ? 1 : -1;
+        }
+    } else if (!((sl_d(s[0]) && n > 10 && s[10] == 'T') || is_month(u, line))) {
+        *out = Py_NewRef(Py_None);
+        return 1;
+    }
+    int hit = match_3164(s + at, n - at, span);
+    if (hit) {
+        int word = is_level_word(u, s + at, span[0], span[1]);
+        if (word == 0)
+            word = is_level_word(u, s + at, span[2], span[3]);
+        if (word < 0)
+            return -1;
+        hit = !word;
+    }
+    PyObject *tag = NULL, *msg = NULL;
+    if (hit) {
+        tag = PyUnicode_Substring(line, at + span[2], at + span[3]);
+        msg = tag ? PyUnicode_Substring(line, at + span[4], n) : NULL;
+    } else if (level != Py_None) {   /* `<PRI>` and no header after it: (level, None, rest) */
+        tag = Py_NewRef(Py_None);
+        msg = PyUnicode_Substring(line, at, n);
+    } else {
+        *out = Py_NewRef(Py_None);
+        return 1;
+    }
+    *out = msg ? PyTuple_Pack(3, level, tag, msg) : NULL;
+    Py_XDECREF(tag);
+    Py_XDECREF(msg);
+    return *out ? 1 : -1;
+}
+
 static int syslog(Unwrapper *u, long long line_no, PyObject *line) {
-    PyObject *parsed = PyObject_CallOneArg(u->parse_syslog, line);
-    if (parsed == NULL)
+    PyObject *parsed = NULL;
+    const int fast = syslog_fields(u, line, &parsed);
+    if (fast < 0)
+        return -1;
+    if (fast == 0 && (parsed = PyObject_CallOneArg(u->parse_syslog, line)) == NULL)
         return -1;
     int rc = -1;
     if (flush(u) < 0)
@@ -396,6 +604,41 @@ static int Unwrapper_init(Unwrapper *self, PyObject *args, PyObject *kwds) {
         "(\\d{4}-\\d\\d-\\d\\dT[\\d:.]+(?:Z|[+-]\\d\\d:?\\d\\d)) (stdout|stderr) ([FP]) ?(.*)";
     if (same_regex(deps, "CRI", cri_source, 16, "app/_c_scan.c") < 0)
         return -1;
+    /* what syslog_fields() implements (all re.S) */
+    static const char pri_source[] = "<(\\d{1,3})>(.*)";
+    static const char rfc5424_source[] = "1 \\S+ \\S+ (\\S+) \\S+ \\S+ (?:-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)(?: (.*))?$";
+    static const char rfc3164_source[] =
+        "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d("
+        "?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)) ([\\w.:-]+) ([\\w./@-]+)(?:\\[\\d+\\])?: ?(.*)";
+    if (same_regex(deps, "PRI", pri_source, 16, "app/_c_scan.c") < 0 ||
+        same_regex(deps, "RFC5424", rfc5424_source, 16, "app/_c_scan.c") < 0 ||
+        same_regex(deps, "RFC3164", rfc3164_source, 16, "app/_c_scan.c") < 0)
+        return -1;
+    PyObject *syslog_level = dep(deps, "syslog_level"), *levels = dep(deps, "LEVELS");
+    if (syslog_level == NULL || levels == NULL)
+        return -1;
+    if (!PyDict_Check(levels)) {
+        PyErr_SetString(PyExc_TypeError, "LEVELS must be a dict");
+        return -1;
+    }
+    for (int k = 0; k < 8; k++) {
+        PyObject *level = PyObject_CallFunction(syslog_level, "i", k);
+        if (level == NULL)
+            return -1;
+        Py_XSETREF(self->pri_level[k], level);
+    }
+    self->level_word_max = 0;
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(levels, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyUnicode_IS_ASCII(key) || PyUnicode_GET_LENGTH(key) >= 64) {
+            PyErr_SetString(PyExc_ValueError, "LEVELS: keys must be ASCII str shorter than 64 characters");
+            return -1;
+        }
+        if (PyUnicode_GET_LENGTH(key) > self->level_word_max)
+            self->level_word_max = PyUnicode_GET_LENGTH(key);
+    }
+    Py_XSETREF(self->level_words, Py_NewRef(levels));
     struct { const char *name; PyObject **slot; } objects[] = {
         {"docker_fast", &self->docker_fast}, {"docker_record", &self->docker_record},
         {"journald_fast", &self->journald_fast}, {"journald_record", &self->journald_record},
@@ -465,6 +708,9 @@ static int Unwrapper_traverse(Unwrapper *self, visitproc visit, void *arg) {
     Py_VISIT(self->journald_fast);
     Py_VISIT(self->journald_record);
     Py_VISIT(self->parse_syslog);
+    Py_VISIT(self->level_words);
+    for (int k = 0; k < 8; k++)
+        Py_VISIT(self->pri_level[k]);
     Py_VISIT(self->partial.pieces);
     Py_VISIT(self->source);
     return 0;
@@ -479,6 +725,9 @@ static int Unwrapper_clear(Unwrapper *self) {
     Py_CLEAR(self->journald_fast);
     Py_CLEAR(self->journald_record);
     Py_CLEAR(self->parse_syslog);
+    Py_CLEAR(self->level_words);
+    for (int k = 0; k < 8; k++)
+        Py_CLEAR(self->pri_level[k]);
     Py_CLEAR(self->cri_stdout);
     Py_CLEAR(self->cri_stderr);
     Py_CLEAR(self->log_prefix);
@@ -565,7 +814,21 @@ static PyObject *Unwrapper_get_partial(Unwrapper *self, void *unused) {
                          p->raw);
 }
 
+/* For the tests: the syslog reader alone. */
+static PyObject *Unwrapper_syslog_fields(Unwrapper *self, PyObject *line) {
+    if (!PyUnicode_Check(line)) {
+        PyErr_SetString(PyExc_TypeError, "syslog_fields(line): line must be a str");
+        return NULL;
+    }
+    PyObject *out = NULL;
+    const int fast = syslog_fields(self, line, &out);
+    return fast < 0 ? NULL : fast == 0 ? Py_NewRef(Py_NotImplemented) : out;
+}
+
 static PyMethodDef Unwrapper_methods[] = {
+    {"syslog_fields", (PyCFunction)Unwrapper_syslog_fields, METH_O,
+     "syslog_fields(line) -> app.severity.parse_syslog(line) read in C, or NotImplemented for a line it leaves to that "
+     "function (non-ASCII)"},
     {"feed", (PyCFunction)(void (*)(void))Unwrapper_feed, METH_FASTCALL,
      "feed(line_no, line): one physical line (app.records.Unwrapper.feed)"},
     {"flush", (PyCFunction)Unwrapper_flush, METH_NOARGS, "hands on the partial record held"},

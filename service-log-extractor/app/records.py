@@ -31,6 +31,7 @@ import json
 import re
 from typing import Callable
 
+from . import severity
 from .severity import MONTHS, parse_syslog, syslog_level
 from .text import MAX_LINE_BYTES, strip_controls_text
 
@@ -267,8 +268,17 @@ def new_unwrapper(assembler) -> Unwrapper:
     call per line, else the Python class; the same inner lines either way (tests/test_compiled_scan.py)."""
     if _c_scan is None:
         return Unwrapper(assembler.feed, assembler.boundary)
-    return _c_scan.Unwrapper(assembler, {
+    return _c_scan.Unwrapper(assembler, unwrapper_deps())
+
+
+def unwrapper_deps() -> dict:
+    """What the compiled Unwrapper calls or copies of this module and app.severity (it refuses a regex it was not
+    written for)."""
+    return {
         "docker_fast": _docker_fast, "docker_record": docker_record, "journald_fast": _journald_fast,
         "journald_record": journald_record,
         "parse_syslog": parse_syslog, "MONTHS": MONTHS, "MAX_LINE_BYTES": MAX_LINE_BYTES, "CRI": _CRI,
-    })
+        # the twin reads ASCII syslog lines itself, as parse_syslog does
+        "PRI": severity._PRI, "RFC5424": severity._RFC5424, "RFC3164": severity._RFC3164,
+        "LEVELS": severity._LEVELS, "syslog_level": syslog_level,
+    }

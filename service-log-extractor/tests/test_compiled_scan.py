@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import candidates, events, records, scan
+from app import candidates, events, records, scan, severity
 from app import text as text_layer
 from app.log_parser import summarize
 
@@ -142,11 +142,7 @@ physical_line = st.one_of(docker_line(), cri_line(), journald_line(), syslog_lin
 @given(st.lists(physical_line, max_size=30))
 def test_unwrapper_hands_on_the_same_lines(c_scan, lines):
     lines = [part for line in lines for part in line.split("\n")] if lines else lines
-    twin = lambda recorder: c_scan.Unwrapper(recorder, {  # noqa: E731 (built as new_unwrapper builds it)
-        "docker_fast": records._docker_fast, "docker_record": records.docker_record,
-        "journald_fast": records._journald_fast, "journald_record": records.journald_record,
-        "parse_syslog": records.parse_syslog, "MONTHS": records.MONTHS, "MAX_LINE_BYTES": records.MAX_LINE_BYTES,
-        "CRI": records._CRI})
+    twin = lambda recorder: c_scan.Unwrapper(recorder, records.unwrapper_deps())  # noqa: E731
     assert unwrap(twin, lines) == unwrap(python_unwrapper, lines)
 
 
@@ -288,13 +284,16 @@ def test_a_changed_regex_is_refused(c_scan):
     without re.S for CRI) refuses to start, rather than reading lines the old way."""
     import re
 
-    deps = {"docker_fast": None, "docker_record": records.docker_record, "journald_fast": None,
-            "journald_record": records.journald_record, "parse_syslog": records.parse_syslog, "MONTHS": records.MONTHS,
-            "MAX_LINE_BYTES": records.MAX_LINE_BYTES, "CRI": records._CRI}
+    deps = dict(records.unwrapper_deps(), docker_fast=None, journald_fast=None)
     c_scan.Unwrapper(Recorder(), deps)   # the real one is accepted
     for changed in (re.compile(records._CRI.pattern.replace("stdout", "stdin")), re.compile(records._CRI.pattern)):
         with pytest.raises(ValueError, match="CRI.*app/_c_scan.c"):
             c_scan.Unwrapper(Recorder(), dict(deps, CRI=changed))
+    for name, changed in (("PRI", re.compile(severity._PRI.pattern.replace("1,3", "1,4"), re.S)),
+                          ("RFC5424", re.compile(severity._RFC5424.pattern)),   # (without re.S)
+                          ("RFC3164", re.compile(severity._RFC3164.pattern.replace("@", ""), re.S))):
+        with pytest.raises(ValueError, match=f"{name}.*app/_c_scan.c"):
+            c_scan.Unwrapper(Recorder(), dict(deps, **{name: changed}))
     scanner = scan.LineScanner(lambda *event: None)
     feeder_deps = {"ENVELOPE_FIRST": records.ENVELOPE_FIRST, "MAX_LINE_BYTES": records.MAX_LINE_BYTES,
                    "INDENTED_RUN": scan._INDENTED_RUN}
@@ -302,3 +301,43 @@ def test_a_changed_regex_is_refused(c_scan):
     with pytest.raises(ValueError, match="INDENTED_RUN"):
         c_scan.LineFeeder(scanner.unwrapper, scanner.assembler, candidates.EveryLine(),
                           dict(feeder_deps, INDENTED_RUN=re.compile(scan._INDENTED_RUN.pattern + b"?")))
+
+
+# --- the syslog reader (Unwrapper.syslog_fields) against app.severity.parse_syslog ---
+
+_SYSLOG_PIECES = ["<", ">", "<13>", "<0>", "<191>", "<192>", "<007>", "<1234>", "1 ", "1", " ", "  ", "-", "[", "]",
+                  "\\", "\\]", '"', "=", ":", ": ", "\n", "\t", "\x1c", "Nov", "Jan 1", "Nov  9 10:59:09",
+                  "Nov 27 10:00:00", "nov 27 10:00:00", "2026-11-27T10:00:00", "2026-11-27T10:00:00Z",
+                  "2026-11-27T10:00:00.123+01:00", "2026-11-27T10:00:00+0100", "2026-11-27T10:00:00+01:0",
+                  "2026-11-27T10:00:00.Z", "web1", "db-1.prod:5", "app", "app[12]", "app[]", "app[1x]", "cron/x@y",
+                  "ERROR", "error", "Warn", "fatal", "info", "x", "ü", "[id a=\"1\"]", "[a][b]", "[a\\]b]"]
+
+
+@st.composite
+def syslogish_line(draw):
+    return "".join(draw(st.lists(st.sampled_from(_SYSLOG_PIECES), min_size=1, max_size=14)))
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(syslogish_line(), syslog_line(), st.text(min_size=1, max_size=40)).filter(bool))
+def test_syslog_lines_read_as_parse_syslog_reads_them(c_scan, line):
+    got = records.new_unwrapper(Recorder()).syslog_fields(line)
+    if not line.isascii():
+        assert got is NotImplemented
+    else:
+        assert got == severity.parse_syslog(line), line
+
+
+def test_syslog_forms_at_their_edges(c_scan):
+    unwrapper = records.new_unwrapper(Recorder())
+    lines = ["<13>1 2026-11-27T10:00:00Z web1 app 12 ID47 - msg", "<13>1 2026-11-27T10:00:00Z web1 - 12 ID47 -",
+             "<13>1 2026-11-27T10:00:00Z web1 app 12 ID47 [a b=\"]\"][c] m", "<13>1 a b c d e [x", "<13>1 a b c d e -\n",
+             '<13>1 a b c d e [x y="\\]"] m', "<13>1 a b c d e [x\\]] m", "<13>1 a b c d e [x\\\\] m",
+             '<13>1 a b c d e [x y="\\"z"][w] m',
+             "<13>1 a b c d e -\n\n", "<13>1 a b c d e -x", "<13>1 a b c d e [x\\", "<13>1 a  b c d e - m",
+             "<13>Nov 27 10:00:00 web1 app[12]: m", "<13>Nov 27 10:00:00 web1 error: m", "<13>plain", "<192>x",
+             "<1000>x", "<>x", "Nov 27 10:00:00 web1 app: m", "Nov 27 10:00:00 WARN app: m", "Nov 27 10:00:00 web1 app",
+             "2026-11-27T10:00:00Z web1 app[1]:m", "2026-11-27T10:00:00+01:00 web1 a/b@c-d.e: m", "2026-11-27 x",
+             "Janet", "1", "<", "<7>", "<7>1 ", "Nov 27 10:00:00 web1 app[12] m", "Nov 27 10:00:00 web1 app[12]:"]
+    for line in lines:
+        assert unwrapper.syslog_fields(line) == severity.parse_syslog(line), line
