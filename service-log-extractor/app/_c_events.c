@@ -370,6 +370,60 @@ done:
     return rc;
 }
 
+/* -- the special lines' prefilter --
+ * A necessary condition for events._SPECIAL to match at the start of a line (the twin refuses another _SPECIAL: its
+ * source is below). Its alternatives either start with one of SPECIAL_STARTS, or (the exception names) are a run of
+ * [\w$.] from the start holding Exception, Error, Throwable or Fault: neither `:` nor a blank can be in that run, so
+ * the first run of other characters holds the name. A line that passes neither cannot match: _SPECIAL is not run. */
+static const char SPECIAL_SOURCE[] =
+    "(?P<chain>During handling of the above exception|The above exception was the direct cause)|(?P<conti"
+    "nuation>(?:Caused by|Suppressed|Wrapped by): |\\.\\.\\. \\d+ (?:more|common frames omitted)|--- End "
+    "of |---> |goroutine \\d+ \\[|\\[signal |created by |stack backtrace:|\\[stacktrace\\]|#\\d+ [/{\\["
+    "\\w]|\\\"at [\\w$.<>/]+\\()|(?P<crash>(?:panic|fatal error): )|(?P<exception>(?x:\n    Exception[ ]i"
+    "n[ ]thread[ ] | Unhandled[ ][Ee]xception | Uncaught[ ](?:[\\w.\\\\]*(?:Error|Exception)|exception)"
+    "\\b\n  | thread[ ]'[^']*'[ ]panicked[ ]at\n  | (?:[A-Za-z_$][\\w$]*\\.)+[A-Za-z_$][\\w$]*(?:Exceptio"
+    "n|Error|Throwable|Fault)(?::|\\s*$)\n  | [A-Z]\\w*(?:Exception|Error)(?::[ ]|:?\\s*$) | Exception(?:"
+    ":[ ]|\\s*$)\n))";
+
+static const char *const SPECIAL_STARTS[] = {
+    "During handling of the above exception", "The above exception was the direct cause",   /* chain */
+    "Caused by: ", "Suppressed: ", "Wrapped by: ", "... ", "--- End of ", "---> ", "goroutine ", "[signal ",
+    "created by ", "stack backtrace:", "[stacktrace]", "#", "\"at ",                         /* continuation */
+    "panic: ", "fatal error: ",                                                                 /* crash */
+    "Exception", "Unhandled ", "Uncaught ", "thread '",                                         /* exception */
+};
+static const char *const EXCEPTION_NAMES[] = {"Exception", "Error", "Throwable", "Fault"};
+
+/* Whether the text at i is the ASCII string lit. */
+static int starts_with_at(int kind, const void *d, Py_ssize_t n, Py_ssize_t i, const char *lit) {
+    for (; *lit; lit++, i++)
+        if (i >= n || PyUnicode_READ(kind, d, i) != (Py_UCS4)(unsigned char)*lit)
+            return 0;
+    return 1;
+}
+
+static int special_may_match(int kind, const void *d, Py_ssize_t n) {
+    for (size_t k = 0; k < sizeof SPECIAL_STARTS / sizeof SPECIAL_STARTS[0]; k++)
+        if (starts_with_at(kind, d, n, 0, SPECIAL_STARTS[k]))
+            return 1;
+    Py_ssize_t end = 0;
+    while (end < n) {
+        const Py_UCS4 c = PyUnicode_READ(kind, d, end);
+        if (c == ':' || Py_UNICODE_ISSPACE(c))
+            break;
+        end++;
+    }
+    for (Py_ssize_t i = 0; i < end; i++) {
+        const Py_UCS4 c = PyUnicode_READ(kind, d, i);
+        if (c != 'E' && c != 'T' && c != 'F')
+            continue;
+        for (size_t k = 0; k < sizeof EXCEPTION_NAMES / sizeof EXCEPTION_NAMES[0]; k++)
+            if (i + (Py_ssize_t)strlen(EXCEPTION_NAMES[k]) <= end && starts_with_at(kind, d, end, i, EXCEPTION_NAMES[k]))
+                return 1;
+    }
+    return 0;
+}
+
 static int feed(Assembler *self, long long line_no, PyObject *line, PyObject *envelope_level, PyObject *tag,
                 PyObject *raw) {
     if (!PyUnicode_Check(line)) {
@@ -454,7 +508,7 @@ static int feed(Assembler *self, long long line_no, PyObject *line, PyObject *en
         self->in_tb = true;
         rc = 0;
         goto out;
-    } else {
+    } else if (special_may_match(kind, d, n)) {
         PyObject *m = PyObject_CallOneArg(self->special, line);
         if (m == NULL)
             goto out;
@@ -475,6 +529,15 @@ out:
     return rc;
 }
 
+/* For the tests: special_may_match(line) -> bool. */
+static PyObject *special_may_match_call(PyObject *module, PyObject *line) {
+    if (!PyUnicode_Check(line)) {
+        PyErr_SetString(PyExc_TypeError, "special_may_match(line): line must be a str");
+        return NULL;
+    }
+    return PyBool_FromLong(special_may_match(PyUnicode_KIND(line), PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line)));
+}
+
 /* -- the Python type -- */
 
 static int Assembler_init(Assembler *self, PyObject *args, PyObject *kwds) {
@@ -484,6 +547,8 @@ static int Assembler_init(Assembler *self, PyObject *args, PyObject *kwds) {
     /* what indented_header() implements */
     if (same_regex(deps, "INDENTED_HEADER", "[ \\t]+[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ][0-9]", 0,
                    "app/_c_events.c") < 0)
+        return -1;
+    if (same_regex(deps, "SPECIAL", SPECIAL_SOURCE, 0, "app/_c_events.c (special_may_match)") < 0)
         return -1;
     struct { const char *name; PyObject **slot; } objects[] = {
         {"classify", &self->classify}, {"fast", &self->fast}, {"make_template", &self->make_template},
@@ -758,8 +823,14 @@ static int capi_inert(PyObject *self) {
 
 static EventsCAPI capi = {&AssemblerType, capi_feed, capi_boundary, capi_is_open, capi_inert};
 
+static PyMethodDef module_methods[] = {
+    {"special_may_match", special_may_match_call, METH_O,
+     "special_may_match(line) -> bool: False where app.events._SPECIAL cannot match at the line's start."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT, "app._c_events", "Compiled twin of app.events.Assembler.", -1, NULL,
+    PyModuleDef_HEAD_INIT, "app._c_events", "Compiled twin of app.events.Assembler.", -1, module_methods,
     NULL, NULL, NULL, NULL,
 };
 

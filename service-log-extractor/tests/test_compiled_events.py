@@ -253,3 +253,41 @@ def test_a_changed_indented_header_regex_is_refused(twin, monkeypatch):
     monkeypatch.setattr(events, "_INDENTED_HEADER", re.compile(r"[ \t]+[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}[T ]"))
     with pytest.raises(ValueError, match="INDENTED_HEADER.*app/_c_events.c"):
         events.new_assembler(lambda *event: None)
+
+
+def test_a_changed_special_regex_is_refused(twin, monkeypatch):
+    """The special lines' prefilter (special_may_match) was written from _SPECIAL: another _SPECIAL is refused."""
+    import re
+
+    monkeypatch.setattr(events, "_SPECIAL", re.compile(events._SPECIAL.pattern.replace("Throwable", "Thrown")))
+    with pytest.raises(ValueError, match="SPECIAL.*special_may_match"):
+        events.new_assembler(lambda *event: None)
+
+
+# Pieces of the special lines (every literal start, the exception-name forms) and their near misses.
+_SPECIAL_PIECES = [
+    "During handling of the above exception", "During handling", "The above exception was the direct cause",
+    "Caused by: ", "Caused by:", "Suppressed: ", "Wrapped by: ", "... 3 more", "... ", "..", "--- End of ", "---> ",
+    "goroutine 1 [", "goroutine ", "[signal ", "created by ", "stack backtrace:", "[stacktrace]", "#1 ", "#", '"at ',
+    '"at x.Y(', "panic: ", "fatal error: ", "Exception", "Exception in thread ", "Unhandled ", "Unhandled exception",
+    "Uncaught ", "Uncaught Error", "thread '", "thread 'main' panicked at", "java.io.IOException", "IOException",
+    "ValueError", "Error", "Throwable", "Fault", "x.Fault", "soap.SOAPFault", "a$b.C", "Exceptio", "Erro", "E", "T",
+    "F", ".", "$", "_", ":", ": ", " ", "\t", "\u00a0", "\u2003", "x", "é", "ſ", "\n",
+]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_SPECIAL_PIECES), st.text(max_size=4)), min_size=1, max_size=8).map("".join))
+def test_the_special_prefilter_never_hides_a_special_line(twin, line):
+    if not events._c_events.special_may_match(line):
+        assert events._SPECIAL.match(line) is None, line
+
+
+def test_the_special_prefilter_on_every_corpus_line(twin, all_lines, tricky_lines):
+    passed = 0
+    for line in all_lines + tricky_lines:
+        if events._c_events.special_may_match(line):
+            passed += 1
+        else:
+            assert events._SPECIAL.match(line) is None, line
+    assert passed   # (the corpus has special lines: the test is not vacuous)
