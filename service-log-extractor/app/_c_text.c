@@ -52,43 +52,22 @@ static Py_ssize_t escape_length(const U *p, const U *end)
     return 0;
 }
 
-/* Drops every NUL byte of [p, end), moving the rest down; returns the new end. */
-static U *drop_nuls(U *p, U *end)
+/* Drops from [p, end) every `mark` byte and, for ESC, the escape sequence it starts (the regex's matches, scanned
+ * left to right as re.sub does: where none matches, re.sub goes on at the next byte and the lone ESC goes later),
+ * moving the rest down; returns the new end. */
+static U *drop(U *p, U *end, U mark)
 {
-    U *w = memchr(p, 0, (size_t)(end - p));
+    U *w = memchr(p, mark, (size_t)(end - p));
     if (w == NULL)
         return end;
     p = w;
     while (p < end) {
-        if (*p == 0) {
-            p++;
+        if (*p == mark) {
+            const Py_ssize_t n = mark == 0x1b ? escape_length(p, end) : 1;
+            p += n ? n : 1;
             continue;
         }
-        U *e = memchr(p, 0, (size_t)(end - p));
-        if (e == NULL)
-            e = end;
-        memmove(w, p, (size_t)(e - p));
-        w += e - p;
-        p = e;
-    }
-    return w;
-}
-
-/* Drops every escape sequence (the regex's matches, scanned left to right as re.sub does) and every ESC byte
- * outside one; returns the new end. */
-static U *drop_escapes(U *p, U *end)
-{
-    U *w = memchr(p, 0x1b, (size_t)(end - p));
-    if (w == NULL)
-        return end;
-    p = w;
-    while (p < end) {
-        if (*p == 0x1b) {
-            Py_ssize_t n = escape_length(p, end);
-            p += n ? n : 1;   /* no match: re.sub goes on at the next byte, and the lone ESC goes later */
-            continue;
-        }
-        U *e = memchr(p, 0x1b, (size_t)(end - p));
+        U *e = memchr(p, mark, (size_t)(end - p));
         if (e == NULL)
             e = end;
         memmove(w, p, (size_t)(e - p));
@@ -117,7 +96,7 @@ static PyObject *strip_in_place(PyObject *Py_UNUSED(self), PyObject *args)
     }
     U *base = view.buf, *end;
     Py_BEGIN_ALLOW_THREADS
-    end = drop_escapes(base + lo, drop_nuls(base + lo, base + hi));
+    end = drop(base + lo, drop(base + lo, base + hi, 0), 0x1b);   /* NUL first, as strip_controls */
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     return PyLong_FromSsize_t(end - base);
