@@ -418,7 +418,7 @@ static int special_may_match(int kind, const void *d, Py_ssize_t n) {
         if (c != 'E' && c != 'T' && c != 'F')
             continue;
         for (size_t k = 0; k < sizeof EXCEPTION_NAMES / sizeof EXCEPTION_NAMES[0]; k++)
-            if (i + (Py_ssize_t)strlen(EXCEPTION_NAMES[k]) <= end && starts_with_at(kind, d, end, i, EXCEPTION_NAMES[k]))
+            if (starts_with_at(kind, d, end, i, EXCEPTION_NAMES[k]))   /* (inside the first word: bounded by end) */
                 return 1;
     }
     return 0;

@@ -400,7 +400,7 @@ static int scan_line(P lo, P ls, P le)
                 return 1;
     }
     for (; p + 1 < le; p++)
-        if ((FIRST[p[0]] & SECOND[p[1]]) && check(&L, p))
+        if (pair_at(p) && check(&L, p))
             return 1;
     return 0;
 }

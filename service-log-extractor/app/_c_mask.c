@@ -1140,13 +1140,24 @@ static int pf_systemd_unit(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
+/* The keywords of name-after-keyword, lower case (its prefilter and its matcher). */
+static const char *const NAME_KEYWORDS[] = {"user", "username", "tenant", "account", "customer"};
+
+/* s[i:i+len(word)] is `word` (lower case letters) in any case */
+static int ieq_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, const char *word, Py_ssize_t len) {
+    if (n - i < len)
+        return 0;
+    for (Py_ssize_t t = 0; t < len; t++)
+        if ((s[i + t] | 0x20) != (unsigned char)word[t])   /* the words are letters: | 0x20 lowers only those */
+            return 0;
+    return 1;
+}
+
 /* name-after-keyword `\b((?i:user|username|tenant|account|customer)) (?!...)([\w@+-]+...)(?=...)`, guard ("ser ",
  * "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ", "USTOMER "): the pattern needs a space with one of
  * the five words (any case) before it, that word at a \b, and a `[\w@+-]` after it; where that is found the guard
  * is tested too (its substrings are case-sensitive, the pattern is not), so this answers for the guard. */
 static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
-    static const char *const words[] = {"user", "username", "tenant", "account", "customer"};
-    static const Py_ssize_t word_len[] = {4, 8, 6, 7, 8};
     static const char *const guard[] = {"ser ", "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ",
                                         "USTOMER "};
     static const Py_ssize_t guard_len[] = {4, 4, 6, 6, 7, 7, 8, 8};
@@ -1157,14 +1168,9 @@ static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
         /* each word ends in r, t or e: most spaces follow none of them */
         if (i == 0 || !is_in(s[i - 1] | 0x20, "rte") || i + 1 >= n || !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
             continue;
-        for (int k = 0; k < 5 && !found; k++) {
-            const Py_ssize_t len = word_len[k], at = i - len;
-            if (at < 0 || !word_start(s, at))
-                continue;
-            Py_ssize_t t = 0;
-            while (t < len && (s[at + t] | 0x20) == (unsigned char)words[k][t])   /* ASCII letters: | 0x20 lowers */
-                t++;
-            found = t == len;
+        for (size_t k = 0; k < sizeof NAME_KEYWORDS / sizeof NAME_KEYWORDS[0] && !found; k++) {
+            const Py_ssize_t len = (Py_ssize_t)strlen(NAME_KEYWORDS[k]), at = i - len;
+            found = at >= 0 && word_start(s, at) && ieq_word(s, n, at, NAME_KEYWORDS[k], len);
         }
     }
     if (!found)
@@ -1336,26 +1342,15 @@ static const char *const NAME_NEXT[] = {
     "not", "is", "was", "has", "had", "does", "did", "doesn't", "cannot", "can't", "from", "in", "on", "at", "to",
     "for", "with", "without", "after", "before", "via", "because"};
 
-/* s[i:i+len(word)] is `word` (lower case letters) in any case */
-static int ieq_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, const char *word, Py_ssize_t len) {
-    if (n - i < len)
-        return 0;
-    for (Py_ssize_t t = 0; t < len; t++)
-        if ((s[i + t] | 0x20) != (unsigned char)word[t])   /* the words are letters: | 0x20 lowers only those */
-            return 0;
-    return 1;
-}
-
 static inline int is_name_char(unsigned char c) { return is_w(c) || c == '@' || c == '+' || c == '-'; }
 
 static int m_name_after_keyword(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
-    static const char *const KEYWORDS[] = {"user", "username", "tenant", "account", "customer"};
     if (!word_start(s, i))
         return 0;
     Py_ssize_t k = -1;
-    for (size_t w = 0; w < sizeof KEYWORDS / sizeof KEYWORDS[0] && k < 0; w++) {
-        const Py_ssize_t len = (Py_ssize_t)strlen(KEYWORDS[w]);
-        if (ieq_word(s, n, i, KEYWORDS[w], len) && i + len < n && s[i + len] == ' ')
+    for (size_t w = 0; w < sizeof NAME_KEYWORDS / sizeof NAME_KEYWORDS[0] && k < 0; w++) {
+        const Py_ssize_t len = (Py_ssize_t)strlen(NAME_KEYWORDS[w]);
+        if (ieq_word(s, n, i, NAME_KEYWORDS[w], len) && i + len < n && s[i + len] == ' ')
             k = i + len + 1;
     }
     if (k < 0)

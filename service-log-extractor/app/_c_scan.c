@@ -606,7 +606,8 @@ static int Unwrapper_init(Unwrapper *self, PyObject *args, PyObject *kwds) {
         return -1;
     /* what syslog_fields() implements (all re.S) */
     static const char pri_source[] = "<(\\d{1,3})>(.*)";
-    static const char rfc5424_source[] = "1 \\S+ \\S+ (\\S+) \\S+ \\S+ (?:-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)(?: (.*))?$";
+    static const char rfc5424_source[] =
+        "1 \\S+ \\S+ (\\S+) \\S+ \\S+ (?:-|(?:\\[(?:[^\\]\\\\]|\\\\.)*\\])+)(?: (.*))?$";
     static const char rfc3164_source[] =
         "(?:[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d("
         "?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)) ([\\w.:-]+) ([\\w./@-]+)(?:\\[\\d+\\])?: ?(.*)";

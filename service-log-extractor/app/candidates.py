@@ -14,11 +14,11 @@ multi-literal search). The compiled engine matches these patterns by hand, line 
 the lines Hyperscan hits (it may take a few more lines, never fewer); it releases the GIL while it scans. It is the
 default: as fast as Hyperscan on realistic logs (~1.2x slower on a sparse one), and a process that loads no
 Hyperscan library holds ~4 MiB less of it, the figure that kept the CLI and its workers above 64 MiB PSS. The
-tests run Hyperscan against EveryLine on every sample, and the compiled engine against both. Known limits: an exception name ending a line is found only when
-ASCII whitespace follows it (`\s` in the classifier also takes Unicode spaces); a Docker json-file line split by
-Docker (over 16 KiB, its first part without `\n`) is joined only when its first part is a candidate (a pattern for
-"a `log` value not ending in `\n`" cost a third of the scan): where only a later part holds a level word, that part
-is read alone.
+tests run Hyperscan against EveryLine on every sample, and the compiled engine against both. Known limits: an
+exception name ending a line is found only when ASCII whitespace follows it (`\s` in the classifier also takes
+Unicode spaces); a Docker json-file line split by Docker (over 16 KiB, its first part without `\n`) is joined only
+when its first part is a candidate (a pattern for "a `log` value not ending in `\n`" cost a third of the scan):
+where only a later part holds a level word, that part is read alone.
 """
 from __future__ import annotations
 

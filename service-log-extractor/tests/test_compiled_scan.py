@@ -331,7 +331,8 @@ def test_syslog_lines_read_as_parse_syslog_reads_them(c_scan, line):
 def test_syslog_forms_at_their_edges(c_scan):
     unwrapper = records.new_unwrapper(Recorder())
     lines = ["<13>1 2026-11-27T10:00:00Z web1 app 12 ID47 - msg", "<13>1 2026-11-27T10:00:00Z web1 - 12 ID47 -",
-             "<13>1 2026-11-27T10:00:00Z web1 app 12 ID47 [a b=\"]\"][c] m", "<13>1 a b c d e [x", "<13>1 a b c d e -\n",
+             "<13>1 2026-11-27T10:00:00Z web1 app 12 ID47 [a b=\"]\"][c] m", "<13>1 a b c d e [x",
+             "<13>1 a b c d e -\n",
              '<13>1 a b c d e [x y="\\]"] m', "<13>1 a b c d e [x\\]] m", "<13>1 a b c d e [x\\\\] m",
              '<13>1 a b c d e [x y="\\"z"][w] m',
              "<13>1 a b c d e -\n\n", "<13>1 a b c d e -x", "<13>1 a b c d e [x\\", "<13>1 a  b c d e - m",
