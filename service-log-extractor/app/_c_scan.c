@@ -51,6 +51,7 @@ typedef struct {
     bool has_partial;
     Partial partial;
     PyObject *source;                  /* the process of the last journald entry or syslog line (None: none) */
+    PyObject *first_switch;            /* Unwrapper.first_switch: None, or (line_no, process or None) */
     PyObject *pri_level[8];            /* syslog_level(0..7) */
     PyObject *level_words;             /* severity._LEVELS: a level word, lower case -> its class */
     Py_ssize_t level_word_max;         /* its longest key */
@@ -76,6 +77,18 @@ static int sink(Unwrapper *u, long long line_no, PyObject *text, PyObject *level
         return -1;
     Py_DECREF(r);
     return 0;
+}
+
+/* The assembler's `open`: 1, 0, or -1 on error. */
+static int target_open(Unwrapper *u) {
+    if (u->direct)
+        return events_api->is_open(u->target);
+    PyObject *open = PyObject_GetAttrString(u->target, "open");
+    if (open == NULL)
+        return -1;
+    int r = PyObject_IsTrue(open);
+    Py_DECREF(open);
+    return r;
 }
 
 static int boundary(Unwrapper *u) {
@@ -172,7 +185,18 @@ static int join(Unwrapper *u, long long line_no, PyObject *stream, PyObject *tex
 
 /* _switch_source: another process's record (or a journald entry that is a whole multi-line record) ends what is
  * open above. Steals nothing: source is borrowed. */
-static int switch_source(Unwrapper *u, PyObject *source, bool whole) {
+static int switch_source(Unwrapper *u, long long line_no, PyObject *source, bool whole) {
+    if (u->first_switch == Py_None) {
+        /* app.parallel: a chunk's first process switch ends an open event or not as the process before the chunk
+         * says, unless the record is whole or states no process */
+        int open = whole || source == Py_None ? 0 : target_open(u);
+        if (open < 0)
+            return -1;
+        PyObject *first = Py_BuildValue("(LO)", line_no, open ? source : Py_None);
+        if (first == NULL)
+            return -1;
+        Py_SETREF(u->first_switch, first);
+    }
     if (!whole && source != Py_None && u->source != Py_None) {
         int other = PyObject_RichCompareBool(source, u->source, Py_NE);
         if (other < 0)
@@ -401,7 +425,7 @@ static int syslog(Unwrapper *u, long long line_no, PyObject *line) {
         rc = sink(u, line_no, line, Py_None, Py_None, Py_None);
     } else if (PyTuple_Check(parsed) && PyTuple_GET_SIZE(parsed) == 3) {
         PyObject *level = PyTuple_GET_ITEM(parsed, 0), *tag = PyTuple_GET_ITEM(parsed, 1);
-        if (switch_source(u, tag, false) == 0)
+        if (switch_source(u, line_no, tag, false) == 0)
             rc = sink(u, line_no, PyTuple_GET_ITEM(parsed, 2), level, tag, line);
     } else {
         PyErr_SetString(PyExc_TypeError, "parse_syslog must return (level, tag, message) or None");
@@ -446,7 +470,7 @@ static int journald(Unwrapper *u, long long line_no, PyObject *line) {
     PyObject *source = PyTuple_Pack(2, tag, PyTuple_GET_ITEM(r, 3));
     if (source == NULL)
         goto out;
-    int switched = switch_source(u, source, inner_newline(message));
+    int switched = switch_source(u, line_no, source, inner_newline(message));
     Py_DECREF(source);
     if (switched == 0 && emit_text(u, line_no, message, level, tag, line) == 0)
         rc = 1;
@@ -697,6 +721,7 @@ static int Unwrapper_init(Unwrapper *self, PyObject *args, PyObject *kwds) {
     partial_clear(&self->partial);
     self->has_partial = false;
     Py_XSETREF(self->source, Py_NewRef(Py_None));
+    Py_XSETREF(self->first_switch, Py_NewRef(Py_None));
     return 0;
 }
 
@@ -714,6 +739,7 @@ static int Unwrapper_traverse(Unwrapper *self, visitproc visit, void *arg) {
         Py_VISIT(self->pri_level[k]);
     Py_VISIT(self->partial.pieces);
     Py_VISIT(self->source);
+    Py_VISIT(self->first_switch);
     return 0;
 }
 
@@ -737,6 +763,7 @@ static int Unwrapper_clear(Unwrapper *self) {
     partial_clear(&self->partial);
     self->has_partial = false;
     Py_CLEAR(self->source);
+    Py_CLEAR(self->first_switch);
     return 0;
 }
 
@@ -841,9 +868,25 @@ static PyMethodDef Unwrapper_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
+static PyObject *Unwrapper_get_first_switch(Unwrapper *self, void *unused) {
+    return Py_NewRef(self->first_switch ? self->first_switch : Py_None);
+}
+
+static int Unwrapper_set_first_switch(Unwrapper *self, PyObject *value, void *unused) {
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "first_switch cannot be deleted");
+        return -1;
+    }
+    Py_XSETREF(self->first_switch, Py_NewRef(value));
+    return 0;
+}
+
 static PyGetSetDef Unwrapper_getset[] = {
     {"pending", (getter)Unwrapper_get_pending, NULL, "a partial record is held", NULL},
     {"partial", (getter)Unwrapper_get_partial, NULL, "the partial record held (a copy) or None", NULL},
+    {"first_switch", (getter)Unwrapper_get_first_switch, (setter)Unwrapper_set_first_switch,
+     "None until the first journald entry or syslog line, then (its line_no, its process if whether a boundary came "
+     "there hung on the process before, else None): app.records.Unwrapper.first_switch", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -2,8 +2,9 @@
 
 The log is cut into chunks of whole lines (CHUNK_BYTES). Worker processes scan each chunk from a closed state
 (scan_chunk); the parent stitches the results in file order (Stitcher). Where an event is open across a chunk
-boundary (a few % of chunks), the parent re-feeds the chunk's lines up to its first resync line (a line whose
-effect does not depend on the state before it) with the true state; from there on the worker's result is exact.
+boundary (a few % of chunks), or the process of the syslog line before the chunk would end an event the chunk
+opens, the parent re-feeds the chunk's lines up to its resync line (a line whose effect does not depend on the state
+before it, see ChunkResult) with the true state; from there on the worker's result is exact.
 A worker sends its chunk's events summed per group (app.scan.GroupSums), so that the parent's work grows with the
 groups of a chunk, not its events; one by one as well only when the caller takes each event (``on_event``).
 
@@ -302,55 +303,124 @@ class ChunkResult:
     Line numbers are relative to the chunk (its first line is 1). ``sums`` holds the chunk's events summed per group
     (app.scan.GroupSums), ``sums_from_resync`` those from the resync line on (empty without one). ``events``, only
     when the parent hands each event on (else None), are ``(line, level, group_id, has_trace)`` in file order; the
-    template, sample and raw lines of a group's first and last event are those of ``sums``. ``resync_line`` is the
-    first line after which the state no longer depends on what came before the chunk (None if not found in the
-    first RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the
-    parent can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk."""
+    template, sample and raw lines of a group's first and last event are those of ``sums``. ``resync_line`` is a
+    line after which the state no longer depends on what came before the chunk (None if none is found in the first
+    RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the parent
+    can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk.
 
-    __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail")
+    The process of the last syslog line or journald entry fed (app.records.Unwrapper) is part of that state too, and
+    a worker starts with none known. It decides one thing: whether the next record of a process ends an event open
+    above it, which it does when the process before is known and another one (Unwrapper.first_switch says where
+    that hangs on the process before). ``first_switch`` is the worker's first switch in the chunk (None: the chunk
+    names no process, and the one before it goes on). The resync line is one whose first switch from it on,
+    ``resync_switch``, does not hang on the process before it (or there is none), so that from there on the worker's
+    events are the true ones whatever that process was."""
 
-    def __init__(self, lines, sums, sums_from_resync, events, resync_line, prefix, tail):
+    __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail", "first_switch",
+                 "resync_switch")
+
+    def __init__(self, lines, sums, sums_from_resync, events, resync_line, prefix, tail, first_switch,
+                 resync_switch):
         self.lines, self.sums, self.sums_from_resync, self.events = lines, sums, sums_from_resync, events
         self.resync_line, self.prefix, self.tail = resync_line, prefix, tail
+        self.first_switch, self.resync_switch = first_switch, resync_switch
 
 
-def _find_resync(buf, lo: int, hi: int) -> tuple[int | None, int]:
-    """(line number in the chunk, byte offset) of the first line that resets the scanner state."""
+def _resync_lines(buf, lo: int, hi: int, search_lines: int) -> list[tuple[int, int]]:
+    """(line number in the chunk, byte offset) of each line that resets the scanner state but for the process, in
+    the first ``search_lines`` lines."""
+    found = []
     pos = lo
     previous = None
-    for line_no in range(1, RESYNC_SEARCH_LINES + 1):
+    for line_no in range(1, search_lines + 1):
         if pos >= hi:
             break
         nl = buf.find(b"\n", pos, hi)
         line = line_text(buf, pos, nl)
         if LineScanner.resets_state(line, previous):
-            return line_no, pos
+            found.append((line_no, pos))
         previous = line
         pos = nl + 1
-    return None, hi
+    return found
 
 
 def scan_chunk(buf, lo: int, hi: int, finder=None, *, keep_events: bool = True) -> ChunkResult:
     """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state; ``keep_events``: list each
     event too (ChunkResult.events), for a parent that hands them on."""
-    resync_line, resync_pos = _find_resync(buf, lo, hi)
-    sums, sums_from_resync = GroupSums(), GroupSums()
-    add, add_from_resync = sums.add, sums_from_resync.add
-    from_line = resync_line if resync_line is not None else sys.maxsize   # no resync line: nothing from it on
+    finder = finder or default_finder()
+    chunk, candidates = _scan_chunk(buf, lo, hi, finder, keep_events, RESYNC_SEARCH_LINES)
+    if chunk.resync_line is None and candidates:
+        # each candidate had a process switch after it that hangs on the process before: rare, and searching
+        # further here spares the parent scanning the whole chunk
+        chunk, _ = _scan_chunk(buf, lo, hi, finder, keep_events, RESYNC_SEARCH_LINES * 16)
+    return chunk
+
+
+def _scan_chunk(buf, lo: int, hi: int, finder, keep_events: bool, search_lines: int) -> tuple[ChunkResult, int]:
+    """scan_chunk with resync lines searched for in the first ``search_lines`` lines; and how many it found."""
+    candidates = _resync_lines(buf, lo, hi, search_lines)
+    sums, from_last = GroupSums(), GroupSums()   # all events; those from the last candidate on
+    add, add_from_last = sums.add, from_last.add
+    between: list[tuple] = []   # the events from the first candidate to the last one, to sum from the one chosen
+    first_line, last_line = (candidates[0][0], candidates[-1][0]) if candidates else (sys.maxsize, sys.maxsize)
     events: list[tuple] | None = [] if keep_events else None
 
     def emit(line_no, level, gid, template, sample, trace, raw):
         add(line_no, level, gid, template, sample, trace, raw)
-        if line_no >= from_line:
-            add_from_resync(line_no, level, gid, template, sample, trace, raw)
+        if line_no >= last_line:
+            add_from_last(line_no, level, gid, template, sample, trace, raw)
+        elif line_no >= first_line:
+            between.append((line_no, level, gid, template, sample, trace, raw))
         if events is not None:
             events.append((line_no, level, gid, trace))
 
     scanner = LineScanner(emit)
-    feeder = new_feeder(scanner, finder or default_finder())
-    feeder.feed_lines(buf, lo, hi)
-    return ChunkResult(feeder.lines, sums, sums_from_resync, events, resync_line, bytes(buf[lo:resync_pos]),
-                       scanner.export_state())
+    unwrapper = scanner.unwrapper
+    feeder = new_feeder(scanner, finder)
+    # Fed in parts, one from each candidate to the next, to see each part's first process switch.
+    ends = [pos for _, pos in candidates] + [hi]
+    feeder.feed_lines(buf, lo, ends[0])
+    first_switch = unwrapper.first_switch
+    switches = []
+    for start, end in zip(ends, ends[1:]):
+        unwrapper.first_switch = None
+        feeder.feed_lines(buf, start, end)
+        switches.append(unwrapper.first_switch)
+    resync_line = resync_pos = resync_switch = None
+    for k in range(len(candidates)):   # the first candidate whose next switch does not hang on the process before
+        switch = next((s for s in switches[k:] if s is not None), None)
+        if switch is None or switch[1] is None:
+            (resync_line, resync_pos), resync_switch = candidates[k], switch
+            break
+    first_switch = first_switch or next((s for s in switches if s is not None), None)
+    sums_from_resync = GroupSums()
+    if resync_line is not None:
+        for event in between:
+            if event[0] >= resync_line:
+                sums_from_resync.add(*event)
+        _add_later(sums_from_resync, from_last)
+    return ChunkResult(feeder.lines, sums, sums_from_resync, events, resync_line,
+                       bytes(buf[lo:hi if resync_pos is None else resync_pos]), scanner.export_state(), first_switch,
+                       resync_switch), len(candidates)
+
+
+def _add_later(sums: GroupSums, later: GroupSums) -> None:
+    """Adds to ``sums`` the sums ``later`` of the events that follow all of its own: as if each were added."""
+    groups = sums.groups
+    for gid, group in later.groups.items():
+        mine = groups.get(gid)
+        if mine is None:
+            groups[gid] = list(group)
+        else:
+            mine[3] += group[3]
+            mine[4] += group[4]
+            mine[6], mine[8] = group[6], group[8]
+
+
+def _ends_the_same(switch: tuple | None, source) -> bool:
+    """Whether a process switch (Unwrapper.first_switch) that the worker saw with no process known before it goes
+    the same way after ``source``: it ends the open event only after a known, other process."""
+    return switch is None or switch[1] is None or source is None or source == switch[1]
 
 
 class Stitcher:
@@ -364,7 +434,10 @@ class Stitcher:
 
     def add(self, chunk: ChunkResult) -> None:
         base = self._feeder.lines
-        if not self._scanner.open:  # the chunk's closed start state was the true one
+        unwrapper = self._scanner.unwrapper
+        if not self._scanner.open and _ends_the_same(chunk.first_switch, unwrapper.export_state()[1]):
+            # the chunk's closed start state, with no process known, gave the true events
+            named = chunk.first_switch is not None
             self._take(chunk, base, 1, chunk.sums)
         elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
             prefix = bytearray(chunk.prefix)
@@ -375,8 +448,12 @@ class Stitcher:
             if prefix:
                 self._feeder.feed_lines(prefix, 0, len(prefix))
             self._scanner.finish()
+            named = chunk.resync_switch is not None
             self._take(chunk, base, chunk.resync_line, chunk.sums_from_resync)
-        self._scanner.restore_state(chunk.tail, base)
+        tail = chunk.tail
+        if not named:   # no process named from the line taken from on: the true one before it goes on
+            tail = (tail[0], (tail[1][0], unwrapper.export_state()[1]))
+        self._scanner.restore_state(tail, base)
         self._feeder.lines = base + chunk.lines
 
     def _take(self, chunk: ChunkResult, base: int, from_line: int, sums: GroupSums) -> None:

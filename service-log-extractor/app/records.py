@@ -113,13 +113,18 @@ class Unwrapper:
     """The envelope layer (see the module docstring). Holds at most one partial record: a chunk of another stream
     or envelope ends it (CRI and Docker write a split line's chunks one after the other)."""
 
-    __slots__ = ("_sink", "_boundary", "partial", "_source")
+    __slots__ = ("_sink", "_boundary", "_is_open", "partial", "_source", "first_switch")
 
-    def __init__(self, sink: Sink, boundary: Callable[[], None] = lambda: None):
+    def __init__(self, sink: Sink, boundary: Callable[[], None] = lambda: None,
+                 is_open: Callable[[], bool] = lambda: False):
         self._sink = sink
         self._boundary = boundary           # called where the envelope says a record cannot go on (another process)
+        self._is_open = is_open             # whether the sink holds something a boundary would end
         self.partial: list | None = None    # [stream, first line_no, list of text pieces, size, first raw line]
         self._source = None                 # the process of the last journald entry or syslog line
+        # For app.parallel, whose chunks start with no process known: None until the first journald entry or syslog
+        # line, then (its line_no, its process if whether a boundary came there hung on the process before, else None)
+        self.first_switch: tuple | None = None
 
     @property
     def pending(self) -> bool:
@@ -167,12 +172,14 @@ class Unwrapper:
         if parsed is None:
             self._sink(line_no, line, None, None, None)
         else:
-            self._switch_source(parsed[1], False)
+            self._switch_source(line_no, parsed[1], False)
             self._sink(line_no, parsed[2], parsed[0], parsed[1], line)
 
-    def _switch_source(self, source, whole: bool) -> None:
+    def _switch_source(self, line_no: int, source, whole: bool) -> None:
         """Another process's record (or a journald entry that is a whole multi-line record) cannot continue the
         event above: a traceback one program logged is not the trace of another one's error."""
+        if self.first_switch is None:
+            self.first_switch = (line_no, None if whole or source is None or not self._is_open() else source)
         if whole or (source != self._source and source is not None and self._source is not None):
             self._boundary()
         self._source = source
@@ -191,7 +198,7 @@ class Unwrapper:
         message, level, tag, pid = record
         if self.partial is not None:
             self.flush()
-        self._switch_source((tag, pid), "\n" in message.strip("\n"))
+        self._switch_source(line_no, (tag, pid), "\n" in message.strip("\n"))
         self._emit_text(line_no, message, level, tag, line)
         return True
 
@@ -267,7 +274,7 @@ def new_unwrapper(assembler) -> Unwrapper:
     (app/_c_scan.c) when it is built, which feeds a compiled Assembler (app.events.new_assembler) without a Python
     call per line, else the Python class; the same inner lines either way (tests/test_compiled_scan.py)."""
     if _c_scan is None:
-        return Unwrapper(assembler.feed, assembler.boundary)
+        return Unwrapper(assembler.feed, assembler.boundary, lambda: assembler.open)
     return _c_scan.Unwrapper(assembler, unwrapper_deps())
 
 

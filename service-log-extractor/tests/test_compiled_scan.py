@@ -34,16 +34,20 @@ def c_scan():
 
 
 class Recorder:
-    """An assembler stand-in that records what the envelope layer hands it."""
+    """An assembler stand-in that records what the envelope layer hands it. It is ``open`` after a line of odd
+    length, until a boundary (the unwrapper asks at its first process switch)."""
 
     def __init__(self):
         self.calls = []
+        self.open = False
 
     def feed(self, line_no, line, envelope_level=None, tag=None, raw=None):
         self.calls.append((line_no, line, envelope_level, tag, raw))
+        self.open = len(line) % 2 == 1
 
     def boundary(self):
         self.calls.append("boundary")
+        self.open = False
 
 
 def unwrap(make, lines):
@@ -52,15 +56,18 @@ def unwrap(make, lines):
     unwrapper = make(recorder)
     states = []
     for no, line in enumerate(lines, 1):
+        if no % 7 == 0:
+            unwrapper.first_switch = None   # as app.parallel does at a resync line
         unwrapper.feed(no, line)
         # (the Python class's `partial` is its live list: copied as it is now)
-        states.append((unwrapper.pending, copy.deepcopy(unwrapper.partial), unwrapper.export_state()))
+        states.append((unwrapper.pending, copy.deepcopy(unwrapper.partial), unwrapper.export_state(),
+                       unwrapper.first_switch))
     unwrapper.finish()
     return recorder.calls, states
 
 
 def python_unwrapper(recorder):
-    return records.Unwrapper(recorder.feed, recorder.boundary)
+    return records.Unwrapper(recorder.feed, recorder.boundary, lambda: recorder.open)
 
 
 # --- generated physical lines, one strategy per envelope ---
@@ -342,3 +349,28 @@ def test_syslog_forms_at_their_edges(c_scan):
              "Janet", "1", "<", "<7>", "<7>1 ", "Nov 27 10:00:00 web1 app[12] m", "Nov 27 10:00:00 web1 app[12]:"]
     for line in lines:
         assert unwrapper.syslog_fields(line) == severity.parse_syslog(line), line
+
+
+@pytest.mark.parametrize("make", ["python", "compiled"])
+def test_first_switch_names_a_process_only_where_the_boundary_hangs_on_the_one_before(c_scan, make):
+    """(line, process) at the first journald entry or syslog line; the process only where an event is open there
+    and the record neither is a whole multi-line one nor lacks a process (app.parallel needs nothing else)."""
+    def first_switch(lines):
+        recorder = Recorder()
+        unwrapper = python_unwrapper(recorder) if make == "python" else c_scan.Unwrapper(
+            recorder, records.unwrapper_deps())
+        for no, line in enumerate(lines, 1):
+            unwrapper.feed(no, line)
+        return unwrapper.first_switch
+
+    opens, closed = "odd", "even"   # the Recorder is open after a line of odd length
+    entry = json.dumps({"MESSAGE": "one line", "SYSLOG_IDENTIFIER": "app", "_PID": "7"})
+    whole = json.dumps({"MESSAGE": "Traceback:\n  two lines", "SYSLOG_IDENTIFIER": "app", "_PID": "7"})
+    syslog = "Nov 27 10:00:00 web1 app[12]: x"
+    assert first_switch([opens, "plain", closed]) is None
+    assert first_switch([opens, entry]) == (2, ("app", "7"))
+    assert first_switch([closed, entry]) == (2, None)
+    assert first_switch([opens, whole]) == (2, None)
+    assert first_switch([opens, syslog, opens, entry]) == (2, "app")
+    assert first_switch([closed, syslog, opens, entry]) == (2, None)
+    assert first_switch([opens, "<11>" + "no process here"]) == (2, None)

@@ -224,6 +224,27 @@ def test_totals_take_group_sums_as_the_events(seed):
         Totals(print).add_group("0123456789ab", "ERROR", "t", 1, 0, 1, 1, "s", None, None)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_sums_of_later_events_add_as_the_events(seed):
+    """parallel._add_later(sums, later): the GroupSums of a stretch, then of the stretch after it, as one GroupSums
+    of both (groups in the order of their first event, counts, traces, first and last lines and raw lines)."""
+    rng = random.Random(seed)
+    kinds = [("ERROR", f"job {i} failed") for i in range(12)]
+    events = []
+    for line in range(1, 500):
+        if rng.random() < 0.4:
+            level, template = rng.choice(kinds[:rng.choice((2, 12))])
+            raw = f"{level} {template} ({line})"
+            events.append((line, level, grouping.group_id(level, template), template, raw, rng.random() < 0.2, raw))
+    cut = rng.randrange(len(events) + 1)
+    whole, head, tail = GroupSums(), GroupSums(), GroupSums()
+    for n, event in enumerate(events):
+        whole.add(*event)
+        (head if n < cut else tail).add(*event)
+    parallel._add_later(head, tail)
+    assert list(head.groups.items()) == list(whole.groups.items())
+
+
 def test_truncated_stream_is_flagged_incomplete(texts):
     data = gzip.compress(texts["shuffled-0"].encode())[:-100]
     summary = parallel.summarize_stream(io.BytesIO(data), processes=2, chunk_bytes=997)
@@ -272,19 +293,98 @@ def test_ranges_are_independent_unless_compressed_or_utf16(tmp_path):
 
 
 
+# -- The process of the last syslog line or journald entry is part of the scan state: the next record of another
+# process ends the open event (app.records.Unwrapper). A worker starts with no process known. --
 
-@pytest.mark.xfail(strict=True, reason="known, not fixed yet: a chunk is scanned with no process known, while the "
-                                       "sequential scan carries the last syslog/journald process across the cut; "
-                                       "the process switch that closes an event there is missed (found in review)")
-def test_a_process_switch_right_after_a_cut_closes_the_event_as_in_the_sequential_scan():
-    first = b"<25>Nov 17 10:59:19 host7 app/x[3767]: DEBUG id=1\n"
-    second = (b"2026-11-18T10:13:59Z host ERROR[62]: quota exceeded\n"
-              b"2026-11-22T10:40:26Z host app[67]: 0xdeadbeef\n"
-              b"\tat com.x.Y.m(Y.java:541)\n")
-    stitcher = parallel.Stitcher(None)
-    for chunk in (first, second):
-        buf = bytearray(chunk)
-        stitcher.add(parallel.scan_chunk(buf, 0, len(buf), keep_events=False))
-    stitched = stitcher.summary(len(first + second), None, 50)
-    sequential = log_parser.summarize(io.BytesIO(first + second))
-    assert stitched["stack_traces"] == sequential["stack_traces"]
+def _stitch_pieces(pieces: list[bytes], on_event=None) -> dict:
+    stitcher = parallel.Stitcher(on_event)
+    for piece in pieces:
+        buf = bytearray(piece)
+        stitcher.add(parallel.scan_chunk(buf, 0, len(buf), keep_events=on_event is not None))
+    return stitcher.summary(sum(map(len, pieces)), None, 50)
+
+
+SWITCH_CASES = {
+    # the chunk opens an event with a line of no process, then another process's line ends it: the trace below
+    # belongs to nothing (found in review)
+    "switch after a plain line": [
+        b"<25>Nov 17 10:59:19 host7 app/x[3767]: DEBUG id=1\n",
+        b"2026-11-18T10:13:59Z host ERROR[62]: quota exceeded\n2026-11-22T10:40:26Z host app[67]: 0xdeadbeef\n"
+        b"\tat com.x.Y.m(Y.java:541)\n"],
+    # the same process goes on: its line does not end the event, the trace is the event's
+    "same process goes on": [
+        b"Nov 17 10:59:19 host7 app[1]: WARN slow start\n",
+        b"2026-11-18 10:13:59 ERROR quota exceeded\nNov 17 10:59:20 host7 app[1]: retrying\n"
+        b"\tat com.x.Y.m(Y.java:541)\n"],
+    # a chunk that names no process: the one before it goes on into the next chunk (a line the scan skips, one of no
+    # level while nothing is open, names none either) (a line the scan skips, one of no
+    # level while nothing is open, names none either)
+    "carried over a chunk naming none": [
+        b"Nov 17 10:59:19 host7 app[1]: WARN slow start\n",
+        b"2026-11-18 10:00:00 INFO nothing here\n",
+        b"2026-11-18 10:00:01 ERROR boom\nNov 17 10:59:20 host7 db[2]: vacuum\n\tat com.x.Y.m(Y.java:1)\n"],
+    # journald entries: the process is (identifier, pid)
+    "journald": [
+        b'{"MESSAGE": "WARN slow start", "PRIORITY": "4", "SYSLOG_IDENTIFIER": "app", "_PID": "1"}\n',
+        b"2026-11-18 10:00:01 ERROR boom\n"
+        b'{"MESSAGE": "vacuum", "SYSLOG_IDENTIFIER": "db", "_PID": "2"}\n'
+        b"\tat com.x.Y.m(Y.java:1)\n"],
+    # an event open across the cut, a resync line, then a switch with an event open: the worker's process before
+    # that switch (none) is not the true one (app, from lines it skipped while nothing was open)
+    "switch after the resync line": [
+        b"Nov 17 10:59:19 host7 app[1]: WARN slow start\n2026-11-18 10:00:00 ERROR first\n",
+        b"\tat a.B.c(B.java:1)\nNov 17 10:59:19 host7 app[1]: still app\n2026-11-18 10:00:01 ERROR second\n"
+        b"Nov 17 10:59:20 host7 db[2]: vacuum\n\tat com.x.Y.m(Y.java:1)\n"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SWITCH_CASES))
+def test_a_process_switch_after_a_cut_goes_as_in_the_sequential_scan(name):
+    pieces = SWITCH_CASES[name]
+    expected, expected_events = sequential(b"".join(pieces))
+    events = []
+    assert (_stitch_pieces(pieces, events.append), events) == (expected, expected_events)
+    assert _stitch_pieces(pieces) == expected
+
+
+def _process_mix(rng: random.Random, lines: int) -> bytes:
+    """Syslog lines of three processes (some with an ISO time, which can be resync lines), journald entries, plain
+    headers of each level, lines of no level, and traces: events open across process switches of every kind."""
+    out = []
+    for i in range(lines):
+        proc = rng.choice(["app[1]", "db[2]", "cron[3]"])
+        level = rng.choice(["ERROR", "WARN", "INFO", "INFO", ""])
+        kind = rng.randrange(9)
+        if kind == 0:
+            out.append(f"Nov 17 10:59:{i % 60:02d} host7 {proc}: {level} step {i}")
+        elif kind == 1:
+            out.append(f"<{rng.choice([11, 14, 30])}>Nov 17 10:59:19 host7 {proc}: {level} step {i}")
+        elif kind == 2:
+            message = rng.choice([f"2026-11-18 10:00:00 {level or 'INFO'} inner {i}", f"{level} iso {i}"])
+            out.append(f"2026-11-18T10:13:59Z host {proc}: {message}")
+        elif kind == 3:
+            ident, pid = proc[:-1].split("[")
+            out.append(json.dumps({"MESSAGE": f"{level} entry {i}", "PRIORITY": rng.choice(["3", "6"]),
+                                   "SYSLOG_IDENTIFIER": ident, "_PID": pid}))
+        elif kind == 4:
+            out.append(f"2026-11-18 10:00:{i % 60:02d} {level or 'ERROR'} plain {i}")
+        elif kind == 5:
+            out.append(f"plain text {i}")
+        else:
+            out.extend(rng.choice([["\tat a.B.c(B.java:1)"], ["  File \"a.py\", line 1, in f"],
+                                   ["Traceback (most recent call last):", '  File "a.py", line 1', "KeyError: k"]]))
+    return ("\n".join(out) + "\n").encode()
+
+
+@pytest.mark.parametrize("search_lines", [3, parallel.RESYNC_SEARCH_LINES])   # 3: often searched again, further
+@pytest.mark.parametrize("seed", range(40))
+def test_process_switches_across_cuts_at_any_line_give_the_sequential_result(monkeypatch, search_lines, seed):
+    monkeypatch.setattr(parallel, "RESYNC_SEARCH_LINES", search_lines)
+    rng = random.Random(seed)
+    data = _process_mix(rng, 300)
+    starts = [0] + [i + 1 for i, byte in enumerate(data[:-1]) if byte == 10]
+    cuts = sorted({0, len(data), *rng.sample(starts[1:], 40)})
+    expected, expected_events = sequential(data)
+    events = []
+    assert (_stitch(data, cuts, events.append), events) == (expected, expected_events)
+    assert _stitch(data, cuts, None) == expected
