@@ -97,6 +97,15 @@ static int contains_ucs1(const Py_UCS1 *h, Py_ssize_t n, const Py_UCS1 *s, Py_ss
     return 0;
 }
 
+/* The first i in [from, to) with s[i] == c, or -1: the prefilters below visit only the places where the character
+ * their pattern needs stands (memchr skips the rest many bytes at a time). */
+static inline Py_ssize_t next_byte(const unsigned char *s, Py_ssize_t from, Py_ssize_t to, unsigned char c) {
+    if (from >= to)
+        return -1;
+    const unsigned char *p = memchr(s + from, c, (size_t)(to - from));
+    return p == NULL ? -1 : p - s;
+}
+
 /* Any string of the tuple occurs in text (`g in text`): 1, none: 0, error: -1. The items were checked to be str. */
 static int any_substring(PyObject *text, PyObject *tuple) {
     const int exact = PyUnicode_CheckExact(text);   /* a str subclass may define its own __contains__ */
@@ -248,10 +257,12 @@ static int pf_uuid(const unsigned char *s, Py_ssize_t n) {
 
 /* number-sign `(?<![\w.+-])[-+](?=<N>)` (exact). */
 static int pf_number_sign(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 3 < n; i++)
-        if ((s[i] == '-' || s[i] == '+') && s[i + 1] == '<' && s[i + 2] == 'N' && s[i + 3] == '>' &&
+    for (Py_ssize_t j = next_byte(s, 1, n - 2, '<'); j >= 0; j = next_byte(s, j + 1, n - 2, '<')) {
+        const Py_ssize_t i = j - 1;   /* the sign */
+        if ((s[i] == '-' || s[i] == '+') && s[i + 2] == 'N' && s[i + 3] == '>' &&
             (i == 0 || !(is_w(s[i - 1]) || is_in(s[i - 1], ".+-"))))
             return 1;
+    }
     return 0;
 }
 
@@ -262,8 +273,8 @@ static int path_start_ok(const unsigned char *s, Py_ssize_t at) {   /* at: where
 }
 
 static int pf_path(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t k = 0; k < n; k++) {
-        if (s[k] != '/' || (k > 0 && s[k - 1] == '/'))
+    for (Py_ssize_t k = next_byte(s, 0, n, '/'); k >= 0; k = next_byte(s, k + 1, n, '/')) {
+        if (k > 0 && s[k - 1] == '/')
             continue;
         Py_ssize_t end = k;
         while (end < n && s[end] == '/')
@@ -300,8 +311,8 @@ static int is_file_extension(const unsigned char *w, Py_ssize_t len) {
  * extension that is the whole word there (a shorter alternative leaves a word character next, which the first
  * lookahead refuses), then `.digits` groups, after which neither a word (through `.` and `-`) nor `:digit` follows. */
 static int pf_file(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t p = 1; p + 1 < n; p++) {
-        if (s[p] != '.' || !is_w(s[p + 1]) || !(is_w(s[p - 1]) || is_in(s[p - 1], ".@%+~-")))
+    for (Py_ssize_t p = next_byte(s, 1, n - 1, '.'); p >= 0; p = next_byte(s, p + 1, n - 1, '.')) {
+        if (!is_w(s[p + 1]) || !(is_w(s[p - 1]) || is_in(s[p - 1], ".@%+~-")))
             continue;
         Py_ssize_t q = p + 1;
         while (q < n && is_w(s[q]))
@@ -341,6 +352,8 @@ static inline Py_ssize_t run_of(int (*in)(unsigned char), const unsigned char *s
 static Py_ssize_t digit_run(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) { return run_of(is_d, s, n, at); }
 
 static int pf_ipv4(const unsigned char *s, Py_ssize_t n) {
+    if (memchr(s, '.', (size_t)n) == NULL)   /* (the dots are what most texts lack) */
+        return 0;
     for (Py_ssize_t i = 0; i + 7 <= n; i++) {
         if (!is_d(s[i]) || (i > 0 && is_w(s[i - 1])))
             continue;
@@ -391,7 +404,8 @@ static int contains(const unsigned char *s, Py_ssize_t n, const char *needle) {
 
 /* ssh-account `\b((?:Failed|Accepted) [\w-]+ for) (?!invalid user )[\w.@+-]+(?= from )`. */
 static int pf_ssh_account(const unsigned char *s, Py_ssize_t n) {
-    return contains(s, n, " for ") && contains(s, n, " from ");
+    return (contains(s, n, "Failed ") || contains(s, n, "Accepted ")) && contains(s, n, " for ") &&
+           contains(s, n, " from ");
 }
 
 /* ---------------------------------------------------------------------------------------------------------
@@ -794,10 +808,11 @@ static PyObject *numbered_name_data(PyObject *module, PyObject *unused) {
  * `:[0-5]\d:` (the minutes); its ISO form holds `-[01]\d-` only as `\b\d{4}-[01]\d-[0-3]\d`, so a `-[01]\d-` counts
  * only there (`ip-10-1-2-3` does not). */
 static int pf_timestamp(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 3 < n; i++) {
-        if (s[i] == ':' && s[i + 1] >= '0' && s[i + 1] <= '5' && is_d(s[i + 2]) && s[i + 3] == ':')
+    for (Py_ssize_t i = next_byte(s, 0, n - 3, ':'); i >= 0; i = next_byte(s, i + 1, n - 3, ':'))
+        if (s[i + 1] >= '0' && s[i + 1] <= '5' && is_d(s[i + 2]) && s[i + 3] == ':')
             return 1;
-        if (s[i] == '-' && (s[i + 1] == '0' || s[i + 1] == '1') && is_d(s[i + 2]) && s[i + 3] == '-' && i >= 4 &&
+    for (Py_ssize_t i = next_byte(s, 0, n - 3, '-'); i >= 0; i = next_byte(s, i + 1, n - 3, '-')) {
+        if ((s[i + 1] == '0' || s[i + 1] == '1') && is_d(s[i + 2]) && s[i + 3] == '-' && i >= 4 &&
             i + 5 < n && s[i + 4] >= '0' && s[i + 4] <= '3' && is_d(s[i + 5]) && is_d(s[i - 1]) && is_d(s[i - 2]) &&
             is_d(s[i - 3]) && is_d(s[i - 4]) && (i == 4 || !is_w(s[i - 5])))
             return 1;
@@ -810,9 +825,7 @@ static Py_ssize_t hex_run_len(const unsigned char *s, Py_ssize_t n, Py_ssize_t a
 /* ipv6 `:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:|::`: a run of hex digits longer than 4 leaves a hex digit where the
  * `:` must be, whatever {1,4} takes. */
 static int pf_ipv6(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 1 < n; i++) {
-        if (s[i] != ':')
-            continue;
+    for (Py_ssize_t i = next_byte(s, 0, n - 1, ':'); i >= 0; i = next_byte(s, i + 1, n - 1, ':')) {
         if (s[i + 1] == ':')
             return 1;
         const Py_ssize_t a = hex_run_len(s, n, i + 1);
@@ -831,8 +844,8 @@ static const char *const HOST_SUFFIXES[] = {"com", "net", "org", "io", "internal
                                             "corp", "svc", NULL};
 
 static int pf_host(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 2 < n; i++) {
-        if (s[i] != '.' || !is_alpha(s[i + 1]))
+    for (Py_ssize_t i = next_byte(s, 0, n - 2, '.'); i >= 0; i = next_byte(s, i + 1, n - 2, '.')) {
+        if (!is_alpha(s[i + 1]))
             continue;
         for (const char *const *w = HOST_SUFFIXES; *w; w++) {
             const Py_ssize_t len = prefix_len(s + i + 1, n - i - 1, *w);
@@ -845,7 +858,7 @@ static int pf_host(const unsigned char *s, Py_ssize_t n) {
 
 /* size `<N> (?:[KMGTPEk]i?B|bytes)\b` */
 static int pf_size(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 4 < n; i++) {
+    for (Py_ssize_t i = next_byte(s, 0, n - 4, '<'); i >= 0; i = next_byte(s, i + 1, n - 4, '<')) {
         if (memcmp(s + i, "<N> ", 4) != 0)
             continue;
         const Py_ssize_t j = i + 4;
@@ -865,10 +878,11 @@ static int pf_size(const unsigned char *s, Py_ssize_t n) {
 static int is_upper_hex(unsigned char c) { return is_d(c) || (c >= 'A' && c <= 'F'); }
 
 static int pf_bgl_location(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 5 < n; i++)
-        if (s[i] == 'R' && is_upper_hex(s[i + 1]) && is_upper_hex(s[i + 2]) && s[i + 3] == '-' && s[i + 4] == 'M' &&
-            is_d(s[i + 5]))
+    for (Py_ssize_t j = next_byte(s, 3, n - 2, '-'); j >= 0; j = next_byte(s, j + 1, n - 2, '-')) {
+        const Py_ssize_t i = j - 3;   /* the R */
+        if (s[i] == 'R' && is_upper_hex(s[i + 1]) && is_upper_hex(s[i + 2]) && s[i + 4] == 'M' && is_d(s[i + 5]))
             return 1;
+    }
     return 0;
 }
 
@@ -876,9 +890,7 @@ static int pf_bgl_location(const unsigned char *s, Py_ssize_t n) {
 static int is_k8s(unsigned char c) { return c != 0 && strchr("bcdfghjklmnpqrstvwxz2456789", c) != NULL; }
 
 static int pf_k8s_pod(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 5 < n; i++) {
-        if (s[i] != '-')
-            continue;
+    for (Py_ssize_t i = next_byte(s, 0, n - 5, '-'); i >= 0; i = next_byte(s, i + 1, n - 5, '-')) {
         Py_ssize_t k = 1;
         while (k <= 5 && is_k8s(s[i + k]))
             k++;
@@ -890,9 +902,7 @@ static int pf_k8s_pod(const unsigned char *s, Py_ssize_t n) {
 
 /* relative-path `/[^\s/]+/` */
 static int pf_relative_path(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 2 < n; i++) {
-        if (s[i] != '/')
-            continue;
+    for (Py_ssize_t i = next_byte(s, 0, n - 2, '/'); i >= 0; i = next_byte(s, i + 1, n - 2, '/')) {
         Py_ssize_t k = i + 1;
         while (k < n && s[k] != '/' && !is_space(s[k]))
             k++;
@@ -904,9 +914,7 @@ static int pf_relative_path(const unsigned char *s, Py_ssize_t n) {
 
 /* kernel-uptime `\[ *\d+\.\d` */
 static int pf_kernel_uptime(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i < n; i++) {
-        if (s[i] != '[')
-            continue;
+    for (Py_ssize_t i = next_byte(s, 0, n, '['); i >= 0; i = next_byte(s, i + 1, n, '[')) {
         Py_ssize_t k = i + 1;
         while (k < n && s[k] == ' ')
             k++;
@@ -921,8 +929,8 @@ static int pf_kernel_uptime(const unsigned char *s, Py_ssize_t n) {
  * (?:_[A-Za-z]{0,8}_?\d+)*\b` can match: after a letter or digit, and the run of digits is followed by the end,
  * a non-word character or `_` (a shorter run leaves a digit next, where neither \b nor the group's `_` can be). */
 static int pf_prefixed_id(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 1; i + 1 < n; i++) {
-        if (s[i] != '_' || !(is_alpha(s[i - 1]) || is_d(s[i - 1])))
+    for (Py_ssize_t i = next_byte(s, 1, n - 1, '_'); i >= 0; i = next_byte(s, i + 1, n - 1, '_')) {
+        if (!(is_alpha(s[i - 1]) || is_d(s[i - 1])))
             continue;
         Py_ssize_t k = i + 1;
         if (s[k] == '-' || s[k] == '+')
@@ -1037,7 +1045,7 @@ static int m_duration(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match 
  * space, so only its whole run, 1 to 64 long, can be followed by the `)`). Stands in for the guard `<N> (`. */
 static int pf_process_name(const unsigned char *s, Py_ssize_t n) {
     static const char *const words[] = {"process", "pid", "task", NULL};
-    for (Py_ssize_t j = 1; j + 5 < n; j++) {   /* j: the `<` of "<N> (" */
+    for (Py_ssize_t j = next_byte(s, 1, n - 5, '<'); j >= 0; j = next_byte(s, j + 1, n - 5, '<')) {   /* "<N> (" */
         if (s[j - 1] != ' ' || memcmp(s + j, "<N> (", 5) != 0)
             continue;
         int word = 0;
@@ -1073,10 +1081,13 @@ static int pf_systemd_description(const unsigned char *s, Py_ssize_t n) {
  * backslash, a run of [\w.$-] (which holds no backslash: only the whole run can be followed by one), a backslash and
  * a character of the last class). Stands in for the guard (`:\`, `:/` or `\\` occurs). */
 static int pf_windows_path(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 2 < n; i++) {
-        if (is_alpha(s[i]) && (i == 0 || !is_w(s[i - 1])) && s[i + 1] == ':' && (s[i + 2] == '\\' || s[i + 2] == '/'))
+    for (Py_ssize_t j = next_byte(s, 1, n - 1, ':'); j >= 0; j = next_byte(s, j + 1, n - 1, ':')) {   /* C:\ */
+        const Py_ssize_t i = j - 1;
+        if (is_alpha(s[i]) && (i == 0 || !is_w(s[i - 1])) && (s[j + 1] == '\\' || s[j + 1] == '/'))
             return 1;
-        if (s[i] == '\\' && s[i + 1] == '\\' && (i == 0 || !(is_w(s[i - 1]) || s[i - 1] == '\\'))) {
+    }
+    for (Py_ssize_t i = next_byte(s, 0, n - 2, '\\'); i >= 0; i = next_byte(s, i + 1, n - 2, '\\')) {   /* \\host */
+        if (s[i + 1] == '\\' && (i == 0 || !(is_w(s[i - 1]) || s[i - 1] == '\\'))) {
             Py_ssize_t k = i + 2;
             while (k < n && (is_w(s[k]) || is_in(s[k], ".$-")))
                 k++;
@@ -1096,8 +1107,8 @@ static int same_placeholder(const unsigned char *s, Py_ssize_t n, Py_ssize_t at,
 }
 
 static int pf_repeats(const unsigned char *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 2 < n; i++) {
-        if (s[i] != '<' || !(s[i + 1] >= 'A' && s[i + 1] <= 'Z'))
+    for (Py_ssize_t i = next_byte(s, 0, n - 2, '<'); i >= 0; i = next_byte(s, i + 1, n - 2, '<')) {
+        if (!(s[i + 1] >= 'A' && s[i + 1] <= 'Z'))
             continue;
         Py_ssize_t e = i + 1;
         while (e < n && s[e] >= 'A' && s[e] <= 'Z')
@@ -1744,6 +1755,8 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
     for (Py_ssize_t i = 0; i < Py_SIZE(self); i++) {
         const Entry *e = &self->entries[i];
         /* (Skipping a digit-guarded mask here leaves `digits` as it was: it only ever spares a has_digit call.) */
+        if (e->kind == G_DIGIT && !digits)   /* no digit left: spares the prefilter (the guard would refuse) */
+            continue;
         const int ascii = e->twin != NULL && PyUnicode_IS_ASCII(text);
         if (ascii && e->twin->prefilter != NULL) {
             if (!e->twin->prefilter(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)))
