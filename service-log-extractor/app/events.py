@@ -260,6 +260,21 @@ class Assembler:
         self.cur = cur
 
 
+def starts_an_event(level: str, message: str) -> bool:
+    """Whether a header line of ``level`` (app.severity.classify, not None) with ``message`` ends whatever event is
+    open and opens its own (or none, for OTHER) in Assembler.feed: not when the message is blank (it may go on an
+    open event of its level, or give the message an empty header above awaits) or a stack frame (Ruby's Logger
+    writes each frame with the level header)."""
+    return level == OTHER or (message != "" and not message.isspace() and _FRAME_MESSAGE.match(message) is None)
+
+
+def awaits_message(line: str) -> bool:
+    """Whether ``line``, an inner line, is a header with a level and no message: the next line of its level may
+    give the event its message (see Assembler.feed)."""
+    level, message, _ = classify(line, True)
+    return level is not None and level != OTHER and (message == "" or message.isspace())
+
+
 def new_assembler(emit: Emit):
     """An Assembler(emit): the compiled twin (app/_c_events.c) when it is built, else the Python class; the same
     events either way (tests/test_compiled_events.py). The twin runs the control flow of ``feed`` in C and calls

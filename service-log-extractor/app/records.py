@@ -116,10 +116,10 @@ class Unwrapper:
     __slots__ = ("_sink", "_boundary", "_is_open", "partial", "_source", "first_switch")
 
     def __init__(self, sink: Sink, boundary: Callable[[], None] = lambda: None,
-                 is_open: Callable[[], bool] = lambda: False):
+                 is_open: Callable[[], bool] = lambda: True):
         self._sink = sink
         self._boundary = boundary           # called where the envelope says a record cannot go on (another process)
-        self._is_open = is_open             # whether the sink holds something a boundary would end
+        self._is_open = is_open             # whether the sink holds something a boundary would end (unknown: True)
         self.partial: list | None = None    # [stream, first line_no, list of text pieces, size, first raw line]
         self._source = None                 # the process of the last journald entry or syslog line
         # For app.parallel, whose chunks start with no process known: None until the first journald entry or syslog
@@ -237,32 +237,31 @@ class Unwrapper:
         self.partial = None if held is None else [held[0], held[1] + line_offset, list(held[2]), held[3], held[4]]
 
     @staticmethod
-    def continues(line: str) -> bool:
-        """True when ``line`` is a partial chunk that the next line continues (CRI ``P``, Docker without ``\\n``)."""
-        if line[:1].isdigit() and " std" in line[:48]:
-            m = _CRI.match(line)
-            return m is not None and m.group(3) == "P"
-        if line.startswith('{"log":'):
-            try:
-                obj = json.loads(line)
-            except ValueError:
-                return False
-            return isinstance(obj, dict) and isinstance(obj.get("log"), str) and not obj["log"].endswith("\n")
-        return False
+    def inner_lines(line: str) -> list[str] | None:
+        """The inner lines an Unwrapper hands on for ``line`` alone, or None when it holds a partial record after it
+        (a CRI ``P`` chunk, a Docker line without ``\\n``: the next line may continue it)."""
+        if line[:1] not in ENVELOPE_FIRST:
+            return [line]
+        got: list[str] = []
+        unwrapper = Unwrapper(lambda line_no, text, level, tag, raw: got.append(text), lambda: None, lambda: False)
+        unwrapper.feed(1, line)
+        return None if unwrapper.pending else got
 
     @staticmethod
     def single_record(line: str) -> str | None:
-        """The inner text of a line that is a whole record on its own and carries no envelope level, else None
-        (a partial chunk, a journald or syslog PRI record). Used to find lines that reset the scan state."""
+        """The inner text of a line that is a whole record on its own and carries no envelope level nor process,
+        else None (a partial chunk, a journald record, a syslog line with a PRI or a tag: whether such a line is
+        fed, and so which process comes after it, hangs on what came before). Used to find lines that reset the scan
+        state."""
         first = line[:1]
         if first.isdigit():
-            if " std" in line[:48]:
+            if line.find(" std", 20, 48) >= 0:   # (as feed tells a CRI line)
                 m = _CRI.match(line)
                 if m:
                     return m.group(4) if m.group(3) == "F" else None
             if line[10:11] == "T":
                 parsed = parse_syslog(line)
-                return line if parsed is None else (parsed[2] if parsed[0] is None else None)
+                return line if parsed is None else (parsed[2] if parsed[0] is None and parsed[1] is None else None)
             return line
         if first == "{" or first == "<" or line[:3] in MONTHS:
             return None

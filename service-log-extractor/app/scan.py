@@ -62,14 +62,26 @@ class LineScanner:
 
     @staticmethod
     def resets_state(line: str, previous: str | None) -> bool:
-        """True when feeding `line` leaves the same state whatever the state before it: the line before it does
-        not continue into it (no partial chunk), it is a record of its own whose inner text reaches the classifier
-        whatever came before (a number-led header: not indented, no traceback or continuation form) and has a
-        level, so it closes any open event and opens its own or none."""
-        if previous is not None and Unwrapper.continues(previous):
+        """True when feeding `line` leaves the same state whatever the state before it, given the line before it
+        (``previous``; None: not known, and then False). That line leaves nothing for `line` to go on: no partial
+        chunk, no header awaiting its message, no indented line (one could follow such a header). `line` is a record
+        of its own naming no process, whose inner text reaches the classifier whatever came before (a number-led
+        header: not indented, no traceback or continuation form) with a level and a message that starts an event
+        (app.events.starts_an_event): it closes any open event and opens its own or none. Whether it is fed or
+        skipped (a line of no event level while nothing is open), the state after it is the same."""
+        if previous is None:
             return False
         inner = Unwrapper.single_record(line)
-        return inner is not None and inner[:1].isdigit() and classify(inner, True)[0] is not None
+        if inner is None or not inner[:1].isdigit():
+            return False
+        level, message, _ = classify(inner, True)
+        if level is None or not events.starts_an_event(level, message):
+            return False
+        above = Unwrapper.inner_lines(previous)
+        if not above:   # a partial record held, or nothing handed on
+            return False
+        last = above[-1]   # (blank or indented: a header awaiting its message may stand above it)
+        return not (last[:1] in (" ", "\t") or last.isspace() or last == "" or events.awaits_message(last))
 
 
 class Totals:

@@ -338,6 +338,45 @@ SWITCH_CASES = {
 }
 
 
+# Lines that look like resync lines but whose effect hangs on what came before (found in review): the worker must not
+# sum from them.
+NOT_RESYNC_CASES = {
+    # a syslog line naming a process, which the sequential scan feeds (an event is open) and the worker skips (INFO,
+    # nothing open): the process after it is not the same
+    "a resync-like line naming a process": [
+        b"Nov 17 10:59:19 host7 db: ERROR boom\n",
+        b"2026-11-18T10:13:59Z host app: 2026-11-18 10:00:23 INFO fine\n2026-11-18 10:00:24 ERROR second\n",
+        b"Nov 17 10:59:20 host7 app: \tat a.B(C.java:25)\n"],
+    # a CRI chunk that the partial chunk before the cut goes on into
+    "a CRI F chunk after a P chunk": [
+        b"2026-11-29T10:00:00.000000001Z stderr P 2026-11-18 10:00:00 ERROR part \n",
+        b"2026-11-29T10:00:00.000000001Z stderr F 2026-11-18 10:00:00 ERROR cri\n"],
+    # Rails: a header with no message; the next same-level line gives it
+    "the message of an empty header": [b"2026-11-18 10:00:09 FATAL \n", b"2026-11-18 10:00:09 FATAL rails msg 9\n"],
+    "the message of an empty header, a blank line between": [
+        b"2026-11-18 10:00:09 FATAL \n\n", b"2026-11-18 10:00:09 FATAL rails msg 9\n"],
+    # Ruby's Logger: a frame under the level header goes on the open event
+    "a frame under a level header": [
+        b"2026-11-18 10:00:00 ERROR boom\n", b"2026-11-18 10:00:00 ERROR app/models/x.rb:12:in `foo'\n"],
+    # an empty message under the level of the open event goes on it
+    "an empty header under an open event": [
+        b"2026-11-18 10:00:00 ERROR boom\n\tat a.B(C.java:1)\n", b"2026-11-18 10:00:01 ERROR \n\tat d.E(F.java:2)\n"],
+    # a CRI line with a short time is plain text to the envelope layer (` std` before column 20)
+    "a CRI-like line with a short time": [
+        b"Nov 17 10:59:06 host7 db[2]: WARN step 6\n",
+        b"2026-11-29T10:00Z stdout F 2026-11-18 10:00:07 error short 7\n\tat a.B.c(B.java:1)\n"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOT_RESYNC_CASES))
+def test_a_line_that_only_looks_like_a_resync_line_goes_as_in_the_sequential_scan(name):
+    pieces = NOT_RESYNC_CASES[name]
+    expected, expected_events = sequential(b"".join(pieces))
+    events = []
+    assert (_stitch_pieces(pieces, events.append), events) == (expected, expected_events)
+    assert _stitch_pieces(pieces) == expected
+
+
 @pytest.mark.parametrize("name", sorted(SWITCH_CASES))
 def test_a_process_switch_after_a_cut_goes_as_in_the_sequential_scan(name):
     pieces = SWITCH_CASES[name]
@@ -348,13 +387,14 @@ def test_a_process_switch_after_a_cut_goes_as_in_the_sequential_scan(name):
 
 
 def _process_mix(rng: random.Random, lines: int) -> bytes:
-    """Syslog lines of three processes (some with an ISO time, which can be resync lines), journald entries, plain
-    headers of each level, lines of no level, and traces: events open across process switches of every kind."""
+    """Syslog lines of three processes (some with an ISO time), journald entries, plain headers of each level, CRI
+    chunks, Rails' empty headers and Ruby's frame headers, lines of no level, and traces: events open across process
+    switches of every kind, and lines that look like resync lines without being ones."""
     out = []
     for i in range(lines):
         proc = rng.choice(["app[1]", "db[2]", "cron[3]"])
         level = rng.choice(["ERROR", "WARN", "INFO", "INFO", ""])
-        kind = rng.randrange(9)
+        kind = rng.randrange(13)
         if kind == 0:
             out.append(f"Nov 17 10:59:{i % 60:02d} host7 {proc}: {level} step {i}")
         elif kind == 1:
@@ -370,6 +410,14 @@ def _process_mix(rng: random.Random, lines: int) -> bytes:
             out.append(f"2026-11-18 10:00:{i % 60:02d} {level or 'ERROR'} plain {i}")
         elif kind == 5:
             out.append(f"plain text {i}")
+        elif kind == 6:   # CRI chunks: a P chunk goes on into the next line of its stream
+            out.append(f"2026-11-29T10:00:00.{i:09d}Z {rng.choice(['stdout', 'stderr'])} {rng.choice('PF')} "
+                       f"2026-11-18 10:00:00 {level or 'ERROR'} cri {i}")
+        elif kind == 7:   # Rails: an empty header, then the message under the same level
+            header = f"2026-11-18 10:00:00 {level or 'FATAL'}"
+            out.extend([header + " ", f"{header} rails {i}"])
+        elif kind == 8:   # Ruby's Logger: a frame under the level header
+            out.append(f"2026-11-18 10:00:00 {level or 'ERROR'} app/models/x.rb:{i}:in `foo'")
         else:
             out.extend(rng.choice([["\tat a.B.c(B.java:1)"], ["  File \"a.py\", line 1, in f"],
                                    ["Traceback (most recent call last):", '  File "a.py", line 1', "KeyError: k"]]))
