@@ -16,8 +16,8 @@ Memory choice: at most ``MAX_TRACKED_GROUPS`` groups are tracked with count/firs
 of first appearance (a group first seen after the table is full is not listed, its events still count in
 ``counts``). ``groups_total`` stays honest without a set of every id: ids are counted exactly up to
 ``EXACT_DISTINCT_LIMIT`` distinct groups, beyond that by a HyperLogLog estimate (~1 % error, 16 KiB). Each tracked
-group also holds references to the raw lines of its first and last event (app.event_time reads their times when
-the summary is made): lines the scan made anyway, at most two per group, each cut to its head and tail beyond
+group also holds references to the raw lines of its first and last event (app.scan has app.event_time read their
+times, each line once): lines the scan made anyway, at most two per group, each cut to its head and tail beyond
 app.events.RAW_MAX_CHARS (2,048), so about 40 MiB at worst for 10,000 groups.
 """
 from __future__ import annotations
@@ -618,7 +618,7 @@ class GroupTable:
 
     def add(self, gid: str, level: str, template: str, line_no: int, sample_line: str, raw: str | None = None) -> None:
         """One event. ``raw``: the physical line it starts on, kept (a reference, never parsed here) for the group's
-        first and last event as ``first_raw``/``last_raw`` (app.scan reads their times once per summary)."""
+        first and last event as ``first_raw``/``last_raw`` (app.scan reads their times, each line once)."""
         group = self._groups.get(gid)
         if group is not None:   # (inline: a sequential scan runs this once per event)
             group["count"] += 1
@@ -628,21 +628,24 @@ class GroupTable:
         self.add_group(gid, level, template, 1, line_no, line_no, sample_line, raw, raw)
 
     def add_group(self, gid: str, level: str, template: str, count: int, first_line: int, last_line: int,
-                  sample_line: str, first_raw: str | None, last_raw: str | None) -> None:
+                  sample_line: str, first_raw: str | None, last_raw: str | None) -> bool:
         """``count`` events of one group at once (count >= 1), with exactly the effect of that many ``add`` calls:
         the first at ``first_line`` (``sample_line``, ``first_raw``), the last at ``last_line`` (``last_raw``). The
-        events between change only the count, and the distinct counter sees an id once or many times alike."""
+        events between change only the count, and the distinct counter sees an id once or many times alike. True
+        when this starts tracking the group (its ``first_raw`` is then kept to the end)."""
         group = self._groups.get(gid)
         if group is not None:
             group["count"] += count
             group["last_line"] = last_line
             group["last_raw"] = last_raw
-            return
+            return False
         self._distinct.add(int(gid, 16))
         if len(self._groups) < self._max_tracked:
             self._groups[gid] = {"id": gid, "level": level, "template": template, "count": count,
                                  "first_line": first_line, "last_line": last_line, "sample": make_sample(sample_line),
                                  "first_raw": first_raw, "last_raw": last_raw}
+            return True
+        return False
 
     @property
     def total(self) -> int:

@@ -542,7 +542,7 @@ def test_add_group_is_that_many_adds(seed):
     one_by_one, folded = GroupTable(max_tracked=12, exact_limit=20), GroupTable(max_tracked=12, exact_limit=20)
     for gid, level, template, line, sample, raw in events:
         one_by_one.add(gid, level, template, line, sample, raw)
-    pos = 0
+    pos = started = 0
     while pos < len(events):
         run = events[pos:pos + rng.randint(1, 80)]
         pos += len(run)
@@ -554,8 +554,9 @@ def test_add_group_is_that_many_adds(seed):
             else:
                 sums[gid] = [level, template, 1, line, line, sample, raw, raw]
         for gid, (level, template, count, first, last, sample, first_raw, last_raw) in sums.items():
-            folded.add_group(gid, level, template, count, first, last, sample, first_raw, last_raw)
+            started += folded.add_group(gid, level, template, count, first, last, sample, first_raw, last_raw)
     assert one_by_one._distinct._exact is None and len(one_by_one._groups) == 12   # both bounds were passed
+    assert started == 12   # add_group says when it starts tracking a group
     assert _table_state(folded) == _table_state(one_by_one)
 
 
