@@ -127,7 +127,7 @@ class Totals:
         reference = self.reference_time or datetime.now(timezone.utc)
         # The summary's times: over the first and last events of the groups before merging (a merged group keeps
         # only two of its members' events); each raw line is read once (some were by add_group).
-        times_of = self._times_of
+        times_of = dict(self._times_of)   # (a copy: without a reference, each summary reads with its own "now")
         for raw in self.groups.raw_lines():
             if raw not in times_of:
                 times_of[raw] = line_time(raw, reference)
