@@ -2,7 +2,7 @@
 
 ``line_time(raw, reference) -> datetime | None`` reads one raw physical line (the envelope for Docker, CRI,
 journald and syslog records); ``format_time(dt) -> str`` gives the canonical form of the Summary
-(``YYYY-MM-DDTHH:MM:SS[.mmm|.ffffff]Z``). Only the first and last event of each group are read, once per summary
+(``YYYY-MM-DDTHH:MM:SS[.mmm|.ffffff]Z``). Only the first and last event of each group are read, each line once
 (app.scan): nothing here runs per event.
 
 Which timestamp is the line's own:

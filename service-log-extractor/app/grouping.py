@@ -16,8 +16,8 @@ Memory choice: at most ``MAX_TRACKED_GROUPS`` groups are tracked with count/firs
 of first appearance (a group first seen after the table is full is not listed, its events still count in
 ``counts``). ``groups_total`` stays honest without a set of every id: ids are counted exactly up to
 ``EXACT_DISTINCT_LIMIT`` distinct groups, beyond that by a HyperLogLog estimate (~1 % error, 16 KiB). Each tracked
-group also holds references to the raw lines of its first and last event (app.event_time reads their times when
-the summary is made): lines the scan made anyway, at most two per group, each cut to its head and tail beyond
+group also holds references to the raw lines of its first and last event (app.scan has app.event_time read their
+times, each line once): lines the scan made anyway, at most two per group, each cut to its head and tail beyond
 app.events.RAW_MAX_CHARS (2,048), so about 40 MiB at worst for 10,000 groups.
 """
 from __future__ import annotations
@@ -360,15 +360,13 @@ MERGE_MIN_TOKENS = 3
 # to many more values. So 5: one more than the longest such enumeration we know of.
 MERGE_PLAIN_WORDS = 5
 # A merge can make two groups differ in one position where they differed in two; passes repeat until none merges,
-# at most this many (each pass is O(groups * tokens)).
+# at most this many (each pass files every cluster at each of its positions).
 MERGE_MAX_PASSES = 4
 
 _PLACEHOLDER = re.compile(r"<(?:[A-Z]+|\*)>")
 _VALUE_CHARS = re.compile(r"[-_.@/\\:=#%+~&$]")   # inside a token: paths, ids, names with separators, key=value
 _EDGE_CHARS = "()[]{},;:!?.\"'"                  # around a word: punctuation of the sentence, not of the value
 _CLASS_NAME = re.compile(r"(?:[a-z_]\w*\.)+[A-Z][\w$]*")   # `java.io.IOException`: names an error kind
-_HASH_MOD = (1 << 61) - 1
-_HASH_BASE = 1_000_003
 
 
 def tokenize(template: str) -> list[str]:
@@ -421,65 +419,80 @@ class _Cluster:
         self.members = members
 
 
-def _index(cid: int, cluster: _Cluster, by_pos: list[dict[int, list[int]]], start: int) -> None:
-    """Files a cluster under one bucket per position >= start: the templates of one level and length whose tokens
-    are equal except at that position share it. The bucket key is an int made of polynomial hashes of the tokens
-    before and after the position, so filing costs O(tokens) per cluster, not O(tokens^2); what shares a bucket is
-    compared exactly before merging."""
-    tokens = cluster.tokens
-    n = len(tokens)
-    if n < MERGE_MIN_TOKENS:
-        return
-    hashes = [hash(t) for t in tokens]
-    prefix = [hash((cluster.level, n)) % _HASH_MOD]
-    for h in hashes:
-        prefix.append((prefix[-1] * _HASH_BASE + h) % _HASH_MOD)
-    suffix = [0] * (n + 1)
-    for i in range(n - 1, -1, -1):
-        suffix[i] = (suffix[i + 1] * _HASH_BASE + hashes[i]) % _HASH_MOD
-    start = max(start, 1)   # never position 0: the first token is the message's subject or source
-    for pos, key in enumerate([(p << 61) | q for p, q in zip(prefix[start:n], suffix[start + 1:])], start):
-        buckets = by_pos[pos]
-        bucket = buckets.get(key)
-        if bucket is None:
-            buckets[key] = [cid]
-        else:
-            bucket.append(cid)
+# Up to this many tokens, _merge_pass keys a template at a position by a copy of its other tokens: O(tokens^2) per
+# cluster but in C, cheaper than _chain_ids's O(tokens) in Python below about 100 tokens (measured).
+_SLICED_MAX_TOKENS = 96
+
+
+def _chain_ids(tokens: tuple[str, ...], prefixes: dict, suffixes: dict) -> tuple[list[int], list[int]]:
+    """(ids of tokens[:i], ids of tokens[i:]) for i in 0..len(tokens): equal ids, equal token runs (interned as
+    (id of the run one shorter, token) in ``prefixes``/``suffixes``), so that comparing two templates but at one
+    position is comparing two ints, and filing costs O(tokens) per cluster."""
+    head = [0]
+    for token in tokens:
+        head.append(prefixes.setdefault((head[-1], token), len(prefixes) + 1))
+    tail = [0]
+    for token in reversed(tokens):
+        tail.append(suffixes.setdefault((tail[-1], token), len(suffixes) + 1))
+    tail.reverse()
+    return head, tail
 
 
 def _merge_pass(clusters: dict[int, _Cluster], next_id: int) -> int:
-    """One left-to-right pass over the token positions, merging in place. Returns the next free cluster id (unchanged
-    when nothing merged)."""
-    length = max((len(c.tokens) for c in clusters.values()), default=0)
-    by_pos: list[dict[int, list[int]]] = [{} for _ in range(length)]
-    for cid, cluster in list(clusters.items()):
-        _index(cid, cluster, by_pos, 1)
-    for pos in range(1, length):
-        for bucket in list(by_pos[pos].values()):
-            if len(bucket) < 2:
+    """One pass over the token positions, left to right, merging in place; returns the next free cluster id
+    (unchanged when nothing merged). Only clusters of one level and length can merge, so each such class is worked
+    apart; at each position its live clusters are filed by their tokens but that one (a bucket holds exactly the
+    templates equal except there), and a cluster merged at a position is filed again from the next one on. The
+    clusters that come out do not depend on the order of the classes or buckets: merges at one position are
+    disjoint, and what a merge makes (tokens, members) depends only on its bucket."""
+    classes: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for cid, cluster in clusters.items():
+        if len(cluster.tokens) >= MERGE_MIN_TOKENS:
+            classes[(cluster.level, len(cluster.tokens))].append(cid)
+    for (level, n), live in classes.items():
+        if len(live) < 2:
+            continue
+        # The key of a cluster at a position: its tokens but that one, as a tuple (copied and hashed in C: the
+        # cheaper for the usual lengths), or for long templates as two ints (_chain_ids: O(tokens) per cluster).
+        sliced = n <= _SLICED_MAX_TOKENS
+        chains: dict[int, tuple[list[int], list[int]]] = {}
+        if not sliced:
+            prefixes: dict[tuple[int, str], int] = {}
+            suffixes: dict[tuple[int, str], int] = {}
+            for cid in live:
+                chains[cid] = _chain_ids(clusters[cid].tokens, prefixes, suffixes)
+        for pos in range(1, n):   # never position 0: the first token is the message's subject or source
+            if sliced:
+                keys = [t[:pos] + t[pos + 1:] for t in [clusters[cid].tokens for cid in live]]
+            else:
+                keys = [(head[pos], tail[pos + 1]) for head, tail in [chains[cid] for cid in live]]
+            if len(set(keys)) == len(keys):   # no two differ only at pos (the usual case: checked in C)
                 continue
-            live = [clusters[cid] for cid in dict.fromkeys(bucket) if cid in clusters]
-            if len(live) < 2 or not select_merge([c.tokens[pos] for c in live]):
-                continue
-            exact: dict[tuple, list[int]] = defaultdict(list)   # the hashes' verdict, checked
-            for cid in dict.fromkeys(bucket):
-                c = clusters.get(cid)
-                if c is not None:
-                    exact[(c.level, c.tokens[:pos], c.tokens[pos + 1:])].append(cid)
-            for (level, before, after), cids in exact.items():
+            buckets: dict[object, list[int]] = {}
+            for key, cid in zip(keys, live):
+                bucket = buckets.get(key)
+                if bucket is None:
+                    buckets[key] = [cid]
+                else:
+                    bucket.append(cid)
+            first_new = next_id
+            for cids in buckets.values():
                 if len(cids) < 2:
                     continue
                 chosen = set(select_merge([clusters[cid].tokens[pos] for cid in cids]))
                 if not chosen:
                     continue
+                tokens = clusters[cids[0]].tokens
                 members = []
                 for cid in cids:
                     if clusters[cid].tokens[pos] in chosen:
                         members.extend(clusters.pop(cid).members)
-                merged = _Cluster(level, before + (WILDCARD,) + after, members)
-                clusters[next_id] = merged
-                _index(next_id, merged, by_pos, pos + 1)
+                merged = clusters[next_id] = _Cluster(level, tokens[:pos] + (WILDCARD,) + tokens[pos + 1:], members)
+                if not sliced:
+                    chains[next_id] = _chain_ids(merged.tokens, prefixes, suffixes)
                 next_id += 1
+            if next_id > first_new:   # the merged ones go last: cids stay ascending, as in the clusters dict
+                live = [cid for cid in live if cid in clusters] + list(range(first_new, next_id))
     return next_id
 
 
@@ -496,7 +509,7 @@ def merge_groups(groups: list[dict]) -> tuple[list[dict], dict[str, str]]:
     (is_variable_token) or are many distinct plain words. The merged group has `<*>` at that position, id
     group_id(level, template), counts summed, the least first_line and greatest last_line, the sample (and
     first_raw) of the member seen first, and the last_raw of the member with the greatest last_line. Cost
-    O(groups * tokens) per pass; the result does not depend on the order of ``groups``.
+    O(groups * tokens) Python steps per pass (see _merge_pass); the result does not depend on the order of ``groups``.
     """
     clusters: dict[int, _Cluster] = {}
     by_template: dict[tuple[str, str], _Cluster] = {}
@@ -605,7 +618,7 @@ class GroupTable:
 
     def add(self, gid: str, level: str, template: str, line_no: int, sample_line: str, raw: str | None = None) -> None:
         """One event. ``raw``: the physical line it starts on, kept (a reference, never parsed here) for the group's
-        first and last event as ``first_raw``/``last_raw`` (app.scan reads their times once per summary)."""
+        first and last event as ``first_raw``/``last_raw`` (app.scan reads their times, each line once)."""
         group = self._groups.get(gid)
         if group is not None:   # (inline: a sequential scan runs this once per event)
             group["count"] += 1
@@ -615,21 +628,24 @@ class GroupTable:
         self.add_group(gid, level, template, 1, line_no, line_no, sample_line, raw, raw)
 
     def add_group(self, gid: str, level: str, template: str, count: int, first_line: int, last_line: int,
-                  sample_line: str, first_raw: str | None, last_raw: str | None) -> None:
+                  sample_line: str, first_raw: str | None, last_raw: str | None) -> bool:
         """``count`` events of one group at once (count >= 1), with exactly the effect of that many ``add`` calls:
         the first at ``first_line`` (``sample_line``, ``first_raw``), the last at ``last_line`` (``last_raw``). The
-        events between change only the count, and the distinct counter sees an id once or many times alike."""
+        events between change only the count, and the distinct counter sees an id once or many times alike. True
+        when this starts tracking the group (its ``first_raw`` is then kept to the end)."""
         group = self._groups.get(gid)
         if group is not None:
             group["count"] += count
             group["last_line"] = last_line
             group["last_raw"] = last_raw
-            return
+            return False
         self._distinct.add(int(gid, 16))
         if len(self._groups) < self._max_tracked:
             self._groups[gid] = {"id": gid, "level": level, "template": template, "count": count,
                                  "first_line": first_line, "last_line": last_line, "sample": make_sample(sample_line),
                                  "first_raw": first_raw, "last_raw": last_raw}
+            return True
+        return False
 
     @property
     def total(self) -> int:

@@ -6,7 +6,7 @@ candidate-line skip, and the per-event totals that become a Summary.
 ``LineScanner`` is the per-line pipeline (envelopes, then multi-line assembly); ``LineFeeder`` cuts buffers of
 whole lines into lines and hands it only those that matter; ``Totals`` counts events and groups them (one by one,
 or summed per group by ``GroupSums``), and builds the Summary dict (groups merged by app.grouping.merge_groups, and
-the times of each group's first and last event read by app.event_time, once per summary, never per event).
+the times of each group's first and last event read by app.event_time, each line once, never per event).
 app.log_parser runs these on one stream, app.parallel on chunks of one. Where the compiled core is built, the
 assembler, the unwrapper and the feeder are its twins (app/_c_events.c, app/_c_scan.c: ``new_assembler``,
 ``new_unwrapper``, ``new_feeder``); the classes here and in app.records and app.events stay the reference the tests
@@ -88,7 +88,8 @@ class Totals:
     """Counts, stack traces and groups of the closed events, in file order. With ``on_event``, the events are kept
     compactly (about 13 bytes each) and handed over by ``summary`` once groups are merged, so that each carries the
     id its group has in the summary. ``reference_time`` (aware; None: the time the summary is made) gives the year
-    of timestamps without one (app.event_time)."""
+    of timestamps without one (app.event_time); given, ``add_group`` reads the time of a new group's first event
+    at once (app.parallel's parent does that while its workers scan), else ``summary`` reads every time."""
 
     def __init__(self, on_event: Callable[[dict], None] | None, reference_time: datetime | None = None):
         self.reference_time = reference_time
@@ -100,6 +101,7 @@ class Totals:
         self._levels = bytearray()
         self._group_index = array("I")
         self._gids: dict[str, int] = {}
+        self._times_of: dict[str, datetime | None] = {}   # raw line -> its time (app.event_time.line_time)
 
     def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool,
             raw: str | None = None) -> None:
@@ -120,7 +122,11 @@ class Totals:
             raise ValueError("Totals.add_group: on_event needs the events one by one (add)")
         self.counts[level] += count
         self.stack_traces += traces
-        self.groups.add_group(gid, level, template, count, first_line, last_line, sample, first_raw, last_raw)
+        if self.groups.add_group(gid, level, template, count, first_line, last_line, sample, first_raw, last_raw) \
+                and first_raw is not None and self.reference_time is not None and first_raw not in self._times_of:
+            # A tracked group's first raw line stays to the end: its time is read now, while app.parallel's
+            # workers still scan, instead of in summary's serial tail. (Without a reference, summary fixes "now".)
+            self._times_of[first_raw] = line_time(first_raw, self.reference_time)
 
     def summary(self, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
         """The Summary (CONTRACTS.md); hands the kept events to ``on_event`` first, in file order."""
@@ -132,8 +138,8 @@ class Totals:
                 emit({"line": line_no, "level": _LEVELS[level], "group": ids[index]})
         reference = self.reference_time or datetime.now(timezone.utc)
         # The summary's times: over the first and last events of the groups before merging (a merged group keeps
-        # only two of its members' events); each raw line is read once.
-        times_of: dict[str, datetime | None] = {}
+        # only two of its members' events); each raw line is read once (some were by add_group).
+        times_of = dict(self._times_of)   # (a copy: without a reference, each summary reads with its own "now")
         for raw in self.groups.raw_lines():
             if raw not in times_of:
                 times_of[raw] = line_time(raw, reference)

@@ -6,11 +6,14 @@ The first hard cases come from bench/grouping_vs_drain.py (grouping measured aga
 """
 import random
 import re
+from collections import defaultdict
 
 import pytest
 
-from app.grouping import (MASKS, GroupTable, Mask, group_id, is_variable_token, make_template, mask, merge_groups,
-                          select_merge, tokenize)
+from app import grouping
+from app.grouping import (MASKS, TEMPLATE_MAX_CHARS, GroupTable, Mask, group_id, is_variable_token, make_template, mask,
+                          merge_groups, select_merge, tokenize)
+from reference_merge import merge_groups_reference
 
 SAME = [
     # numbers, ids, IPs with ports, UUIDs, hex, e-mails, URLs
@@ -432,6 +435,68 @@ def test_merge_is_independent_of_input_order():
     assert sum(g["count"] for g in merged) == sum(g["count"] for g in groups)
 
 
+_WORDS = ["alpha", "beta", "gamma", "delta", "Started", "Paused", "attempt;", "attempts;", "(Lifecycle", "redis:",
+          "java.io.IOException", "a", "w"]
+_VALUES = ["<N>", "vol<N>", "sdb<N>", "x=<*>", "<*>", "web-a", "<HEX>", "rdd_<N>", "<PATH>", "node7", "1", "2"]
+
+
+def _merge_case(rng: random.Random) -> list[dict]:
+    """Families of templates that differ from a base in one or two positions (plain words or values), of usual
+    lengths, of lengths past grouping._SLICED_MAX_TOKENS, and near TEMPLATE_MAX_CHARS (where `<*>` makes a merged
+    template longer and the cut can make two merged templates one)."""
+    templates = {}
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.random()
+        if kind < 0.6:
+            length = rng.randint(1, 12)
+        elif kind < 0.8:
+            length = rng.randint(90, 130)
+        else:
+            length = 249   # 1-character tokens: 497 characters
+        vocab = _WORDS + _VALUES if length < 249 else ["a", "w", "1", "2", "x"]
+        base = [rng.choice(vocab) for _ in range(length)]
+        level = rng.choice(["ERROR", "WARN"])
+        spots = [rng.randrange(length) for _ in range(rng.randint(1, 3))]
+        if length == 249:
+            spots = [rng.randrange(length - 6, length) for _ in range(rng.randint(1, 3))]
+        for _ in range(rng.randint(1, 40)):
+            tokens = list(base)
+            for spot in rng.sample(spots, rng.randint(1, min(2, len(spots)))):
+                tokens[spot] = rng.choice(vocab)
+            if rng.random() < 0.1:
+                level = rng.choice(["ERROR", "WARN"])
+            templates[(level, " ".join(tokens)[:TEMPLATE_MAX_CHARS])] = None
+    lines = rng.sample(range(1, 10 * len(templates) + 1), 2 * len(templates))
+    groups = []
+    for i, (level, template) in enumerate(templates):
+        first, last = sorted(lines[2 * i:2 * i + 2])
+        g = group(template, level, count=rng.randint(1, 5), first=first, last=last)
+        if rng.random() < 0.7:
+            g.update(first_raw=f"raw {first}", last_raw=f"raw {last}")
+        groups.append(g)
+    return groups
+
+
+@pytest.mark.parametrize("sliced_max", [None, 0, 10 ** 6])
+def test_merge_groups_as_the_reference(monkeypatch, sliced_max):
+    """merge_groups gives what the former implementation (tests/reference_merge.py) gave, groups in the same order,
+    with either way of keying templates (slices, token-run ids)."""
+    if sliced_max is not None:
+        monkeypatch.setattr(grouping, "_SLICED_MAX_TOKENS", sliced_max)
+    rng = random.Random(sliced_max)
+    merged_some = cut_collisions = 0
+    for _ in range(300):
+        groups = _merge_case(rng)
+        got = merge_groups(groups)
+        assert got == merge_groups_reference(groups)
+        merged_some += len(got[0]) < len(groups)
+        lengths = defaultdict(set)   # templates of other lengths in one merged group: only the cut does that
+        for g in groups:
+            lengths[got[1][g["id"]]].add(len(tokenize(g["template"])))
+        cut_collisions += any(len(s) > 1 for s in lengths.values())
+    assert merged_some > 100 and cut_collisions > 0   # the cases do exercise merging and the cut
+
+
 def test_merge_does_not_modify_its_input():
     groups = [group("write to volume vol<N> failed"), group("write to volume sdb<N> failed", first=2)]
     before = [dict(g) for g in groups]
@@ -477,7 +542,7 @@ def test_add_group_is_that_many_adds(seed):
     one_by_one, folded = GroupTable(max_tracked=12, exact_limit=20), GroupTable(max_tracked=12, exact_limit=20)
     for gid, level, template, line, sample, raw in events:
         one_by_one.add(gid, level, template, line, sample, raw)
-    pos = 0
+    pos = started = 0
     while pos < len(events):
         run = events[pos:pos + rng.randint(1, 80)]
         pos += len(run)
@@ -489,8 +554,9 @@ def test_add_group_is_that_many_adds(seed):
             else:
                 sums[gid] = [level, template, 1, line, line, sample, raw, raw]
         for gid, (level, template, count, first, last, sample, first_raw, last_raw) in sums.items():
-            folded.add_group(gid, level, template, count, first, last, sample, first_raw, last_raw)
+            started += folded.add_group(gid, level, template, count, first, last, sample, first_raw, last_raw)
     assert one_by_one._distinct._exact is None and len(one_by_one._groups) == 12   # both bounds were passed
+    assert started == 12   # add_group says when it starts tracking a group
     assert _table_state(folded) == _table_state(one_by_one)
 
 

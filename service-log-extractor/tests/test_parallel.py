@@ -5,10 +5,12 @@ import json
 import pathlib
 import random
 from collections import Counter
+from datetime import datetime, timezone
 
 import pytest
 
 from app import grouping, log_parser, parallel
+from app.event_time import line_time
 from app.scan import GroupSums, Totals
 from app.text import strip_controls
 
@@ -152,6 +154,21 @@ def test_realistic_log_gives_the_sequential_result(tmp_path, branches, realistic
     assert (summary, events) == realistic_sequential
 
 
+def test_realistic_log_with_a_reference_time_gives_the_sequential_result(tmp_path, realistic):
+    """With a reference time (the CLI's mtime, the service's LastModified), the parent reads the time of each
+    group's first event as the group is first stitched (Totals.add_group), the rest in summary: the times of the
+    sequential scan, year-less ones (syslog `Nov 27`) too."""
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    years = []
+    for reference in (datetime(2027, 1, 3, tzinfo=timezone.utc), datetime(2026, 11, 20, tzinfo=timezone.utc)):
+        want = log_parser.summarize(io.BytesIO(realistic), reference_time=reference)
+        got = parallel.summarize_file(str(path), processes=2, chunk_bytes=65_537, reference_time=reference)
+        assert got == want
+        years.append(sorted({g[key][:4] for g in want["groups"] for key in ("first_time", "last_time")}))
+    assert years == [["2026"], ["2025", "2026"]]   # the second puts year-less November lines a year back
+
+
 def _stitch(data: bytes, cuts: list[int], on_event) -> dict:
     """Scans data[a:b] for each pair of cuts (line starts) as a worker does, and stitches the chunks in order."""
     stitcher = parallel.Stitcher(on_event)
@@ -196,18 +213,22 @@ def test_tracked_group_bound_and_distinct_estimate(tmp_path, monkeypatch, realis
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_totals_take_group_sums_as_the_events(seed):
+@pytest.mark.parametrize("reference", [None, datetime(2027, 1, 1, 12, tzinfo=timezone.utc)])
+def test_totals_take_group_sums_as_the_events(seed, reference):
     """Totals.add_group of each run's GroupSums (app.parallel's worker-side fold) gives the summary that Totals.add
-    of each event gives: counts, stack traces, groups and their order, first/last lines, samples and times."""
+    of each event gives: counts, stack traces, groups and their order, first/last lines, samples and times (with a
+    reference, add_group reads a new group's first time at once: the same time summary reads)."""
     rng = random.Random(seed)
     kinds = [(level, f"job {i} failed") for i, level in enumerate(["ERROR", "WARN", "FATAL", "ERROR"] * 5)]
     events = []   # Totals.add's arguments
     for line in range(1, 2000):
         if rng.random() < 0.3:
             level, template = rng.choice(kinds[:rng.choice((3, 20))])
-            raw = f"2026-11-{1 + line // 100:02d} 10:{line % 60:02d}:00 {level} {template} ({line})"
+            raw = rng.choice([f"2026-11-{1 + line // 100:02d} 10:{line % 60:02d}:00 {level} {template} ({line})",
+                              f"<11>Dec 31 23:{line % 60:02d}:00 host app: {level} {template} ({line})",
+                              f"{level} {template} ({line}), no time"])
             events.append((line, level, grouping.group_id(level, template), template, raw, rng.random() < 0.2, raw))
-    one_by_one, summed = Totals(None), Totals(None)
+    one_by_one, summed = Totals(None, reference), Totals(None, reference)
     for event in events:
         one_by_one.add(*event)
     pos = 0
@@ -218,6 +239,9 @@ def test_totals_take_group_sums_as_the_events(seed):
             sums.add(*event)
         for gid, (level, template, sample, count, traces, first, last, first_raw, last_raw) in sums.groups.items():
             summed.add_group(gid, level, template, count, traces, first, last, sample, first_raw, last_raw)
+    early = dict(summed._times_of)
+    assert len(early) == (len(summed.groups._groups) if reference else 0)
+    assert all(line_time(raw, reference) == t for raw, t in early.items())
     assert summed.summary(2000, 123, None, 50) == one_by_one.summary(2000, 123, None, 50)
     assert one_by_one.stack_traces and len(set(one_by_one.counts.values())) == 3
     with pytest.raises(ValueError):   # on_event needs each event
