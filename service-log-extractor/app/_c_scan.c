@@ -51,7 +51,9 @@ typedef struct {
     bool has_partial;
     Partial partial;
     PyObject *source;                  /* the process of the last journald entry or syslog line (None: none) */
-    PyObject *first_switch;            /* Unwrapper.first_switch: None, or (line_no, process or None) */
+    PyObject *switch_log;              /* Unwrapper.switch_log: [(line_no, process or None), ...] */
+    long long log_until;               /* every switch up to this line is logged, then the first one after it */
+    bool log_closed;
     PyObject *pri_level[8];            /* syslog_level(0..7) */
     PyObject *level_words;             /* severity._LEVELS: a level word, lower case -> its class */
     Py_ssize_t level_word_max;         /* its longest key */
@@ -186,16 +188,19 @@ static int join(Unwrapper *u, long long line_no, PyObject *stream, PyObject *tex
 /* _switch_source: another process's record (or a journald entry that is a whole multi-line record) ends what is
  * open above. Steals nothing: source is borrowed. */
 static int switch_source(Unwrapper *u, long long line_no, PyObject *source, bool whole) {
-    if (u->first_switch == Py_None) {
-        /* app.parallel: a chunk's first process switch ends an open event or not as the process before the chunk
-         * says, unless the record is whole or states no process */
+    if (!u->log_closed) {
+        /* app.parallel: a chunk's process switch ends an open event or not as the process before it says, unless
+         * the record is whole or states no process */
         int open = whole || source == Py_None ? 0 : target_open(u);
         if (open < 0)
             return -1;
-        PyObject *first = Py_BuildValue("(LO)", line_no, open ? source : Py_None);
-        if (first == NULL)
+        PyObject *entry = Py_BuildValue("(LO)", line_no, open ? source : Py_None);
+        if (entry == NULL || PyList_Append(u->switch_log, entry) < 0) {
+            Py_XDECREF(entry);
             return -1;
-        Py_SETREF(u->first_switch, first);
+        }
+        Py_DECREF(entry);
+        u->log_closed = line_no > u->log_until;
     }
     if (!whole && source != Py_None && u->source != Py_None) {
         int other = PyObject_RichCompareBool(source, u->source, Py_NE);
@@ -721,7 +726,12 @@ static int Unwrapper_init(Unwrapper *self, PyObject *args, PyObject *kwds) {
     partial_clear(&self->partial);
     self->has_partial = false;
     Py_XSETREF(self->source, Py_NewRef(Py_None));
-    Py_XSETREF(self->first_switch, Py_NewRef(Py_None));
+    PyObject *log = PyList_New(0);
+    if (log == NULL)
+        return -1;
+    Py_XSETREF(self->switch_log, log);
+    self->log_until = 0;
+    self->log_closed = false;
     return 0;
 }
 
@@ -739,7 +749,7 @@ static int Unwrapper_traverse(Unwrapper *self, visitproc visit, void *arg) {
         Py_VISIT(self->pri_level[k]);
     Py_VISIT(self->partial.pieces);
     Py_VISIT(self->source);
-    Py_VISIT(self->first_switch);
+    Py_VISIT(self->switch_log);
     return 0;
 }
 
@@ -763,7 +773,7 @@ static int Unwrapper_clear(Unwrapper *self) {
     partial_clear(&self->partial);
     self->has_partial = false;
     Py_CLEAR(self->source);
-    Py_CLEAR(self->first_switch);
+    Py_CLEAR(self->switch_log);
     return 0;
 }
 
@@ -853,6 +863,19 @@ static PyObject *Unwrapper_syslog_fields(Unwrapper *self, PyObject *line) {
     return fast < 0 ? NULL : fast == 0 ? Py_NewRef(Py_NotImplemented) : out;
 }
 
+static PyObject *Unwrapper_log_switches(Unwrapper *self, PyObject *arg) {
+    const long long until = PyLong_AsLongLong(arg);
+    if (until == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *log = PyList_New(0);
+    if (log == NULL)
+        return NULL;
+    Py_XSETREF(self->switch_log, log);
+    self->log_until = until;
+    self->log_closed = false;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef Unwrapper_methods[] = {
     {"syslog_fields", (PyCFunction)Unwrapper_syslog_fields, METH_O,
      "syslog_fields(line) -> app.severity.parse_syslog(line) read in C, or NotImplemented for a line it leaves to that "
@@ -860,6 +883,8 @@ static PyMethodDef Unwrapper_methods[] = {
     {"feed", (PyCFunction)(void (*)(void))Unwrapper_feed, METH_FASTCALL,
      "feed(line_no, line): one physical line (app.records.Unwrapper.feed)"},
     {"flush", (PyCFunction)Unwrapper_flush, METH_NOARGS, "hands on the partial record held"},
+    {"log_switches", (PyCFunction)Unwrapper_log_switches, METH_O,
+     "log_switches(until): a new switch log, of every switch up to line until and the first one after it"},
     {"finish", (PyCFunction)Unwrapper_flush, METH_NOARGS, "the stream ended: flush()"},
     {"export_state", (PyCFunction)Unwrapper_export_state, METH_NOARGS,
      "([stream, line_no, pieces, size, raw] or None, source), as app.records.Unwrapper.export_state"},
@@ -868,25 +893,16 @@ static PyMethodDef Unwrapper_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static PyObject *Unwrapper_get_first_switch(Unwrapper *self, void *unused) {
-    return Py_NewRef(self->first_switch ? self->first_switch : Py_None);
+static PyObject *Unwrapper_get_switch_log(Unwrapper *self, void *unused) {
+    return Py_NewRef(self->switch_log ? self->switch_log : Py_None);
 }
 
-static int Unwrapper_set_first_switch(Unwrapper *self, PyObject *value, void *unused) {
-    if (value == NULL) {
-        PyErr_SetString(PyExc_AttributeError, "first_switch cannot be deleted");
-        return -1;
-    }
-    Py_XSETREF(self->first_switch, Py_NewRef(value));
-    return 0;
-}
 
 static PyGetSetDef Unwrapper_getset[] = {
     {"pending", (getter)Unwrapper_get_pending, NULL, "a partial record is held", NULL},
     {"partial", (getter)Unwrapper_get_partial, NULL, "the partial record held (a copy) or None", NULL},
-    {"first_switch", (getter)Unwrapper_get_first_switch, (setter)Unwrapper_set_first_switch,
-     "None until the first journald entry or syslog line, then (its line_no, its process if whether a boundary came "
-     "there hung on the process before, else None): app.records.Unwrapper.first_switch", NULL},
+    {"switch_log", (getter)Unwrapper_get_switch_log, NULL,
+     "the process switches logged (app.records.Unwrapper.switch_log): [(line_no, process or None), ...]", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -37,6 +37,7 @@ CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers 
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
 RANGE_CHUNK_MIN_BYTES, RANGE_CHUNK_MAX_BYTES = 8 << 20, 64 << 20   # a worker holds its chunk in memory
 RESYNC_SEARCH_LINES = 256
+RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
 
 
 def usable_cores() -> int:
@@ -305,12 +306,12 @@ class ChunkResult:
     when the parent hands each event on (else None), are ``(line, level, group_id, has_trace)`` in file order; the
     template, sample and raw lines of a group's first and last event are those of ``sums``. ``resync_line`` is a
     line after which the state no longer depends on what came before the chunk (None if none is found in the first
-    RESYNC_SEARCH_LINES lines); ``prefix`` holds the bytes before it (the whole chunk if None) so that the parent
+    RESYNC_SEARCH_LINES lines, or up to RESYNC_SEARCH_MAX_LINES where none of the first would do); ``prefix`` holds the bytes before it (the whole chunk if None) so that the parent
     can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk.
 
     The process of the last syslog line or journald entry fed (app.records.Unwrapper) is part of that state too, and
     a worker starts with none known. It decides one thing: whether the next record of a process ends an event open
-    above it, which it does when the process before is known and another one (Unwrapper.first_switch says where
+    above it, which it does when the process before is known and another one (Unwrapper.switch_log says where
     that hangs on the process before). ``first_switch`` is the worker's first switch in the chunk (None: the chunk
     names no process, and the one before it goes on). The resync line is one whose first switch from it on,
     ``resync_switch``, does not hang on the process before it (or there is none), so that from there on the worker's
@@ -326,82 +327,69 @@ class ChunkResult:
         self.first_switch, self.resync_switch = first_switch, resync_switch
 
 
-def _resync_lines(buf, lo: int, hi: int, search_lines: int) -> list[tuple[int, int]]:
-    """(line number in the chunk, byte offset) of each line that resets the scanner state but for the process, in
-    the first ``search_lines`` lines."""
-    found = []
-    pos = lo
-    previous = None
-    for line_no in range(1, search_lines + 1):
-        if pos >= hi:
+def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, int, tuple | None] | None:
+    """(line number in the chunk, byte offset, first switch from it on or None) of the first line that resets the
+    scanner state whatever came before it (LineScanner.resets_state) and whose first process switch from it on, in
+    ``switch_log`` (Unwrapper.switch_log: every switch up to RESYNC_SEARCH_MAX_LINES and the first after), does not
+    hang on the process before it; None if there is none in the first RESYNC_SEARCH_LINES lines, or, where there
+    were some but each was followed by such a switch, in the first RESYNC_SEARCH_MAX_LINES."""
+    k = 0             # switch_log[k]: the first switch at or after the line looked at
+    skip_to = 0       # the lines before it share a switch that hangs on the process before
+    seen = False
+    pos, previous = lo, None   # previous: (start, end) of the line before
+    for line_no in range(1, RESYNC_SEARCH_MAX_LINES + 1):
+        if pos >= hi or (line_no > RESYNC_SEARCH_LINES and not seen):
             break
         nl = buf.find(b"\n", pos, hi)
-        line = line_text(buf, pos, nl)
-        if LineScanner.resets_state(line, previous):
-            found.append((line_no, pos))
-        previous = line
+        first = buf[pos]
+        # only a line led by a digit can be one (a byte past ASCII may start a digit of another script)
+        if line_no >= skip_to and previous is not None and (48 <= first <= 57 or first >= 0x80) and \
+                LineScanner.resets_state(line_text(buf, pos, nl), line_text(buf, *previous)):
+            seen = True
+            while k < len(switch_log) and switch_log[k][0] < line_no:
+                k += 1
+            switch = switch_log[k] if k < len(switch_log) else None
+            if switch is None or switch[1] is None:
+                return line_no, pos, switch
+            skip_to = switch[0] + 1
+        previous = (pos, nl)
         pos = nl + 1
-    return found
+    return None
 
 
 def scan_chunk(buf, lo: int, hi: int, finder=None, *, keep_events: bool = True) -> ChunkResult:
     """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state; ``keep_events``: list each
     event too (ChunkResult.events), for a parent that hands them on."""
-    finder = finder or default_finder()
-    chunk, candidates = _scan_chunk(buf, lo, hi, finder, keep_events, RESYNC_SEARCH_LINES)
-    if chunk.resync_line is None and candidates:
-        # each candidate had a process switch after it that hangs on the process before: rare, and searching
-        # further here spares the parent scanning the whole chunk
-        chunk, _ = _scan_chunk(buf, lo, hi, finder, keep_events, RESYNC_SEARCH_LINES * 16)
-    return chunk
-
-
-def _scan_chunk(buf, lo: int, hi: int, finder, keep_events: bool, search_lines: int) -> tuple[ChunkResult, int]:
-    """scan_chunk with resync lines searched for in the first ``search_lines`` lines; and how many it found."""
-    candidates = _resync_lines(buf, lo, hi, search_lines)
-    sums, from_last = GroupSums(), GroupSums()   # all events; those from the last candidate on
-    add, add_from_last = sums.add, from_last.add
-    between: list[tuple] = []   # the events from the first candidate to the last one, to sum from the one chosen
-    first_line, last_line = (candidates[0][0], candidates[-1][0]) if candidates else (sys.maxsize, sys.maxsize)
+    sums, late = GroupSums(), GroupSums()   # all events; those past the lines a resync line may be found in
+    add, add_late = sums.add, late.add
+    early: list[tuple] = []   # the events before, one by one: summed from the resync line once it is chosen
     events: list[tuple] | None = [] if keep_events else None
 
     def emit(line_no, level, gid, template, sample, trace, raw):
         add(line_no, level, gid, template, sample, trace, raw)
-        if line_no >= last_line:
-            add_from_last(line_no, level, gid, template, sample, trace, raw)
-        elif line_no >= first_line:
-            between.append((line_no, level, gid, template, sample, trace, raw))
+        if line_no > RESYNC_SEARCH_MAX_LINES:
+            add_late(line_no, level, gid, template, sample, trace, raw)
+        else:
+            early.append((line_no, level, gid, template, sample, trace, raw))
         if events is not None:
             events.append((line_no, level, gid, trace))
 
     scanner = LineScanner(emit)
     unwrapper = scanner.unwrapper
-    feeder = new_feeder(scanner, finder)
-    # Fed in parts, one from each candidate to the next, to see each part's first process switch.
-    ends = [pos for _, pos in candidates] + [hi]
-    feeder.feed_lines(buf, lo, ends[0])
-    first_switch = unwrapper.first_switch
-    switches = []
-    for start, end in zip(ends, ends[1:]):
-        unwrapper.first_switch = None
-        feeder.feed_lines(buf, start, end)
-        switches.append(unwrapper.first_switch)
-    resync_line = resync_pos = resync_switch = None
-    for k in range(len(candidates)):   # the first candidate whose next switch does not hang on the process before
-        switch = next((s for s in switches[k:] if s is not None), None)
-        if switch is None or switch[1] is None:
-            (resync_line, resync_pos), resync_switch = candidates[k], switch
-            break
-    first_switch = first_switch or next((s for s in switches if s is not None), None)
+    unwrapper.log_switches(RESYNC_SEARCH_MAX_LINES)
+    feeder = new_feeder(scanner, finder or default_finder())
+    feeder.feed_lines(buf, lo, hi)
+    switch_log = unwrapper.switch_log
+    resync = _find_resync(buf, lo, hi, switch_log)
+    resync_line, resync_pos, resync_switch = resync if resync is not None else (None, hi, None)
     sums_from_resync = GroupSums()
     if resync_line is not None:
-        for event in between:
+        for event in early:
             if event[0] >= resync_line:
                 sums_from_resync.add(*event)
-        _add_later(sums_from_resync, from_last)
-    return ChunkResult(feeder.lines, sums, sums_from_resync, events, resync_line,
-                       bytes(buf[lo:hi if resync_pos is None else resync_pos]), scanner.export_state(), first_switch,
-                       resync_switch), len(candidates)
+        _add_later(sums_from_resync, late)
+    return ChunkResult(feeder.lines, sums, sums_from_resync, events, resync_line, bytes(buf[lo:resync_pos]),
+                       scanner.export_state(), switch_log[0] if switch_log else None, resync_switch)
 
 
 def _add_later(sums: GroupSums, later: GroupSums) -> None:
@@ -418,7 +406,7 @@ def _add_later(sums: GroupSums, later: GroupSums) -> None:
 
 
 def _ends_the_same(switch: tuple | None, source) -> bool:
-    """Whether a process switch (Unwrapper.first_switch) that the worker saw with no process known before it goes
+    """Whether a process switch (an entry of Unwrapper.switch_log) that the worker saw with no process known before it goes
     the same way after ``source``: it ends the open event only after a known, other process."""
     return switch is None or switch[1] is None or source is None or source == switch[1]
 

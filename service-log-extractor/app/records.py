@@ -113,7 +113,7 @@ class Unwrapper:
     """The envelope layer (see the module docstring). Holds at most one partial record: a chunk of another stream
     or envelope ends it (CRI and Docker write a split line's chunks one after the other)."""
 
-    __slots__ = ("_sink", "_boundary", "_is_open", "partial", "_source", "first_switch")
+    __slots__ = ("_sink", "_boundary", "_is_open", "partial", "_source", "switch_log", "_log_until", "_log_closed")
 
     def __init__(self, sink: Sink, boundary: Callable[[], None] = lambda: None,
                  is_open: Callable[[], bool] = lambda: True):
@@ -122,9 +122,11 @@ class Unwrapper:
         self._is_open = is_open             # whether the sink holds something a boundary would end (unknown: True)
         self.partial: list | None = None    # [stream, first line_no, list of text pieces, size, first raw line]
         self._source = None                 # the process of the last journald entry or syslog line
-        # For app.parallel, whose chunks start with no process known: None until the first journald entry or syslog
-        # line, then (its line_no, its process if whether a boundary came there hung on the process before, else None)
-        self.first_switch: tuple | None = None
+        # For app.parallel, whose chunks start with no process known: the process switches (journald entries, syslog
+        # lines) as (line_no, the process if whether a boundary came there hung on the process before, else None):
+        # by default the first one only (see log_switches)
+        self.switch_log: list[tuple] = []
+        self._log_until, self._log_closed = 0, False
 
     @property
     def pending(self) -> bool:
@@ -159,6 +161,10 @@ class Unwrapper:
     def finish(self) -> None:
         self.flush()
 
+    def log_switches(self, until: int) -> None:
+        """Starts a new ``switch_log`` of every process switch up to line ``until`` and the first one after it."""
+        self.switch_log, self._log_until, self._log_closed = [], until, False
+
     def flush(self) -> None:
         """Hands on the partial record held (its stream went on with something else, or ended)."""
         partial, self.partial = self.partial, None
@@ -178,8 +184,9 @@ class Unwrapper:
     def _switch_source(self, line_no: int, source, whole: bool) -> None:
         """Another process's record (or a journald entry that is a whole multi-line record) cannot continue the
         event above: a traceback one program logged is not the trace of another one's error."""
-        if self.first_switch is None:
-            self.first_switch = (line_no, None if whole or source is None or not self._is_open() else source)
+        if not self._log_closed:
+            self.switch_log.append((line_no, None if whole or source is None or not self._is_open() else source))
+            self._log_closed = line_no > self._log_until
         if whole or (source != self._source and source is not None and self._source is not None):
             self._boundary()
         self._source = source

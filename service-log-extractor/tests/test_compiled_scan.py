@@ -57,11 +57,11 @@ def unwrap(make, lines):
     states = []
     for no, line in enumerate(lines, 1):
         if no % 7 == 0:
-            unwrapper.first_switch = None   # as app.parallel does at a resync line
+            unwrapper.log_switches(no + no % 3)   # a new log of every switch up to there and the first after
         unwrapper.feed(no, line)
         # (the Python class's `partial` is its live list: copied as it is now)
         states.append((unwrapper.pending, copy.deepcopy(unwrapper.partial), unwrapper.export_state(),
-                       unwrapper.first_switch))
+                       list(unwrapper.switch_log)))
     unwrapper.finish()
     return recorder.calls, states
 
@@ -352,16 +352,24 @@ def test_syslog_forms_at_their_edges(c_scan):
 
 
 @pytest.mark.parametrize("make", ["python", "compiled"])
-def test_first_switch_names_a_process_only_where_the_boundary_hangs_on_the_one_before(c_scan, make):
-    """(line, process) at the first journald entry or syslog line; the process only where an event is open there
-    and the record neither is a whole multi-line one nor lacks a process (app.parallel needs nothing else)."""
-    def first_switch(lines):
+def test_switch_log_names_a_process_only_where_the_boundary_hangs_on_the_one_before(c_scan, make):
+    """(line, process) at a journald entry or syslog line; the process only where an event is open there and the
+    record neither is a whole multi-line one nor lacks a process (app.parallel needs nothing else). By default the
+    log holds the first switch only; log_switches(until) logs each one up to line `until` and the first after."""
+    def switches(lines, until=None):
         recorder = Recorder()
         unwrapper = python_unwrapper(recorder) if make == "python" else c_scan.Unwrapper(
             recorder, records.unwrapper_deps())
+        if until is not None:
+            unwrapper.log_switches(until)
         for no, line in enumerate(lines, 1):
             unwrapper.feed(no, line)
-        return unwrapper.first_switch
+        return unwrapper.switch_log
+
+    def first_switch(lines):
+        log = switches(lines)
+        assert len(log) <= 1
+        return log[0] if log else None
 
     opens, closed = "odd", "even"   # the Recorder is open after a line of odd length
     entry = json.dumps({"MESSAGE": "one line", "SYSLOG_IDENTIFIER": "app", "_PID": "7"})
@@ -374,3 +382,7 @@ def test_first_switch_names_a_process_only_where_the_boundary_hangs_on_the_one_b
     assert first_switch([opens, syslog, opens, entry]) == (2, "app")
     assert first_switch([closed, syslog, opens, entry]) == (2, None)
     assert first_switch([opens, "<11>" + "no process here"]) == (2, None)
+    lines = [opens, syslog, closed, entry, opens, whole, opens, syslog, closed, syslog]
+    assert switches(lines, 100) == [(2, "app"), (4, None), (6, None), (8, "app"), (10, None)]
+    assert switches(lines, 6) == [(2, "app"), (4, None), (6, None), (8, "app")]
+    assert switches(lines, 0) == [(2, "app")]
