@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 import threading
 from collections import deque
 from datetime import datetime
@@ -306,8 +305,9 @@ class ChunkResult:
     when the parent hands each event on (else None), are ``(line, level, group_id, has_trace)`` in file order; the
     template, sample and raw lines of a group's first and last event are those of ``sums``. ``resync_line`` is a
     line after which the state no longer depends on what came before the chunk (None if none is found in the first
-    RESYNC_SEARCH_LINES lines, or up to RESYNC_SEARCH_MAX_LINES where none of the first would do); ``prefix`` holds the bytes before it (the whole chunk if None) so that the parent
-    can re-feed them with the true state. ``tail`` is the scanner state at the end of the chunk.
+    RESYNC_SEARCH_LINES lines, or up to RESYNC_SEARCH_MAX_LINES where none of the first would do); ``prefix`` holds
+    the bytes before it (the whole chunk if None) so that the parent can re-feed them with the true state. ``tail``
+    is the scanner state at the end of the chunk.
 
     The process of the last syslog line or journald entry fed (app.records.Unwrapper) is part of that state too, and
     a worker starts with none known. It decides one thing: whether the next record of a process ends an event open
@@ -406,8 +406,8 @@ def _add_later(sums: GroupSums, later: GroupSums) -> None:
 
 
 def _ends_the_same(switch: tuple | None, source) -> bool:
-    """Whether a process switch (an entry of Unwrapper.switch_log) that the worker saw with no process known before it goes
-    the same way after ``source``: it ends the open event only after a known, other process."""
+    """Whether a process switch (an entry of Unwrapper.switch_log) that the worker saw with no process known before
+    it goes the same way after ``source``: it ends the open event only after a known, other process."""
     return switch is None or switch[1] is None or source is None or source == switch[1]
 
 
