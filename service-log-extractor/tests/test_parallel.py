@@ -392,18 +392,11 @@ NOT_RESYNC_CASES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(NOT_RESYNC_CASES))
-def test_a_line_that_only_looks_like_a_resync_line_goes_as_in_the_sequential_scan(name):
-    pieces = NOT_RESYNC_CASES[name]
-    expected, expected_events = sequential(b"".join(pieces))
-    events = []
-    assert (_stitch_pieces(pieces, events.append), events) == (expected, expected_events)
-    assert _stitch_pieces(pieces) == expected
-
-
-@pytest.mark.parametrize("name", sorted(SWITCH_CASES))
-def test_a_process_switch_after_a_cut_goes_as_in_the_sequential_scan(name):
-    pieces = SWITCH_CASES[name]
+@pytest.mark.parametrize("name", sorted({**SWITCH_CASES, **NOT_RESYNC_CASES}))
+def test_a_cut_where_the_state_before_matters_gives_the_sequential_result(name):
+    """A process switch after the cut, or a line that only looks like a resync line: summed per group or one by
+    one, the sequential result."""
+    pieces = {**SWITCH_CASES, **NOT_RESYNC_CASES}[name]
     expected, expected_events = sequential(b"".join(pieces))
     events = []
     assert (_stitch_pieces(pieces, events.append), events) == (expected, expected_events)
