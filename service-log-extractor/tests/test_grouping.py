@@ -478,8 +478,8 @@ def _merge_case(rng: random.Random) -> list[dict]:
 
 @pytest.mark.parametrize("sliced_max", [None, 0, 10 ** 6])
 def test_merge_groups_as_the_reference(monkeypatch, sliced_max):
-    """merge_groups gives what the former implementation (kept at the end of this file) gave, groups in the same order,
-    with either way of keying templates (slices, token-run ids)."""
+    """merge_groups gives what it gave with its former pass (kept at the end of this file: the rewrite changed only
+    the pass), groups in the same order, with either way of keying templates (slices, token-run ids)."""
     if sliced_max is not None:
         monkeypatch.setattr(grouping, "_SLICED_MAX_TOKENS", sliced_max)
     rng = random.Random(sliced_max)
@@ -487,7 +487,9 @@ def test_merge_groups_as_the_reference(monkeypatch, sliced_max):
     for _ in range(300):
         groups = _merge_case(rng)
         got = merge_groups(groups)
-        assert got == _merge_groups_reference(groups)
+        with monkeypatch.context() as former:
+            former.setattr(grouping, "_merge_pass", _reference_merge_pass)
+            assert got == merge_groups(groups)
         merged_some += len(got[0]) < len(groups)
         lengths = defaultdict(set)   # templates of other lengths in one merged group: only the cut does that
         for g in groups:
@@ -724,9 +726,9 @@ def test_a_java_method_named_service_is_not_a_systemd_unit():
     assert "<UNIT>" in make_template("Failed to start nginx.service: unit not found")
 
 
-# -- The merge of groups as app.grouping did it before its per-class rewrite (commit dacc7f3): polynomial hashes of the
+# -- The merge pass as app.grouping did it before its per-class rewrite (commit dacc7f3): polynomial hashes of the
 # tokens before and after each position, every cluster filed at every position up front. Kept as the reference
-# test_merge_groups_as_the_reference compares merge_groups with. --
+# test_merge_groups_as_the_reference compares merge_groups with (the rest of merge_groups did not change). --
 
 _REFERENCE_HASH_MOD = (1 << 61) - 1
 _REFERENCE_HASH_BASE = 1_000_003
@@ -792,60 +794,3 @@ def _reference_merge_pass(clusters: dict[int, grouping._Cluster], next_id: int) 
                 _reference_index(next_id, merged, by_pos, pos + 1)
                 next_id += 1
     return next_id
-
-
-def _merge_groups_reference(groups: list[dict]) -> tuple[list[dict], dict[str, str]]:
-    """Merges groups whose templates differ in one variable-looking token, as a template miner would.
-
-    In: group dicts as GroupTable tracks them (``{"id", "level", "template", "count", "first_line", "last_line",
-    "sample"}``, and optionally ``"first_raw"``, ``"last_raw"``: the raw lines of the first and last event), not
-    modified. Out: ``(merged, mapping)``: the groups after merging, most frequent first (ties: first
-    seen first), and ``{input id: output id}`` for every input id (itself when its group did not merge).
-
-    Rules (see MERGE_* and select_merge): same level, same number of tokens (at least grouping.MERGE_MIN_TOKENS), tokens
-    equal except at one position other than the first; merged when the tokens there look variable
-    (is_variable_token) or are many distinct plain words. The merged group has `<*>` at that position, id
-    group_id(level, template), counts summed, the least first_line and greatest last_line, the sample (and
-    first_raw) of the member seen first, and the last_raw of the member with the greatest last_line. Cost
-    O(groups * tokens) per pass; the result does not depend on the order of ``groups``.
-    """
-    clusters: dict[int, grouping._Cluster] = {}
-    by_template: dict[tuple[str, str], grouping._Cluster] = {}
-    for g in groups:
-        cluster = by_template.get((g["level"], g["template"]))
-        if cluster is None:
-            cluster = by_template[(g["level"], g["template"])] = grouping._Cluster(
-                g["level"], tuple(tokenize(g["template"])), [])
-            clusters[len(clusters)] = cluster
-        cluster.members.append(g)
-    next_id = len(clusters)
-    for _ in range(grouping.MERGE_MAX_PASSES):
-        before = next_id
-        next_id = _reference_merge_pass(clusters, next_id)
-        if next_id == before:
-            break
-    out: dict[str, dict] = {}
-    mapping: dict[str, str] = {}
-    for cluster in clusters.values():
-        members = cluster.members
-        if len(members) == 1:
-            group = dict(members[0])
-        else:
-            members.sort(key=lambda g: (g["first_line"], g["template"], g["id"]))
-            template = " ".join(cluster.tokens)[:TEMPLATE_MAX_CHARS]
-            last = max(members, key=lambda g: g["last_line"])   # (ties: the first seen, as sorted above)
-            group = {"id": group_id(cluster.level, template), "level": cluster.level, "template": template,
-                     "count": sum(g["count"] for g in members), "first_line": members[0]["first_line"],
-                     "last_line": last["last_line"], "sample": members[0]["sample"]}
-            grouping._carry_raws(group, members[0], last)
-        other = out.get(group["id"])
-        if other is not None:   # only when a merged template was cut to TEMPLATE_MAX_CHARS onto another one
-            first = min(other, group, key=lambda g: (g["first_line"], g["template"]))
-            last = max(other, group, key=lambda g: g["last_line"])
-            group = dict(first, count=other["count"] + group["count"], last_line=last["last_line"])
-            grouping._carry_raws(group, first, last)
-        out[group["id"]] = group
-        for g in members:
-            mapping[g["id"]] = group["id"]
-    merged = sorted(out.values(), key=lambda g: (-g["count"], g["first_line"], g["level"], g["template"]))
-    return merged, mapping
