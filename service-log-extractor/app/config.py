@@ -23,9 +23,10 @@ class Config:
     EXTRACT_DEADLINE_SECONDS seconds one object may take at most (default 840: under the receiver's 900 s timeout);
                              past it, the same
     EXTRACTOR_SCAN_THREADS   parallel scans of one large object (default 0: the cores the container may use, its CPU
-                             limit rounded up); an uncompressed object of RANGED_MIN_BYTES (64 MiB) or more is read
-                             as that many concurrent ranged GETs and scanned on that many cores (worker processes:
-                             the Python scan holds the GIL); 1 reads every object as one stream
+                             limit rounded up); an uncompressed object of RANGED_MIN_BYTES (64 MiB) or more is cut
+                             into that many shares scanned at once: the first from the GET that opened the object,
+                             each other by a worker process (the Python scan holds the GIL) from its own ranged GET;
+                             1 reads every object as one stream
     STORAGE_URL              base URL of the result-storage service (default http://127.0.0.1:8082)
     STORAGE_TIMEOUT_SECONDS  read timeout of the POST to storage (default 30)
     S3_CONNECT_TIMEOUT_SECONDS  connect timeout of S3 calls (default 5)

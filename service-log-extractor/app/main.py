@@ -106,21 +106,24 @@ def _size_limit_error(scanned_bytes: int, cfg: Config) -> str:
             f"(EXTRACT_MAX_BYTES={cfg.extract_max_bytes})")
 
 
-def _limits(cfg: Config):
-    """The per-object bounds (EXTRACT_MAX_BYTES, EXTRACT_DEADLINE_SECONDS from now), as the scan's stop check: a
-    hostile object (a dense gzip bomb) is summarised as far as the bounds allow and stored flagged incomplete,
-    instead of holding a worker until the receiver's timeout and being retried into the DLQ."""
-    deadline = time.monotonic() + cfg.extract_deadline_seconds
+class _Limits:
+    """The per-object bounds (EXTRACT_MAX_BYTES, EXTRACT_DEADLINE_SECONDS from now), as the scan's stop check
+    (``limits(scanned_bytes)`` -> why to stop, or None): a hostile object (a dense gzip bomb) is summarised as far
+    as the bounds allow and stored flagged incomplete, instead of holding a worker until the receiver's timeout and
+    being retried into the DLQ. ``deadline`` is on time.monotonic()'s clock (app.parallel's workers check it)."""
 
-    def stop(scanned_bytes: int) -> str | None:
+    def __init__(self, cfg: Config):
+        self.cfg = cfg
+        self.deadline = time.monotonic() + cfg.extract_deadline_seconds
+
+    def __call__(self, scanned_bytes: int) -> str | None:
+        cfg = self.cfg
         if scanned_bytes >= cfg.extract_max_bytes:
             return _size_limit_error(scanned_bytes, cfg)
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= self.deadline:
             return (f"time limit reached: scanned {scanned_bytes} uncompressed bytes in "
                     f"EXTRACT_DEADLINE_SECONDS={cfg.extract_deadline_seconds:g}")
         return None
-
-    return stop
 
 
 @bp.post("/extract")
@@ -184,13 +187,12 @@ def _scan(state: ExtractorState, obj: S3Object) -> dict:
     of log timestamps without one. Raises OSError/BotoCoreError when a
     read fails (nothing is stored; the receiver retries)."""
     cfg = state.config
-    stop = _limits(cfg)
+    stop = _Limits(cfg)
     body = obj.body
     if cfg.scan_threads > 1 and obj.size is not None and obj.size >= RANGED_MIN_BYTES:
         head, body = peek(obj.body, parallel.HEAD_BYTES)
-        if parallel.head_is_plain(head):
-            obj.body.close()  # the workers read their ranges themselves
-            summary = _scan_ranges(state, obj, stop)
+        if parallel.head_is_plain(head):   # the workers read their shares themselves; this one the first
+            summary = _scan_ranges(state, obj, stop, body)
             if summary is not None:
                 return summary
             with closing(_reopen(state, obj)) as again:
@@ -198,7 +200,7 @@ def _scan(state: ExtractorState, obj: S3Object) -> dict:
     return log_parser.summarize(body, stop=stop, reference_time=obj.last_modified)
 
 
-def _scan_ranges(state: ExtractorState, obj: S3Object, stop) -> dict | None:
+def _scan_ranges(state: ExtractorState, obj: S3Object, stop: _Limits, body) -> dict | None:
     cfg = state.config
     s3 = state.s3()
     source = parallel.S3Ranges(obj.bucket, obj.key, version_id=obj.version_id, etag=obj.etag,
@@ -208,14 +210,13 @@ def _scan_ranges(state: ExtractorState, obj: S3Object, stop) -> dict | None:
     error = _size_limit_error(size, cfg) if obj.size > size else None
     log.info("scanning in ranges", extra={"bucket": obj.bucket, "key": obj.key, "bytes": obj.size,
                                           "workers": cfg.scan_threads})
-    return parallel.summarize_ranges(source, size, processes=cfg.scan_threads, stop=stop, error=error,
-                                     chunk_bytes=parallel.ranged_chunk_bytes(size, cfg.scan_threads),
-                                     reference_time=obj.last_modified)
+    return parallel.summarize_shares(source, size, processes=cfg.scan_threads, stop=stop, deadline=stop.deadline,
+                                     error=error, reference_time=obj.last_modified, first=body)
 
 
 def _reopen(state: ExtractorState, obj: S3Object):
     """The object's body again, for a stream scan after the ranges could not be scanned apart (rare: see
-    app.parallel.summarize_ranges); an object changed meanwhile is an OSError (retried later)."""
+    app.parallel.summarize_shares); an object changed meanwhile is an OSError (retried later)."""
     try:
         again = open_object(state.s3(), obj.bucket, obj.key, obj.version_id)
     except ObjectUnavailable as exc:

@@ -8,10 +8,11 @@ before it, see ChunkResult) with the true state; from there on the worker's resu
 A worker sends its chunk's events summed per group (app.scan.GroupSums), so that the parent's work grows with the
 groups of a chunk, not its events; one by one as well only when the caller takes each event (``on_event``).
 
-Two ways to feed the workers:
-  summarize_ranges   an uncompressed log whose bytes can be read at any offset: each worker reads its own byte
-                     range (nothing is copied through the parent) from a FileRanges (a regular file) or an
-                     S3Ranges (an S3 object version: one ranged GET per chunk); summarize_file is the file case;
+Three ways to feed the workers:
+  summarize_ranges   an uncompressed file (FileRanges; summarize_file): each worker reads its own chunks (nothing
+                     is copied through the parent);
+  summarize_shares   an uncompressed S3 object (S3Ranges): one share a worker, streamed from one ranged GET (each
+                     GET has a first-byte latency) and scanned as one chunk; only the shares' edges are stitched;
   summarize_stream   any stream (gzip, zstd, stdin, an S3 body): the parent reads and decompresses, and hands
                      the chunks over, at most two per worker in flight (memory stays bounded).
 
@@ -19,9 +20,12 @@ Workers are processes: the scan is Python and holds the GIL.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
+import itertools
 import os
 import threading
+import time
 from collections import deque
 from datetime import datetime
 from functools import partial
@@ -34,7 +38,6 @@ from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls_i
 
 CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
-RANGE_CHUNK_MIN_BYTES, RANGE_CHUNK_MAX_BYTES = 8 << 20, 64 << 20   # a worker holds its chunk in memory
 RESYNC_SEARCH_LINES = 256
 RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
 
@@ -62,7 +65,11 @@ def _pool(processes: int):
     method = "fork" if threading.active_count() == 1 else "forkserver"
     aws_env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
     if method != "fork":
-        return multiprocessing.get_context(method).Pool(processes, initializer=_worker_env, initargs=(aws_env,))
+        context = multiprocessing.get_context(method)
+        # The fork server loads the workers' modules once (boto3 alone takes ~0.3 s), so that the workers of later
+        # scans start with them loaded. (Read when the server starts: at the process's first scan in workers.)
+        context.set_forkserver_preload(["app.parallel", "boto3"])
+        return context.Pool(processes, initializer=_worker_env, initargs=(aws_env,))
     # Frozen objects are left alone by the workers' garbage collector, so the pages holding them stay shared with
     # the parent instead of being copied into each worker (CPython's advice for forking servers).
     gc.freeze()
@@ -100,6 +107,12 @@ class FileRanges:
     def __init__(self, path: str):
         self.path = path
 
+    def open_range(self, offset: int, length: int):
+        """A reader (``read(n)``, ``close()``) of up to ``length`` bytes from ``offset``; fewer only at the end."""
+        f = open(self.path, "rb")
+        f.seek(offset)
+        return _Bounded(f, length)
+
     def read_into(self, offset: int, view: memoryview) -> int:
         """Reads up to len(view) bytes at ``offset``; fewer only at the end of the file."""
         n = 0
@@ -113,6 +126,22 @@ class FileRanges:
         return n
 
 
+class _Bounded:
+    """The first ``length`` bytes of a file object."""
+
+    def __init__(self, f, length: int):
+        self._f, self._left = f, length
+
+    def read(self, size: int) -> bytes:
+        data = self._f.read(min(size, self._left)) if self._left > 0 else b""
+        self._left -= len(data)
+        return data
+
+    def close(self) -> None:
+        if self._f is not None:
+            self._f.close()
+
+
 class RangeReadError(OSError):
     """A ranged read failed in a worker (S3 error, object changed): the scan is retried as a whole later. A plain
     OSError with a message, so that it crosses the process boundary intact."""
@@ -122,8 +151,8 @@ _worker_s3: dict = {}   # per worker process: one S3 client per client configura
 
 
 class S3Ranges:
-    """Byte ranges of one S3 object version, each read with its own ranged GET (picklable: a worker makes its own
-    client, with the endpoint and region of the parent's). The version id, or else If-Match on the ETag, pins
+    """Byte ranges of one S3 object version, each streamed from its own ranged GET (picklable: a worker makes its
+    own client, with the endpoint and region of the parent's). The version id, or else If-Match on the ETag, pins
     every range to the object the scan started on: an object overwritten meanwhile fails the read (412) instead
     of mixing two versions in one summary."""
 
@@ -145,31 +174,48 @@ class S3Ranges:
                     retries={"mode": "standard", "max_attempts": 3}))
         return client
 
-    def read_into(self, offset: int, view: memoryview) -> int:
-        """Reads up to len(view) bytes at ``offset`` with one ranged GET; fewer only at the end of the object."""
+    def _get(self, offset: int, length: int):
+        """The body of one ranged GET of ``length`` bytes at ``offset`` (fewer at the end of the object), None when
+        the offset is at or past the end. Raises RangeReadError."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        kwargs = {"Bucket": self.bucket, "Key": self.key, "Range": f"bytes={offset}-{offset + len(view) - 1}"}
+        kwargs = {"Bucket": self.bucket, "Key": self.key, "Range": f"bytes={offset}-{offset + length - 1}"}
         if self.version_id:
             kwargs["VersionId"] = self.version_id
         elif self.etag:
             kwargs["IfMatch"] = f'"{self.etag}"'
-        n = 0
         try:
-            body = self._client().get_object(**kwargs)["Body"]
-            with body:
-                while n < len(view):
-                    got = body.readinto(view[n:])
-                    if not got:
-                        break
-                    n += got
+            return self._client().get_object(**kwargs)["Body"]
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "InvalidRange":  # offset at or past the end
-                return 0
+                return None
             raise RangeReadError(f"ranged GET of s3://{self.bucket}/{self.key} at {offset}: {exc}") from None
         except BotoCoreError as exc:
             raise RangeReadError(f"ranged GET of s3://{self.bucket}/{self.key} at {offset}: {exc}") from None
-        return n
+
+    def open_range(self, offset: int, length: int):
+        """A reader (``read(n)``, ``close()``) of up to ``length`` bytes from ``offset``, streamed from one ranged
+        GET; fewer only at the end of the object. A failed read raises RangeReadError."""
+        body = self._get(offset, length)
+        return _S3Body(body, self, offset) if body is not None else _Bounded(None, 0)
+
+
+class _S3Body:
+    """A ranged GET's body; a failure while it streams is a RangeReadError (it crosses the process boundary)."""
+
+    def __init__(self, body, source: S3Ranges, offset: int):
+        self._body, self._where = body, f"s3://{source.bucket}/{source.key} at {offset}"
+
+    def read(self, size: int) -> bytes:
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            return self._body.read(size)
+        except BotoCoreError as exc:
+            raise RangeReadError(f"ranged GET of {self._where}: {exc}") from None
+
+    def close(self) -> None:
+        self._body.close()
 
 
 def read_lines_in_range(source, start: int, end: int) -> tuple[bytearray, int, int]:
@@ -206,6 +252,95 @@ def read_lines_in_range(source, start: int, end: int) -> tuple[bytearray, int, i
     return buf, lo, last_start + MAX_LINE_BYTES + 1
 
 
+class ShareReader:
+    """The bytes of the lines of ``source`` (FileRanges, S3Ranges) that start in [start, end), streamed from one
+    read (``source.open_range``: one ranged GET), for a Regions(plain=True) to cut as app.text cuts the whole log:
+    it begins at the first line that starts at or after ``start`` (a UTF-8 byte order mark at offset 0 dropped) and
+    ends with the newline of the line that runs across ``end``. That line is read at most to MAX_LINE_BYTES past
+    ``end``, where Regions cuts it anyway; ``unscannable`` tells when the cut could differ from the stream's, which
+    cuts after removing NUL and ESC bytes: the last line was cut and holds one (the caller then scans the log as a
+    stream, as for _scan_range). ``raw``: read from this stream, at offset ``start`` - 1 (or 0), instead."""
+
+    def __init__(self, source, start: int, end: int, raw=None):
+        # The byte before `start` tells whether a line starts there; near offset 0, a byte order mark may too.
+        origin = 0 if start <= len(UTF8_BOM) else start - 1
+        self._window_end = end + MAX_LINE_BYTES + 1
+        self._raw = raw if raw is not None else source.open_range(origin, self._window_end - origin)
+        self._pos = origin            # offset of the next byte from the source
+        self._start, self._end = start, end
+        self._phase = "bom" if origin == 0 else "align"   # then "body" (up to end), "tail" (the line across end)
+        self._controls = False        # a NUL or ESC byte since the last newline handed on
+        self._head = b""              # the first bytes, while a byte order mark may still be arriving
+        self.unscannable = False
+
+    @property
+    def reached(self) -> int:
+        """The offset of the next byte the source would give."""
+        return self._pos
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def readinto(self, view) -> int:
+        data = self.read(len(view))
+        view[:len(data)] = data
+        return len(data)
+
+    def read(self, size: int) -> bytes:
+        while self._phase != "done":
+            got = self._raw.read(min(size, self._window_end - self._pos)) if self._pos < self._window_end else b""
+            data, at = got, self._pos
+            self._pos += len(got)
+            if self._phase == "bom":   # (offset 0)
+                self._head += got
+                if got and len(self._head) < len(UTF8_BOM):
+                    continue            # a byte order mark may still be arriving
+                data, at, self._head = self._head, 0, b""
+                if data.startswith(UTF8_BOM):
+                    data, at = data[len(UTF8_BOM):], len(UTF8_BOM)
+                self._phase = "body" if at >= self._start else "align"   # (the first line starts at `at`)
+                if self._phase == "body" and at >= self._end:
+                    self._phase = "done"    # no line starts in the share
+                    return b""
+                if got and not data:
+                    continue
+            if not data:    # the source's or the window's end
+                self.unscannable = self._phase == "tail" and self._pos >= self._window_end and self._controls
+                self._phase = "done"
+                return b""
+            if self._phase == "align":   # the first line start at or after `start` follows a newline
+                nl = data.find(b"\n", max(0, self._start - 1 - at))
+                if nl < 0:
+                    continue            # still in the line that started before `start`
+                at += nl + 1
+                if at >= self._end:     # no line starts in the share
+                    self._phase = "done"
+                    return b""
+                data, self._phase = data[nl + 1:], "body"
+            if self._phase == "body" and at + len(data) >= self._end:
+                head = self._end - at   # data[:head] (never empty) is the rest of the share; a line runs
+                if data[head - 1] == 10:    # across `end` unless it ends there
+                    data, self._phase = data[:head], "done"
+                else:
+                    self._phase = "tail"
+                    nl = data.find(b"\n", head)
+                    if nl >= 0:
+                        data, self._phase = data[:nl + 1], "done"
+            elif self._phase == "tail":
+                nl = data.find(b"\n")
+                if nl >= 0:
+                    data, self._phase = data[:nl + 1], "done"
+            if data:
+                self._note(data)
+                return data
+        return b""
+
+    def _note(self, data: bytes) -> None:
+        nl = data.rfind(b"\n")
+        rest = data[nl + 1:] if nl >= 0 else data
+        self._controls = (self._controls and nl < 0) or b"\0" in rest or b"\x1b" in rest
+
+
 def _scan_range(task: tuple, keep_events: bool) -> ChunkResult | None:
     """Scans one byte range ``(source, start, end)``; None when it cannot be scanned apart: it holds NUL or ESC bytes
     and ends in a line cut at MAX_LINE_BYTES, where app.text would cut it later (after removing them). Rare; the
@@ -224,28 +359,17 @@ def _scan_bytes(data: bytes, keep_events: bool) -> ChunkResult:
     return scan_chunk(data, 0, len(data), keep_events=keep_events)
 
 
-def ranged_chunk_bytes(size: int, workers: int) -> int:
-    """Chunk size for ranges read over the network (S3Ranges): about four chunks per worker, between
-    RANGE_CHUNK_MIN_BYTES and RANGE_CHUNK_MAX_BYTES. Fewer, larger ranged GETs: each has a first-byte latency, and
-    the embedded S3 (moto) copies the whole object for each one (8 MiB chunks of a 512 MiB object: ~25 s of CPU)."""
-    return max(RANGE_CHUNK_MIN_BYTES, min(RANGE_CHUNK_MAX_BYTES, -(-size // (workers * 4))))
-
-
 def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
                      max_groups: int = 50, chunk_bytes: int | None = None,
-                     stop: Callable[[int], str | None] | None = None, error: str | None = None,
                      progress: Callable[[int], object] | None = None,
                      reference_time: datetime | None = None) -> dict | None:
-    """An uncompressed log of ``size`` bytes, split into byte ranges that the workers read themselves from
-    ``source`` (FileRanges, S3Ranges; at most ``processes`` reads at once).
+    """An uncompressed log of ``size`` bytes, split into chunks of ``chunk_bytes`` that the workers read themselves
+    from ``source`` (FileRanges: each read is cheap, and the parent reports ``progress`` chunk by chunk).
 
-    ``stop``, called after each chunk with the bytes stitched so far, may give a reason to stop there (a time
-    limit): the summary of the chunks so far is returned, ``incomplete`` with that ``error``. ``error`` marks a
-    summary that covers ``size`` bytes of a longer log (a size limit). Returns None when a range cannot be scanned
-    apart (NUL or ESC bytes in a line cut at MAX_LINE_BYTES, see _scan_range): nothing was handed to ``on_event``
-    then, and the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised.
-    ``progress`` is called with the bytes of each chunk once it is stitched. ``reference_time``: the year of
-    timestamps without one (app.scan.Totals)."""
+    Returns None when a range cannot be scanned apart (NUL or ESC bytes in a line cut at MAX_LINE_BYTES, see
+    _scan_range): nothing was handed to ``on_event`` then, and the caller scans the log as a stream. A failed read
+    (OSError) is raised. ``progress`` is called with the bytes of each chunk once it is stitched.
+    ``reference_time``: the year of timestamps without one (app.scan.Totals)."""
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     ranges = [(source, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
     stitcher = Stitcher(on_event, reference_time=reference_time)
@@ -257,6 +381,48 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
             stitcher.add(chunk)
             if progress is not None:
                 progress(end - start)
+    return stitcher.summary(size, None, max_groups)
+
+
+SHARE_READ_BYTES = 1 << 20   # a share is scanned in regions of this many bytes (a worker holds about two)
+
+
+def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
+                     max_groups: int = 50, share_bytes: int | None = None, read_bytes: int = SHARE_READ_BYTES,
+                     stop: Callable[[int], str | None] | None = None, deadline: float | None = None,
+                     error: str | None = None, reference_time: datetime | None = None, first=None) -> dict | None:
+    """summarize_ranges with one read per worker: the log is cut into ``processes`` shares (``share_bytes`` each;
+    tests cut more), and each worker streams its share from one read of ``source`` (one ranged GET of an S3
+    object, where each GET has a first-byte latency and the embedded S3 copies the whole object for each one) and
+    scans it in regions of ``read_bytes``, holding only those. A worker's share needs no stitching inside: only the
+    shares' boundaries are stitched, as chunks are.
+
+    ``deadline`` (time.monotonic()): the workers start no read after it, and the summary covers what was read by
+    then, ``incomplete`` with the reason ``stop`` gives for the offset reached; ``stop`` is also asked after each
+    share (a size or time limit). ``error`` marks a summary that covers ``size`` bytes of a longer log. Returns None
+    when a share cannot be scanned apart (ShareReader.unscannable): nothing was handed to ``on_event`` then, and
+    the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised.
+
+    ``first``: a stream of the log from its start (the body the caller opened to sniff it). The parent then scans
+    the first share from it while processes - 1 workers scan the others: one read and one worker less."""
+    share_bytes = share_bytes or max(1, -(-size // processes))
+    shares = [(source, s, min(s + share_bytes, size), read_bytes) for s in range(0, size, share_bytes)]
+    stitcher = Stitcher(on_event, reference_time=reference_time)
+    scan = partial(scan_share, keep_events=on_event is not None, deadline=deadline)
+    rest, workers = (shares[1:], processes - 1) if first is not None else (shares, processes)
+    pool = _pool(min(workers, len(rest))) if rest and workers > 0 else None
+    results = pool.imap(scan, rest) if pool is not None else map(scan, rest)
+    if first is not None and shares:   # (the workers start on the rest meanwhile)
+        results = itertools.chain([scan(shares[0], raw=first)], results)
+    with pool or contextlib.nullcontext():
+        for chunk, (_source, start, end, _read) in zip(results, shares):
+            if chunk is None:
+                return None
+            if chunk.stopped_at is not None:   # (a share to be read again, past the deadline, is left out)
+                reached = chunk.stopped_at if stitcher.add(chunk, read_again=False) else start
+                why = stop(reached) if stop is not None else None
+                return stitcher.summary(reached, why or "time limit reached", max_groups)
+            stitcher.add(chunk)
             why = stop(end) if stop is not None and end < size else None
             if why is not None:
                 return stitcher.summary(end, why, max_groups)
@@ -315,16 +481,21 @@ class ChunkResult:
     that hangs on the process before). ``first_switch`` is the worker's first switch in the chunk (None: the chunk
     names no process, and the one before it goes on). The resync line is one whose first switch from it on,
     ``resync_switch``, does not hang on the process before it (or there is none), so that from there on the worker's
-    events are the true ones whatever that process was."""
+    events are the true ones whatever that process was.
+
+    A share (scan_share) is a chunk too, read from its source: ``share`` is ``(source, start, end)``, and ``prefix``
+    is None when it has no resync line (the parent reads the share again rather than hold it); ``stopped_at`` is set
+    when a deadline stopped it: the offset its reads reached."""
 
     __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail", "first_switch",
-                 "resync_switch")
+                 "resync_switch", "share", "stopped_at")
 
     def __init__(self, lines, sums, sums_from_resync, events, resync_line, prefix, tail, first_switch,
                  resync_switch):
         self.lines, self.sums, self.sums_from_resync, self.events = lines, sums, sums_from_resync, events
         self.resync_line, self.prefix, self.tail = resync_line, prefix, tail
         self.first_switch, self.resync_switch = first_switch, resync_switch
+        self.share, self.stopped_at = None, None
 
 
 def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, int, tuple | None] | None:
@@ -357,39 +528,86 @@ def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, i
     return None
 
 
+class _ChunkScan:
+    """A worker's scan of one chunk from a closed state, fed in regions of whole lines (``feed``), then reported
+    (``result``): the events summed per group, those of the first RESYNC_SEARCH_MAX_LINES lines kept one by one
+    until the resync line is chosen among them."""
+
+    def __init__(self, finder, keep_events: bool):
+        sums, late = GroupSums(), GroupSums()   # all events; those past the lines a resync line may be found in
+        add, add_late = sums.add, late.add
+        early: list[tuple] = []   # the events before, one by one: summed from the resync line once it is chosen
+        events: list[tuple] | None = [] if keep_events else None
+
+        def emit(line_no, level, gid, template, sample, trace, raw):
+            add(line_no, level, gid, template, sample, trace, raw)
+            if line_no > RESYNC_SEARCH_MAX_LINES:
+                add_late(line_no, level, gid, template, sample, trace, raw)
+            else:
+                early.append((line_no, level, gid, template, sample, trace, raw))
+            if events is not None:
+                events.append((line_no, level, gid, trace))
+
+        self.sums, self._late, self._early, self._events = sums, late, early, events
+        self.scanner = LineScanner(emit)
+        self.scanner.unwrapper.log_switches(RESYNC_SEARCH_MAX_LINES)
+        self.feeder = new_feeder(self.scanner, finder or default_finder())
+
+    def feed(self, buf, lo: int, hi: int) -> None:
+        self.feeder.feed_lines(buf, lo, hi)
+
+    def result(self, first_lines, lo: int, hi: int, *, whole: bool = True) -> ChunkResult:
+        """The ChunkResult, with the resync line searched in ``first_lines[lo:hi]``, the chunk's first lines (all of
+        it, unless ``whole`` is False: a share, whose prefix without a resync line is read again from its source)."""
+        switch_log = self.scanner.unwrapper.switch_log
+        resync = _find_resync(first_lines, lo, hi, switch_log)
+        resync_line, resync_pos, resync_switch = resync if resync is not None else (None, hi, None)
+        sums_from_resync = GroupSums()
+        if resync_line is not None:
+            for event in self._early:
+                if event[0] >= resync_line:
+                    sums_from_resync.add(*event)
+            _add_later(sums_from_resync, self._late)
+        prefix = bytes(first_lines[lo:resync_pos]) if resync_line is not None or whole else None
+        return ChunkResult(self.feeder.lines, self.sums, sums_from_resync, self._events, resync_line, prefix,
+                           self.scanner.export_state(), switch_log[0] if switch_log else None, resync_switch)
+
+
 def scan_chunk(buf, lo: int, hi: int, finder=None, *, keep_events: bool = True) -> ChunkResult:
     """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state; ``keep_events``: list each
     event too (ChunkResult.events), for a parent that hands them on."""
-    sums, late = GroupSums(), GroupSums()   # all events; those past the lines a resync line may be found in
-    add, add_late = sums.add, late.add
-    early: list[tuple] = []   # the events before, one by one: summed from the resync line once it is chosen
-    events: list[tuple] | None = [] if keep_events else None
+    scan = _ChunkScan(finder, keep_events)
+    scan.feed(buf, lo, hi)
+    return scan.result(buf, lo, hi)
 
-    def emit(line_no, level, gid, template, sample, trace, raw):
-        add(line_no, level, gid, template, sample, trace, raw)
-        if line_no > RESYNC_SEARCH_MAX_LINES:
-            add_late(line_no, level, gid, template, sample, trace, raw)
-        else:
-            early.append((line_no, level, gid, template, sample, trace, raw))
-        if events is not None:
-            events.append((line_no, level, gid, trace))
 
-    scanner = LineScanner(emit)
-    unwrapper = scanner.unwrapper
-    unwrapper.log_switches(RESYNC_SEARCH_MAX_LINES)
-    feeder = new_feeder(scanner, finder or default_finder())
-    feeder.feed_lines(buf, lo, hi)
-    switch_log = unwrapper.switch_log
-    resync = _find_resync(buf, lo, hi, switch_log)
-    resync_line, resync_pos, resync_switch = resync if resync is not None else (None, hi, None)
-    sums_from_resync = GroupSums()
-    if resync_line is not None:
-        for event in early:
-            if event[0] >= resync_line:
-                sums_from_resync.add(*event)
-        _add_later(sums_from_resync, late)
-    return ChunkResult(feeder.lines, sums, sums_from_resync, events, resync_line, bytes(buf[lo:resync_pos]),
-                       scanner.export_state(), switch_log[0] if switch_log else None, resync_switch)
+def scan_share(task: tuple, keep_events: bool, deadline: float | None = None, raw=None) -> ChunkResult | None:
+    """Scans the lines that start in one share ``(source, start, end, read_bytes)`` of a log, streamed from one read
+    of the source (ShareReader) in regions of ``read_bytes``, as scan_chunk scans a chunk: the resync line is
+    searched in the first region. None when the share cannot be scanned apart (ShareReader.unscannable).
+    ``deadline`` (time.monotonic()): no read starts after it; the result then covers the lines read so far and
+    ``stopped_at`` is the offset the reads reached. Raises what the source's reads raise (RangeReadError). ``raw``:
+    see ShareReader."""
+    source, start, end, read_bytes = task
+    reader = ShareReader(source, start, end, raw)
+    scan = _ChunkScan(None, keep_events)
+    stop = None if deadline is None else (lambda _n: "deadline" if time.monotonic() >= deadline else None)
+    first = None    # the bytes of the first region: the resync line is searched in them once all is scanned
+    try:
+        regions = Regions(reader, read_bytes, stop, plain=True)
+        for lo, hi in regions:
+            if first is None:
+                first = bytes(regions.buf[lo:hi])
+            scan.feed(regions.buf, lo, hi)
+    finally:
+        reader.close()
+    if reader.unscannable:
+        return None
+    chunk = scan.result(first or b"", 0, len(first or b""), whole=False)
+    chunk.share = (source, start, end)
+    if regions.error is not None:
+        chunk.stopped_at = reader.reached
+    return chunk
 
 
 def _add_later(sums: GroupSums, later: GroupSums) -> None:
@@ -420,7 +638,9 @@ class Stitcher:
         self._scanner = LineScanner(self.totals.add)
         self._feeder = new_feeder(self._scanner, finder or default_finder())
 
-    def add(self, chunk: ChunkResult) -> None:
+    def add(self, chunk: ChunkResult, *, read_again: bool = True) -> bool:
+        """Stitches the next chunk; False (and nothing done) where a share would have to be read again but
+        ``read_again`` is False."""
         base = self._feeder.lines
         unwrapper = self._scanner.unwrapper
         if not self._scanner.open and _ends_the_same(chunk.first_switch, unwrapper.export_state()[1]):
@@ -428,9 +648,14 @@ class Stitcher:
             named = chunk.first_switch is not None
             self._take(chunk, base, 1, chunk.sums)
         elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
+            if chunk.prefix is None:     # a share: read again
+                if not read_again:
+                    return False
+                self._feed_share(*chunk.share)
+                return True
             prefix = bytearray(chunk.prefix)
             self._feeder.feed_lines(prefix, 0, len(prefix))
-            return
+            return True
         else:  # re-feed the lines before the resync line with the true state; that line closes what is open
             prefix = bytearray(chunk.prefix)
             if prefix:
@@ -443,6 +668,16 @@ class Stitcher:
             tail = (tail[0], (tail[1][0], unwrapper.export_state()[1]))
         self._scanner.restore_state(tail, base)
         self._feeder.lines = base + chunk.lines
+        return True
+
+    def _feed_share(self, source, start: int, end: int) -> None:
+        reader = ShareReader(source, start, end)
+        try:
+            regions = Regions(reader, plain=True)
+            for lo, hi in regions:
+                self._feeder.feed_lines(regions.buf, lo, hi)
+        finally:
+            reader.close()
 
     def _take(self, chunk: ChunkResult, base: int, from_line: int, sums: GroupSums) -> None:
         """The chunk's events from ``from_line`` on, summed in ``sums``; one by one when they are handed on."""

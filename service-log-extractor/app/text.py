@@ -100,10 +100,10 @@ class TextStream:
     ``raw_bytes`` counts the bytes taken from the source: the summary's uncompressed size.
     """
 
-    def __init__(self, raw):
+    def __init__(self, raw, sniff: bool = True):
         self._raw = raw
         self.raw_bytes = 0
-        self._sniffed = False
+        self._sniffed = not sniff   # sniff=False: plain UTF-8 from the middle of a log (app.parallel's shares)
         self._head = b""
         self._decoder = None     # an incremental UTF-16 decoder once a UTF-16 BOM was seen
         self._carry = b""        # an escape sequence cut at the end of the last read
@@ -204,10 +204,14 @@ class Regions:
     to its newline); a last line without a newline gets one. A region is valid until the next one is asked for.
     ``total_bytes`` counts what was read (uncompressed, before cleaning); ``error`` is set when a compressed stream
     turns out truncated or corrupt, or when ``stop`` (called before each read with the bytes read so far) gives a
-    reason to stop (a size or time limit); the regions so far are still good."""
+    reason to stop (a size or time limit); the regions so far are still good. ``plain``: the stream is plain UTF-8
+    text that starts at a line of a log (app.parallel's shares), so nothing is sniffed: no compression and no byte
+    order mark looked for."""
 
-    def __init__(self, stream, read_size: int | None = None, stop: Callable[[int], str | None] | None = None):
+    def __init__(self, stream, read_size: int | None = None, stop: Callable[[int], str | None] | None = None,
+                 plain: bool = False):
         self._stream = stream
+        self._plain = plain
         self._read_size = read_size or READ_SIZE
         self._stop = stop         # before each read: stop(bytes read so far) -> why to stop now, or None
         # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
@@ -225,7 +229,8 @@ class Regions:
         skipping = False      # inside a line longer than MAX_LINE_BYTES, already cut: drop bytes up to its newline
         stopped = False       # stopped by the caller's limit: a line cut there is not scanned
         try:
-            text = self._text = TextStream(open_log(self._stream))
+            text = self._text = TextStream(self._stream, sniff=False) if self._plain \
+                else TextStream(open_log(self._stream))
             stop = self._stop
             while True:
                 if stop is not None:

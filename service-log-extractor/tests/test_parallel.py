@@ -12,7 +12,7 @@ import pytest
 from app import grouping, log_parser, parallel
 from app.event_time import line_time
 from app.scan import GroupSums, Totals
-from app.text import strip_controls
+from app.text import MAX_LINE_BYTES, Regions, strip_controls
 
 
 def _cri(i: int) -> str:
@@ -152,6 +152,126 @@ def test_realistic_log_gives_the_sequential_result(tmp_path, branches, realistic
     events = []
     summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, chunk_bytes=chunk_bytes)
     assert (summary, events) == realistic_sequential
+
+
+# -- Shares (summarize_shares, the service's path for a large S3 object): one streamed read per worker. --
+
+def _region_bytes(regions) -> bytes:
+    return b"".join(bytes(regions.buf[lo:hi]) for lo, hi in regions)
+
+
+def _share_bytes(data: bytes, cuts: list[int], path) -> list[bytes]:
+    """What Regions(plain=True) makes of each share [a, b) of ``data`` read through a ShareReader."""
+    path.write_bytes(data)
+    out = []
+    for start, end in zip(cuts, cuts[1:]):
+        reader = parallel.ShareReader(parallel.FileRanges(str(path)), start, end)
+        out.append(_region_bytes(Regions(reader, 7, plain=True)))
+        assert not reader.unscannable
+        reader.close()
+    return out
+
+
+_SHARE_TEXTS = {   # edges a share must cut as the stream does
+    "plain": b"a 1\nbb 2\n\nccc 3\n",
+    "no_final_newline": b"a 1\nbb 2\nccc",
+    "bom_crlf": b"\xef\xbb\xbfa 1\r\nbb 2\r\n\r\nccc 3\r\n",
+    "controls": b"\0\0a \x1b[31mERROR\x1b[0m 1\n\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ 2\nstray \x1b\n",
+    "overlong": b"x" * (MAX_LINE_BYTES + 5) + b"\nshort\n" + b"y" * (MAX_LINE_BYTES * 2 + 3) + b"\nend\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_SHARE_TEXTS))
+def test_shares_cut_at_any_offsets_give_the_stream_lines(tmp_path, name):
+    """Consecutive shares, cut at any byte (a line start, inside a line, a newline, inside a byte order mark or an
+    escape sequence), hand on exactly the lines (cut, cleaned) the whole stream gives, each line once."""
+    data = _SHARE_TEXTS[name]
+    whole = _region_bytes(Regions(io.BytesIO(data), 7))
+    rng = random.Random(name)
+    step = 1 if len(data) < 100 else 4099
+    for a in range(0, len(data) + 1, step):
+        cuts = sorted({0, len(data), a, rng.randrange(len(data) + 1), rng.randrange(len(data) + 1)})
+        assert b"".join(_share_bytes(data, cuts, tmp_path / "x.log")) == whole, (name, cuts)
+
+
+def test_a_share_ending_in_a_cut_line_with_controls_is_not_scanned_apart(tmp_path):
+    """The stream removes NUL and ESC bytes before it cuts an overlong line; a share reads its last line only to
+    MAX_LINE_BYTES past its end, so it cannot know where the stream cuts one holding them: the caller scans the log
+    as a stream instead (summarize_shares gives None)."""
+    data = b"first\n" + b"\0" * 10 + b"z" * (MAX_LINE_BYTES * 3) + b"\nlast ERROR x\n"
+    path = tmp_path / "x.log"
+    path.write_bytes(data)
+    reader = parallel.ShareReader(parallel.FileRanges(str(path)), 0, 20)
+    _region_bytes(Regions(reader, 4096, plain=True))
+    assert reader.unscannable
+    assert parallel.summarize_shares(parallel.FileRanges(str(path)), len(data), processes=2, share_bytes=20) is None
+    # without the NUL bytes the cut is the stream's
+    clean = data.replace(b"\0", b"")
+    path.write_bytes(clean)
+    assert parallel.summarize_shares(parallel.FileRanges(str(path)), len(clean), processes=2,
+                                     share_bytes=20) == sequential(clean)[0]
+
+
+@pytest.mark.parametrize("per_event", [True, False])
+@pytest.mark.parametrize(("share_bytes", "read_bytes"), [(257, 97), (4096, 1 << 20)])
+def test_shares_give_the_sequential_result(tmp_path, branches, share_bytes, read_bytes, per_event, cases):
+    """Every case cut into shares: a share without a resync line where the state before it matters is read again
+    by the parent (ChunkResult.prefix None), as a chunk's prefix is re-fed."""
+    for name, text in cases.items():
+        data = text.encode()
+        path = tmp_path / f"{name}.log"
+        path.write_bytes(data)
+        events = []
+        summary = parallel.summarize_shares(parallel.FileRanges(str(path)), len(data), processes=2,
+                                            on_event=events.append if per_event else None,
+                                            share_bytes=share_bytes, read_bytes=read_bytes)
+        expected, expected_events = sequential(data)
+        assert (summary, events) == (expected, expected_events if per_event else []), name
+    assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]
+
+
+@pytest.mark.parametrize("processes", [1, 2, 3])
+def test_the_parent_scans_the_first_share_from_the_stream_it_opened(tmp_path, monkeypatch, realistic,
+                                                                   realistic_sequential, processes):
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    opened = []   # the parent's reads (a worker appends to its own copy)
+    open_range = parallel.FileRanges.open_range
+
+    def recording(self, offset, length):
+        opened.append(offset)
+        return open_range(self, offset, length)
+
+    monkeypatch.setattr(parallel.FileRanges, "open_range", recording)
+    events = []
+    with open(path, "rb") as first:
+        summary = parallel.summarize_shares(parallel.FileRanges(str(path)), len(realistic), processes=processes,
+                                            on_event=events.append, first=first)
+    assert (summary, events) == realistic_sequential
+    assert opened == []   # the first share from `first`; with one process, the only one
+
+
+def test_shares_stop_at_the_deadline(tmp_path, monkeypatch, realistic):
+    """No read starts after the deadline: the summary covers the lines read by then, incomplete with the reason
+    the caller's stop gives for the offset reached."""
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    clock = iter(range(1000))
+    monkeypatch.setattr(parallel.time, "monotonic", lambda: next(clock))   # one tick a read (the parent's own)
+    seen = []
+
+    def stop(reached):
+        seen.append(reached)
+        return f"time limit reached at {reached}"
+
+    with open(path, "rb") as first:
+        summary = parallel.summarize_shares(parallel.FileRanges(str(path)), len(realistic), processes=1,
+                                            read_bytes=65536, deadline=5, stop=stop, first=first)
+    assert summary["incomplete"] and summary["error"] == f"time limit reached at {seen[0]}"
+    assert summary["bytes"] == seen[0] == 5 * 65536   # five reads before the deadline
+    head = realistic[:5 * 65536]
+    assert summary["lines"] == head.count(b"\n")
+    assert summary["counts"] == sequential(head[:head.rfind(b"\n") + 1])[0]["counts"]
 
 
 def test_realistic_log_with_a_reference_time_gives_the_sequential_result(tmp_path, realistic):

@@ -1,5 +1,5 @@
-"""A large uncompressed S3 object is scanned as concurrent ranged GETs (app.parallel.S3Ranges, one per worker) with
-exactly the summary and events one stream of it gives; through POST /extract too. The workers are processes, so the
+"""A large uncompressed S3 object is scanned in shares (app.parallel.summarize_shares), each streamed from one ranged
+GET (app.parallel.S3Ranges), with exactly the summary and events one stream of it gives; through POST /extract too. The workers are processes, so the
 embedded S3 runs as a real moto server on 127.0.0.1 (an in-process mock is invisible to them)."""
 import io
 import pathlib
@@ -57,13 +57,20 @@ def _sequential(data: bytes):
     return log_parser.summarize(io.BytesIO(data), on_event=events.append), events
 
 
-@pytest.mark.parametrize("chunk_bytes", [4093, 65536])
-def test_ranges_give_the_stream_summary(s3, log_bytes, chunk_bytes):
+def _read(reader) -> bytes:
+    try:
+        return b"".join(iter(lambda: reader.read(3), b""))
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize(("share_bytes", "read_bytes"), [(4093, 997), (65536, 1 << 20)])
+def test_shares_give_the_stream_summary(s3, log_bytes, share_bytes, read_bytes):
     s3.put_object(Bucket=BUCKET, Key="big.log", Body=log_bytes)
     etag = s3.head_object(Bucket=BUCKET, Key="big.log")["ETag"].strip('"')
     events = []
-    summary = parallel.summarize_ranges(_source(s3, "big.log", etag=etag), len(log_bytes), processes=2,
-                                        on_event=events.append, chunk_bytes=chunk_bytes)
+    summary = parallel.summarize_shares(_source(s3, "big.log", etag=etag), len(log_bytes), processes=2,
+                                        on_event=events.append, share_bytes=share_bytes, read_bytes=read_bytes)
     expected, expected_events = _sequential(log_bytes)
     assert summary == expected and events == expected_events
     assert sum(expected["counts"].values()) > 100
@@ -72,10 +79,9 @@ def test_ranges_give_the_stream_summary(s3, log_bytes, chunk_bytes):
 def test_a_range_reads_exactly_its_bytes_and_nothing_past_the_end(s3):
     s3.put_object(Bucket=BUCKET, Key="small.log", Body=b"0123456789")
     source = _source(s3, "small.log")
-    buf = bytearray(4)
-    assert source.read_into(3, memoryview(buf)) == 4 and buf == b"3456"
-    assert source.read_into(8, memoryview(buf)) == 2 and buf[:2] == b"89"
-    assert source.read_into(10, memoryview(buf)) == 0
+    assert _read(source.open_range(3, 4)) == b"3456"
+    assert _read(source.open_range(8, 4)) == b"89"
+    assert _read(source.open_range(10, 4)) == b""
 
 
 def test_an_object_changed_during_the_scan_fails_the_read(s3):
@@ -83,7 +89,7 @@ def test_an_object_changed_during_the_scan_fails_the_read(s3):
     etag = s3.head_object(Bucket=BUCKET, Key="moving.log")["ETag"].strip('"')
     s3.put_object(Bucket=BUCKET, Key="moving.log", Body=b"second version\n")
     with pytest.raises(parallel.RangeReadError, match="moving.log"):
-        _source(s3, "moving.log", etag=etag).read_into(0, memoryview(bytearray(8)))
+        _source(s3, "moving.log", etag=etag).open_range(0, 8)
 
 
 def test_a_version_id_pins_the_ranges(s3):
@@ -94,31 +100,38 @@ def test_a_version_id_pins_the_ranges(s3):
     source = parallel.S3Ranges("ranged-versioned", "v.log", version_id=first, etag=None,
                                endpoint_url=s3.meta.endpoint_url, region="us-east-1", connect_timeout=5,
                                read_timeout=30)
-    buf = bytearray(3)
-    assert source.read_into(0, memoryview(buf)) == 3 and buf == b"old"
+    assert _read(source.open_range(0, 3)) == b"old"
 
 
-def test_a_stop_reason_ends_the_scan_after_a_chunk(s3, log_bytes):
+def test_a_stop_reason_ends_the_scan_after_a_share(s3, log_bytes):
     s3.put_object(Bucket=BUCKET, Key="deadline.log", Body=log_bytes)
-    summary = parallel.summarize_ranges(_source(s3, "deadline.log"), len(log_bytes), processes=2, chunk_bytes=65536,
+    summary = parallel.summarize_shares(_source(s3, "deadline.log"), len(log_bytes), processes=2, share_bytes=65536,
                                         stop=lambda done: "time limit reached" if done >= 131072 else None)
     assert summary["incomplete"] and summary["error"] == "time limit reached"
     assert summary["bytes"] == 131072 and 0 < summary["lines"] < log_bytes.count(b"\n")
 
 
+def test_a_passed_deadline_stops_every_share_before_its_first_read(s3, log_bytes):
+    s3.put_object(Bucket=BUCKET, Key="late.log", Body=log_bytes)
+    summary = parallel.summarize_shares(_source(s3, "late.log"), len(log_bytes), processes=2, share_bytes=65536,
+                                        deadline=0.0, stop=lambda done: f"time limit reached at {done}")
+    assert summary["incomplete"] and summary["error"] == "time limit reached at 0"
+    assert (summary["lines"], summary["bytes"], sum(summary["counts"].values())) == (0, 0, 0)
+
+
 @pytest.fixture
 def ranged_app(s3, storage, monkeypatch):
-    """The extractor app with the ranged path from 1 byte on, 64 KiB chunks, 2 workers; records each ranged scan."""
+    """The extractor app with the ranged path from 1 byte on, 2 workers; records each ranged scan."""
     monkeypatch.setattr(main, "RANGED_MIN_BYTES", 1)
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 65536)
     calls = []
-    real = parallel.summarize_ranges
+    real = parallel.summarize_shares
 
     def recording(source, size, **kwargs):
         calls.append((source.key, size, kwargs["processes"]))
+        assert kwargs["first"] is not None   # the body opened to sniff the object: the parent's share
         return real(source, size, **kwargs)
 
-    monkeypatch.setattr(parallel, "summarize_ranges", recording)
+    monkeypatch.setattr(parallel, "summarize_shares", recording)
 
     def make(**settings):
         settings = {"scan_threads": 2, **settings}
@@ -171,10 +184,3 @@ def test_one_scan_thread_reads_one_stream(ranged_app, s3, storage, log_bytes):
     client = make(scan_threads=1)
     assert client.post("/extract", json={"bucket": BUCKET, "key": "svc/one.log"}).status_code == 201
     assert calls == []
-
-
-def test_ranges_over_the_network_are_few_and_bounded():
-    mib = 1 << 20
-    assert parallel.ranged_chunk_bytes(100 * mib, 2) == 100 * mib // 8  # 4 a worker
-    assert parallel.ranged_chunk_bytes(10 << 30, 4) == parallel.RANGE_CHUNK_MAX_BYTES  # a worker holds one chunk
-    assert parallel.ranged_chunk_bytes(64 * mib, 16) == parallel.RANGE_CHUNK_MIN_BYTES
