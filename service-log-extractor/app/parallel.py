@@ -451,13 +451,13 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
     """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers
     (``reference_time``: see summarize_ranges)."""
     stitcher = Stitcher(on_event, reference_time=reference_time)
-    regions = Regions(stream, chunk_bytes or CHUNK_BYTES)
+    regions = Regions(stream, chunk_bytes or CHUNK_BYTES, fill=True)
     pending: deque = deque()
     with _pool(processes) as pool:
         for lo, hi in regions:
             if len(pending) >= 2 * processes:
                 stitcher.add(pending.popleft().get())
-            pending.append(pool.apply_async(_scan_bytes, (bytes(regions.buf[lo:hi]), on_event is not None)))
+            pending.append(pool.apply_async(_scan_bytes, (bytes(memoryview(regions.buf)[lo:hi]), on_event is not None)))
         while pending:
             stitcher.add(pending.popleft().get())
     return stitcher.summary(regions.total_bytes, regions.error, max_groups)
@@ -597,7 +597,7 @@ def scan_share(task: tuple, keep_events: bool, deadline: float | None = None, ra
         regions = Regions(reader, read_bytes, stop, plain=True)
         for lo, hi in regions:
             if first is None:
-                first = bytes(regions.buf[lo:hi])
+                first = bytes(memoryview(regions.buf)[lo:hi])
             scan.feed(regions.buf, lo, hi)
     finally:
         reader.close()

@@ -198,6 +198,9 @@ def line_text(buf, start: int, end: int) -> str:
     return buf[start:end].decode("utf-8", "replace")
 
 
+_READ_ERRORS = (DecompressionError, EOFError, zlib.error, zstandard.ZstdError)   # a truncated or corrupt stream
+
+
 class Regions:
     """Reads a log stream into one reused buffer and yields regions of whole lines, ``buf[lo:hi]``, hi just past a
     newline. A line longer than MAX_LINE_BYTES is cut there (a newline is written at the cut, the rest skipped up
@@ -206,12 +209,14 @@ class Regions:
     turns out truncated or corrupt, or when ``stop`` (called before each read with the bytes read so far) gives a
     reason to stop (a size or time limit); the regions so far are still good. ``plain``: the stream is plain UTF-8
     text that starts at a line of a log (app.parallel's shares), so nothing is sniffed: no compression and no byte
-    order mark looked for."""
+    order mark looked for. ``fill``: read until ``read_size`` bytes are in (a decompressor gives less a read), so
+    that each region holds about that much (app.parallel's chunks: fewer of them, less stitching)."""
 
     def __init__(self, stream, read_size: int | None = None, stop: Callable[[int], str | None] | None = None,
-                 plain: bool = False):
+                 plain: bool = False, fill: bool = False):
         self._stream = stream
         self._plain = plain
+        self._fill = fill
         self._read_size = read_size or READ_SIZE
         self._stop = stop         # before each read: stop(bytes read so far) -> why to stop now, or None
         # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
@@ -241,6 +246,16 @@ class Regions:
                 n = text.readinto(buf, filled, read_size)
                 if not n:
                     break
+                failed = None    # an error while filling: raised once what was read before it is handed on
+                while self._fill and n < read_size:
+                    try:
+                        more = text.readinto(buf, filled + n, read_size - n)
+                    except _READ_ERRORS as exc:
+                        failed = exc
+                        break
+                    if not more:
+                        break
+                    n += more
                 pos, filled = 0, filled + n
                 if skipping:
                     nl = buf.find(b"\n", pos, filled)
@@ -259,7 +274,9 @@ class Regions:
                     skipping, rest = True, 0
                 buf[:rest] = buf[pos:pos + rest]  # same size: the buffer is never resized
                 filled = rest
-        except (DecompressionError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+                if failed is not None:
+                    raise failed
+        except _READ_ERRORS as exc:
             self.error = str(exc) or exc.__class__.__name__
         if filled and not skipping and not stopped:
             buf[filled] = 10

@@ -12,6 +12,7 @@ import pytest
 from app import grouping, log_parser, parallel
 from app.event_time import line_time
 from app.scan import GroupSums, Totals
+from app.decompress import DecompressionError
 from app.text import MAX_LINE_BYTES, Regions, strip_controls
 
 
@@ -387,6 +388,40 @@ def test_sums_of_later_events_add_as_the_events(seed):
         (head if n < cut else tail).add(*event)
     parallel._add_later(head, tail)
     assert list(head.groups.items()) == list(whole.groups.items())
+
+
+class _BreaksOff:
+    """A stream of ``data`` in pieces of 50 bytes that raises DecompressionError once, after ``after`` bytes, and
+    then ends (as a reader may, once it has raised)."""
+
+    def __init__(self, data: bytes, after: int):
+        self._data, self._after, self._pos, self._raised = data, after, 0, False
+
+    def read(self, size: int) -> bytes:
+        if self._pos >= self._after:
+            if self._raised:
+                return b""
+            self._raised = True
+            raise DecompressionError("truncated here")
+        out = self._data[self._pos:min(self._pos + size, self._pos + 50, self._after)]
+        self._pos += len(out)
+        return out
+
+
+@pytest.mark.parametrize("after", [0, 1, 49, 1000, 1337])
+def test_regions_filled_hand_on_what_came_before_an_error(after):
+    """Regions(fill=True) (app.parallel's stream chunks) reads on until its size is in: an error met while filling
+    is raised once the bytes before it are handed on, as the regions of a plain Regions hand them on."""
+    data = b"".join(b"line %d ERROR x\n" % i for i in range(200))
+
+    def lines(**fill):
+        regions = Regions(_BreaksOff(data, after), 997, **fill)
+        return _region_bytes(regions), regions.error
+
+    plain = lines()
+    assert lines(fill=True) == plain and plain[1] == "truncated here"
+    if after >= 16:   # (an error within the first bytes, still being sniffed, loses them either way)
+        assert plain[0] == data[:after] + (b"\n" if after % 16 else b"")
 
 
 def test_truncated_stream_is_flagged_incomplete(texts):
