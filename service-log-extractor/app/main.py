@@ -28,8 +28,10 @@ log = logging.getLogger(__name__)
 bp = Blueprint("extractor", __name__)
 
 # An uncompressed object this large is read as concurrent ranged GETs and scanned on EXTRACTOR_SCAN_THREADS cores;
-# below it, starting the worker processes (~1 s) costs more than the second core saves.
+# below it, starting the worker processes (~1 s) costs more than the second core saves. A compressed one this large
+# (~100 MiB of text and more) is decompressed by the service process and its chunks scanned by as many workers.
 RANGED_MIN_BYTES = 64 << 20
+STREAM_PARALLEL_MIN_BYTES = 16 << 20
 
 
 class Metrics:
@@ -182,16 +184,20 @@ def _extract():
 
 
 def _scan(state: ExtractorState, obj: S3Object) -> dict:
-    """The object's summary: a large uncompressed object in concurrent byte ranges on EXTRACTOR_SCAN_THREADS cores
-    (the same summary as one stream gives), anything else as one stream; the object's LastModified gives the year
+    """The object's summary: a large uncompressed object in concurrent byte ranges on EXTRACTOR_SCAN_THREADS cores, a
+    large compressed one decompressed here and scanned on as many (the same summary as one stream gives), anything
+    else as one stream; the object's LastModified gives the year
     of log timestamps without one. Raises OSError/BotoCoreError when a
     read fails (nothing is stored; the receiver retries)."""
     cfg = state.config
     stop = _Limits(cfg)
     body = obj.body
-    if cfg.scan_threads > 1 and obj.size is not None and obj.size >= RANGED_MIN_BYTES:
+    if cfg.scan_threads > 1 and obj.size is not None and obj.size >= STREAM_PARALLEL_MIN_BYTES:
         head, body = peek(obj.body, parallel.HEAD_BYTES)
-        if parallel.head_is_plain(head):   # the workers read their shares themselves; this one the first
+        if not parallel.head_is_plain(head):   # compressed (or UTF-16): decoded here, its chunks scanned by workers
+            return parallel.summarize_stream(body, processes=cfg.scan_threads, stop=stop,
+                                             reference_time=obj.last_modified)
+        if obj.size >= RANGED_MIN_BYTES:   # the workers read their shares themselves; this one the first
             summary = _scan_ranges(state, obj, stop, body)
             if summary is not None:
                 return summary

@@ -447,11 +447,12 @@ def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None
 
 def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None] | None = None,
                      max_groups: int = 50, chunk_bytes: int | None = None,
+                     stop: Callable[[int], str | None] | None = None,
                      reference_time: datetime | None = None) -> dict:
-    """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers
-    (``reference_time``: see summarize_ranges)."""
+    """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers. ``stop``: as
+    app.log_parser.summarize's, asked before each chunk is read (``reference_time``: see summarize_ranges)."""
     stitcher = Stitcher(on_event, reference_time=reference_time)
-    regions = Regions(stream, chunk_bytes or CHUNK_BYTES, fill=True)
+    regions = Regions(stream, chunk_bytes or CHUNK_BYTES, stop, fill=True)
     pending: deque = deque()
     with _pool(processes) as pool:
         for lo, hi in regions:

@@ -121,17 +121,24 @@ def test_a_passed_deadline_stops_every_share_before_its_first_read(s3, log_bytes
 
 @pytest.fixture
 def ranged_app(s3, storage, monkeypatch):
-    """The extractor app with the ranged path from 1 byte on, 2 workers; records each ranged scan."""
+    """The extractor app with the parallel paths from 1 byte on, 2 workers; records each ranged scan in
+    ``calls["shares"]``, each parallel scan of a stream (a compressed object) in ``calls["streams"]``."""
     monkeypatch.setattr(main, "RANGED_MIN_BYTES", 1)
-    calls = []
-    real = parallel.summarize_shares
+    monkeypatch.setattr(main, "STREAM_PARALLEL_MIN_BYTES", 1)
+    calls = {"shares": [], "streams": []}
+    real, real_stream = parallel.summarize_shares, parallel.summarize_stream
 
     def recording(source, size, **kwargs):
-        calls.append((source.key, size, kwargs["processes"]))
+        calls["shares"].append((source.key, size, kwargs["processes"]))
         assert kwargs["first"] is not None   # the body opened to sniff the object: the parent's share
         return real(source, size, **kwargs)
 
+    def recording_stream(stream, **kwargs):
+        calls["streams"].append(kwargs["processes"])
+        return real_stream(stream, **kwargs)
+
     monkeypatch.setattr(parallel, "summarize_shares", recording)
+    monkeypatch.setattr(parallel, "summarize_stream", recording_stream)
 
     def make(**settings):
         settings = {"scan_threads": 2, **settings}
@@ -149,29 +156,43 @@ def test_extract_scans_a_large_plain_object_in_ranges(ranged_app, s3, storage, l
     s3.put_object(Bucket=BUCKET, Key="svc/big.log", Body=log_bytes)
     resp = make().post("/extract", json={"bucket": BUCKET, "key": "svc/big.log"})
     assert resp.status_code == 201, resp.get_json()
-    assert calls == [("svc/big.log", len(log_bytes), 2)]
+    assert calls["shares"] == [("svc/big.log", len(log_bytes), 2)]
     posted = storage.posted[-1]
     expected, _ = _sequential(log_bytes)
     assert {k: posted[k] for k in expected} == expected
     assert posted["size"] == len(log_bytes) and posted["key"] == "svc/big.log"
 
 
-def test_extract_streams_a_compressed_object_once(ranged_app, s3, storage, log_bytes):
+def test_extract_streams_a_compressed_object_once_to_the_workers(ranged_app, s3, storage, log_bytes, monkeypatch):
     import gzip
 
     make, calls = ranged_app
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 65536)   # many chunks, stitched
     s3.put_object(Bucket=BUCKET, Key="svc/big.log.gz", Body=gzip.compress(log_bytes))
     resp = make().post("/extract", json={"bucket": BUCKET, "key": "svc/big.log.gz"})
-    assert resp.status_code == 201 and calls == []
+    assert resp.status_code == 201 and calls["shares"] == [] and calls["streams"] == [2]
     expected, _ = _sequential(log_bytes)
     assert {k: storage.posted[-1][k] for k in expected} == expected
+
+
+def test_extract_of_a_compressed_object_stops_at_the_size_limit(ranged_app, s3, storage, log_bytes, monkeypatch):
+    import gzip
+
+    make, calls = ranged_app
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 65536)
+    s3.put_object(Bucket=BUCKET, Key="svc/capped.log.gz", Body=gzip.compress(log_bytes))
+    resp = make(extract_max_bytes=200_000).post("/extract", json={"bucket": BUCKET, "key": "svc/capped.log.gz"})
+    assert resp.status_code == 201 and calls["streams"] == [2]
+    posted = storage.posted[-1]
+    assert posted["incomplete"] and posted["error"].startswith("size limit reached: scanned the first ")
+    assert 200_000 <= posted["bytes"] < 200_000 + 65536 and 0 < posted["lines"] < log_bytes.count(b"\n")
 
 
 def test_extract_in_ranges_stops_at_the_size_limit(ranged_app, s3, storage, log_bytes):
     make, calls = ranged_app
     s3.put_object(Bucket=BUCKET, Key="svc/capped.log", Body=log_bytes)
     resp = make(extract_max_bytes=200_000).post("/extract", json={"bucket": BUCKET, "key": "svc/capped.log"})
-    assert resp.status_code == 201 and calls == [("svc/capped.log", 200_000, 2)]
+    assert resp.status_code == 201 and calls["shares"] == [("svc/capped.log", 200_000, 2)]
     posted = storage.posted[-1]
     assert posted["incomplete"] and posted["bytes"] == 200_000
     assert posted["error"] == "size limit reached: scanned the first 200000 uncompressed bytes (EXTRACT_MAX_BYTES=200000)"
@@ -183,4 +204,4 @@ def test_one_scan_thread_reads_one_stream(ranged_app, s3, storage, log_bytes):
     s3.put_object(Bucket=BUCKET, Key="svc/one.log", Body=log_bytes)
     client = make(scan_threads=1)
     assert client.post("/extract", json={"bucket": BUCKET, "key": "svc/one.log"}).status_code == 201
-    assert calls == []
+    assert calls == {"shares": [], "streams": []}
