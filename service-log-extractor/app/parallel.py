@@ -271,12 +271,13 @@ class ShareReader:
         self._phase = "bom" if origin == 0 else "align"   # then "body" (up to end), "tail" (the line across end)
         self._controls = False        # a NUL or ESC byte since the last newline handed on
         self._head = b""              # the first bytes, while a byte order mark may still be arriving
+        self._over = b""              # bytes to hand on before reading more
         self.unscannable = False
 
     @property
     def reached(self) -> int:
-        """The offset of the next byte the source would give."""
-        return self._pos
+        """The offset of the next byte the source would give (at least ``start``)."""
+        return max(self._pos, self._start)
 
     def close(self) -> None:
         self._raw.close()
@@ -287,6 +288,9 @@ class ShareReader:
         return len(data)
 
     def read(self, size: int) -> bytes:
+        if self._over:   # (what a read gave past the size asked for: the byte order mark's wait can)
+            data, self._over = self._over[:size], self._over[size:]
+            return data
         while self._phase != "done":
             got = self._raw.read(min(size, self._window_end - self._pos)) if self._pos < self._window_end else b""
             data, at = got, self._pos
@@ -332,6 +336,8 @@ class ShareReader:
                     data, self._phase = data[:nl + 1], "done"
             if data:
                 self._note(data)
+                if len(data) > size:
+                    data, self._over = data[:size], data[size:]
                 return data
         return b""
 
@@ -407,22 +413,24 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
     the first share from it while processes - 1 workers scan the others: one read and one worker less."""
     share_bytes = share_bytes or max(1, -(-size // processes))
     shares = [(source, s, min(s + share_bytes, size), read_bytes) for s in range(0, size, share_bytes)]
-    stitcher = Stitcher(on_event, reference_time=reference_time)
+    stitcher = Stitcher(on_event, reference_time=reference_time, reread_stop=_deadline_stop(deadline))
     scan = partial(scan_share, keep_events=on_event is not None, deadline=deadline)
     rest, workers = (shares[1:], processes - 1) if first is not None else (shares, processes)
     pool = _pool(min(workers, len(rest))) if rest and workers > 0 else None
-    results = pool.imap(scan, rest) if pool is not None else map(scan, rest)
-    if first is not None and shares:   # (the workers start on the rest meanwhile)
-        results = itertools.chain([scan(shares[0], raw=first)], results)
     with pool or contextlib.nullcontext():
+        results = pool.imap(scan, rest) if pool is not None else map(scan, rest)
+        if first is not None and shares:   # (the workers start on the rest meanwhile)
+            results = itertools.chain([scan(shares[0], raw=first)], results)
         for chunk, (_source, start, end, _read) in zip(results, shares):
             if chunk is None:
                 return None
-            if chunk.stopped_at is not None:   # (a share to be read again, past the deadline, is left out)
-                reached = chunk.stopped_at if stitcher.add(chunk, read_again=False) else start
-                why = stop(reached) if stop is not None else None
-                return stitcher.summary(reached, why or "time limit reached", max_groups)
-            stitcher.add(chunk)
+            try:
+                if chunk.stopped_at is not None:   # (a share to be read again, past the deadline, is left out)
+                    raise _Stopped(chunk.stopped_at if stitcher.add(chunk, read_again=False) else start)
+                stitcher.add(chunk)
+            except _Stopped as stopped:
+                why = stop(stopped.reached) if stop is not None else None
+                return stitcher.summary(stopped.reached, why or "time limit reached", max_groups)
             why = stop(end) if stop is not None and end < size else None
             if why is not None:
                 return stitcher.summary(end, why, max_groups)
@@ -484,9 +492,9 @@ class ChunkResult:
     ``resync_switch``, does not hang on the process before it (or there is none), so that from there on the worker's
     events are the true ones whatever that process was.
 
-    A share (scan_share) is a chunk too, read from its source: ``share`` is ``(source, start, end)``, and ``prefix``
-    is None when it has no resync line (the parent reads the share again rather than hold it); ``stopped_at`` is set
-    when a deadline stopped it: the offset its reads reached."""
+    A share (scan_share) is a chunk too, read from its source: ``share`` is ``(source, start, end, read_bytes)``,
+    and ``prefix`` is None when it has no resync line (the parent reads the share again rather than hold it);
+    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached."""
 
     __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail", "first_switch",
                  "resync_switch", "share", "stopped_at")
@@ -582,6 +590,19 @@ def scan_chunk(buf, lo: int, hi: int, finder=None, *, keep_events: bool = True) 
     return scan.result(buf, lo, hi)
 
 
+def _deadline_stop(deadline: float | None) -> Callable[[int], str | None] | None:
+    """A Regions stop check that stops at ``deadline`` (time.monotonic())."""
+    return None if deadline is None else (lambda _n: "deadline" if time.monotonic() >= deadline else None)
+
+
+class _Stopped(Exception):
+    """A share read again by the parent was stopped by the deadline at offset ``reached``."""
+
+    def __init__(self, reached: int):
+        super().__init__(reached)
+        self.reached = reached
+
+
 def scan_share(task: tuple, keep_events: bool, deadline: float | None = None, raw=None) -> ChunkResult | None:
     """Scans the lines that start in one share ``(source, start, end, read_bytes)`` of a log, streamed from one read
     of the source (ShareReader) in regions of ``read_bytes``, as scan_chunk scans a chunk: the resync line is
@@ -592,7 +613,7 @@ def scan_share(task: tuple, keep_events: bool, deadline: float | None = None, ra
     source, start, end, read_bytes = task
     reader = ShareReader(source, start, end, raw)
     scan = _ChunkScan(None, keep_events)
-    stop = None if deadline is None else (lambda _n: "deadline" if time.monotonic() >= deadline else None)
+    stop = _deadline_stop(deadline)
     first = None    # the bytes of the first region: the resync line is searched in them once all is scanned
     try:
         regions = Regions(reader, read_bytes, stop, plain=True)
@@ -605,7 +626,7 @@ def scan_share(task: tuple, keep_events: bool, deadline: float | None = None, ra
     if reader.unscannable:
         return None
     chunk = scan.result(first or b"", 0, len(first or b""), whole=False)
-    chunk.share = (source, start, end)
+    chunk.share = task
     if regions.error is not None:
         chunk.stopped_at = reader.reached
     return chunk
@@ -633,7 +654,9 @@ def _ends_the_same(switch: tuple | None, source) -> bool:
 class Stitcher:
     """Joins ChunkResults, in file order, into the summary a sequential scan gives."""
 
-    def __init__(self, on_event: Callable[[dict], None] | None, finder=None, reference_time: datetime | None = None):
+    def __init__(self, on_event: Callable[[dict], None] | None, finder=None, reference_time: datetime | None = None,
+                 reread_stop: Callable[[int], str | None] | None = None):
+        self._reread_stop = reread_stop   # a share read again stops where this says (raising _Stopped)
         self.totals = Totals(on_event, reference_time)
         self._per_event = on_event is not None   # (then each ChunkResult must hold its events)
         self._scanner = LineScanner(self.totals.add)
@@ -671,14 +694,16 @@ class Stitcher:
         self._feeder.lines = base + chunk.lines
         return True
 
-    def _feed_share(self, source, start: int, end: int) -> None:
+    def _feed_share(self, source, start: int, end: int, read_bytes: int) -> None:
         reader = ShareReader(source, start, end)
         try:
-            regions = Regions(reader, plain=True)
+            regions = Regions(reader, read_bytes, self._reread_stop, plain=True)
             for lo, hi in regions:
                 self._feeder.feed_lines(regions.buf, lo, hi)
         finally:
             reader.close()
+        if regions.error is not None:
+            raise _Stopped(reader.reached)
 
     def _take(self, chunk: ChunkResult, base: int, from_line: int, sums: GroupSums) -> None:
         """The chunk's events from ``from_line`` on, summed in ``sums``; one by one when they are handed on."""

@@ -161,13 +161,13 @@ def _region_bytes(regions) -> bytes:
     return b"".join(bytes(regions.buf[lo:hi]) for lo, hi in regions)
 
 
-def _share_bytes(data: bytes, cuts: list[int], path) -> list[bytes]:
+def _share_bytes(data: bytes, cuts: list[int], path, read_size: int) -> list[bytes]:
     """What Regions(plain=True) makes of each share [a, b) of ``data`` read through a ShareReader."""
     path.write_bytes(data)
     out = []
     for start, end in zip(cuts, cuts[1:]):
         reader = parallel.ShareReader(parallel.FileRanges(str(path)), start, end)
-        out.append(_region_bytes(Regions(reader, 7, plain=True)))
+        out.append(_region_bytes(Regions(reader, read_size, plain=True)))
         assert not reader.unscannable
         reader.close()
     return out
@@ -182,17 +182,59 @@ _SHARE_TEXTS = {   # edges a share must cut as the stream does
 }
 
 
+@pytest.mark.parametrize("read_size", [1, 2, 7])
 @pytest.mark.parametrize("name", sorted(_SHARE_TEXTS))
-def test_shares_cut_at_any_offsets_give_the_stream_lines(tmp_path, name):
+def test_shares_cut_at_any_offsets_give_the_stream_lines(tmp_path, name, read_size):
     """Consecutive shares, cut at any byte (a line start, inside a line, a newline, inside a byte order mark or an
-    escape sequence), hand on exactly the lines (cut, cleaned) the whole stream gives, each line once."""
+    escape sequence), read a few bytes at a time, hand on exactly the lines (cut, cleaned) the whole stream gives,
+    each line once."""
     data = _SHARE_TEXTS[name]
     whole = _region_bytes(Regions(io.BytesIO(data), 7))
     rng = random.Random(name)
-    step = 1 if len(data) < 100 else 4099
+    step = 1 if len(data) < 100 else 4099 * read_size
     for a in range(0, len(data) + 1, step):
         cuts = sorted({0, len(data), a, rng.randrange(len(data) + 1), rng.randrange(len(data) + 1)})
-        assert b"".join(_share_bytes(data, cuts, tmp_path / "x.log")) == whole, (name, cuts)
+        assert b"".join(_share_bytes(data, cuts, tmp_path / "x.log", read_size)) == whole, (name, cuts)
+
+
+class _Trickle:
+    """A file read one byte at a time at first (as a network body may give a short first read)."""
+
+    def __init__(self, path):
+        self._f, self._reads = open(path, "rb"), 0
+
+    def read(self, size: int) -> bytes:
+        self._reads += 1
+        return self._f.read(1 if self._reads < 4 else size)
+
+    def close(self) -> None:
+        self._f.close()
+
+
+def test_a_first_share_read_from_a_trickling_stream_gives_the_stream_lines(tmp_path):
+    data = _SHARE_TEXTS["bom_crlf"] * 3
+    path = tmp_path / "x.log"
+    path.write_bytes(data)
+    reader = parallel.ShareReader(parallel.FileRanges(str(path)), 0, len(data), raw=_Trickle(path))
+    assert _region_bytes(Regions(reader, 4096, plain=True)) == _region_bytes(Regions(io.BytesIO(data), 4096))
+
+
+class _BrokenBody:
+    def read(self, size: int) -> bytes:
+        raise OSError("connection reset by peer")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_failed_first_share_raises_and_stops_the_workers(tmp_path, realistic):
+    import multiprocessing
+
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    with pytest.raises(OSError, match="connection reset"):
+        parallel.summarize_shares(parallel.FileRanges(str(path)), len(realistic), processes=3, first=_BrokenBody())
+    assert multiprocessing.active_children() == []
 
 
 def test_a_share_ending_in_a_cut_line_with_controls_is_not_scanned_apart(tmp_path):
@@ -250,6 +292,34 @@ def test_the_parent_scans_the_first_share_from_the_stream_it_opened(tmp_path, mo
                                             on_event=events.append, first=first)
     assert (summary, events) == realistic_sequential
     assert opened == []   # the first share from `first`; with one process, the only one
+
+
+def test_a_share_read_again_stops_at_the_deadline(tmp_path, monkeypatch):
+    """A share whose start needs the state before it and has no resync line (JSON lines: none resets the state) is
+    read again by the parent; the deadline stops that read too, and the summary covers the lines read by then."""
+    data = "".join(json.dumps({"level": "error", "msg": f"m{i}"}) + "\n  at f(x.js:1)\n" for i in range(4000)).encode()
+    path = tmp_path / "json.log"
+    path.write_bytes(data)
+    ticks = []   # one a call of the clock: each read asks it once
+
+    def summary(deadline):
+        ticks.clear()
+        monkeypatch.setattr(parallel.time, "monotonic", lambda: ticks.append(1) or len(ticks))
+
+        def stop(reached):   # as the service's limits: a reason once the deadline has passed
+            return f"time limit reached at {reached}" if parallel.time.monotonic() >= deadline else None
+
+        with open(path, "rb") as first:
+            return parallel.summarize_shares(parallel.FileRanges(str(path)), len(data), processes=1, share_bytes=
+                                             len(data) // 2 + 1, read_bytes=4096, deadline=deadline, first=first,
+                                             stop=stop)
+
+    assert summary(10 ** 6) == sequential(data)[0]
+    reads_again = len(data) // 2 // 4096   # the last reads were the parent's, of the second share
+    stopped = summary(len(ticks) - reads_again // 2)
+    assert stopped["incomplete"] and stopped["error"] == f"time limit reached at {stopped['bytes']}"
+    # (past the second share's first reads: the worker's scan of it ended, the parent's reading it again did not)
+    assert len(data) // 2 + 4 * 4096 < stopped["bytes"] < len(data) and stopped["lines"] < data.count(b"\n")
 
 
 def test_shares_stop_at_the_deadline(tmp_path, monkeypatch, realistic):

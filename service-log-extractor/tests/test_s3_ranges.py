@@ -1,5 +1,6 @@
 """A large uncompressed S3 object is scanned in shares (app.parallel.summarize_shares), each streamed from one ranged
-GET (app.parallel.S3Ranges), with exactly the summary and events one stream of it gives; through POST /extract too. The workers are processes, so the
+GET (app.parallel.S3Ranges), with exactly the summary and events one stream of it gives; through POST /extract too;
+a large compressed one is decompressed once and its chunks scanned by the workers. The workers are processes, so the
 embedded S3 runs as a real moto server on 127.0.0.1 (an in-process mock is invisible to them)."""
 import io
 import pathlib
