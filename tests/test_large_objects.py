@@ -1,6 +1,6 @@
 """Large objects through the running stack: an uncompressed log of RANGED_MIN_BYTES (64 MiB) or more is read as
 concurrent ranged GETs and scanned in the extractor's worker processes (EXTRACTOR_SCAN_THREADS, by default the
-usable cores), a gzip'd one as one stream; either way the stored summary is exactly what the extractor's CLI
+usable cores), a gzip'd one streaming once; either way the stored summary is exactly what the extractor's CLI
 prints for the same file scanned sequentially (`python -m app.log_parser --processes 1 FILE`).
 
 The log is ~70 MiB of realistic content: the extractor's test logs (tests/outside_logs, tests/field_cases; not the

@@ -11,8 +11,9 @@ groups of a chunk, not its events; one by one as well only when the caller takes
 Three ways to feed the workers:
   summarize_ranges   an uncompressed file (FileRanges; summarize_file): each worker reads its own chunks (nothing
                      is copied through the parent);
-  summarize_shares   an uncompressed S3 object (S3Ranges): one share a worker, streamed from one ranged GET (each
-                     GET has a first-byte latency) and scanned as one chunk; only the shares' edges are stitched;
+  summarize_shares   an uncompressed S3 object (S3Ranges): one share a core, streamed from one ranged GET (each
+                     GET has a first-byte latency) and scanned as one chunk, the first by the parent from the GET
+                     that opened the object; only the shares' edges are stitched;
   summarize_stream   any stream (gzip, zstd, stdin, an S3 body): the parent reads and decompresses, and hands
                      the chunks over, at most two per worker in flight (memory stays bounded).
 
@@ -147,7 +148,8 @@ class RangeReadError(OSError):
     OSError with a message, so that it crosses the process boundary intact."""
 
 
-_worker_s3: dict = {}   # per worker process: one S3 client per client configuration
+_worker_s3: dict = {}   # per process: one S3 client per client configuration
+_worker_s3_lock = threading.Lock()   # (the service process reads shares again from its request threads)
 
 
 class S3Ranges:
@@ -162,16 +164,19 @@ class S3Ranges:
         self.client_config = (endpoint_url, region, connect_timeout, read_timeout)
 
     def _client(self):
-        client = _worker_s3.get(self.client_config)
-        if client is None:
-            import boto3  # loaded on use, in the worker
-            from botocore.config import Config
+        with _worker_s3_lock:
+            return _worker_s3.get(self.client_config) or self._new_client()
 
-            endpoint_url, region, connect_timeout, read_timeout = self.client_config
-            client = _worker_s3[self.client_config] = boto3.client(
-                "s3", endpoint_url=endpoint_url, region_name=region, config=Config(
-                    connect_timeout=connect_timeout, read_timeout=read_timeout,
-                    retries={"mode": "standard", "max_attempts": 3}))
+    def _new_client(self):
+        import boto3  # loaded on use, in the worker
+        from botocore.config import Config
+
+        endpoint_url, region, connect_timeout, read_timeout = self.client_config
+        # (a session of its own: boto3's default session is not safe to make clients from in several threads)
+        client = _worker_s3[self.client_config] = boto3.session.Session().client(
+            "s3", endpoint_url=endpoint_url, region_name=region, config=Config(
+                connect_timeout=connect_timeout, read_timeout=read_timeout,
+                retries={"mode": "standard", "max_attempts": 3}))
         return client
 
     def _get(self, offset: int, length: int):
@@ -219,7 +224,7 @@ class _S3Body:
 
 
 def read_lines_in_range(source, start: int, end: int) -> tuple[bytearray, int, int]:
-    """The lines of ``source`` (FileRanges, S3Ranges) that start in [start, end), as `buf[lo:hi]` (hi just past a
+    """The lines of ``source`` (FileRanges) that start in [start, end), as `buf[lo:hi]` (hi just past a
     newline), cut like app.text.Regions cuts them: a line longer than MAX_LINE_BYTES ends there, a last line gets a
     newline."""
     before = 1 if start else 0        # one byte before the range tells whether `start` begins a line
@@ -391,14 +396,15 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
 
 
 SHARE_READ_BYTES = 1 << 20   # a share is scanned in regions of this many bytes (a worker holds about two)
+SHARE_MIN_BYTES = 32 << 20   # a smaller share costs more (a worker, a GET, an edge to stitch) than it saves
 
 
 def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
                      max_groups: int = 50, share_bytes: int | None = None, read_bytes: int = SHARE_READ_BYTES,
                      stop: Callable[[int], str | None] | None = None, deadline: float | None = None,
                      error: str | None = None, reference_time: datetime | None = None, first=None) -> dict | None:
-    """summarize_ranges with one read per worker: the log is cut into ``processes`` shares (``share_bytes`` each;
-    tests cut more), and each worker streams its share from one read of ``source`` (one ranged GET of an S3
+    """summarize_ranges with one read per worker: the log is cut into ``processes`` shares of SHARE_MIN_BYTES or
+    more (``share_bytes`` each, where given: tests cut many), and each worker streams its share from one read of ``source`` (one ranged GET of an S3
     object, where each GET has a first-byte latency and the embedded S3 copies the whole object for each one) and
     scans it in regions of ``read_bytes``, holding only those. A worker's share needs no stitching inside: only the
     shares' boundaries are stitched, as chunks are.
@@ -411,7 +417,9 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
 
     ``first``: a stream of the log from its start (the body the caller opened to sniff it). The parent then scans
     the first share from it while processes - 1 workers scan the others: one read and one worker less."""
-    share_bytes = share_bytes or max(1, -(-size // processes))
+    if share_bytes is None:   # one share a core, none smaller than SHARE_MIN_BYTES (a many-core pod)
+        processes = max(1, min(processes, size // SHARE_MIN_BYTES))
+        share_bytes = max(1, -(-size // processes))
     shares = [(source, s, min(s + share_bytes, size), read_bytes) for s in range(0, size, share_bytes)]
     stitcher = Stitcher(on_event, reference_time=reference_time, reread_stop=_deadline_stop(deadline))
     scan = partial(scan_share, keep_events=on_event is not None, deadline=deadline)

@@ -261,6 +261,8 @@ class Regions:
                     nl = buf.find(b"\n", pos, filled)
                     if nl < 0:
                         filled = 0
+                        if failed is not None:
+                            raise failed
                         continue
                     skipping, pos = False, nl + 1
                 last_nl = buf.rfind(b"\n", pos, filled)

@@ -227,9 +227,10 @@ class _BrokenBody:
         pass
 
 
-def test_a_failed_first_share_raises_and_stops_the_workers(tmp_path, realistic):
+def test_a_failed_first_share_raises_and_stops_the_workers(tmp_path, monkeypatch, realistic):
     import multiprocessing
 
+    monkeypatch.setattr(parallel, "SHARE_MIN_BYTES", 1 << 20)   # (three shares of the 3 MiB log)
     path = tmp_path / "realistic.log"
     path.write_bytes(realistic)
     with pytest.raises(OSError, match="connection reset"):
@@ -276,6 +277,7 @@ def test_shares_give_the_sequential_result(tmp_path, branches, share_bytes, read
 @pytest.mark.parametrize("processes", [1, 2, 3])
 def test_the_parent_scans_the_first_share_from_the_stream_it_opened(tmp_path, monkeypatch, realistic,
                                                                    realistic_sequential, processes):
+    monkeypatch.setattr(parallel, "SHARE_MIN_BYTES", 1 << 20)
     path = tmp_path / "realistic.log"
     path.write_bytes(realistic)
     opened = []   # the parent's reads (a worker appends to its own copy)
@@ -292,6 +294,18 @@ def test_the_parent_scans_the_first_share_from_the_stream_it_opened(tmp_path, mo
                                             on_event=events.append, first=first)
     assert (summary, events) == realistic_sequential
     assert opened == []   # the first share from `first`; with one process, the only one
+
+
+def test_no_share_is_smaller_than_the_minimum(tmp_path, monkeypatch, realistic, realistic_sequential):
+    """A small object on a many-core pod is cut into fewer shares, none under SHARE_MIN_BYTES: here one, the
+    parent's, so no worker is started at all."""
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    assert len(realistic) < 2 * parallel.SHARE_MIN_BYTES
+    monkeypatch.setattr(parallel, "_pool", lambda processes: pytest.fail(f"{processes} workers started"))
+    with open(path, "rb") as first:
+        summary = parallel.summarize_shares(parallel.FileRanges(str(path)), len(realistic), processes=16, first=first)
+    assert summary == realistic_sequential[0]
 
 
 def test_a_share_read_again_stops_at_the_deadline(tmp_path, monkeypatch):
@@ -478,11 +492,16 @@ class _BreaksOff:
         return out
 
 
+@pytest.mark.parametrize("overlong", [False, True])
 @pytest.mark.parametrize("after", [0, 1, 49, 1000, 1337])
-def test_regions_filled_hand_on_what_came_before_an_error(after):
+def test_regions_filled_hand_on_what_came_before_an_error(after, overlong):
     """Regions(fill=True) (app.parallel's stream chunks) reads on until its size is in: an error met while filling
-    is raised once the bytes before it are handed on, as the regions of a plain Regions hand them on."""
+    is raised once the bytes before it are handed on, as the regions of a plain Regions hand them on; also while
+    the rest of an overlong line is being skipped."""
     data = b"".join(b"line %d ERROR x\n" % i for i in range(200))
+    if overlong:
+        data = data[:900] + b"x" * (MAX_LINE_BYTES + 3000) + data[900:]
+        after += MAX_LINE_BYTES + 2000 if after >= 900 else 0
 
     def lines(**fill):
         regions = Regions(_BreaksOff(data, after), 997, **fill)
@@ -490,8 +509,8 @@ def test_regions_filled_hand_on_what_came_before_an_error(after):
 
     plain = lines()
     assert lines(fill=True) == plain and plain[1] == "truncated here"
-    if after >= 16:   # (an error within the first bytes, still being sniffed, loses them either way)
-        assert plain[0] == data[:after] + (b"\n" if after % 16 else b"")
+    if after >= 16 and not overlong:   # (an error within the first bytes, still being sniffed, loses them either way)
+        assert plain[0] == data[:after] + (b"" if data[:after].endswith(b"\n") else b"\n")
 
 
 def test_truncated_stream_is_flagged_incomplete(texts):

@@ -122,10 +122,11 @@ def test_a_passed_deadline_stops_every_share_before_its_first_read(s3, log_bytes
 
 @pytest.fixture
 def ranged_app(s3, storage, monkeypatch):
-    """The extractor app with the parallel paths from 1 byte on, 2 workers; records each ranged scan in
+    """The extractor app with the parallel paths from 1 byte on, 2 cores; records each ranged scan in
     ``calls["shares"]``, each parallel scan of a stream (a compressed object) in ``calls["streams"]``."""
     monkeypatch.setattr(main, "RANGED_MIN_BYTES", 1)
     monkeypatch.setattr(main, "STREAM_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "SHARE_MIN_BYTES", 1)
     calls = {"shares": [], "streams": []}
     real, real_stream = parallel.summarize_shares, parallel.summarize_stream
 
