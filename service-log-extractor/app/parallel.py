@@ -406,8 +406,8 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
     """summarize_ranges with one read per worker: the log is cut into ``processes`` shares of SHARE_MIN_BYTES or
     more (``share_bytes`` each, where given: tests cut many), and each worker streams its share from one read of
     ``source`` (one ranged GET of an S3 object, where each GET has a first-byte latency and the embedded S3 copies
-    the whole object for each one) and scans it in regions of ``read_bytes``, holding only those. A worker's share needs no stitching inside: only the
-    shares' boundaries are stitched, as chunks are.
+    the whole object for each one) and scans it in regions of ``read_bytes``, holding only those. A worker's share
+    needs no stitching inside: only the shares' boundaries are stitched, as chunks are.
 
     ``deadline`` (time.monotonic()): the workers start no read after it, and the summary covers what was read by
     then, ``incomplete`` with the reason ``stop`` gives for the offset reached; ``stop`` is also asked after each
