@@ -41,6 +41,8 @@ CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers 
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
 RESYNC_SEARCH_LINES = 256
 RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
+SHARE_READ_BYTES = 1 << 20   # a share is scanned in regions of this many bytes (a worker holds about two)
+SHARE_MIN_BYTES = 32 << 20   # a smaller share costs more (a worker, a GET, an edge to stitch) than it saves
 
 
 def usable_cores() -> int:
@@ -393,10 +395,6 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
             if progress is not None:
                 progress(end - start)
     return stitcher.summary(size, None, max_groups)
-
-
-SHARE_READ_BYTES = 1 << 20   # a share is scanned in regions of this many bytes (a worker holds about two)
-SHARE_MIN_BYTES = 32 << 20   # a smaller share costs more (a worker, a GET, an edge to stitch) than it saves
 
 
 def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
