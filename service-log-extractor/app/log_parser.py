@@ -29,7 +29,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Callable
 
-from . import text
+from . import parallel, text   # (one way: parallel never imports this module; it loads multiprocessing on use)
 from .candidates import default_finder
 from .scan import LineScanner, Totals, new_feeder
 from .text import MAX_LINE_BYTES, Regions
@@ -119,8 +119,6 @@ def _after_closing(bar, on_event: Callable[[dict], None]) -> Callable[[dict], No
 
 
 def _summarize_path(name: str, processes: int | None, on_event) -> dict:
-    from . import parallel  # loaded on use (it imports multiprocessing): one-way, parallel never imports this module
-
     processes = processes or parallel.usable_cores()
     with open(name, "rb") as f:
         st = os.fstat(f.fileno())
@@ -171,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
             raise  # stdout, not the file (see OutputError)
         except OSError as exc:
             print(f"log_parser: cannot read {name}: {exc.strerror or exc}", file=sys.stderr)
+            status = 2
+            continue
+        except parallel.WorkerLost as exc:   # (an OOM kill): no summary; with --events, some may have been printed
+            print(f"log_parser: cannot scan {name}: {exc}", file=sys.stderr)
             status = 2
             continue
         if summary["incomplete"]:

@@ -163,6 +163,11 @@ def _extract():
         metrics.observe(503)
         return error_response(503, "object read interrupted", [{"bucket": bucket, "key": key, "reason": str(exc)}],
                               headers={"Retry-After": "5"})
+    except parallel.WorkerLost as exc:  # a scan worker was killed (out of memory?): nothing stored, retry later
+        log.error("scan worker lost", extra={"bucket": bucket, "key": key, "reason": str(exc)})
+        metrics.observe(503)
+        return error_response(503, "scan worker lost", [{"bucket": bucket, "key": key, "reason": str(exc)}],
+                              headers={"Retry-After": "5"})
     summary.update(obj.identity())
     try:
         answer = post_summary(state.session(), cfg.storage_url, summary, cfg.storage_timeout,
@@ -187,8 +192,8 @@ def _scan(state: ExtractorState, obj: S3Object) -> dict:
     """The object's summary: a large uncompressed object in concurrent byte ranges on EXTRACTOR_SCAN_THREADS cores, a
     large compressed one decompressed here and scanned on as many (the same summary as one stream gives), anything
     else as one stream; the object's LastModified gives the year
-    of log timestamps without one. Raises OSError/BotoCoreError when a
-    read fails (nothing is stored; the receiver retries)."""
+    of log timestamps without one. Raises OSError/BotoCoreError when a read fails, parallel.WorkerLost when a
+    worker process dies (nothing is stored; the receiver retries)."""
     cfg = state.config
     stop = _Limits(cfg)
     body = obj.body

@@ -59,27 +59,94 @@ def usable_cores() -> int:
     return cores
 
 
-def _pool(processes: int):
-    # fork is cheap (~20 ms) and shares the parent's loaded modules, but unsafe once threads run (a
-    # gunicorn worker): then a fork server, started from a fresh interpreter, makes the workers. It was started
-    # with the environment of its first use: the workers get the AWS settings of now (S3Ranges reads with them).
-    import multiprocessing  # loaded on use: a sequential scan (the service, small files) never needs it
+class WorkerLost(RuntimeError):
+    """A scan worker process ended without answering (killed: an OOM kill, a signal). The scan is abandoned, its
+    other workers stopped; nothing was summarised. The service answers 503 (retried later), the CLI exits 2."""
 
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    aws_env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
-    if method != "fork":
-        context = multiprocessing.get_context(method)
-        # The fork server loads the workers' modules once (boto3 alone takes ~0.3 s), so that the workers of later
-        # scans start with them loaded. (Read when the server starts: at the process's first scan in workers.)
-        context.set_forkserver_preload(["app.parallel", "boto3"])
-        return context.Pool(processes, initializer=_worker_env, initargs=(aws_env,))
-    # Frozen objects are left alone by the workers' garbage collector, so the pages holding them stay shared with
-    # the parent instead of being copied into each worker (CPython's advice for forking servers).
-    gc.freeze()
+
+@contextlib.contextmanager
+def _lost_as_worker_lost():
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
-        return multiprocessing.get_context(method).Pool(processes, initializer=_worker_env, initargs=(aws_env,))
-    finally:
-        gc.unfreeze()
+        yield
+    except BrokenProcessPool as exc:
+        raise WorkerLost(f"a scan worker process ended without answering ({exc})") from exc
+
+
+class _Workers:
+    """A pool of scan worker processes (concurrent.futures.ProcessPoolExecutor): results in submission order, and
+    a worker that dies mid-task raises WorkerLost in the parent instead of leaving it waiting for an answer that
+    never comes (multiprocessing.Pool, used before, replaces the dead worker and loses its task). Leaving the block
+    before every task is done (an early return, an error) stops the workers instead of waiting for them."""
+
+    def __init__(self, processes: int):
+        # fork is cheap (~20 ms) and shares the parent's loaded modules, but unsafe once threads run (a gunicorn
+        # worker): then a fork server, started from a fresh interpreter, makes the workers. It was started with the
+        # environment of its first use: the workers get the AWS settings of now (S3Ranges reads with them).
+        import multiprocessing  # loaded on use: a sequential scan (the service, small files) never needs it
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        context = multiprocessing.get_context(method)
+        if method != "fork":
+            # The fork server loads the workers' modules once (boto3 alone takes ~0.3 s), so that the workers of
+            # later scans start with them loaded. (Read when the server starts: at the process's first pool.)
+            context.set_forkserver_preload(["app.parallel", "boto3"])
+        aws_env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+        self._frozen = method == "fork"
+        if self._frozen:
+            # Frozen objects are left alone by the workers' garbage collector, so the pages holding them stay shared
+            # with the parent instead of being copied into each worker (CPython's advice for forking servers). The
+            # executor forks its workers at the first submit, so the objects stay frozen while the pool lives.
+            gc.freeze()
+        self._executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_env,
+                                             initargs=(aws_env,))
+        self._running: set = set()   # futures not done yet (a done future leaves it: its result is not held here)
+
+    def submit(self, fn, *args):
+        """A future of ``fn(*args)`` run in a worker; WorkerLost once a worker has died."""
+        with _lost_as_worker_lost():
+            future = self._executor.submit(fn, *args)
+        self._running.add(future)
+        future.add_done_callback(self._running.discard)
+        return future
+
+    @staticmethod
+    def result(future):
+        """The future's result; a worker's exception is raised as is, a dead worker as WorkerLost."""
+        with _lost_as_worker_lost():
+            return future.result()
+
+    def map(self, fn, items):
+        """``fn(item)`` for each item, run in the workers, yielded in order."""
+        pending = deque(self.submit(fn, item) for item in items)   # all submitted now: the workers start
+
+        def results():
+            while pending:   # (popped: a result is not held once it is taken)
+                yield self.result(pending.popleft())
+        return results()
+
+    def __enter__(self) -> "_Workers":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            if not self._running:
+                self._executor.shutdown(wait=True)
+            else:
+                self._stop()
+        finally:
+            if self._frozen:
+                gc.unfreeze()
+
+    def _stop(self) -> None:
+        # Killed first, then shut down: the executor's own thread sees them end and reaps them (reaping them here
+        # as well races it: a process reaped by the other thread stays "alive" in multiprocessing's books).
+        # (Python 3.14 has ProcessPoolExecutor.terminate_workers(); before it, the processes are in _processes.)
+        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+            process.terminate()
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_env(aws_env: dict) -> None:
@@ -386,9 +453,9 @@ def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[d
     chunk_bytes = chunk_bytes or CHUNK_BYTES
     ranges = [(source, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
     stitcher = Stitcher(on_event, reference_time=reference_time)
-    with _pool(processes) as pool:
+    with _Workers(processes) as pool:
         scan = partial(_scan_range, keep_events=on_event is not None)
-        for chunk, (_source, start, end) in zip(pool.imap(scan, ranges), ranges):
+        for chunk, (_source, start, end) in zip(pool.map(scan, ranges), ranges):
             if chunk is None:
                 return None
             stitcher.add(chunk)
@@ -422,9 +489,9 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
     stitcher = Stitcher(on_event, reference_time=reference_time, reread_stop=_deadline_stop(deadline))
     scan = partial(scan_share, keep_events=on_event is not None, deadline=deadline)
     rest, workers = (shares[1:], processes - 1) if first is not None else (shares, processes)
-    pool = _pool(min(workers, len(rest))) if rest and workers > 0 else None
+    pool = _Workers(min(workers, len(rest))) if rest and workers > 0 else None
     with pool or contextlib.nullcontext():
-        results = pool.imap(scan, rest) if pool is not None else map(scan, rest)
+        results = pool.map(scan, rest) if pool is not None else map(scan, rest)
         if first is not None and shares:   # (the workers start on the rest meanwhile)
             results = itertools.chain([scan(shares[0], raw=first)], results)
         for chunk, (_source, start, end, _read) in zip(results, shares):
@@ -468,13 +535,13 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
     stitcher = Stitcher(on_event, reference_time=reference_time)
     regions = Regions(stream, chunk_bytes or CHUNK_BYTES, stop, fill=True)
     pending: deque = deque()
-    with _pool(processes) as pool:
+    with _Workers(processes) as pool:
         for lo, hi in regions:
             if len(pending) >= 2 * processes:
-                stitcher.add(pending.popleft().get())
-            pending.append(pool.apply_async(_scan_bytes, (bytes(memoryview(regions.buf)[lo:hi]), on_event is not None)))
+                stitcher.add(pool.result(pending.popleft()))
+            pending.append(pool.submit(_scan_bytes, bytes(memoryview(regions.buf)[lo:hi]), on_event is not None))
         while pending:
-            stitcher.add(pending.popleft().get())
+            stitcher.add(pool.result(pending.popleft()))
     return stitcher.summary(regions.total_bytes, regions.error, max_groups)
 
 

@@ -1,4 +1,5 @@
 """The CLI tells a failed write of its output from a failed read of its input."""
+import json
 import subprocess
 import sys
 
@@ -38,3 +39,35 @@ def test_a_closed_stdout_is_an_output_error(tmp_path):
                        timeout=120)
     err = p.stderr.decode()
     assert p.returncode == 2 and err == "log_parser: cannot write the output: stdout is closed\n", err
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except FileNotFoundError:   # it has ended
+        return []
+
+
+def test_a_killed_scan_worker_fails_that_file_and_the_others_are_summarised(tmp_path):
+    """A scan worker killed mid-scan (the kernel's OOM killer picks the largest process): a message and exit 2 for
+    that file, not a wait for ever; the next file is still summarised."""
+    import os
+    import signal
+    import time
+
+    big, small = tmp_path / "big.log", tmp_path / "small.log"
+    big.write_bytes(SAMPLE_LINES * 40)   # ~50 MiB: scanned in parallel from 32 MiB
+    small.write_bytes(SAMPLE_LINES[:1000])
+    cli = subprocess.Popen([sys.executable, "-m", "app.log_parser", "--processes", "2", str(big), str(small)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not (workers := _children(cli.pid)) and cli.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)   # polls for the workers' start, with a deadline
+    assert workers, "no worker process was seen"
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = cli.communicate(timeout=120)
+    err = err.decode()
+    assert cli.returncode == 2 and err.startswith(f"log_parser: cannot scan {big}: a scan worker process ended"), err
+    assert "Traceback" not in err
+    assert [line["lines"] for line in map(json.loads, out.decode().splitlines())] == [16]

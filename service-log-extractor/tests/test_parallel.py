@@ -2,8 +2,10 @@
 import gzip
 import io
 import json
+import os
 import pathlib
 import random
+import signal
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -238,6 +240,55 @@ def test_a_failed_first_share_raises_and_stops_the_workers(tmp_path, monkeypatch
     assert multiprocessing.active_children() == []
 
 
+def _kill_the_worker_reading(monkeypatch, offset: int) -> None:
+    """FileRanges' reads kill the worker process that reads at ``offset`` (as the kernel's OOM killer does), in a
+    test's forked workers; the parent (the test process) reads on."""
+    import os
+    import signal
+
+    parent = os.getpid()
+    open_range, read_into = parallel.FileRanges.open_range, parallel.FileRanges.read_into
+
+    def die_at(start: int) -> None:
+        if start == offset and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(parallel.FileRanges, "open_range",
+                        lambda self, start, length: die_at(start) or open_range(self, start, length))
+    monkeypatch.setattr(parallel.FileRanges, "read_into",
+                        lambda self, start, view: die_at(start) or read_into(self, start, view))
+
+
+@pytest.mark.parametrize("how", ["shares", "shares_first", "ranges", "stream"])
+def test_a_killed_worker_raises_instead_of_hanging(tmp_path, monkeypatch, realistic, how):
+    """A worker killed mid-task is WorkerLost, and the other workers are stopped (multiprocessing.Pool, used before,
+    replaced the dead worker and lost its task: the parent waited for it forever)."""
+    import multiprocessing
+
+    monkeypatch.setattr(parallel, "SHARE_MIN_BYTES", 1 << 20)
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    size, share = len(realistic), -(-len(realistic) // 3)
+    assert size > 2 << 20
+    # the second share or chunk (the first is the parent's where `first` is given), whose read starts a byte before
+    # it (that byte tells whether it starts with a line)
+    _kill_the_worker_reading(monkeypatch, (1 << 20 if how == "ranges" else share) - 1)
+    with pytest.raises(parallel.WorkerLost, match="ended without answering"):
+        if how == "stream":   # the parent hands the chunks over: a worker dies on its first
+            scan_chunk, parent = parallel.scan_chunk, os.getpid()
+            monkeypatch.setattr(parallel, "scan_chunk", lambda *a, **k: (
+                os.getpid() != parent and os.kill(os.getpid(), signal.SIGKILL)) or scan_chunk(*a, **k))
+            with gzip.open(io.BytesIO(gzip.compress(realistic))) as stream:
+                parallel.summarize_stream(stream, processes=2, chunk_bytes=1 << 20)
+        elif how == "ranges":
+            parallel.summarize_ranges(parallel.FileRanges(str(path)), size, processes=2, chunk_bytes=1 << 20)
+        else:
+            with open(path, "rb") as first:
+                parallel.summarize_shares(parallel.FileRanges(str(path)), size, processes=3,
+                                          first=first if how == "shares_first" else None)
+    assert multiprocessing.active_children() == []
+
+
 def test_a_share_ending_in_a_cut_line_with_controls_is_not_scanned_apart(tmp_path):
     """The stream removes NUL and ESC bytes before it cuts an overlong line; a share reads its last line only to
     MAX_LINE_BYTES past its end, so it cannot know where the stream cuts one holding them: the caller scans the log
@@ -302,7 +353,7 @@ def test_no_share_is_smaller_than_the_minimum(tmp_path, monkeypatch, realistic, 
     path = tmp_path / "realistic.log"
     path.write_bytes(realistic)
     assert len(realistic) < 2 * parallel.SHARE_MIN_BYTES
-    monkeypatch.setattr(parallel, "_pool", lambda processes: pytest.fail(f"{processes} workers started"))
+    monkeypatch.setattr(parallel, "_Workers", lambda processes: pytest.fail(f"{processes} workers started"))
     with open(path, "rb") as first:
         summary = parallel.summarize_shares(parallel.FileRanges(str(path)), len(realistic), processes=16, first=first)
     assert summary == realistic_sequential[0]

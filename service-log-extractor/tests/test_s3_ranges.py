@@ -201,6 +201,26 @@ def test_extract_in_ranges_stops_at_the_size_limit(ranged_app, s3, storage, log_
     assert 0 < posted["lines"] < log_bytes.count(b"\n")
 
 
+@pytest.mark.parametrize("key", ["svc/lost.log", "svc/lost.log.gz"])
+def test_a_lost_scan_worker_is_503_and_nothing_stored(ranged_app, s3, storage, log_bytes, monkeypatch, key):
+    """A worker process killed mid-scan (app.parallel.WorkerLost; its detection is tested in test_parallel.py with
+    real killed workers): 503 with Retry-After, so the receiver keeps the message and it is retried."""
+    import gzip
+
+    make, _calls = ranged_app
+
+    def lost(*args, **kwargs):
+        raise parallel.WorkerLost("a scan worker process ended without answering (test)")
+
+    monkeypatch.setattr(parallel, "summarize_shares", lost)
+    monkeypatch.setattr(parallel, "summarize_stream", lost)
+    s3.put_object(Bucket=BUCKET, Key=key, Body=gzip.compress(log_bytes) if key.endswith(".gz") else log_bytes)
+    posted = len(storage.posted)
+    resp = make().post("/extract", json={"bucket": BUCKET, "key": key})
+    assert (resp.status_code, resp.headers["Retry-After"], resp.get_json()["error"]) == (503, "5", "scan worker lost")
+    assert len(storage.posted) == posted
+
+
 def test_one_scan_thread_reads_one_stream(ranged_app, s3, storage, log_bytes):
     make, calls = ranged_app
     s3.put_object(Bucket=BUCKET, Key="svc/one.log", Body=log_bytes)
