@@ -41,7 +41,7 @@ def test_every_twin_is_named_by_one_mask_and_every_name_exists(twins):
 
 _DIGIT = re.compile(r"\d")
 # Twins whose prefilter is their mask's guard spelled out in C (the others are necessary conditions of the pattern).
-GUARD_MIRRORS = {"ipv6", "host", "relative-path", "k8s-pod", "bgl-location", "kernel-uptime", "size"}
+GUARD_MIRRORS = {"ipv6", "host", "relative-path", "k8s-pod", "bgl-location", "kernel-uptime", "size", "duration"}
 
 
 def guard_passes(mask, text: str) -> bool:
@@ -72,6 +72,10 @@ def check_twin(twins, name: str, text: str) -> None:
 
 # Texts at the edges of what some twins decide (lengths, separators, where a run ends), each checked as every text is.
 BOUNDARY_TEXTS = {
+    "duration": ["5ms", "5msx", "5ms_", "5ms.", "5ns", "5us", "5u", "5uss", "5m", "5mx", "5m_", "5h", "5hx", "5s", "5sx",
+                 "5mh", "5 ms", "5 msx", "5 sec", "5 se", "5 min", "5 mi", "5 hour", "5 hou", "5 day", "5 da",
+                 "5\x1cday", "5\x1fms", "5\x0bsec", "5\tmin", "5\nhour", "5  ms", "x5", "5", "ms5", "a5s", "_5s",
+                 "1.5s", "1h2m3.5s", "5mss", "5m s", "5ms5", "55ms", "5m\n"],
     "process-name": ["process <N> (" + "a" * 64 + ")", "process <N> (" + "a" * 65 + ")", "PID <N> (x)", "Task <N> ()",
                      "subtask <N> (a)", "task <N>  (a)", "pid <N> (a b)", "process <N> (<PATH>)"],
     "prefixed-id": ["a_1_b2", "job_1445144423722_0020", "blk_-123", "cus_6851dd322f0e", "rdd_2_3", "a_1x", "a_1_",
