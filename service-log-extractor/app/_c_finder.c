@@ -229,10 +229,15 @@ static int at_quote(const Line *L, P p)
             q += 2;
         else if (q < le && *q == '"')
             q++;
+        while (le - q >= 2 && q[0] == '0' && is_digit(q[1]))   /* `0*`: leading zeros (`"04"`, read as 4) */
+            q++;
         if (q >= le)
             continue;
         unsigned v = *q, w = q + 1 < le ? q[1] : 0;
-        if ((v - '1' < 9u && is_digit(w)) || (v - '0' < 5u && q + 1 < le && !is_digit(w)))
+        /* `[4-9][0-9]|[1-9][0-9][0-9]`: 40 and up on pino's scale (10-39: trace to info); `[0-4][^0-9]`: syslog's */
+        if (is_digit(w) && (v - '4' < 6u || (v - '1' < 9u && q + 2 < le && is_digit(q[2]))))
+            return 1;
+        if (v - '0' < 5u && q + 1 < le && !is_digit(w))
             return 1;   /* (a `[0-4]` ending the line is a carry: see c3_carry) */
         if ((lower(v) == 'f' || lower(v) == 'e' || lower(v) == 'w') && w == '"')   /* [few]" */
             return 1;
@@ -415,10 +420,12 @@ static int ends_with_error(P ls, P le)
 }
 
 /* Hyperscan's `[0-4][^0-9]` in the JSON level pattern takes the line's `\n`: its hit is the next line. Read
- * backwards from the `[0-4]` at le[-1]: `"KEY\\?"[ \t]*:[ \t]*(?:\\?")?[0-4]`. */
+ * backwards from the `[0-4]` at le[-1]: `"KEY\\?"[ \t]*:[ \t]*(?:\\?")?0*[0-4]`. */
 static int c3_carry(P ls, P le)
 {
     Py_ssize_t j = le - ls - 2;   /* indices into the line, so that none points before it */
+    while (j >= 0 && ls[j] == '0')   /* `0*`: leading zeros */
+        j--;
     if (j >= 0 && ls[j] == '"') {
         j--;
         if (j >= 0 && ls[j] == '\\')

@@ -34,9 +34,10 @@ _CASELESS = [
     # `Error    SVC` (one pattern with more endings costs less than another pattern on the same words)
     rb"(?:" + _STEMS + rb")[a-z]*(?:[ \t]*[\]>]|[:\"\t\\]|[,;/|][\t\\]| [ \t])",
     rb"=(?:\\?\")?(?:" + _STEMS + rb")",                                   # logfmt `level=error`, `level="warn"`
-    # JSON: level keys, numeric too (pino 40/50/60; GELF and journald's PRIORITY 0-4), MongoDB's one-letter `s`
+    # JSON: level keys, numeric too (pino/bunyan 40 and up, 10-39 being trace to info; GELF and journald's PRIORITY
+    # 0-4; leading zeros as the classifier reads them, `"04"`), MongoDB's one-letter `s`
     rb"\"(?:level|severity|lvl|loglevel|log\.level|levelname|log_level|@l|priority|s)\\?\"[ \t]*:[ \t]*(?:\\?\")?"
-    rb"(?:[1-9][0-9]|[0-4][^0-9]|[few]\"|" + _STEMS + rb")",
+    rb"(?:0*(?:[4-9][0-9]|[1-9][0-9][0-9]|[0-4][^0-9])|[few]\"|" + _STEMS + rb")",
     rb"exception|throwable|traceback",
     rb"error[ \t\r\f\v]*$",                                                   # `FooError` ending a line
 ]

@@ -134,8 +134,9 @@ def _cased(word: str, how: int) -> str:
 
 _word = st.builds(_cased, st.sampled_from(_WORDS), st.integers(0, 4))
 _level = st.builds(lambda w, a: w + a, _word, st.sampled_from(_AFTER))
-_json_value = st.one_of(st.integers(0, 199).map(str), st.sampled_from(["f", "e", "w", "F", "E", "W", "i", "60"]),
-                        _word)
+_json_value = st.one_of(st.integers(0, 199).map(str), st.builds(lambda z, n: "0" * z + str(n), st.integers(1, 3),
+                                                                  st.integers(0, 120)),
+                        st.sampled_from(["f", "e", "w", "F", "E", "W", "i", "60", "1000", "39", "40"]), _word)
 _json_level = st.builds(
     lambda k, esc, sp1, sp2, quote, v, end: (f'{esc}"{k}{esc}"{sp1}:{sp2}' + (f"{esc}\"" if quote else "") + v +
                                              (f"{esc}\"" if quote else "") + end),
