@@ -26,6 +26,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <stdbool.h>
 #include "_c_events.h"
 #include "_c_twin.h"
@@ -798,6 +799,172 @@ static PyTypeObject AssemblerType = {
     .tp_getset = Assembler_getset,
 };
 
+/* -- ChunkSink: a parallel worker's events, summed without a Python call (app.scan.ChunkSink is the reference) --
+ *
+ * ChunkSink(split, keep_events, make_sample) is called as the assembler's emit, (line_no, level, gid, template,
+ * sample, trace, raw): every event is summed per group into `groups` as app.scan.GroupSums.add sums it ([level,
+ * template, make_sample(sample), count, traces, first_line, last_line, first_raw, last_raw]), one past line `split`
+ * into `late_groups` too, one up to it kept whole in `early` (a tuple of the seven), and with keep_events
+ * (line_no, level, gid, trace) appended to `events` (else None). */
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    long long split;
+    PyObject *groups, *late_groups, *early, *events, *make_sample;
+} ChunkSink;
+
+/* GroupSums.add into the dict d. Borrowed arguments; 0, or -1 with an exception. */
+static int sum_event(PyObject *d, PyObject *make_sample, PyObject *const *a, PyObject *raw, int trace) {
+    PyObject *group = PyDict_GetItemWithError(d, a[2]);
+    if (group == NULL) {
+        if (PyErr_Occurred())
+            return -1;
+        PyObject *sample = PyObject_CallOneArg(make_sample, a[4]);
+        if (sample == NULL)
+            return -1;
+        PyObject *list = PyList_New(9);
+        if (list == NULL) {
+            Py_DECREF(sample);
+            return -1;
+        }
+        PyObject *items[9] = {Py_NewRef(a[1]), Py_NewRef(a[3]), sample, PyLong_FromLong(1), PyLong_FromLong(trace),
+                              Py_NewRef(a[0]), Py_NewRef(a[0]), Py_NewRef(raw), Py_NewRef(raw)};
+        int rc = items[3] != NULL && items[4] != NULL ? 0 : -1;
+        for (int k = 0; k < 9; k++)
+            PyList_SET_ITEM(list, k, items[k]);   /* (a NULL item: the list is dropped below) */
+        if (rc == 0)
+            rc = PyDict_SetItem(d, a[2], list);
+        Py_DECREF(list);
+        return rc;
+    }
+    if (!PyList_CheckExact(group) || PyList_GET_SIZE(group) != 9) {
+        PyErr_SetString(PyExc_TypeError, "ChunkSink: a group's sums must be a list of 9");
+        return -1;
+    }
+    long long count = PyLong_AsLongLong(PyList_GET_ITEM(group, 3));
+    long long traces = count == -1 && PyErr_Occurred() ? -1 : PyLong_AsLongLong(PyList_GET_ITEM(group, 4));
+    if (traces == -1 && PyErr_Occurred())
+        return -1;
+    PyObject *c = PyLong_FromLongLong(count + 1), *t = trace ? PyLong_FromLongLong(traces + 1) : NULL;
+    if (c == NULL || (trace && t == NULL)) {
+        Py_XDECREF(c);
+        return -1;
+    }
+    PyList_SetItem(group, 3, c);   /* (steals c; releases the old count) */
+    if (trace)
+        PyList_SetItem(group, 4, t);
+    PyList_SetItem(group, 6, Py_NewRef(a[0]));
+    PyList_SetItem(group, 8, Py_NewRef(raw));
+    return 0;
+}
+
+static PyObject *ChunkSink_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames) {
+    ChunkSink *self = (ChunkSink *)callable;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if ((nargs != 6 && nargs != 7) || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "ChunkSink(line_no, level, gid, template, sample, trace, raw=None) takes 6 or 7 arguments");
+        return NULL;
+    }
+    PyObject *raw = nargs == 7 ? args[6] : Py_None;
+    long long line_no = PyLong_AsLongLong(args[0]);
+    if (line_no == -1 && PyErr_Occurred())
+        return NULL;
+    int trace = PyObject_IsTrue(args[5]);
+    if (trace < 0 || sum_event(self->groups, self->make_sample, args, raw, trace) < 0)
+        return NULL;
+    if (line_no > self->split) {
+        if (sum_event(self->late_groups, self->make_sample, args, raw, trace) < 0)
+            return NULL;
+    } else {
+        PyObject *event = PyTuple_Pack(7, args[0], args[1], args[2], args[3], args[4], args[5], raw);
+        int rc = event == NULL ? -1 : PyList_Append(self->early, event);
+        Py_XDECREF(event);
+        if (rc < 0)
+            return NULL;
+    }
+    if (self->events != Py_None) {
+        PyObject *event = PyTuple_Pack(4, args[0], args[1], args[2], args[5]);
+        int rc = event == NULL ? -1 : PyList_Append(self->events, event);
+        Py_XDECREF(event);
+        if (rc < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static int ChunkSink_init(ChunkSink *self, PyObject *args, PyObject *kwds) {
+    long long split;
+    int keep_events;
+    PyObject *make_sample;
+    static char *kwlist[] = {"split", "keep_events", "make_sample", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "LpO:ChunkSink", kwlist, &split, &keep_events, &make_sample))
+        return -1;
+    if (!PyCallable_Check(make_sample)) {
+        PyErr_SetString(PyExc_TypeError, "ChunkSink: make_sample must be callable");
+        return -1;
+    }
+    self->split = split;
+    Py_XSETREF(self->make_sample, Py_NewRef(make_sample));
+    Py_XSETREF(self->groups, PyDict_New());
+    Py_XSETREF(self->late_groups, PyDict_New());
+    Py_XSETREF(self->early, PyList_New(0));
+    Py_XSETREF(self->events, keep_events ? PyList_New(0) : Py_NewRef(Py_None));
+    if (self->groups == NULL || self->late_groups == NULL || self->early == NULL || self->events == NULL)
+        return -1;
+    self->vectorcall = ChunkSink_vectorcall;
+    return 0;
+}
+
+static int ChunkSink_traverse(ChunkSink *self, visitproc visit, void *arg) {
+    Py_VISIT(self->groups);
+    Py_VISIT(self->late_groups);
+    Py_VISIT(self->early);
+    Py_VISIT(self->events);
+    Py_VISIT(self->make_sample);
+    return 0;
+}
+
+static int ChunkSink_clear(ChunkSink *self) {
+    Py_CLEAR(self->groups);
+    Py_CLEAR(self->late_groups);
+    Py_CLEAR(self->early);
+    Py_CLEAR(self->events);
+    Py_CLEAR(self->make_sample);
+    return 0;
+}
+
+static void ChunkSink_dealloc(ChunkSink *self) {
+    PyObject_GC_UnTrack(self);
+    ChunkSink_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMemberDef ChunkSink_members[] = {
+    {"groups", T_OBJECT, offsetof(ChunkSink, groups), READONLY, "every event summed per group (GroupSums.groups)"},
+    {"late_groups", T_OBJECT, offsetof(ChunkSink, late_groups), READONLY, "the events past line `split`, summed"},
+    {"early", T_OBJECT, offsetof(ChunkSink, early), READONLY, "the events up to line `split`, each a tuple of 7"},
+    {"events", T_OBJECT, offsetof(ChunkSink, events), READONLY, "(line_no, level, gid, trace) each, or None"},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyTypeObject ChunkSinkType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "app._c_events.ChunkSink",
+    .tp_basicsize = sizeof(ChunkSink),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "The compiled twin of app.scan.ChunkSink: ChunkSink(split, keep_events, make_sample).",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)ChunkSink_init,
+    .tp_dealloc = (destructor)ChunkSink_dealloc,
+    .tp_traverse = (traverseproc)ChunkSink_traverse,
+    .tp_clear = (inquiry)ChunkSink_clear,
+    .tp_members = ChunkSink_members,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(ChunkSink, vectorcall),
+};
+
 /* -- the capsule's functions (app/_c_events.h) -- */
 
 static int capi_feed(PyObject *self, long long line_no, PyObject *line, PyObject *envelope_level, PyObject *tag,
@@ -835,13 +1002,14 @@ static struct PyModuleDef module_def = {
 };
 
 PyMODINIT_FUNC PyInit__c_events(void) {
-    if (PyType_Ready(&AssemblerType) < 0)
+    if (PyType_Ready(&AssemblerType) < 0 || PyType_Ready(&ChunkSinkType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (m == NULL)
         return NULL;
     PyObject *capsule = PyCapsule_New(&capi, EVENTS_CAPSULE, NULL);
     if (capsule == NULL || PyModule_AddObjectRef(m, "Assembler", (PyObject *)&AssemblerType) < 0
+        || PyModule_AddObjectRef(m, "ChunkSink", (PyObject *)&ChunkSinkType) < 0
         || PyModule_AddObjectRef(m, "_C_API", capsule) < 0) {
         Py_XDECREF(capsule);
         Py_DECREF(m);

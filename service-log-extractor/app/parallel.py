@@ -34,7 +34,7 @@ from typing import Callable
 
 from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
-from .scan import GroupSums, LineScanner, Totals, new_feeder
+from .scan import GroupSums, LineScanner, Totals, new_chunk_sink, new_feeder
 from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls_in_place, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
@@ -616,22 +616,11 @@ class _ChunkScan:
     until the resync line is chosen among them."""
 
     def __init__(self, finder, keep_events: bool):
-        sums, late = GroupSums(), GroupSums()   # all events; those past the lines a resync line may be found in
-        add, add_late = sums.add, late.add
-        early: list[tuple] = []   # the events before, one by one: summed from the resync line once it is chosen
-        events: list[tuple] | None = [] if keep_events else None
-
-        def emit(line_no, level, gid, template, sample, trace, raw):
-            add(line_no, level, gid, template, sample, trace, raw)
-            if line_no > RESYNC_SEARCH_MAX_LINES:
-                add_late(line_no, level, gid, template, sample, trace, raw)
-            else:
-                early.append((line_no, level, gid, template, sample, trace, raw))
-            if events is not None:
-                events.append((line_no, level, gid, trace))
-
-        self.sums, self._late, self._early, self._events = sums, late, early, events
-        self.scanner = LineScanner(emit)
+        # every event summed; those past the lines a resync line may be found in summed apart, the ones before kept
+        # one by one (summed from the resync line once it is chosen); in C, no Python call per event
+        self._sink = new_chunk_sink(RESYNC_SEARCH_MAX_LINES, keep_events)
+        self.sums = GroupSums(groups=self._sink.groups)
+        self.scanner = LineScanner(self._sink)
         self.scanner.unwrapper.log_switches(RESYNC_SEARCH_MAX_LINES)
         self.feeder = new_feeder(self.scanner, finder or default_finder())
 
@@ -646,12 +635,12 @@ class _ChunkScan:
         resync_line, resync_pos, resync_switch = resync if resync is not None else (None, hi, None)
         sums_from_resync = GroupSums()
         if resync_line is not None:
-            for event in self._early:
+            for event in self._sink.early:
                 if event[0] >= resync_line:
                     sums_from_resync.add(*event)
-            _add_later(sums_from_resync, self._late)
+            _add_later(sums_from_resync, GroupSums(groups=self._sink.late_groups))
         prefix = bytes(first_lines[lo:resync_pos]) if resync_line is not None or whole else None
-        return ChunkResult(self.feeder.lines, self.sums, sums_from_resync, self._events, resync_line, prefix,
+        return ChunkResult(self.feeder.lines, self.sums, sums_from_resync, self._sink.events, resync_line, prefix,
                            self.scanner.export_state(), switch_log[0] if switch_log else None, resync_switch)
 
 

@@ -166,21 +166,58 @@ class GroupSums:
     the order of its first event, to ``[level, template, sample, count, traces, first_line, last_line, first_raw,
     last_raw]`` (``sample``: make_sample of the first event's line; lines as numbered by the caller)."""
 
-    __slots__ = ("groups",)
+    __slots__ = ("groups", "_make_sample")
 
-    def __init__(self):
-        self.groups: dict[str, list] = {}
+    def __init__(self, make_sample: Callable[[str], str] = make_sample, groups: dict[str, list] | None = None):
+        self.groups: dict[str, list] = {} if groups is None else groups
+        self._make_sample = make_sample
 
     def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool,
             raw: str | None = None) -> None:
         group = self.groups.get(gid)
         if group is None:
-            self.groups[gid] = [level, template, make_sample(sample), 1, int(trace), line_no, line_no, raw, raw]
+            self.groups[gid] = [level, template, self._make_sample(sample), 1, int(trace), line_no, line_no, raw, raw]
         else:
             group[3] += 1
             group[4] += trace
             group[6] = line_no
             group[8] = raw
+
+
+class ChunkSink:
+    """The emit of an app.parallel worker's assembler: every event summed per group into ``groups`` (as
+    GroupSums.add sums them), one past line ``split`` summed into ``late_groups`` too, one up to it kept whole in
+    ``early`` (a tuple of the seven arguments), and with ``keep_events`` ``(line_no, level, gid, trace)`` appended to
+    ``events`` (else None). ``new_chunk_sink`` gives the compiled twin (app/_c_events.c), which costs the compiled
+    assembler no Python call per event; this class is its reference."""
+
+    __slots__ = ("groups", "late_groups", "early", "events", "_split", "_sums", "_late")
+
+    def __init__(self, split: int, keep_events: bool, make_sample: Callable[[str], str] = make_sample):
+        self._sums, self._late = GroupSums(make_sample), GroupSums(make_sample)
+        self.groups, self.late_groups = self._sums.groups, self._late.groups
+        self.early: list[tuple] = []
+        self.events: list[tuple] | None = [] if keep_events else None
+        self._split = split
+
+    def __call__(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool,
+                 raw: str | None = None) -> None:
+        self._sums.add(line_no, level, gid, template, sample, trace, raw)
+        if line_no > self._split:
+            self._late.add(line_no, level, gid, template, sample, trace, raw)
+        else:
+            self.early.append((line_no, level, gid, template, sample, trace, raw))
+        if self.events is not None:
+            self.events.append((line_no, level, gid, trace))
+
+
+def new_chunk_sink(split: int, keep_events: bool) -> ChunkSink:
+    """A ChunkSink: the compiled twin where the core is built (the same sums, lists and tuples: tests/
+    test_compiled_events.py), else the Python class."""
+    c_events = events._c_events   # (looked up there: tests switch it off there)
+    if c_events is None:
+        return ChunkSink(split, keep_events)
+    return c_events.ChunkSink(split, keep_events, make_sample)
 
 
 def _with_times(group: dict, times_of: dict) -> tuple[dict, datetime | None, datetime | None]:

@@ -291,3 +291,54 @@ def test_the_special_prefilter_on_every_corpus_line(twin, all_lines, tricky_line
         else:
             assert events._SPECIAL.match(line) is None, line
     assert passed   # (the corpus has special lines: the test is not vacuous)
+
+
+# -- ChunkSink: a parallel worker's emit (app.scan.ChunkSink is the reference) --
+
+_sink_event = st.tuples(
+    st.integers(1, 40),                                              # line number, around a split of 20
+    st.sampled_from(["ERROR", "WARN", "FATAL"]),
+    st.sampled_from(["g1", "g2", "g3", "g4"]),                       # group ids repeat
+    st.sampled_from(["t <N>", "t", ""]),
+    st.one_of(st.text(max_size=5), st.just("x" * (grouping.SAMPLE_MAX_CHARS + 3)), st.just("a\ud800b")),
+    st.booleans(),
+    st.one_of(st.none(), st.text(max_size=5)),
+)
+
+
+def _sink_view(sink) -> tuple:
+    return sink.groups, sink.late_groups, sink.early, sink.events
+
+
+@SETTINGS
+@given(st.lists(_sink_event, max_size=50), st.booleans(), st.booleans())
+def test_the_chunk_sink_sums_as_the_python_one(twin, events_in, keep_events, without_raw):
+    compiled = events._c_events.ChunkSink(20, keep_events, grouping.make_sample)
+    reference = scan.ChunkSink(20, keep_events)
+    for event in events_in:
+        args = event[:6] if without_raw and event[6] is None else event   # raw's default: None
+        compiled(*args)
+        reference(*args)
+    assert _sink_view(compiled) == _sink_view(reference)
+    # the types too: sums are lists of ints and the same strings, events tuples
+    for got, want in zip(compiled.groups.values(), reference.groups.values()):
+        assert list(map(type, got)) == list(map(type, want))
+
+
+def test_the_scan_sums_with_the_compiled_sink(twin):
+    assert type(scan.new_chunk_sink(1, False)) is events._c_events.ChunkSink
+
+
+def test_the_chunk_sink_refuses_bad_calls(twin):
+    sink = events._c_events.ChunkSink(5, False, grouping.make_sample)
+    with pytest.raises(TypeError):
+        sink(1, "ERROR", "g", "t", "s")
+    with pytest.raises(TypeError):
+        sink(1, "ERROR", "g", "t", "s", False, None, raw=None)
+    with pytest.raises(TypeError):
+        sink("1", "ERROR", "g", "t", "s", False)
+    with pytest.raises(TypeError):
+        events._c_events.ChunkSink(5, False, None)
+    with pytest.raises(ZeroDivisionError):   # make_sample's error propagates; nothing is summed
+        events._c_events.ChunkSink(5, False, lambda s: 1 / 0)(1, "ERROR", "g", "t", "s", False)
+    assert sink.groups == {} and sink.early == [] and sink.events is None
