@@ -804,8 +804,8 @@ static PyTypeObject AssemblerType = {
  * ChunkSink(split, keep_events, make_sample) is called as the assembler's emit, (line_no, level, gid, template,
  * sample, trace, raw): every event is summed per group into `groups` as app.scan.GroupSums.add sums it ([level,
  * template, make_sample(sample), count, traces, first_line, last_line, first_raw, last_raw]), one past line `split`
- * into `late_groups` too, one up to it kept whole in `early` (a tuple of the seven), and with keep_events
- * (line_no, level, gid, trace) appended to `events` (else None). */
+ * into `late_groups` too, one up to it kept whole in `early` (a tuple of the seven; a negative split: neither, the
+ * sums alone), and with keep_events (line_no, level, gid, trace) appended to `events` (else None). */
 
 typedef struct {
     PyObject_HEAD
@@ -874,7 +874,9 @@ static PyObject *ChunkSink_vectorcall(PyObject *callable, PyObject *const *args,
     int trace = PyObject_IsTrue(args[5]);
     if (trace < 0 || sum_event(self->groups, self->make_sample, args, raw, trace) < 0)
         return NULL;
-    if (line_no > self->split) {
+    if (self->split < 0) {
+        /* the sums alone */
+    } else if (line_no > self->split) {
         if (sum_event(self->late_groups, self->make_sample, args, raw, trace) < 0)
             return NULL;
     } else {

@@ -31,7 +31,7 @@ from typing import Callable
 
 from . import parallel, text   # (one way: parallel never imports this module; it loads multiprocessing on use)
 from .candidates import default_finder
-from .scan import LineScanner, Totals, new_feeder
+from .scan import LineScanner, Totals, new_chunk_sink, new_feeder
 from .text import MAX_LINE_BYTES, Regions
 
 __all__ = ["summarize", "main", "MAX_LINE_BYTES"]
@@ -56,12 +56,20 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     app.parallel does the same on several cores.
     """
     totals = Totals(on_event, reference_time)
-    scanner = LineScanner(totals.add)
+    # Without on_event, the events of each read are summed per group (in C where the core is built: no Python call
+    # per event) and added to the totals group by group, as app.parallel adds a chunk's.
+    sink = new_chunk_sink(-1, False) if on_event is None else None
+    scanner = LineScanner(totals.add if sink is None else sink)
     feeder = new_feeder(scanner, finder or default_finder())
     regions = Regions(stream, text.READ_SIZE, stop)
     for lo, hi in regions:
         feeder.feed_lines(regions.buf, lo, hi)
+        if sink is not None:
+            totals.add_sums(sink.groups)
+            sink.groups.clear()
     scanner.finish()
+    if sink is not None:
+        totals.add_sums(sink.groups)
     return totals.summary(feeder.lines, regions.total_bytes, regions.error, max_groups)
 
 

@@ -779,9 +779,7 @@ class Stitcher:
                     raw = first_raw if line_no == first else last_raw if line_no == last else None
                     add(base + line_no, level, gid, template, sample, trace, raw)
             return
-        add_group = self.totals.add_group
-        for gid, (level, template, sample, count, traces, first, last, first_raw, last_raw) in sums.groups.items():
-            add_group(gid, level, template, count, traces, base + first, base + last, sample, first_raw, last_raw)
+        self.totals.add_sums(sums.groups, base)
 
     def summary(self, total_bytes: int, error: str | None, max_groups: int) -> dict:
         self._scanner.finish()

@@ -128,6 +128,14 @@ class Totals:
             # workers still scan, instead of in summary's serial tail. (Without a reference, summary fixes "now".)
             self._times_of[first_raw] = line_time(first_raw, self.reference_time)
 
+    def add_sums(self, groups: dict[str, list], line_offset: int = 0) -> None:
+        """The events of a stretch of the log summed per group (GroupSums.groups; lines shifted by ``line_offset``),
+        as add_group takes them: the stretch follows every event added before."""
+        add_group = self.add_group
+        for gid, (level, template, sample, count, traces, first, last, first_raw, last_raw) in groups.items():
+            add_group(gid, level, template, count, traces, line_offset + first, line_offset + last, sample,
+                      first_raw, last_raw)
+
     def summary(self, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
         """The Summary (CONTRACTS.md); hands the kept events to ``on_event`` first, in file order."""
         merged, mapping = self.groups.merged()
@@ -185,10 +193,11 @@ class GroupSums:
 
 
 class ChunkSink:
-    """The emit of an app.parallel worker's assembler: every event summed per group into ``groups`` (as
-    GroupSums.add sums them), one past line ``split`` summed into ``late_groups`` too, one up to it kept whole in
-    ``early`` (a tuple of the seven arguments), and with ``keep_events`` ``(line_no, level, gid, trace)`` appended to
-    ``events`` (else None). ``new_chunk_sink`` gives the compiled twin (app/_c_events.c), which costs the compiled
+    """The emit of an assembler whose events are summed per group (an app.parallel worker's; a sequential scan's
+    without ``on_event``, see sum_regions): every event summed into ``groups`` (as GroupSums.add sums them), one
+    past line ``split`` summed into ``late_groups`` too, one up to it kept whole in ``early`` (a tuple of the seven
+    arguments; a negative ``split``: neither, the sums alone), and with ``keep_events`` ``(line_no, level, gid,
+    trace)`` appended to ``events`` (else None). ``new_chunk_sink`` gives the compiled twin (app/_c_events.c), which costs the compiled
     assembler no Python call per event; this class is its reference."""
 
     __slots__ = ("groups", "late_groups", "early", "events", "_split", "_sums", "_late")
@@ -203,7 +212,9 @@ class ChunkSink:
     def __call__(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool,
                  raw: str | None = None) -> None:
         self._sums.add(line_no, level, gid, template, sample, trace, raw)
-        if line_no > self._split:
+        if self._split < 0:
+            pass
+        elif line_no > self._split:
             self._late.add(line_no, level, gid, template, sample, trace, raw)
         else:
             self.early.append((line_no, level, gid, template, sample, trace, raw))

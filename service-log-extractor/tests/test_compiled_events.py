@@ -311,10 +311,10 @@ def _sink_view(sink) -> tuple:
 
 
 @SETTINGS
-@given(st.lists(_sink_event, max_size=50), st.booleans(), st.booleans())
-def test_the_chunk_sink_sums_as_the_python_one(twin, events_in, keep_events, without_raw):
-    compiled = events._c_events.ChunkSink(20, keep_events, grouping.make_sample)
-    reference = scan.ChunkSink(20, keep_events)
+@given(st.lists(_sink_event, max_size=50), st.booleans(), st.booleans(), st.sampled_from([20, -1]))
+def test_the_chunk_sink_sums_as_the_python_one(twin, events_in, keep_events, without_raw, split):
+    compiled = events._c_events.ChunkSink(split, keep_events, grouping.make_sample)
+    reference = scan.ChunkSink(split, keep_events)
     for event in events_in:
         args = event[:6] if without_raw and event[6] is None else event   # raw's default: None
         compiled(*args)

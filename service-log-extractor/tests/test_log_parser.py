@@ -326,3 +326,34 @@ def test_byte_order_mark_is_ignored(read_only):
         summary = summarize(read_only(data, step=step), on_event=events.append)
         assert [(e["line"], e["level"]) for e in events] == [(1, "ERROR")]
         assert summary["groups"][0]["template"] == "first line" and summary["bytes"] == len(data)
+
+
+@pytest.fixture(params=["compiled", "python"])
+def sink_kind(request, monkeypatch):
+    """The sequential scan's event sink without on_event: the compiled ChunkSink, or (with the Python assembler)
+    app.scan.ChunkSink."""
+    from app import events
+
+    if request.param == "python":
+        monkeypatch.setattr(events, "_c_events", None)
+    elif events._c_events is None:
+        pytest.fail("app._c_events is not built: run `make install`")
+    return request.param
+
+
+def test_summing_per_read_gives_the_summary_of_adding_each_event(sink_kind, monkeypatch, make_realistic_log,
+                                                                  read_only):
+    """Without on_event the events of each read are summed per group and added group by group (Totals.add_sums);
+    with it, one by one: the same summary, on a realistic log of several reads (groups that span them), on every
+    sample, and with the group table's bound reached (which groups are tracked hangs on the order they come in)."""
+    texts = [make_realistic_log(3, 11)] + [p.read_bytes() for p in sorted(SAMPLES.glob("*.log"))]
+    for data in texts:
+        assert summarize(read_only(data)) == summarize(read_only(data), on_event=lambda e: None)
+    monkeypatch.setattr(grouping, "MAX_TRACKED_GROUPS", 10)
+    names = [f"m{chr(97 + i % 26)}{chr(97 + i // 26)}" for i in range(300)]
+    # each group's events spread over several reads, in a rotating order
+    lines = [f"2026-11-27 10:00:00,000 ERROR [m] App - failure in module {names[(i * 7) % 300]} {'x' * 3000}\n"
+             for i in range(1500)]
+    data = "".join(lines).encode()
+    assert len(data) > 4 << 20
+    assert summarize(read_only(data)) == summarize(read_only(data), on_event=lambda e: None)
