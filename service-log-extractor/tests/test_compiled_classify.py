@@ -119,7 +119,7 @@ def test_realistic_log_classify_calls(fast, realistic_log, monkeypatch):
     """The lines classify is handed while summarizing (envelopes unwrapped), with their context: fast agrees on all
     and answers most (the bench log: about 80% of the calls)."""
     calls = classify_calls(realistic_log, monkeypatch)
-    assert len(calls) > 5000
+    assert len(calls) > 4000   # (pino lines of levels 10-39 are no candidates: ~5,300 calls before)
     answered = count_answered(fast, calls)
     share = answered / len(calls)
     print(f"fast path answers {answered} of {len(calls)} classify calls ({share:.0%})")
