@@ -589,15 +589,18 @@ def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, i
     k = 0             # switch_log[k]: the first switch at or after the line looked at
     skip_to = 0       # the lines before it share a switch that hangs on the process before
     seen = False
-    pos, previous = lo, None   # previous: (start, end) of the line before
+    pos, previous, before = lo, None, None   # (start, end) of the line before, and of the one before that
     for line_no in range(1, RESYNC_SEARCH_MAX_LINES + 1):
         if pos >= hi or (line_no > RESYNC_SEARCH_LINES and not seen):
             break
         nl = buf.find(b"\n", pos, hi)
         first = buf[pos]
-        # only a line led by a digit can be one (a byte past ASCII may start a digit of another script)
-        if line_no >= skip_to and previous is not None and (48 <= first <= 57 or first >= 0x80) and \
-                LineScanner.resets_state(line_text(buf, pos, nl), line_text(buf, *previous)):
+        # only a line led by a digit can be one (a byte past ASCII may start a digit of another script), or a Docker
+        # json-file record (whose text may be)
+        if line_no >= skip_to and previous is not None and \
+                (48 <= first <= 57 or first >= 0x80 or (first == 0x7B and buf.startswith(b'{"log":', pos))) and \
+                LineScanner.resets_state(line_text(buf, pos, nl), line_text(buf, *previous),
+                                         line_text(buf, *before) if before is not None else None):
             seen = True
             while k < len(switch_log) and switch_log[k][0] < line_no:
                 k += 1
@@ -605,7 +608,7 @@ def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, i
             if switch is None or switch[1] is None:
                 return line_no, pos, switch
             skip_to = switch[0] + 1
-        previous = (pos, nl)
+        previous, before = (pos, nl), previous
         pos = nl + 1
     return None
 

@@ -255,11 +255,24 @@ class Unwrapper:
         return None if unwrapper.pending else got
 
     @staticmethod
+    def completes_partial(line: str) -> bool:
+        """Whether ``line`` would complete a partial record of its stream, were one held: a CRI ``F`` chunk, a Docker
+        json-file line whose ``log`` ends in a newline (feed joins it to the ``P`` chunks or parts before it)."""
+        first = line[:1]
+        if first.isdigit() and line.find(" std", 20, 48) >= 0:
+            m = _CRI.match(line)
+            return m is not None and m.group(3) == "F"
+        if first == "{" and line.startswith('{"log":'):
+            record = docker_record(line)
+            return record is not None and record[2]
+        return False
+
+    @staticmethod
     def single_record(line: str) -> str | None:
         """The inner text of a line that is a whole record on its own and carries no envelope level nor process,
         else None (a partial chunk, a journald record, a syslog line with a PRI or a tag: whether such a line is
-        fed, and so which process comes after it, hangs on what came before). Used to find lines that reset the scan
-        state."""
+        fed, and so which process comes after it, hangs on what came before). A Docker json-file line is one when its
+        ``log`` ends in a newline and holds no other. Used to find lines that reset the scan state."""
         first = line[:1]
         if first.isdigit():
             if line.find(" std", 20, 48) >= 0:   # (as feed tells a CRI line)
@@ -270,6 +283,11 @@ class Unwrapper:
                 parsed = parse_syslog(line)
                 return line if parsed is None else (parsed[2] if parsed[0] is None and parsed[1] is None else None)
             return line
+        if first == "{" and line.startswith('{"log":'):   # (as feed tells a Docker line)
+            record = docker_record(line)
+            # whole when it ends in a newline (after a line that leaves no partial record: the caller's check) and
+            # holds one inner line
+            return record[1] if record is not None and record[2] and "\n" not in record[1] else None
         if first == "{" or first == "<" or line[:3] in MONTHS:
             return None
         return line

@@ -61,9 +61,11 @@ class LineScanner:
         self.unwrapper.restore_state(state[1], line_offset)
 
     @staticmethod
-    def resets_state(line: str, previous: str | None) -> bool:
+    def resets_state(line: str, previous: str | None, before: str | None = None) -> bool:
         """True when feeding `line` leaves the same state whatever the state before it, given the line before it
-        (``previous``; None: not known, and then False). That line leaves nothing for `line` to go on: no partial
+        (``previous``; None: not known, and then False) and the one before that (``before``: needed where
+        ``previous`` would complete a partial record held, a CRI ``F`` chunk or a whole Docker record, whose inner
+        text is then another). That line leaves nothing for `line` to go on: no partial
         chunk, no header awaiting its message, no indented line (one could follow such a header). `line` is a record
         of its own naming no process, whose inner text reaches the classifier whatever came before (a number-led
         header: not indented, no traceback or continuation form) with a level and a message that starts an event
@@ -80,6 +82,8 @@ class LineScanner:
         above = Unwrapper.inner_lines(previous)
         if not above:   # a partial record held, or nothing handed on
             return False
+        if Unwrapper.completes_partial(previous) and (before is None or Unwrapper.inner_lines(before) is None):
+            return False   # (a partial record may be held before it: its inner text is not `above`)
         last = above[-1]   # (blank or indented: a header awaiting its message may stand above it)
         return not (last[:1] in (" ", "\t") or last.isspace() or last == "" or events.awaits_message(last))
 

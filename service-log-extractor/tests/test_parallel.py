@@ -123,6 +123,52 @@ def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes,
     assert (branches["events"] > 0) == per_event   # events one by one only for a parent that hands them on
 
 
+@pytest.mark.parametrize("envelope", ["cri", "docker"])
+def test_a_line_after_a_completed_partial_record_is_no_resync_line(envelope):
+    """A CRI `F` chunk or a whole Docker record completes the partial record of its stream held before it: its inner
+    line is then the joined text (here indented, which an empty header awaiting its message lets pass), so a
+    header after it is no resync line unless the line before it leaves no partial record (found by a fuzzer)."""
+    def line(stream: str, text: str, complete: bool) -> str:
+        if envelope == "cri":
+            return f"2026-11-29T10:00:00.000000001Z {stream} {'F' if complete else 'P'} {text}\n"
+        return json.dumps({"log": text + ("\n" if complete else ""), "stream": stream,
+                           "time": "2026-11-29T10:00:00.000000001Z"}) + "\n"
+
+    head = "".join(line("stdout", f"2026-11-29 10:00:00,000 INFO [main] App - tick {i}", True) for i in range(5))
+    cut = line("stderr", "2026-11-29 10:00:00,000 ERROR", True)           # an empty header: awaits its message
+    rest = (line("stdout", "\tat a.B.c(B.java:1)", False)                  # held, then completed by the next:
+            + line("stdout", "2026-11-29 10:00:00,000 ERROR [main] App - joined", True)   # one indented line
+            + line("stdout", "2026-11-29 10:00:00,000 ERROR [main] App - the header's message", True)
+            + head)
+    data = (head + cut + rest).encode()
+    expected, expected_events = sequential(data)
+    at = len((head + cut).encode())
+    stitcher, events = parallel.Stitcher(None), []
+    stitcher = parallel.Stitcher(events.append)
+    for lo, hi in ((0, at), (at, len(data))):
+        stitcher.add(parallel.scan_chunk(data, lo, hi))
+    assert (stitcher.summary(len(data), None, 50), events) == (expected, expected_events)
+
+
+def test_a_docker_json_file_log_has_resync_lines(tmp_path, branches):
+    """A Docker json-file record whose `log` ends in a newline and holds one line is a whole record: where its text
+    resets the state (a number-led header) it is a resync line, so a chunk whose start needs the state before it is
+    re-fed only up to it (before, every such chunk of a Docker log was re-fed whole: a share read again whole)."""
+    def record(text: str, stream: str = "stdout") -> str:
+        return json.dumps({"log": text + "\n", "stream": stream, "time": "2026-11-29T10:00:00.000000001Z"}) + "\n"
+
+    data = "".join(record(f"2026-11-29 10:00:{i % 60:02d},000 ERROR [main] c.e.Svc - request {i} failed")
+                   + "".join(record(f"\tat com.example.Svc.m{k}(Svc.java:{i})", "stderr") for k in range(3))
+                   + record(f"2026-11-29 10:00:{i % 60:02d},500 INFO [main] c.e.Svc - request {i} served")
+                   for i in range(3000)).encode()
+    path = tmp_path / "docker.log"
+    path.write_bytes(data)
+    summary = parallel.summarize_file(str(path), processes=2, chunk_bytes=4099)
+    assert summary == sequential(data)[0]
+    # (the one chunk without: the last, two lines, the second after an indented one, which a header could await)
+    assert branches[(True, True)] > 300 and branches[(True, False)] == 1
+
+
 @pytest.mark.parametrize("per_event", [True, False])
 def test_stream_chunks_give_the_sequential_result(branches, per_event, cases):
     for name, text in cases.items():
