@@ -150,6 +150,49 @@ def test_a_line_after_a_completed_partial_record_is_no_resync_line(envelope):
     assert (stitcher.summary(len(data), None, 50), events) == (expected, expected_events)
 
 
+_ENVELOPED_TEXTS = [
+    "2026-11-29 10:00:00,000 ERROR [main] c.e.Svc - boom {i}", "2026-11-29 10:00:00,000 INFO [main] ok {i}",
+    "\tat a.B.c(B.java:{i})", "Traceback (most recent call last):", '  File "x.py", line {i}, in f', "ValueError: {i}",
+    "2026-11-29 10:00:00,000 WARN [w] x {i}", "fail: App.Svc[0]", "      boom {i}", "2026-11-29 10:00:00,000 ERROR",
+    "Caused by: java.io.IOException: x {i}", "panic: runtime error {i}", "", "   ", "2026-11-29 10:00:00 ERROR a\nb {i}",
+    '{{"level":"error","msg":"m{i}"}}', "W1129 10:00:00.0 1 x.go:1] w {i}", "2026-11-29 10:00:00,000 ERROR [m] F - \tat x"]
+
+
+def _enveloped_log(rng: random.Random) -> bytes:
+    """Records of Docker json-file and CRI, whole and partial, of both streams, with plain lines among them."""
+    out = []
+    for i in range(rng.randrange(5, 300)):
+        text = rng.choice(_ENVELOPED_TEXTS).format(i=i)
+        end, stream = rng.choice(["\n", "\n", "\n", "", "\r\n"]), rng.choice(["stdout", "stderr"])
+        kind = rng.random()
+        if kind < 0.03:
+            out.append(text.split("\n")[0] + "\n")
+        elif kind < 0.5:
+            out.append(f"2026-11-29T10:00:00.000000001Z {stream} {'F' if end else 'P'} {text.split(chr(10))[0]}\n")
+        else:
+            out.append(json.dumps({"log": text + end, "stream": stream, "time": "2026-11-29T10:00:00Z"}) + "\n")
+    return "".join(out).encode()
+
+
+def test_enveloped_logs_cut_anywhere_give_the_sequential_result():
+    """Generated logs of partial and whole Docker and CRI records, cut into chunks of random sizes and stitched: the
+    sequential summary and events (a fuzzer of this shape found the resync lines after completed partial records)."""
+    for seed in range(800):   # (seed 596 failed before the fix)
+        rng = random.Random(seed)
+        data = _enveloped_log(rng)
+        expected = sequential(data)
+        for size in (rng.randrange(50, 400), rng.randrange(400, 3000)):
+            events = []
+            stitcher = parallel.Stitcher(events.append)
+            pos = 0
+            while pos < len(data):
+                end = data.rfind(b"\n", pos, pos + size) + 1 if pos + size < len(data) else len(data)
+                end = end if end > pos else data.index(b"\n", pos) + 1
+                stitcher.add(parallel.scan_chunk(data, pos, end))
+                pos = end
+            assert (stitcher.summary(len(data), None, 50), events) == expected, (seed, size)
+
+
 def test_a_docker_json_file_log_has_resync_lines(tmp_path, branches):
     """A Docker json-file record whose `log` ends in a newline and holds one line is a whole record: where its text
     resets the state (a number-led header) it is a resync line, so a chunk whose start needs the state before it is
