@@ -846,7 +846,8 @@ static int sum_event(PyObject *d, PyObject *make_sample, PyObject *const *a, PyO
     long long traces = count == -1 && PyErr_Occurred() ? -1 : PyLong_AsLongLong(PyList_GET_ITEM(group, 4));
     if (traces == -1 && PyErr_Occurred())
         return -1;
-    PyObject *c = PyLong_FromLongLong(count + 1), *t = trace ? PyLong_FromLongLong(traces + 1) : NULL;
+    PyObject *c = PyLong_FromLongLong(count + 1);
+    PyObject *t = c != NULL && trace ? PyLong_FromLongLong(traces + 1) : NULL;
     if (c == NULL || (trace && t == NULL)) {
         Py_XDECREF(c);
         return -1;

@@ -78,7 +78,15 @@ class _Workers:
     """A pool of scan worker processes (concurrent.futures.ProcessPoolExecutor): results in submission order, and
     a worker that dies mid-task raises WorkerLost in the parent instead of leaving it waiting for an answer that
     never comes (multiprocessing.Pool, used before, replaces the dead worker and loses its task). Leaving the block
-    before every task is done (an early return, an error) stops the workers instead of waiting for them."""
+    before every task is done (an early return, an error) kills the workers instead of waiting for them.
+
+    Two places need the executor's internals (Python 3.11; 3.14 adds terminate_workers()): its processes, to kill
+    them, and its end of the result pipe. A worker killed while it sends a result (a pickled chunk result is larger
+    than the pipe's 64 KiB buffer) leaves the executor's thread waiting in recv() for the rest of the message, for
+    ever: the pipe never ends while this process holds its own copy of the writing end. Once every worker is dead,
+    closing that copy gives the thread an end of file, and the pool is then broken as with any other death."""
+
+    POLL_SECONDS = 1.0   # how often a wait for a result looks for a dead worker (see result)
 
     def __init__(self, processes: int):
         # fork is cheap (~20 ms) and shares the parent's loaded modules, but unsafe once threads run (a gunicorn
@@ -94,29 +102,47 @@ class _Workers:
             # later scans start with them loaded. (Read when the server starts: at the process's first pool.)
             context.set_forkserver_preload(["app.parallel", "boto3"])
         aws_env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+        # Frozen objects are left alone by the workers' garbage collector, so the pages holding them stay shared
+        # with the parent instead of being copied into each worker (CPython's advice for forking servers). The
+        # executor forks its workers at the first submit: frozen until then.
         self._frozen = method == "fork"
         if self._frozen:
-            # Frozen objects are left alone by the workers' garbage collector, so the pages holding them stay shared
-            # with the parent instead of being copied into each worker (CPython's advice for forking servers). The
-            # executor forks its workers at the first submit, so the objects stay frozen while the pool lives.
             gc.freeze()
-        self._executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_env,
-                                             initargs=(aws_env,))
+        try:
+            self._executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_env,
+                                                 initargs=(aws_env,))
+        except BaseException:
+            self._unfreeze()
+            raise
         self._running: set = set()   # futures not done yet (a done future leaves it: its result is not held here)
+
+    def _unfreeze(self) -> None:
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
 
     def submit(self, fn, *args):
         """A future of ``fn(*args)`` run in a worker; WorkerLost once a worker has died."""
-        with _lost_as_worker_lost():
-            future = self._executor.submit(fn, *args)
+        try:
+            with _lost_as_worker_lost():
+                future = self._executor.submit(fn, *args)
+        finally:
+            self._unfreeze()   # (the workers are forked now)
         self._running.add(future)
         future.add_done_callback(self._running.discard)
         return future
 
-    @staticmethod
-    def result(future):
-        """The future's result; a worker's exception is raised as is, a dead worker as WorkerLost."""
-        with _lost_as_worker_lost():
-            return future.result()
+    def result(self, future):
+        """The future's result; a worker's exception is raised as is, a dead worker as WorkerLost. While it waits it
+        looks for a dead worker every POLL_SECONDS: one that died sending a result would leave the wait hanging."""
+        while True:
+            with _lost_as_worker_lost():
+                try:
+                    return future.result(timeout=self.POLL_SECONDS)
+                except TimeoutError:
+                    pass
+            if any(p.exitcode is not None for p in self._processes()):   # (workers end only at shutdown)
+                self._kill()   # the executor's thread then fails the futures: WorkerLost on the next turn
 
     def map(self, fn, items):
         """``fn(item)`` for each item, run in the workers, yielded in order."""
@@ -132,21 +158,30 @@ class _Workers:
 
     def __exit__(self, *exc_info) -> None:
         try:
-            if not self._running:
+            if all(f.done() for f in list(self._running)):
                 self._executor.shutdown(wait=True)
             else:
-                self._stop()
+                self._kill()
+                self._executor.shutdown(wait=True, cancel_futures=True)
         finally:
-            if self._frozen:
-                gc.unfreeze()
+            self._unfreeze()
 
-    def _stop(self) -> None:
-        # Killed first, then shut down: the executor's own thread sees them end and reaps them (reaping them here
-        # as well races it: a process reaped by the other thread stays "alive" in multiprocessing's books).
-        # (Python 3.14 has ProcessPoolExecutor.terminate_workers(); before it, the processes are in _processes.)
-        for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+    def _processes(self) -> list:
+        return list((getattr(self._executor, "_processes", None) or {}).values())
+
+    def _kill(self) -> None:
+        """Kills the workers and waits for them to end, then closes this process's end of the result pipe (see the
+        class). The executor's own thread reaps them (reaping them here too races it: a process reaped by the
+        other thread stays "alive" in multiprocessing's books)."""
+        import multiprocessing.connection
+
+        processes = self._processes()
+        for process in processes:
             process.terminate()
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        multiprocessing.connection.wait([process.sentinel for process in processes])
+        queue = getattr(self._executor, "_result_queue", None)
+        if queue is not None:
+            queue._writer.close()
 
 
 def _worker_env(aws_env: dict) -> None:

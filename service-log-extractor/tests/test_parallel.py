@@ -378,6 +378,57 @@ def test_a_killed_worker_raises_instead_of_hanging(tmp_path, monkeypatch, realis
     assert multiprocessing.active_children() == []
 
 
+# Run in a child interpreter with a timeout: a regression would hang, not fail. (fork: the functions below are found
+# in the child's __main__.)
+_WORKERS_SCRIPT = """
+import os, signal, sys
+import multiprocessing.connection as connection
+from app import parallel
+
+def big(n):
+    return bytes(n)
+
+def dies_sending(n):   # sends half of its result, then is killed (as by the OOM killer)
+    send = connection.Connection._send
+    def half_then_killed(self, buf, *args):
+        if len(buf) > 1 << 20:
+            send(self, bytes(buf[:len(buf) // 2]))
+            os.kill(os.getpid(), signal.SIGKILL)
+        return send(self, buf)
+    connection.Connection._send = half_then_killed
+    return bytes(n)
+
+case = sys.argv[1]
+for _ in range(5):
+    if case == "early":        # results larger than the pipe in flight when the block is left
+        with parallel._Workers(2) as workers:
+            next(workers.map(big, [32 << 20] * 6))
+    else:
+        try:
+            with parallel._Workers(2) as workers:
+                workers.result(workers.submit(dies_sending, 8 << 20))
+        except parallel.WorkerLost:
+            pass
+        else:
+            sys.exit("no WorkerLost")
+import multiprocessing
+sys.exit(f"left running: {multiprocessing.active_children()}" if multiprocessing.active_children() else 0)
+"""
+
+
+@pytest.mark.parametrize("case", ["early", "killed_sending"])
+def test_workers_never_hang_on_a_result_cut_off_in_the_pipe(case):
+    """A worker killed while it sends a result larger than the pipe's buffer (when a scan is left early, or by the
+    OOM killer) left the executor's thread waiting in recv() for the rest of it: the parent hung for ever
+    (found in review). The pool must end, WorkerLost where a result was awaited, and leave no process behind."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _WORKERS_SCRIPT, case], cwd=pathlib.Path(parallel.__file__).parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
 def test_a_share_ending_in_a_cut_line_with_controls_is_not_scanned_apart(tmp_path):
     """The stream removes NUL and ESC bytes before it cuts an overlong line; a share reads its last line only to
     MAX_LINE_BYTES past its end, so it cannot know where the stream cuts one holding them: the caller scans the log
