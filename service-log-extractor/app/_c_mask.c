@@ -146,6 +146,9 @@ static const unsigned char CLASS[256] = {
 static inline int is_d(unsigned char c) { return (CLASS[c] & C_D) != 0; }
 static inline int is_alpha(unsigned char c) { return (CLASS[c] & C_ALPHA) != 0; }
 static inline int is_w(unsigned char c) { return (CLASS[c] & C_W) != 0; }
+/* no word character just before s[i] / at s[e] (e <= n): where a run of word characters may start / ends */
+static inline int word_start(const unsigned char *s, Py_ssize_t i) { return i == 0 || !is_w(s[i - 1]); }
+static inline int word_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t e) { return e == n || !is_w(s[e]); }
 static inline int is_hex(unsigned char c) { return (CLASS[c] & C_HEX) != 0; }
 static inline int is_in(unsigned char c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
 
@@ -384,16 +387,15 @@ static int pf_ipv4(const unsigned char *s, Py_ssize_t n) {
  * which sre runs at every character (no literal to look for first): ~12,000 instructions a message. */
 static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
 
-static inline int ends_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t k) { return k >= n || !is_w(s[k]); }
 
 static int pf_duration(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i + 1 < n; i++) {
         if (!is_d(s[i]))
             continue;
         const unsigned char c = s[i + 1];
-        if ((c == 'n' || c == 'u' || c == 'm') && i + 2 < n && s[i + 2] == 's' && ends_word(s, n, i + 3))
+        if ((c == 'n' || c == 'u' || c == 'm') && i + 2 < n && s[i + 2] == 's' && word_end(s, n, i + 3))
             return 1;
-        if ((c == 's' || c == 'm' || c == 'h') && ends_word(s, n, i + 2))
+        if ((c == 's' || c == 'm' || c == 'h') && word_end(s, n, i + 2))
             return 1;
         if (is_space(c)) {
             const unsigned char *u = s + i + 2;
@@ -461,8 +463,6 @@ static int buffer_put(Buffer *b, const void *src, Py_ssize_t len) {
 typedef int (*Replacer)(Buffer *b, const unsigned char *s, Py_ssize_t start, const Match *m);
 
 
-static inline int word_start(const unsigned char *s, Py_ssize_t i) { return i == 0 || !is_w(s[i - 1]); }
-static inline int word_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t e) { return e == n || !is_w(s[e]); }
 
 /* number `\b\d+(?:[.:]\d+)*(?:\b|(?=[a-zA-Z]{1,3}\b))`. A shorter \d+ than a whole run of digits leaves a digit
  * next, where neither ending holds; so the candidate ends are the ends of the digit runs, tried from the greedy

@@ -255,17 +255,24 @@ class Unwrapper:
         return None if unwrapper.pending else got
 
     @staticmethod
+    def _chunk(line: str) -> tuple[str, bool] | None:
+        """(text, complete) of a CRI or Docker json-file line as feed reads it (complete: a CRI ``F`` chunk, a Docker
+        ``log`` ending in a newline); None for any other line."""
+        first = line[:1]
+        if first.isdigit() and line.find(" std", 20, 48) >= 0:   # (as feed tells a CRI line)
+            m = _CRI.match(line)
+            return (m.group(4), m.group(3) == "F") if m else None
+        if first == "{" and line.startswith('{"log":'):         # (as feed tells a Docker line)
+            record = docker_record(line)
+            return (record[1], record[2]) if record is not None else None
+        return None
+
+    @staticmethod
     def completes_partial(line: str) -> bool:
         """Whether ``line`` would complete a partial record of its stream, were one held: a CRI ``F`` chunk, a Docker
         json-file line whose ``log`` ends in a newline (feed joins it to the ``P`` chunks or parts before it)."""
-        first = line[:1]
-        if first.isdigit() and line.find(" std", 20, 48) >= 0:
-            m = _CRI.match(line)
-            return m is not None and m.group(3) == "F"
-        if first == "{" and line.startswith('{"log":'):
-            record = docker_record(line)
-            return record is not None and record[2]
-        return False
+        chunk = Unwrapper._chunk(line)
+        return chunk is not None and chunk[1]
 
     @staticmethod
     def single_record(line: str) -> str | None:
@@ -273,21 +280,16 @@ class Unwrapper:
         else None (a partial chunk, a journald record, a syslog line with a PRI or a tag: whether such a line is
         fed, and so which process comes after it, hangs on what came before). A Docker json-file line is one when its
         ``log`` ends in a newline and holds no other. Used to find lines that reset the scan state."""
+        chunk = Unwrapper._chunk(line)
+        if chunk is not None:   # whole when complete (after a line that leaves no partial record: the caller's
+            text, complete = chunk   # check) and holding one inner line
+            return text if complete and "\n" not in text else None
         first = line[:1]
         if first.isdigit():
-            if line.find(" std", 20, 48) >= 0:   # (as feed tells a CRI line)
-                m = _CRI.match(line)
-                if m:
-                    return m.group(4) if m.group(3) == "F" else None
             if line[10:11] == "T":
                 parsed = parse_syslog(line)
                 return line if parsed is None else (parsed[2] if parsed[0] is None and parsed[1] is None else None)
             return line
-        if first == "{" and line.startswith('{"log":'):   # (as feed tells a Docker line)
-            record = docker_record(line)
-            # whole when it ends in a newline (after a line that leaves no partial record: the caller's check) and
-            # holds one inner line
-            return record[1] if record is not None and record[2] and "\n" not in record[1] else None
         if first == "{" or first == "<" or line[:3] in MONTHS:
             return None
         return line

@@ -178,17 +178,16 @@ class GroupSums:
     the order of its first event, to ``[level, template, sample, count, traces, first_line, last_line, first_raw,
     last_raw]`` (``sample``: make_sample of the first event's line; lines as numbered by the caller)."""
 
-    __slots__ = ("groups", "_make_sample")
+    __slots__ = ("groups",)
 
-    def __init__(self, make_sample: Callable[[str], str] = make_sample, groups: dict[str, list] | None = None):
+    def __init__(self, groups: dict[str, list] | None = None):
         self.groups: dict[str, list] = {} if groups is None else groups
-        self._make_sample = make_sample
 
     def add(self, line_no: int, level: str, gid: str, template: str, sample: str, trace: bool,
             raw: str | None = None) -> None:
         group = self.groups.get(gid)
         if group is None:
-            self.groups[gid] = [level, template, self._make_sample(sample), 1, int(trace), line_no, line_no, raw, raw]
+            self.groups[gid] = [level, template, make_sample(sample), 1, int(trace), line_no, line_no, raw, raw]
         else:
             group[3] += 1
             group[4] += trace
@@ -206,8 +205,8 @@ class ChunkSink:
 
     __slots__ = ("groups", "late_groups", "early", "events", "_split", "_sums", "_late")
 
-    def __init__(self, split: int, keep_events: bool, make_sample: Callable[[str], str] = make_sample):
-        self._sums, self._late = GroupSums(make_sample), GroupSums(make_sample)
+    def __init__(self, split: int, keep_events: bool):
+        self._sums, self._late = GroupSums(), GroupSums()
         self.groups, self.late_groups = self._sums.groups, self._late.groups
         self.early: list[tuple] = []
         self.events: list[tuple] | None = [] if keep_events else None
