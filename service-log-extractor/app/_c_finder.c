@@ -210,7 +210,12 @@ static int at_quote(const Line *L, P p)
 {
     P le = L->le;
     unsigned k1 = lower(p[1]);
-    for (size_t k = 0; k < sizeof KEYS / sizeof *KEYS; k++) {
+    /* the common non-level keys first: Docker's `"log"` (no `"log[l._]` key) and `"stream"`/`"stderr"` (no `"st` key) */
+    if (le - p >= 3 && k1 == 'l' && lower(p[2]) == 'o')
+        if (le - p < 5 || lower(p[3]) != 'g' || (lower(p[4]) != 'l' && p[4] != '.' && p[4] != '_'))
+            return 0;
+    size_t keys = le - p >= 3 && p[1] == 's' && p[2] == 't' ? 0 : sizeof KEYS / sizeof *KEYS;
+    for (size_t k = 0; k < keys; k++) {
         P q = p + 1;
         if ((unsigned char)KEYS[k].name[0] != k1 || !ieq(q, le, KEYS[k].name, KEYS[k].n))
             continue;
@@ -288,13 +293,30 @@ static int at_redis(const Line *L, P p)
  * (err, eror, emerg, warn, wrn, fata, fail, ftl, crit, alert, pani, severe), `exception`, `throwable` (its `wa`),
  * `Fault`, `traceback`, `panicked`, ` std(out|err) P ` (its `td`) and the CSV leads (Error, Warning, ...); any case,
  * as the caseless patterns take it. Most triggers are common pairs in words (`er` of `server`, `se` of `user`,
- * `al`, `tr`): one test here spares the rest of check(). A pair with a non-letter (klog, logcat, `=`, `"`, `<`)
- * or without a third character is not judged here. */
-static inline int third_letter_fits(P p, P le)
+ * `al`, `tr`): one test here spares the rest of check(). After `"` and `=` (JSON keys, logfmt values) the third
+ * character must fit a level key or a stem likewise. Any other pair with a non-letter (klog, logcat, `<`, ` #`) or
+ * a pair without a third character is not judged here. check() answers 0 wherever this does. */
+static int third_fits(unsigned a, unsigned b, unsigned c)
 {
-    if (le - p < 3 || !is_alpha(p[0]) || !is_alpha(p[1]))
+    const unsigned lb = lower(b), lc = lower(c);
+    if (a == '"')   /* at_quote: a key of KEYS (`"s\\?"`, `"severity`, `"l[evo]`, `"pr`, `"@l`) or `"stream"` */
+        return lb == 'l' ? lc == 'e' || lc == 'v' || lc == 'o'
+             : lb == 's' ? c == '\\' || c == '"' || lc == 'e' || (b == 's' && c == 't')
+             : lb == 'p' ? lc == 'r'
+             : b == '@' ? lc == 'l' : 1;
+    if (a == '=') { /* logfmt `=(?:\\?")?STEM`: the stem's first letter after the quote, its second without one */
+        static const char *const second[26] = {['a' - 'a'] = "l", ['c' - 'a'] = "r", ['e' - 'a'] = "rm",
+                                               ['f' - 'a'] = "at", ['p' - 'a'] = "a", ['s' - 'a'] = "e",
+                                               ['w' - 'a'] = "ar"};
+        if (b == '\\')
+            return c == '"';
+        if (b == '"')
+            return lc != 0 && strchr("ewfcaps", (int)lc) != NULL;
+        return !is_alpha(b) || (second[lb - 'a'] != NULL && lc != 0 && strchr(second[lb - 'a'], (int)lc) != NULL);
+    }
+    if (!is_alpha(a) || !is_alpha(b))
         return 1;
-    const unsigned a = p[0] | 0x20, b = p[1] | 0x20, c = p[2] | 0x20;   /* (c: a non-letter fits no word) */
+    a |= 0x20, b |= 0x20, c |= 0x20;   /* (c: a non-letter fits no word) */
     const char *fits = NULL;
     switch (a) {
     case 'e': fits = b == 'r' ? "ro" : b == 'm' ? "e" : b == 'x' ? "c" : NULL; break;
@@ -309,11 +331,29 @@ static inline int third_letter_fits(P p, P le)
     return fits == NULL || strchr(fits, (int)c) != NULL;
 }
 
+/* PAIR[a | b << 8]: 0 where FIRST[a] & SECOND[b] is 0, else 1 + the index in THIRD of the characters third_fits()
+ * lets follow the pair: a pair's test is one load, and the third character's one more (filled at import). */
+static unsigned char PAIR[1 << 16];
+static uint32_t THIRD[255][8];   /* bit c of the 256: third_fits(a, b, c) */
+
+static inline unsigned pair_at(P p)
+{
+    return PAIR[p[0] | (unsigned)p[1] << 8];
+}
+
+static inline int third_letter_fits(P p, P le)
+{
+    const uint32_t *third = THIRD[pair_at(p) - 1];   /* (called only where pair_at(p)) */
+    return le - p < 3 || (third[p[2] >> 5] >> (p[2] & 31) & 1);
+}
+
 /* Does a pattern match at p, whose pair (p[0], p[1]) triggered? (p + 1 < le) */
 static int check(Line *L, P p)
 {
     P ls = L->ls, le = L->le;
     unsigned c = *p;
+    if (!third_letter_fits(p, le))
+        return 0;
     switch (c) {
     case '=': {   /* logfmt `=(?:\\?")?STEM` */
         P q = p + 1;
@@ -332,8 +372,8 @@ static int check(Line *L, P p)
     case 'U':
         return eq(p, le, "Uncaught", 8);
     }
-    if (!third_letter_fits(p, le))
-        return 0;
+    if (c == 't' && p[1] == 'd')   /* ` std(?:out|err) P `, at its `td` (nothing else takes `td`) */
+        return p - ls >= 2 && p[-2] == ' ' && p[-1] == 's' && (eq(p + 2, le, "out P ", 6) || eq(p + 2, le, "err P ", 6));
     int n = stem_len(p, le);
     if (n) {
         int upper = 1;
@@ -366,35 +406,120 @@ static int check(Line *L, P p)
     case 'p':
         return eq(p, le, "panicked", 8);
     case 't':
-        if (ieq(p, le, "traceback", 9))
-            return 1;
-        /* ` std(?:out|err) P `, at its `td` */
-        return c == 't' && p - ls >= 2 && p[-2] == ' ' && p[-1] == 's' && p[1] == 'd' &&
-               (eq(p + 2, le, "out P ", 6) || eq(p + 2, le, "err P ", 6));
+        return ieq(p, le, "traceback", 9);
     }
     return 0;
 }
 
-/* PAIR[a | b << 8]: FIRST[a] & SECOND[b] != 0, one load per pair instead of two (filled at import). */
-static unsigned char PAIR[1 << 16];
 
-static void fill_pairs(void)
+/* The vector pretest (x86-64 with AVX2, chosen at import; elsewhere the scalar loop alone). In the manner of
+ * Hyperscan's Teddy: each trigger group is a bucket, and a byte's buckets at each of the three places of a triple
+ * (the pair and the character after it) are LO[place][x & 15] & HI[place][x >> 4], 16 bytes at a time by a
+ * shuffle. The nibble tables take a superset of each group's bytes, and the third place every character that
+ * third_fits() lets through after some pair of the group, so a triple that can pass pair_at() and
+ * third_letter_fits() always has a bucket bit: the pretest only skips positions whose check() would answer 0
+ * before reading anything else. Two table sets, as a shuffle yields 8 bits and there are 16 groups. */
+enum { N_GROUPS = 16 };
+static unsigned char VLO[3][2][16], VHI[3][2][16];   /* [place][group / 8][nibble] -> bucket bits */
+
+static int fill_tables(void)
 {
+    int masks = 0;
     for (unsigned a = 0; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++) {
+            if (!(FIRST[a] & SECOND[b]))
+                continue;
+            uint32_t third[8] = {0};
+            for (unsigned c = 0; c < 256; c++)
+                third[c >> 5] |= (uint32_t)(third_fits(a, b, c) != 0) << (c & 31);
+            int k = 0;
+            while (k < masks && memcmp(THIRD[k], third, sizeof third) != 0)
+                k++;
+            if (k == masks) {
+                if (masks == 255)
+                    return -1;   /* (a few dozen are made) */
+                memcpy(THIRD[masks++], third, sizeof third);
+            }
+            PAIR[a | b << 8] = (unsigned char)(k + 1);
+        }
+    for (int g = 0; g < N_GROUPS; g++) {
+        const unsigned bit = 1u << g, set = g / 8;
+        const unsigned char v = (unsigned char)(1u << (g % 8));
+        int third[256] = {0};
+        for (unsigned a = 0; a < 256; a++) {
+            if (!(FIRST[a] & bit))
+                continue;
+            VLO[0][set][a & 15] |= v, VHI[0][set][a >> 4] |= v;
+            for (unsigned b = 0; b < 256; b++) {
+                if (!(SECOND[b] & bit))
+                    continue;
+                for (unsigned c = 0; c < 256; c++)
+                    third[c] |= third_fits(a, b, c);
+            }
+        }
         for (unsigned b = 0; b < 256; b++)
-            PAIR[a | b << 8] = (FIRST[a] & SECOND[b]) != 0;
+            if (SECOND[b] & bit)
+                VLO[1][set][b & 15] |= v, VHI[1][set][b >> 4] |= v;
+        for (unsigned c = 0; c < 256; c++)
+            if (third[c])
+                VLO[2][set][c & 15] |= v, VHI[2][set][c >> 4] |= v;
+    }
+    return 0;
 }
 
-static inline unsigned pair_at(P p)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_VECTOR 1
+static int use_vector;   /* set at import: the CPU has AVX2 */
+
+static inline __attribute__((target("avx2"))) __m256i table(const unsigned char t[16])
 {
-    return PAIR[p[0] | (unsigned)p[1] << 8];
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
 }
+
+/* Runs of 32 triples from *pp, each third character inside the line (so that third_letter_fits reads the same
+ * one): 1 at the first whose check() answers; else 0, *pp left where fewer than 34 bytes remain. */
+__attribute__((target("avx2"))) static int vector_blocks(Line *L, P *pp)
+{
+    const __m256i low4 = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
+    __m256i lo_t[3][2], hi_t[3][2];
+    for (int k = 0; k < 3; k++)
+        for (int set = 0; set < 2; set++)
+            lo_t[k][set] = table(VLO[k][set]), hi_t[k][set] = table(VHI[k][set]);
+    P p = *pp, le = L->le;
+    for (; le - p > 33; p += 32) {
+        __m256i hit0 = _mm256_set1_epi8(-1), hit1 = hit0;
+        for (int k = 0; k < 3; k++) {
+            const __m256i x = _mm256_loadu_si256((const __m256i *)(p + k));
+            const __m256i lo = _mm256_and_si256(x, low4), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low4);
+            hit0 = _mm256_and_si256(hit0, _mm256_and_si256(_mm256_shuffle_epi8(lo_t[k][0], lo),
+                                                           _mm256_shuffle_epi8(hi_t[k][0], hi)));
+            hit1 = _mm256_and_si256(hit1, _mm256_and_si256(_mm256_shuffle_epi8(lo_t[k][1], lo),
+                                                           _mm256_shuffle_epi8(hi_t[k][1], hi)));
+        }
+        const __m256i none = _mm256_cmpeq_epi8(_mm256_or_si256(hit0, hit1), zero);
+        for (uint32_t m = ~(uint32_t)_mm256_movemask_epi8(none); m; m &= m - 1) {
+            const int i = __builtin_ctz(m);
+            if (pair_at(p + i) && check(L, p + i))
+                return 1;
+        }
+    }
+    *pp = p;
+    return 0;
+}
+#else
+#define HAVE_VECTOR 0
+static const int use_vector = 0;
+static int vector_blocks(Line *L, P *pp) { (void)L, (void)pp; return 0; }
+#endif
 
 /* Whether the line matches in itself (carries aside): the first hit ends the scan of the line. */
-static int scan_line(P lo, P ls, P le)
+static int scan_line(P lo, P ls, P le, int vector)
 {
     Line L = {lo, ls, le, ls, 0};   /* (a stem ends past ls: the empty cached run never answers) */
     P p = ls;
+    if (vector && vector_blocks(&L, &p))
+        return 1;
     /* 8 pairs per test: most blocks hold no trigger, and one branch per block is predicted better */
     for (; le - p > 8; p += 8) {
         if (!(pair_at(p) | pair_at(p + 1) | pair_at(p + 2) | pair_at(p + 3) | pair_at(p + 4) | pair_at(p + 5) |
@@ -471,7 +596,7 @@ static int push(Offsets *o, Py_ssize_t x)
 enum { CARRY_ANY = 1, CARRY_VWS = 2 };
 
 /* The candidate lines of [lo, hi) into o; -1 when out of memory. Runs without the GIL. */
-static int find(P base, Py_ssize_t lo, Py_ssize_t hi, Offsets *o)
+static int find(P base, Py_ssize_t lo, Py_ssize_t hi, int vector, Offsets *o)
 {
     P lo_p = base + lo, hi_p = base + hi, ls = lo_p;
     int carry = 0;
@@ -498,7 +623,7 @@ static int find(P base, Py_ssize_t lo, Py_ssize_t hi, Offsets *o)
             hit = 1;
             next |= CARRY_ANY;
         }
-        if (hit || scan_line(lo_p, ls, le))
+        if (hit || scan_line(lo_p, ls, le, vector))
             if (push(o, ls - base) < 0)
                 return -1;
         if (nl == NULL)
@@ -513,7 +638,8 @@ static PyObject *find_lines(PyObject *Py_UNUSED(self), PyObject *args)
 {
     PyObject *obj;
     Py_ssize_t lo, hi;
-    if (!PyArg_ParseTuple(args, "Onn:find_lines", &obj, &lo, &hi))
+    int scalar = 0;
+    if (!PyArg_ParseTuple(args, "Onn|p:find_lines", &obj, &lo, &hi, &scalar))
         return NULL;
     Py_buffer view;
     if (PyObject_GetBuffer(obj, &view, PyBUF_SIMPLE) < 0)
@@ -527,7 +653,7 @@ static PyObject *find_lines(PyObject *Py_UNUSED(self), PyObject *args)
     Offsets o = {NULL, 0, 0};
     int rc;
     Py_BEGIN_ALLOW_THREADS
-    rc = find((P)view.buf, lo, hi, &o);
+    rc = find((P)view.buf, lo, hi, use_vector && !scalar, &o);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     PyObject *list = rc < 0 ? PyErr_NoMemory() : PyList_New((Py_ssize_t)o.n);
@@ -544,10 +670,11 @@ static PyObject *find_lines(PyObject *Py_UNUSED(self), PyObject *args)
 
 static PyMethodDef methods[] = {
     {"find_lines", find_lines, METH_VARARGS,
-     "find_lines(buf, lo, hi) -> list of int\n\n"
+     "find_lines(buf, lo, hi, scalar=False) -> list of int\n\n"
      "The start offsets, ascending, of the lines of buf[lo:hi] (any bytes-like object) that may start an event: a\n"
      "superset of the lines app.candidates' Hyperscan patterns hit. lo is taken as a line start; the range need\n"
-     "not end in a newline. ValueError unless 0 <= lo <= hi <= len(buf)."},
+     "not end in a newline. ValueError unless 0 <= lo <= hi <= len(buf). scalar: leave out the vector pretest\n"
+     "(VECTOR names it, empty where the CPU has none) and scan byte pair by byte pair: the same offsets, slower."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -561,6 +688,16 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__c_finder(void)
 {
-    fill_pairs();
-    return PyModule_Create(&module);
+    if (fill_tables() < 0) {
+        PyErr_SetString(PyExc_RuntimeError, "app._c_finder: more than 255 sets of third characters");
+        return NULL;
+    }
+#if HAVE_VECTOR
+    __builtin_cpu_init();
+    use_vector = __builtin_cpu_supports("avx2");
+#endif
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddStringConstant(m, "VECTOR", use_vector ? "avx2" : "") < 0)
+        Py_CLEAR(m);
+    return m;
 }

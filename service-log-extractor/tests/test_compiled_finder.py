@@ -194,6 +194,55 @@ def test_superset_on_generated_lines(data, cut, assert_superset):
     assert_superset(data, lo, hi)
 
 
+# ------------------------------------------------------------------- the vector pretest against the scalar scan
+
+def test_vector_pretest_in_use_where_the_cpu_has_avx2():
+    """Else every test here would check the scalar scan twice and the vector pretest never."""
+    import platform
+    from app import _c_finder
+    flags = open("/proc/cpuinfo").read() if platform.machine() == "x86_64" else ""
+    assert _c_finder.VECTOR == ("avx2" if re.search(r"^flags\s*:.*\bavx2\b", flags, re.M) else "")
+
+
+def _padded(lines: list[str], pads: list[int]) -> bytes:
+    """Each line behind a run of filler of its own length, so that the fragments fall at every place of a 32-byte
+    block and every line length around the block's 34-byte minimum occurs."""
+    filler = "a-b_c.d/e f0g:h"
+    return "\n".join((filler * 8)[:pad] + line for line, pad in zip(lines, pads)).encode(
+        "utf-8", "surrogateescape")
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(lines=st.lists(_short_line, min_size=1, max_size=12), pads=st.lists(st.integers(0, 100), min_size=12,
+                                                                          max_size=12), cut=st.data())
+def test_vector_pretest_same_lines_as_the_scalar_scan(lines, pads, cut):
+    data = _padded(lines, pads)
+    starts = line_starts(data)
+    lo = cut.draw(st.sampled_from(starts))
+    hi = cut.draw(st.integers(lo, len(data)))
+    for a, b in ((0, len(data)), (lo, hi)):
+        assert find_lines(data, a, b) == find_lines(data, a, b, True)
+
+
+def test_vector_pretest_at_every_place_of_a_block():
+    """Each trigger fragment at every offset 0..70 of a line whose length runs across the block edges."""
+    fragments = ["ERROR", "err:", "Warn]", "fatal\t", "level=error", '"level":"warn"', '"severity": 4,', "<3>",
+                 "W1127 ", " E ", "E/Tag", "1:M 27 Nov 2026 10:00:00.123 # x", "Traceback", "panicked", "Uncaught",
+                 "exception", "Throwable", "Fault", " stdout P ", 'x","stream"', "critical", "alert:", "severe]",
+                 "emerg>", "wrn\t", "FTL:", "Error,", "10:00:00Z err x"]
+    lines = [("x" * at + frag + "y" * tail)[:at + len(frag) + tail] for frag in fragments for at in range(71)
+             for tail in (0, 1, 2, 3, 31, 32, 33)]
+    data = "\n".join(lines).encode()
+    got = find_lines(data, 0, len(data))
+    assert got == find_lines(data, 0, len(data), True)
+    assert len(got) > len(lines) * 0.75   # (most fragments are a hit on their own: the test reaches check())
+
+
+def test_vector_pretest_same_lines_on_files(sample_path, realistic):
+    for data in (sample_path.read_bytes(), realistic):
+        assert find_lines(data, 0, len(data)) == find_lines(data, 0, len(data), True)
+
+
 # -------------------------------------------------------------------------------------- identical results
 
 def test_same_summary_on_sample_files(sample_path, compiled, references):
