@@ -170,32 +170,121 @@ INLINE int string_object(const Text *t, const char *const *names, int n, Py_ssiz
 
 static const char *const DOCKER_KEYS[2] = {"log", "stream"};
 
-INLINE PyObject *parse(const State *st, const Text t) {
+/* json_decode of a body [lo, hi) that json_scan_string accepted, for a 1-byte str, written as 1-byte characters
+ * (out: room for hi - lo; ascii: the str is ASCII): runs between backslashes are copied whole. Returns the length and sets *max (127, or
+ * 255 where a character is above ASCII); -1 where an escape gives a character above 0xFF (a surrogate too) or an
+ * ESC, which the UCS-4 path answers (strip_ansi works there). NULs (`\u0000`) are dropped as drop_nul does; a raw
+ * one cannot occur (the scanner refuses control characters). */
+static Py_ssize_t decode_ucs1(const Py_UCS1 *s, Py_ssize_t lo, Py_ssize_t hi, int ascii, Py_UCS1 *out,
+                              Py_UCS4 *max) {
+    Py_ssize_t n = 0, i = lo;
+    unsigned seen = 0;
+    while (i < hi) {
+        const Py_UCS1 *bs = memchr(s + i, '\\', (size_t)(hi - i));
+        const Py_ssize_t run = (bs ? bs - s : hi) - i;
+        memcpy(out + n, s + i, (size_t)run);
+        for (Py_ssize_t k = 0; k < run && !ascii; k++)   /* (an ASCII str's characters are: spare the pass) */
+            seen |= s[i + k];
+        n += run;
+        i += run;
+        if (i >= hi)
+            break;
+        unsigned c = s[i + 1];   /* (a body never ends in a lone backslash) */
+        i += 2;
+        switch (c) {
+        case 'b': c = '\b'; break;
+        case 'f': c = '\f'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 't': c = '\t'; break;
+        case 'u': {
+            const Text t = {PyUnicode_1BYTE_KIND, s, hi};
+            c = (unsigned)json_hex4(&t, i);
+            i += 4;
+            if (c > 0xFF || c == ESC)
+                return -1;
+            if (c == 0)
+                continue;
+            break;
+        }
+        default: break;   /* '"', '\\', '/' stand for themselves */
+        }
+        out[n++] = (Py_UCS1)c;
+        seen |= c;
+    }
+    *max = seen & 0x80 ? 255 : 127;
+    return n;
+}
+
+/* Cuts a complete line's "\n"s then "\r"s off the n characters read by at(i); whether it was complete. */
+#define CUT_LINE_END(at, n, complete)                                                                          \
+    do {                                                                                                       \
+        (complete) = (n) > 0 && at((n) - 1) == '\n';                                                           \
+        if (complete) {                                                                                        \
+            while ((n) > 0 && at((n) - 1) == '\n')                                                             \
+                (n)--;                                                                                         \
+            while ((n) > 0 && at((n) - 1) == '\r')                                                             \
+                (n)--;                                                                                         \
+        }                                                                                                      \
+    } while (0)
+
+/* The "log" body [lo, hi) of a 1-byte str as text: decode_ucs1's, a complete line cut; NULL with *declined set
+ * where decode_ucs1 leaves it to text_ucs4, NULL alone on an error. (Most Docker lines: no UCS-4 buffer, and no
+ * pass to find the widest character and narrow it again.) */
+static PyObject *text_ucs1(const Py_UCS1 *s, Py_ssize_t lo, Py_ssize_t hi, int ascii, int *complete,
+                           int *declined) {
+    Py_UCS1 stack[4 * STACK_CHARS], *buf = stack;
+    *declined = 0;
+    if (hi - lo > (Py_ssize_t)sizeof stack && (buf = PyMem_Malloc((size_t)(hi - lo))) == NULL)
+        return PyErr_NoMemory();
+    Py_UCS4 max;
+    Py_ssize_t n = decode_ucs1(s, lo, hi, ascii, buf, &max);
+    PyObject *text = NULL;
+    if (n < 0) {
+        *declined = 1;
+    } else {
+#define AT(i) buf[i]
+        CUT_LINE_END(AT, n, *complete);
+#undef AT
+        if ((text = PyUnicode_New(n, max)) != NULL)
+            memcpy(PyUnicode_1BYTE_DATA(text), buf, (size_t)n);
+    }
+    if (buf != stack)
+        PyMem_Free(buf);
+    return text;
+}
+
+/* The "log" body [lo, hi) of any str as text: decoded without NUL, ANSI stripped, a complete line cut. */
+INLINE PyObject *text_ucs4(const Text *t, Py_ssize_t lo, Py_ssize_t hi, int *complete) {
+    Py_UCS4 stack[STACK_CHARS], *buf = stack;
+    if (hi - lo > STACK_CHARS && (buf = PyMem_New(Py_UCS4, hi - lo)) == NULL)
+        return PyErr_NoMemory();
+    int esc;
+    Py_ssize_t n = json_decode(t, lo, hi, buf, 1, &esc);
+    if (esc)
+        n = strip_ansi(buf, n);
+#define AT(i) buf[i]
+    CUT_LINE_END(AT, n, *complete);
+#undef AT
+    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
+    if (buf != stack)
+        PyMem_Free(buf);
+    return text;
+}
+
+INLINE PyObject *parse(const State *st, const Text t, int ascii) {
     Py_ssize_t lo[2], hi[2];
     if (string_object(&t, DOCKER_KEYS, 2, lo, hi) < 0 || lo[0] < 0)
         Py_RETURN_NONE;   /* no "log": _docker declines too */
     const Py_ssize_t log_lo = lo[0], log_hi = hi[0], stream_lo = lo[1], stream_hi = hi[1];
 
     /* the text: decoded without NUL, ANSI stripped, a complete line's "\n"s then "\r"s cut off */
-    Py_UCS4 stack[STACK_CHARS], *buf = stack;
-    Py_ssize_t room = log_hi - log_lo;
-    if (room > STACK_CHARS && (buf = PyMem_New(Py_UCS4, room)) == NULL)
-        return PyErr_NoMemory();
-    int esc;
-    Py_ssize_t n = json_decode(&t, log_lo, log_hi, buf, 1, &esc);
-    if (esc)
-        n = strip_ansi(buf, n);
-    int complete = n > 0 && buf[n - 1] == '\n';
-    if (complete) {
-        while (n > 0 && buf[n - 1] == '\n')
-            n--;
-        while (n > 0 && buf[n - 1] == '\r')
-            n--;
-    }
-    PyObject *text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, n);
-    if (buf != stack)
-        PyMem_Free(buf);
-    if (text == NULL)
+    int complete = 0, declined = 1;
+    PyObject *text = NULL;
+    if (t.kind == PyUnicode_1BYTE_KIND && (text = text_ucs1(t.data, log_lo, log_hi, ascii, &complete, &declined)) == NULL &&
+        !declined)
+        return NULL;
+    if (declined && (text = text_ucs4(&t, log_lo, log_hi, &complete)) == NULL)
         return NULL;
 
     PyObject *label = stream_label(st, &t, stream_lo, stream_hi);
@@ -294,9 +383,9 @@ static PyObject *docker_record(PyObject *module, PyObject *line) {
     const void *data = PyUnicode_DATA(line);
     Py_ssize_t n = PyUnicode_GET_LENGTH(line);
     switch (PyUnicode_KIND(line)) {
-    case PyUnicode_1BYTE_KIND: return parse(st, (Text){PyUnicode_1BYTE_KIND, data, n});
-    case PyUnicode_2BYTE_KIND: return parse(st, (Text){PyUnicode_2BYTE_KIND, data, n});
-    default: return parse(st, (Text){PyUnicode_4BYTE_KIND, data, n});
+    case PyUnicode_1BYTE_KIND: return parse(st, (Text){PyUnicode_1BYTE_KIND, data, n}, PyUnicode_IS_ASCII(line));
+    case PyUnicode_2BYTE_KIND: return parse(st, (Text){PyUnicode_2BYTE_KIND, data, n}, 0);
+    default: return parse(st, (Text){PyUnicode_4BYTE_KIND, data, n}, 0);
     }
 }
 

@@ -467,7 +467,7 @@ static int fill_tables(void)
     return 0;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(FINDER_SCALAR_ONLY)   /* (the define: to build the fallback here) */
 #include <immintrin.h>
 #define HAVE_VECTOR 1
 static int use_vector;   /* set at import: the CPU has AVX2 */

@@ -7,6 +7,9 @@
 #ifndef C_JSON_H
 #define C_JSON_H
 
+#include <stdint.h>
+#include <string.h>
+
 #define JSON_INLINE static inline __attribute__((always_inline))
 
 /* json's whitespace between tokens (and around the document): exactly these four */
@@ -39,11 +42,32 @@ JSON_INLINE long json_hex4(const Text *t, Py_ssize_t i) {
     return v;
 }
 
+/* From i in a 1-byte text of n characters: the index of the first character a string's scan must look at (below
+ * 0x20, `"` or `\\`), or one from which fewer than 8 remain. 8 characters at a time by the usual word tricks (a
+ * zero byte after XOR, a byte below 0x20): a borrow only runs upwards, so the lowest flagged byte is the first
+ * such character (little-endian loads; elsewhere no skip). */
+JSON_INLINE Py_ssize_t json_skip_plain_ucs1(const Py_UCS1 *s, Py_ssize_t i, Py_ssize_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        const uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+        const uint64_t m = (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+        if (m)
+            return i + (__builtin_ctzll(m) >> 3);
+    }
+#endif
+    return i;
+}
+
 /* Validates the JSON string whose opening quote is at i as json's strict scanner does; returns the index just past
  * its closing quote, or -1 where json.loads raises. *escaped is set when the string holds an escape. */
 JSON_INLINE Py_ssize_t json_scan_string(const Text *t, Py_ssize_t i, int *escaped) {
     *escaped = 0;
     for (i++; i < t->n;) {
+        if (t->kind == PyUnicode_1BYTE_KIND && (i = json_skip_plain_ucs1(t->data, i, t->n)) >= t->n)
+            break;
         Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
         if (c == '"')
             return i + 1;

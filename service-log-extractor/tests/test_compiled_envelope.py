@@ -256,6 +256,47 @@ def test_generated_docker_lines(fast, obj, ensure_ascii, separators):
     assert check(fast, line + " \r\n\t")
 
 
+# One-byte lines (every character below 0x100) take the reader that writes the text as 1-byte characters; what it
+# leaves to the UCS-4 reader (an escape above 0xFF or of ESC) must come out the same too.
+LATIN1 = st.one_of(st.characters(min_codepoint=0x20, max_codepoint=0x7E), st.characters(min_codepoint=0x80,
+                                                                                        max_codepoint=0xFF),
+                   st.sampled_from("\"\\/\n\r\t\x00\x1b\x7f"))
+LATIN1_TEXT = st.lists(st.one_of(st.text(LATIN1, max_size=20), st.sampled_from(["\u00e9", "\u0100", "\ud83d\ude00",
+                                                                               "\u0000", "\u001b[0m", "\u00ff"])),
+                       max_size=8).map("".join)
+
+
+@given(LATIN1_TEXT, st.booleans(), st.sampled_from(["stdout", "stderr", "\u00e9"]), st.sampled_from(["\\n", "", "\\r\\n\\n"]))
+@SETTINGS
+def test_one_byte_lines(fast, text, ensure_ascii, stream, end):
+    line = json.dumps({"log": text, "stream": stream}, ensure_ascii=ensure_ascii)
+    line = line.replace('", "stream"', end + '", "stream"', 1)
+    assert check(fast, line), line
+    # str.isascii() reads the str's own flag, not its characters: an all-ASCII text made as Latin-1 (equal all the
+    # same) would break what relies on the flag (the compiled masks take ASCII texts only)
+    got = fast(line)[1]
+    assert got.isascii() == all(ord(c) < 0x80 for c in got)
+
+
+def test_one_byte_strings_scanned_eight_at_a_time(fast):
+    """The string scan of a 1-byte line reads 8 characters at a time to the first it must look at: each such character
+    (a quote, a backslash, a control character) at each place of a block, after characters on either side of 0x20 and
+    0x80 (where the word tricks' borrows start)."""
+    fillers = ["a", "\x7f", "\x80", "\xa0", "\xff", " ", "!", "#", "[", "]"]
+    escapes, invalid = ['\\"', "\\\\", "\\n", "\\u00e9", "\\u001f"], ["\x1f", "\x00", "\x19", '"']
+    for filler in fillers:
+        for special in escapes + invalid:
+            for at in range(18):
+                body = filler * at + special + filler * (17 - at)
+                value, key = '{"log":"' + body + '\\n","stream":"stdout"}', '{"' + body + '":"x","log":"y"}'
+                if special in invalid:   # json.loads refuses a raw control character and a stray quote
+                    assert fast(value) is None and python_record(value) is None, value
+                    assert fast(key) is None and python_record(key) is None, key
+                else:
+                    assert check(fast, value), value
+                    assert fast(key) is None, key   # (a key with an escape is declined: it could spell "log")
+
+
 @given(docker_dicts(), st.booleans(), st.integers(0, 10**6), st.integers(0, 9),
        st.sampled_from(list('"\\{}[],: \t\n\r\x0b\x00\x1fu0dD8cCx/n') + ["\\u", "\\ud800", "\\udc00", "NaN", "null"]))
 @SETTINGS
