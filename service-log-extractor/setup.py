@@ -16,7 +16,8 @@ HEADERS = [f"app/{h.name}" for h in sorted((HERE / "app").glob("_c_*.h"))]   # s
 setup(
     name="log-extractor-core",
     version="0",
+    # -O3: ~3% fewer instructions for the scan than -O2 (callgrind, 16 MiB of the realistic log), the same results
     ext_modules=[Extension(f"app.{src.stem}", [f"app/{src.name}"], depends=HEADERS,
-                           extra_compile_args=["-O2", "-std=c11", "-Wall"])
+                           extra_compile_args=["-O3", "-std=c11", "-Wall"])
                  for src in SOURCES],
 )
