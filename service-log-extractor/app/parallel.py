@@ -630,10 +630,9 @@ def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, i
             break
         nl = buf.find(b"\n", pos, hi)
         first = buf[pos]
-        # only a line led by a digit can be one (a byte past ASCII may start a digit of another script), or a Docker
-        # json-file record (whose text may be)
-        if line_no >= skip_to and previous is not None and \
-                (48 <= first <= 57 or first >= 0x80 or (first == 0x7B and buf.startswith(b'{"log":', pos))) and \
+        # only a line led by a digit (a byte past ASCII may start a digit of another script) or a `{` can be one: a
+        # JSON line, or a Docker json-file record (whose text may be either)
+        if line_no >= skip_to and previous is not None and (48 <= first <= 57 or first >= 0x80 or first == 0x7B) and \
                 LineScanner.resets_state(line_text(buf, pos, nl), line_text(buf, *previous),
                                          line_text(buf, *before) if before is not None else None):
             seen = True

@@ -290,7 +290,9 @@ class Unwrapper:
                 parsed = parse_syslog(line)
                 return line if parsed is None else (parsed[2] if parsed[0] is None and parsed[1] is None else None)
             return line
-        if first == "{" or first == "<" or line[:3] in MONTHS:
+        if first == "{":   # fed as it is unless feed may read it as a Docker or journald record
+            return None if line.startswith('{"log":') or '"MESSAGE"' in line else line
+        if first == "<" or line[:3] in MONTHS:
             return None
         return line
 

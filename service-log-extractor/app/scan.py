@@ -68,13 +68,14 @@ class LineScanner:
         text is then another). That line leaves nothing for `line` to go on: no partial
         chunk, no header awaiting its message, no indented line (one could follow such a header). `line` is a record
         of its own naming no process, whose inner text reaches the classifier whatever came before (a number-led
-        header: not indented, no traceback or continuation form) with a level and a message that starts an event
+        header or a JSON line: not indented, and no special line of app.events starts with a digit or `{`, so none
+        is a traceback's last line, a continuation or a crash start) with a level and a message that starts an event
         (app.events.starts_an_event): it closes any open event and opens its own or none. Whether it is fed or
         skipped (a line of no event level while nothing is open), the state after it is the same."""
         if previous is None:
             return False
         inner = Unwrapper.single_record(line)
-        if inner is None or not inner[:1].isdigit():
+        if inner is None or not (inner[:1].isdigit() or inner[:1] == "{"):
             return False
         level, message, _ = classify(inner, True)
         if level is None or not events.starts_an_event(level, message):

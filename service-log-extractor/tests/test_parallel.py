@@ -212,6 +212,65 @@ def test_a_docker_json_file_log_has_resync_lines(tmp_path, branches):
     assert branches[(True, True)] > 300 and branches[(True, False)] == 1
 
 
+# JSON lines among what could make one depend on the state before it: continuations, a traceback awaiting its last
+# line, a header awaiting its message, pretty-printed JSON, journald records (a process), Docker-like lines.
+_JSON_LOG_LINES = [
+    '{{"level":50,"time":{i},"msg":"request {i} failed"}}', '{{"level":30,"msg":"ok {i}"}}',
+    '{{"level":"error","msg":"boom {i}","stack":"Error: x\\n    at f (a.js:1:1)"}}', '{{"level":"warn","msg":""}}',
+    '{{"level":"error","msg":"at a.B.c(B.java:{i})"}}', '{{"level":"error","msg":"File \\"x.py\\", line {i}"}}',
+    '{{"level":"fatal","msg":"m{i}"}}', '{{"severity":"ERROR","message":"gcp {i}"}}', '{{"level":"info"}}',
+    '{{"MESSAGE":"error {i}","PRIORITY":"3","SYSLOG_IDENTIFIER":"app","_PID":"{i}"}}', '{{"log":"not docker {i}"}}',
+    '{{"log":"2026-11-29 10:00:00,000 ERROR [m] x {i}\\n","stream":"stderr","time":"t"}}', "{{", '  "level": "error",',
+    "}}", "\tat a.B.c(B.java:{i})", "Traceback (most recent call last):", '  File "x.py", line {i}, in f',
+    "ValueError: {i}", "Caused by: java.io.IOException: x {i}", "2026-11-29 10:00:00,000 ERROR [main] c.e.S - boom {i}",
+    "2026-11-29 10:00:00,000 ERROR", "panic: runtime error {i}", "goroutine 1 [running]:", "", "   ",
+    '{{"level":"error","msg":"boom {i}"}} trailing', "2026-11-29T10:00:00.000000001Z stderr P part {i} ",
+    '{{"level":"ERROR","msg":"x {i}"}}', "E1129 10:00:00.000000       1 x.go:1] klog {i}"]
+
+
+def test_json_line_logs_cut_anywhere_give_the_sequential_result():
+    """JSON-lines logs (a `{` line can be a resync line, as a number-led header is) with the lines that could make a
+    JSON line's effect hang on the state before it, cut into chunks of random sizes and stitched: the sequential
+    summary and events."""
+    found = 0
+    for seed in range(600):
+        rng = random.Random(seed)
+        weights = [rng.random() for _ in _JSON_LOG_LINES]
+        data = "".join(rng.choices(_JSON_LOG_LINES, weights)[0].format(i=i) + rng.choice(["\n", "\n", "\r\n"])
+                       for i in range(rng.randrange(5, 300))).encode()
+        expected = sequential(data)
+        for size in (rng.randrange(50, 400), rng.randrange(400, 3000)):
+            events = []
+            stitcher = parallel.Stitcher(events.append)
+            pos = 0
+            while pos < len(data):
+                end = data.rfind(b"\n", pos, pos + size) + 1 if pos + size < len(data) else len(data)
+                end = end if end > pos else data.index(b"\n", pos) + 1
+                chunk = parallel.scan_chunk(data, pos, end)
+                if chunk.resync_line is not None:
+                    taken = data[pos:end].splitlines()[chunk.resync_line - 1]
+                    found += taken[:1] == b"{" and not taken.startswith(b'{"log":')
+                stitcher.add(chunk)
+                pos = end
+            assert (stitcher.summary(len(data), None, 50), events) == expected, (seed, size)
+    assert found > 1000   # (plain JSON lines were taken as resync lines, not only Docker records)
+
+
+def test_a_json_lines_log_has_resync_lines(tmp_path, branches):
+    """A JSON line with an event level resets the state as a number-led header does: a chunk of a pino log whose
+    start needs the state before it is re-fed only up to its first such line (before, such chunks were re-fed whole,
+    and two processes took longer than one)."""
+    data = "".join(json.dumps({"level": 50, "time": i, "msg": f"request {i} failed"}) + "\n"
+                   + "".join(f"    at f{k} (/app/x.js:{i}:{k})\n" for k in range(3))
+                   + json.dumps({"level": 30, "time": i, "msg": f"request {i} served"}) + "\n"
+                   for i in range(3000)).encode()
+    path = tmp_path / "pino.log"
+    path.write_bytes(data)
+    summary = parallel.summarize_file(str(path), processes=2, chunk_bytes=4099)
+    assert summary == sequential(data)[0]
+    assert branches[(True, True)] > 50 and branches[(True, False)] == 0
+
+
 @pytest.mark.parametrize("per_event", [True, False])
 def test_stream_chunks_give_the_sequential_result(branches, per_event, cases):
     for name, text in cases.items():
