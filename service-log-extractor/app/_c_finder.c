@@ -193,7 +193,7 @@ static int fixed_layout(const Line *L, P p)
             j--;
         return is_digit(ls[j]);
     }
-    unsigned e = p[2];
+    unsigned e = le - p > 2 ? p[2] : 0;   /* (p + 1 < le is all check() is promised) */
     if (c != 'A' && le - p >= 7 && ((d == '0' && e - '1' < 9u) || (d == '1' && e - '0' < 3u)))
         return (unsigned)p[3] - '0' < 4u && is_digit(p[4]) && p[5] == ' ' && is_digit(p[6]);
     return 0;
