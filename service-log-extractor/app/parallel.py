@@ -460,18 +460,29 @@ def _scan_range(task: tuple, keep_events: bool) -> ChunkResult | None:
     """Scans one byte range ``(source, start, end)``; None when it cannot be scanned apart: it holds NUL or ESC bytes
     and ends in a line cut at MAX_LINE_BYTES, where app.text would cut it later (after removing them). Rare; the
     parent then reads the file once instead (summarize_stream)."""
+    lines = _range_lines(task)
+    if lines is None:
+        return None
+    chunk = scan_chunk(*lines, keep_events=keep_events, whole=False)
+    chunk.range = task   # (without a resync line the parent reads the range again rather than receive it)
+    return chunk
+
+
+def _range_lines(task: tuple) -> tuple[bytearray, int, int] | None:
+    """The lines of a byte range ``(source, start, end)`` as `buf[lo:hi]`, NUL and ESC bytes removed; None when they
+    cannot be cut apart from the rest of the log (see _scan_range)."""
     buf, lo, hi = read_lines_in_range(*task)
     if buf.find(b"\0", lo, hi) >= 0 or buf.find(b"\x1b", lo, hi) >= 0:
         # app.text removes these before lines are cut; lines inside the range are cut after decoding, so removing
         # them here gives the same lines, except for a line that ran past the window
         if hi - lo > 0 and buf[hi - 1] == 10 and hi - 1 - (buf.rfind(b"\n", lo, hi - 1) + 1 or lo) >= MAX_LINE_BYTES:
             return None
-        return scan_chunk(buf, lo, strip_controls_in_place(buf, lo, hi), keep_events=keep_events)
-    return scan_chunk(buf, lo, hi, keep_events=keep_events)
+        return buf, lo, strip_controls_in_place(buf, lo, hi)
+    return buf, lo, hi
 
 
 def _scan_bytes(data: bytes, keep_events: bool) -> ChunkResult:
-    return scan_chunk(data, 0, len(data), keep_events=keep_events)
+    return scan_chunk(data, 0, len(data), keep_events=keep_events, whole=False)   # (the parent holds data)
 
 
 def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
@@ -573,10 +584,13 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
     with _Workers(processes) as pool:
         for lo, hi in regions:
             if len(pending) >= 2 * processes:
-                stitcher.add(pool.result(pending.popleft()))
-            pending.append(pool.submit(_scan_bytes, bytes(memoryview(regions.buf)[lo:hi]), on_event is not None))
+                future, data = pending.popleft()
+                stitcher.add(pool.result(future), lines=data)
+            data = bytes(memoryview(regions.buf)[lo:hi])   # (held until stitched: the work item holds it till then)
+            pending.append((pool.submit(_scan_bytes, data, on_event is not None), data))
         while pending:
-            stitcher.add(pool.result(pending.popleft()))
+            future, data = pending.popleft()
+            stitcher.add(pool.result(future), lines=data)
     return stitcher.summary(regions.total_bytes, regions.error, max_groups)
 
 
@@ -602,17 +616,21 @@ class ChunkResult:
 
     A share (scan_share) is a chunk too, read from its source: ``share`` is ``(source, start, end, read_bytes)``,
     and ``prefix`` is None when it has no resync line (the parent reads the share again rather than hold it);
-    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached."""
+    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached. A byte range of a file
+    (_scan_range) has ``range``, ``(source, start, end)``, and no prefix without a resync line either (the parent
+    reads the range again); nor has a chunk of a stream (the parent holds its bytes). Sending a 4 MiB chunk back
+    through the pipe for each chunk without a resync line cost more than the parallel scan saved on logs that
+    have none (syslog)."""
 
     __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail", "first_switch",
-                 "resync_switch", "share", "stopped_at")
+                 "resync_switch", "share", "range", "stopped_at")
 
     def __init__(self, lines, sums, sums_from_resync, events, resync_line, prefix, tail, first_switch,
                  resync_switch):
         self.lines, self.sums, self.sums_from_resync, self.events = lines, sums, sums_from_resync, events
         self.resync_line, self.prefix, self.tail = resync_line, prefix, tail
         self.first_switch, self.resync_switch = first_switch, resync_switch
-        self.share, self.stopped_at = None, None
+        self.share, self.range, self.stopped_at = None, None, None
 
 
 def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, int, tuple | None] | None:
@@ -681,12 +699,13 @@ class _ChunkScan:
                            self.scanner.export_state(), switch_log[0] if switch_log else None, resync_switch)
 
 
-def scan_chunk(buf, lo: int, hi: int, finder=None, *, keep_events: bool = True) -> ChunkResult:
+def scan_chunk(buf, lo: int, hi: int, finder=None, *, keep_events: bool = True, whole: bool = True) -> ChunkResult:
     """Scans the whole lines `buf[lo:hi]` (hi just past a newline) from a closed state; ``keep_events``: list each
-    event too (ChunkResult.events), for a parent that hands them on."""
+    event too (ChunkResult.events), for a parent that hands them on. ``whole`` False: without a resync line the
+    result holds no ``prefix`` (a parent that has the chunk's lines, or can read them again, needs none sent)."""
     scan = _ChunkScan(finder, keep_events)
     scan.feed(buf, lo, hi)
-    return scan.result(buf, lo, hi)
+    return scan.result(buf, lo, hi, whole=whole)
 
 
 def _deadline_stop(deadline: float | None) -> Callable[[int], str | None] | None:
@@ -761,9 +780,9 @@ class Stitcher:
         self._scanner = LineScanner(self.totals.add)
         self._feeder = new_feeder(self._scanner, finder or default_finder())
 
-    def add(self, chunk: ChunkResult, *, read_again: bool = True) -> bool:
+    def add(self, chunk: ChunkResult, *, read_again: bool = True, lines: bytes | None = None) -> bool:
         """Stitches the next chunk; False (and nothing done) where a share would have to be read again but
-        ``read_again`` is False."""
+        ``read_again`` is False. ``lines``: the chunk's bytes, where the parent holds them (a stream's chunk)."""
         base = self._feeder.lines
         unwrapper = self._scanner.unwrapper
         if not self._scanner.open and _ends_the_same(chunk.first_switch, unwrapper.export_state()[1]):
@@ -771,13 +790,18 @@ class Stitcher:
             named = chunk.first_switch is not None
             self._take(chunk, base, 1, chunk.sums)
         elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
-            if chunk.prefix is None:     # a share: read again
+            if chunk.prefix is not None:
+                buf, lo, hi = bytearray(chunk.prefix), 0, len(chunk.prefix)
+            elif lines is not None:      # a stream's chunk, held by the parent
+                buf, lo, hi = bytearray(lines), 0, len(lines)
+            elif chunk.range is not None:   # a file's range: read again (it was scanned apart: _range_lines gives it)
+                buf, lo, hi = _range_lines(chunk.range)
+            else:                        # a share: read again
                 if not read_again:
                     return False
                 self._feed_share(*chunk.share)
                 return True
-            prefix = bytearray(chunk.prefix)
-            self._feeder.feed_lines(prefix, 0, len(prefix))
+            self._feeder.feed_lines(buf, lo, hi)
             return True
         else:  # re-feed the lines before the resync line with the true state; that line closes what is open
             prefix = bytearray(chunk.prefix)

@@ -96,10 +96,11 @@ def branches(monkeypatch):
     seen = Counter()
     add = parallel.Stitcher.add
 
-    def recording_add(self, chunk):
+    def recording_add(self, chunk, **how):
         seen[(self._scanner.open, chunk.resync_line is not None)] += 1
         seen["events"] += chunk.events is not None
-        return add(self, chunk)
+        seen["sent whole"] += chunk.resync_line is None and chunk.prefix is not None
+        return add(self, chunk, **how)
 
     monkeypatch.setattr(parallel.Stitcher, "add", recording_add)
     return seen
