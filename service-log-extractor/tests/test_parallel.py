@@ -122,6 +122,7 @@ def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes,
         assert (summary, events) == (expected, expected_events if per_event else []), name
     assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]  # every path taken
     assert (branches["events"] > 0) == per_event   # events one by one only for a parent that hands them on
+    assert branches["sent whole"] == 0   # a range without a resync line is read again by the parent, not sent
 
 
 @pytest.mark.parametrize("envelope", ["cri", "docker"])
@@ -283,6 +284,7 @@ def test_stream_chunks_give_the_sequential_result(branches, per_event, cases):
         assert (summary, events) == (expected, expected_events if per_event else []), name
     assert branches[(True, True)] and branches[(True, False)]
     assert (branches["events"] > 0) == per_event
+    assert branches["sent whole"] == 0   # the parent holds a stream's chunk: it is not sent back
 
 
 @pytest.fixture(scope="module")
