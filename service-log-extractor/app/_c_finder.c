@@ -416,7 +416,7 @@ static int check(Line *L, P p)
  * Hyperscan's Teddy: each trigger group is a bucket, and a byte's buckets at each of the three places of a triple
  * (the pair and the character after it) are LO[place][x & 15] & HI[place][x >> 4], 16 bytes at a time by a
  * shuffle. The nibble tables take a superset of each group's bytes, and the third place every character that
- * third_fits() lets through after some pair of the group, so a triple that can pass pair_at() and
+ * THIRD lets through after some pair of the group, so a triple that can pass pair_at() and
  * third_letter_fits() always has a bucket bit: the pretest only skips positions whose check() would answer 0
  * before reading anything else. Two table sets, as a shuffle yields 8 bits and there are 16 groups. */
 enum { N_GROUPS = 16 };
@@ -445,23 +445,20 @@ static int fill_tables(void)
     for (int g = 0; g < N_GROUPS; g++) {
         const unsigned bit = 1u << g, set = g / 8;
         const unsigned char v = (unsigned char)(1u << (g % 8));
-        int third[256] = {0};
+        uint32_t third[8] = {0};   /* the THIRD sets of the group's pairs, joined */
         for (unsigned a = 0; a < 256; a++) {
             if (!(FIRST[a] & bit))
                 continue;
             VLO[0][set][a & 15] |= v, VHI[0][set][a >> 4] |= v;
-            for (unsigned b = 0; b < 256; b++) {
-                if (!(SECOND[b] & bit))
-                    continue;
-                for (unsigned c = 0; c < 256; c++)
-                    third[c] |= third_fits(a, b, c);
-            }
+            for (unsigned b = 0; b < 256; b++)
+                for (int w = 0; w < 8 && (SECOND[b] & bit); w++)
+                    third[w] |= THIRD[PAIR[a | b << 8] - 1][w];
         }
         for (unsigned b = 0; b < 256; b++)
             if (SECOND[b] & bit)
                 VLO[1][set][b & 15] |= v, VHI[1][set][b >> 4] |= v;
         for (unsigned c = 0; c < 256; c++)
-            if (third[c])
+            if (third[c >> 5] >> (c & 31) & 1)
                 VLO[2][set][c & 15] |= v, VHI[2][set][c >> 4] |= v;
     }
     return 0;
