@@ -90,7 +90,7 @@ typedef struct { const char *name; Level level; } LevelName;   /* all lower-case
 static const LevelName LEVELS[] = {
     {"fatal", L_FATAL}, {"critical", L_FATAL}, {"crit", L_FATAL}, {"emerg", L_FATAL}, {"emergency", L_FATAL},
     {"alert", L_FATAL}, {"panic", L_FATAL}, {"ftl", L_FATAL}, {"fata", L_FATAL}, {"pani", L_FATAL},
-    {"error", L_ERROR}, {"err", L_ERROR}, {"severe", L_ERROR}, {"erro", L_ERROR}, {"eror", L_ERROR},
+    {"error", L_ERROR}, {"err", L_ERROR}, {"severe", L_ERROR}, {"erro", L_ERROR}, {"eror", L_ERROR}, {"dpanic", L_ERROR},
     {"warn", L_WARN}, {"warning", L_WARN}, {"wrn", L_WARN},
     {"info", L_OTHER}, {"information", L_OTHER}, {"informational", L_OTHER}, {"inf", L_OTHER}, {"notice", L_OTHER},
     {"note", L_OTHER}, {"debug", L_OTHER}, {"dbg", L_OTHER}, {"debu", L_OTHER}, {"trace", L_OTHER},

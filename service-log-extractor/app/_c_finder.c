@@ -61,7 +61,7 @@ static const uint16_t SECOND[256] = {
     ['\\'] = G_EQ, ['"'] = G_EQ, ['@'] = G_Q,
     ['0'] = G_LT | G_KLOG, ['1'] = G_LT | G_KLOG, ['2'] = G_LT, ['3'] = G_LT, ['4'] = G_LT,
     ['5'] = G_LT, ['6'] = G_LT, ['7'] = G_LT, ['8'] = G_LT, ['9'] = G_LT,
-    [' '] = G_LC, ['/'] = G_SL, ['#'] = G_HASH, ['d'] = G_TD,
+    [' '] = G_LC, ['/'] = G_SL, ['#'] = G_HASH, ['d'] = G_TD | STEM1, ['D'] = STEM1,
 };
 
 static inline int is_digit(unsigned c) { return c - '0' < 10u; }
@@ -86,7 +86,7 @@ static inline int eq(P p, P end, const char *lit, size_t n)
     return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
 }
 
-/* Length of the level stem (err|eror|warn|wrn|fata|ftl|crit|emerg|alert|pani|severe|fail) at p, else 0: a trie on
+/* Length of the level stem (err|eror|warn|wrn|fata|ftl|crit|emerg|alert|pani|severe|fail|dpani) at p, else 0: a trie on
  * the first three letters, as most calls come from common pairs (`er` of `server`, `se` of `user`) and fail there. */
 static int stem_len(P p, P end)
 {
@@ -115,6 +115,8 @@ static int stem_len(P p, P end)
         return b == 'a' && c == 'n' && d == 'i' ? 4 : 0;
     case 's':
         return b == 'e' && c == 'v' && d == 'e' && ieq(p + 4, end, "re", 2) ? 6 : 0;
+    case 'd':   /* (no pair starts with `d`: reached after `=` and in a JSON value only) */
+        return b == 'p' && c == 'a' && d == 'n' && ieq(p + 4, end, "i", 1) ? 5 : 0;
     }
     return 0;
 }
@@ -305,13 +307,13 @@ static int third_fits(unsigned a, unsigned b, unsigned c)
              : lb == 'p' ? lc == 'r'
              : b == '@' ? lc == 'l' : 1;
     if (a == '=') { /* logfmt `=(?:\\?")?STEM`: the stem's first letter after the quote, its second without one */
-        static const char *const second[26] = {['a' - 'a'] = "l", ['c' - 'a'] = "r", ['e' - 'a'] = "rm",
-                                               ['f' - 'a'] = "at", ['p' - 'a'] = "a", ['s' - 'a'] = "e",
-                                               ['w' - 'a'] = "ar"};
+        static const char *const second[26] = {['a' - 'a'] = "l", ['c' - 'a'] = "r", ['d' - 'a'] = "p",
+                                               ['e' - 'a'] = "rm", ['f' - 'a'] = "at", ['p' - 'a'] = "a",
+                                               ['s' - 'a'] = "e", ['w' - 'a'] = "ar"};
         if (b == '\\')
             return c == '"';
         if (b == '"')
-            return lc != 0 && strchr("ewfcaps", (int)lc) != NULL;
+            return lc != 0 && strchr("ewfcapsd", (int)lc) != NULL;
         return !is_alpha(b) || (second[lb - 'a'] != NULL && lc != 0 && strchr(second[lb - 'a'], (int)lc) != NULL);
     }
     if (!is_alpha(a) || !is_alpha(b))

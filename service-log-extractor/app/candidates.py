@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import threading
 
-# Stems of the event level words (error/erro/err, warning, fatal, critical, emergency, alert, panic, severe, .NET fail).
-_STEMS = rb"err|eror|warn|wrn|fata|ftl|crit|emerg|alert|pani|severe|fail"
+# Stems of the event level words (error/erro/err, warning, fatal, critical, emergency, alert, panic, severe, .NET fail,
+# zap's dpanic).
+_STEMS = rb"err|eror|warn|wrn|fata|ftl|crit|emerg|alert|pani|severe|fail|dpani"
 # The classifier takes a level word in upper case anywhere in a header, but in lower or mixed case only where formats
 # put one, and these patterns follow it: so "error" inside an INFO line's message is not a candidate. `\"` and `\t`
 # are the same text escaped inside a JSON string (Docker's json-file "log" field).

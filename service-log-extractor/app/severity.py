@@ -33,7 +33,8 @@ MAX_HEADER_WORDS = 4      # free words (host, app, logger, thread) allowed befor
 _LEVELS = {
     **dict.fromkeys(("fatal", "critical", "crit", "emerg", "emergency", "alert", "panic", "ftl", "fata", "pani"),
                     FATAL),
-    **dict.fromkeys(("error", "err", "severe", "erro", "eror"), ERROR),
+    # zap's `dpanic` ("particularly important errors": a panic in development only, an error in production)
+    **dict.fromkeys(("error", "err", "severe", "erro", "eror", "dpanic"), ERROR),
     **dict.fromkeys(("warn", "warning", "wrn"), WARN),
     **dict.fromkeys(("info", "information", "informational", "inf", "notice", "note", "debug", "dbg", "debu",
                      "trace", "trc", "trac", "verbose", "vrb", "fine", "finer", "finest", "config", "log",

@@ -121,7 +121,8 @@ def test_superset_on_a_realistic_log(realistic, assert_superset):
 # Lines as logs write them, from the fragments the patterns look for, in any case and with stray bytes.
 _WORDS = ["err", "error", "eror", "erro", "warn", "warning", "wrn", "fatal", "ftl", "crit", "critical", "emerg",
           "emergency", "alert", "panic", "severe", "fail", "failed", "fault", "info", "debug", "notice", "trace",
-          "exception", "throwable", "traceback", "uncaught", "panicked", "Error", "SomeError", "terror", "server"]
+          "exception", "throwable", "traceback", "uncaught", "panicked", "Error", "SomeError", "terror", "server",
+          "dpanic", "dpan"]
 _AFTER = ["", ":", "]", ">", '"', "\t", "\\", ",\t", ";\\", "/\t", "|\\", "  ", " \t", " ]", "   >", " ", ",", "-",
           ": ", "\r", "\x0b", "\x0c", "\x85", " \r", "\t\x0b"]
 _KEYS = ["level", "severity", "lvl", "loglevel", "log.level", "levelname", "log_level", "@l", "priority", "s",

@@ -261,6 +261,24 @@ def test_serilog_three_letter_levels(scan_stable, by_line):
     ])
 
 
+def test_zap_levels(scan_stable, by_line):
+    """zap (Go): debug info warn error dpanic panic fatal. `dpanic` is "particularly important errors" that panic only
+    in development: an ERROR event; production's JSON encoder writes the level in lower case, the development console
+    encoder in capitals, tab-separated; logfmt encoders (zap-logfmt) as `level=dpanic`."""
+    scan_table(scan_stable, by_line, [
+        ('{"level":"info","ts":1795946400.1,"caller":"api/server.go:88","msg":"error budget at 40%"}', None),
+        ('{"level":"warn","ts":1795946400.2,"caller":"api/server.go:90","msg":"slow handler"}', "WARN"),
+        ('{"level":"error","ts":1795946400.3,"caller":"api/server.go:95","msg":"request failed"}', "ERROR"),
+        ('{"level":"dpanic","ts":1795946400.4,"caller":"store/cache.go:41","msg":"cache entry without owner",'
+         '"key":"user:42"}', "ERROR"),
+        ('{"level":"panic","ts":1795946400.5,"caller":"store/cache.go:60","msg":"nil store"}', "FATAL"),
+        ("2026-11-30T10:00:00.600Z\tDPANIC\tstore/cache.go:41\tcache entry without owner", "ERROR"),
+        ("2026-11-30T10:00:00.700Z\tINFO\tstore/cache.go:12\tdpanic hook installed", None),
+        ("ts=2026-11-30T10:00:00.800Z level=dpanic caller=store/cache.go:41 msg=\"cache entry without owner\"",
+         "ERROR"),
+    ])
+
+
 # --- numeric levels on their own scale ------------------------------------------------------------------------------
 
 T = 1795946400000
