@@ -191,13 +191,9 @@ static Py_ssize_t decode_ucs1(const Py_UCS1 *s, Py_ssize_t lo, Py_ssize_t hi, in
             break;
         unsigned c = s[i + 1];   /* (a body never ends in a lone backslash) */
         i += 2;
-        switch (c) {
-        case 'b': c = '\b'; break;
-        case 'f': c = '\f'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 't': c = '\t'; break;
-        case 'u': {
+        if (c != 'u') {
+            c = json_short_escape(c);
+        } else {
             const Text t = {PyUnicode_1BYTE_KIND, s, hi};
             c = (unsigned)json_hex4(&t, i);
             i += 4;
@@ -205,9 +201,6 @@ static Py_ssize_t decode_ucs1(const Py_UCS1 *s, Py_ssize_t lo, Py_ssize_t hi, in
                 return -1;
             if (c == 0)
                 continue;
-            break;
-        }
-        default: break;   /* '"', '\\', '/' stand for themselves */
         }
         out[n++] = (Py_UCS1)c;
         seen |= c;

@@ -95,6 +95,18 @@ JSON_INLINE Py_ssize_t json_scan_string(const Text *t, Py_ssize_t i, int *escape
 /* Decodes the body [lo, hi) of a string json_scan_string accepted into out (room for hi - lo characters:
  * decoding never lengthens), dropping NUL characters when drop_nul (strip_controls_text's first step). Returns the length; sets
  * *esc when it wrote an ESC (saves the ANSI step a pass of its own over nearly every line, which has none). */
+/* The character a one-character escape `\c` stands for (c one of json's `"\/bfnrt`; `u` is read apart). */
+JSON_INLINE Py_UCS4 json_short_escape(Py_UCS4 c) {
+    switch (c) {
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return c;   /* '"', '\\', '/' stand for themselves */
+    }
+}
+
 JSON_INLINE Py_ssize_t json_decode(const Text *t, Py_ssize_t lo, Py_ssize_t hi, Py_UCS4 *out, int drop_nul,
                                    int *esc) {
     Py_ssize_t n = 0;
@@ -103,13 +115,9 @@ JSON_INLINE Py_ssize_t json_decode(const Text *t, Py_ssize_t lo, Py_ssize_t hi, 
         Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i++);
         if (c == '\\') {
             c = PyUnicode_READ(t->kind, t->data, i++);
-            switch (c) {
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case 'n': c = '\n'; break;
-            case 'r': c = '\r'; break;
-            case 't': c = '\t'; break;
-            case 'u':
+            if (c != 'u') {
+                c = json_short_escape(c);
+            } else {
                 c = (Py_UCS4)json_hex4(t, i);
                 i += 4;
                 /* json joins a high surrogate with a low one escaped right after it; any other surrogate stays
@@ -122,8 +130,6 @@ JSON_INLINE Py_ssize_t json_decode(const Text *t, Py_ssize_t lo, Py_ssize_t hi, 
                         i += 6;
                     }
                 }
-                break;
-            default: break;   /* '"', '\\', '/' stand for themselves */
             }
         }
         if (c == 0 && drop_nul)

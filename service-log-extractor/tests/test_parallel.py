@@ -89,6 +89,30 @@ def sequential(data: bytes):
     return log_parser.summarize(io.BytesIO(data), on_event=events.append), events
 
 
+def assert_file_chunks_give_the_sequential_summary(tmp_path, data: bytes) -> None:
+    """``data`` as a file scanned by two processes in ranges of 4,099 bytes: the sequential scan's summary."""
+    path = tmp_path / "log"
+    path.write_bytes(data)
+    assert parallel.summarize_file(str(path), processes=2, chunk_bytes=4099) == sequential(data)[0]
+
+
+def stitched_in_chunks(data: bytes, size: int, seen=None):
+    """(summary, events) of ``data`` cut into chunks of whole lines of about ``size`` bytes, each scanned apart
+    (parallel.scan_chunk) and stitched in order; ``seen(chunk, lo, hi)`` is called with each chunk first."""
+    events = []
+    stitcher = parallel.Stitcher(events.append)
+    pos = 0
+    while pos < len(data):
+        end = data.rfind(b"\n", pos, pos + size) + 1 if pos + size < len(data) else len(data)
+        end = end if end > pos else data.index(b"\n", pos) + 1
+        chunk = parallel.scan_chunk(data, pos, end)
+        if seen is not None:
+            seen(chunk, pos, end)
+        stitcher.add(chunk)
+        pos = end
+    return stitcher.summary(len(data), None, 50), events
+
+
 @pytest.fixture
 def branches(monkeypatch):
     """Records which stitching path each chunk took: (event open at the chunk start, resync line found); and under
@@ -184,15 +208,7 @@ def test_enveloped_logs_cut_anywhere_give_the_sequential_result():
         data = _enveloped_log(rng)
         expected = sequential(data)
         for size in (rng.randrange(50, 400), rng.randrange(400, 3000)):
-            events = []
-            stitcher = parallel.Stitcher(events.append)
-            pos = 0
-            while pos < len(data):
-                end = data.rfind(b"\n", pos, pos + size) + 1 if pos + size < len(data) else len(data)
-                end = end if end > pos else data.index(b"\n", pos) + 1
-                stitcher.add(parallel.scan_chunk(data, pos, end))
-                pos = end
-            assert (stitcher.summary(len(data), None, 50), events) == expected, (seed, size)
+            assert stitched_in_chunks(data, size) == expected, (seed, size)
 
 
 def test_a_docker_json_file_log_has_resync_lines(tmp_path, branches):
@@ -206,10 +222,7 @@ def test_a_docker_json_file_log_has_resync_lines(tmp_path, branches):
                    + "".join(record(f"\tat com.example.Svc.m{k}(Svc.java:{i})", "stderr") for k in range(3))
                    + record(f"2026-11-29 10:00:{i % 60:02d},500 INFO [main] c.e.Svc - request {i} served")
                    for i in range(3000)).encode()
-    path = tmp_path / "docker.log"
-    path.write_bytes(data)
-    summary = parallel.summarize_file(str(path), processes=2, chunk_bytes=4099)
-    assert summary == sequential(data)[0]
+    assert_file_chunks_give_the_sequential_summary(tmp_path, data)
     # (the one chunk without: the last, two lines, the second after an indented one, which a header could await)
     assert branches[(True, True)] > 300 and branches[(True, False)] == 1
 
@@ -242,19 +255,11 @@ def test_json_line_logs_cut_anywhere_give_the_sequential_result():
                        for i in range(rng.randrange(5, 300))).encode()
         expected = sequential(data)
         for size in (rng.randrange(50, 400), rng.randrange(400, 3000)):
-            events = []
-            stitcher = parallel.Stitcher(events.append)
-            pos = 0
-            while pos < len(data):
-                end = data.rfind(b"\n", pos, pos + size) + 1 if pos + size < len(data) else len(data)
-                end = end if end > pos else data.index(b"\n", pos) + 1
-                chunk = parallel.scan_chunk(data, pos, end)
-                if chunk.resync_line is not None:
-                    taken = data[pos:end].splitlines()[chunk.resync_line - 1]
-                    found += taken[:1] == b"{" and not taken.startswith(b'{"log":')
-                stitcher.add(chunk)
-                pos = end
-            assert (stitcher.summary(len(data), None, 50), events) == expected, (seed, size)
+            taken = []
+            assert stitched_in_chunks(data, size, lambda chunk, lo, hi: taken.append(
+                data[lo:hi].splitlines()[chunk.resync_line - 1] if chunk.resync_line is not None else b"")) == \
+                expected, (seed, size)
+            found += sum(line[:1] == b"{" and not line.startswith(b'{"log":') for line in taken)
     assert found > 1000   # (plain JSON lines were taken as resync lines, not only Docker records)
 
 
@@ -266,10 +271,7 @@ def test_a_json_lines_log_has_resync_lines(tmp_path, branches):
                    + "".join(f"    at f{k} (/app/x.js:{i}:{k})\n" for k in range(3))
                    + json.dumps({"level": 30, "time": i, "msg": f"request {i} served"}) + "\n"
                    for i in range(3000)).encode()
-    path = tmp_path / "pino.log"
-    path.write_bytes(data)
-    summary = parallel.summarize_file(str(path), processes=2, chunk_bytes=4099)
-    assert summary == sequential(data)[0]
+    assert_file_chunks_give_the_sequential_summary(tmp_path, data)
     assert branches[(True, True)] > 50 and branches[(True, False)] == 0
 
 
