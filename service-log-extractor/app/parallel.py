@@ -790,10 +790,11 @@ class Stitcher:
             named = chunk.first_switch is not None
             self._take(chunk, base, 1, chunk.sums)
         elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
+            # (the feeder only reads its buffer: the bytes are fed as they are, not copied)
             if chunk.prefix is not None:
-                buf, lo, hi = bytearray(chunk.prefix), 0, len(chunk.prefix)
+                buf, lo, hi = chunk.prefix, 0, len(chunk.prefix)
             elif lines is not None:      # a stream's chunk, held by the parent
-                buf, lo, hi = bytearray(lines), 0, len(lines)
+                buf, lo, hi = lines, 0, len(lines)
             elif chunk.range is not None:   # a file's range: read again (it was scanned apart: _range_lines gives it)
                 buf, lo, hi = _range_lines(chunk.range)
             else:                        # a share: read again
@@ -804,7 +805,7 @@ class Stitcher:
             self._feeder.feed_lines(buf, lo, hi)
             return True
         else:  # re-feed the lines before the resync line with the true state; that line closes what is open
-            prefix = bytearray(chunk.prefix)
+            prefix = chunk.prefix
             if prefix:
                 self._feeder.feed_lines(prefix, 0, len(prefix))
             self._scanner.finish()
