@@ -1,21 +1,22 @@
 """Scans one log on several cores, with exactly the summary of app.log_parser.summarize.
 
-The log is cut into chunks of whole lines (CHUNK_BYTES). Worker processes scan each chunk from a closed state
-(scan_chunk); the parent stitches the results in file order (Stitcher). Where an event is open across a chunk
+The log is cut into chunks of whole lines. Worker processes scan each chunk from a closed state (scan_chunk,
+scan_share); the parent stitches the results in file order (Stitcher). Where an event is open across a chunk
 boundary (a few % of chunks), or the process of the syslog line before the chunk would end an event the chunk
 opens, the parent re-feeds the chunk's lines up to its resync line (a line whose effect does not depend on the state
 before it, see ChunkResult) with the true state; from there on the worker's result is exact.
 A worker sends its chunk's events summed per group (app.scan.GroupSums), so that the parent's work grows with the
 groups of a chunk, not its events; one by one as well only when the caller takes each event (``on_event``).
 
-Three ways to feed the workers:
-  summarize_ranges   an uncompressed file (FileRanges; summarize_file): each worker reads its own chunks (nothing
-                     is copied through the parent);
-  summarize_shares   an uncompressed S3 object (S3Ranges): one share a core, streamed from one ranged GET (each
-                     GET has a first-byte latency) and scanned as one chunk, the first by the parent from the GET
-                     that opened the object; only the shares' edges are stitched;
+Two ways to feed the workers:
+  summarize_shares   an uncompressed S3 object (S3Ranges) or file (FileRanges; summarize_file): large shares, each
+                     streamed by its worker from one read (one ranged GET: each GET has a first-byte latency) in
+                     regions of SHARE_READ_BYTES and scanned as one chunk; only the shares' edges are stitched, and
+                     nothing is copied through the parent. An S3 object is cut into one share a core, the first
+                     scanned by the parent from the GET that opened the object; a file into FILE_SHARES_PER_CORE a
+                     core, which balances the cores where one part of the log is denser;
   summarize_stream   any stream (gzip, zstd, stdin, an S3 body): the parent reads and decompresses, and hands
-                     the chunks over, at most two per worker in flight (memory stays bounded).
+                     chunks of CHUNK_BYTES over, at most two per worker in flight (memory stays bounded).
 
 Workers are processes: the scan is Python and holds the GIL.
 """
@@ -35,14 +36,18 @@ from typing import Callable
 from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
 from .scan import GroupSums, LineScanner, Totals, new_chunk_sink, new_feeder
-from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, strip_controls_in_place, utf16_encoding
+from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
 
-CHUNK_BYTES = 4 << 20   # a worker holds one chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
+CHUNK_BYTES = 4 << 20   # a stream's chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
 RESYNC_SEARCH_LINES = 256
 RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
-SHARE_READ_BYTES = 1 << 20   # a share is scanned in regions of this many bytes (a worker holds about two)
+SHARE_READ_BYTES = 1 << 19   # a share is scanned in regions of this many bytes (a worker holds about two)
 SHARE_MIN_BYTES = 32 << 20   # a smaller share costs more (a worker, a GET, an edge to stitch) than it saves
+# A file's shares a core: more than one, so that a core done early takes another share where part of the log is
+# denser; few, as each share's groups are stitched by the parent (4 MiB chunks, one task each, had the parent
+# stitching ~440 groups 128 times for 512 MiB: ~1 s of its CPU, on a core the workers needed).
+FILE_SHARES_PER_CORE = 4
 
 
 def usable_cores() -> int:
@@ -196,7 +201,7 @@ HEAD_BYTES = len(ZSTD_MAGIC)   # what head_is_plain needs of a log's first bytes
 def head_is_plain(head: bytes) -> bool:
     """True when a log starting with ``head`` (its first HEAD_BYTES) can be read in byte ranges apart: not
     compressed and not UTF-16 (decoding and decompression run from the start). NUL and ESC bytes, which app.text
-    removes before lines are cut, are removed by each worker from its own range (see _scan_range)."""
+    removes before lines are cut, are removed by each worker from its own share (see ShareReader)."""
     return not (head.startswith(GZIP_MAGIC) or head == ZSTD_MAGIC or utf16_encoding(head))
 
 
@@ -217,18 +222,6 @@ class FileRanges:
         f = open(self.path, "rb")
         f.seek(offset)
         return _Bounded(f, length)
-
-    def read_into(self, offset: int, view: memoryview) -> int:
-        """Reads up to len(view) bytes at ``offset``; fewer only at the end of the file."""
-        n = 0
-        with open(self.path, "rb", buffering=0) as f:
-            f.seek(offset)
-            while n < len(view):
-                got = f.readinto(view[n:])
-                if not got:
-                    break
-                n += got
-        return n
 
 
 class _Bounded:
@@ -327,40 +320,6 @@ class _S3Body:
         self._body.close()
 
 
-def read_lines_in_range(source, start: int, end: int) -> tuple[bytearray, int, int]:
-    """The lines of ``source`` (FileRanges) that start in [start, end), as `buf[lo:hi]` (hi just past a
-    newline), cut like app.text.Regions cuts them: a line longer than MAX_LINE_BYTES ends there, a last line gets a
-    newline."""
-    before = 1 if start else 0        # one byte before the range tells whether `start` begins a line
-    want = before + (end - start) + MAX_LINE_BYTES + 1
-    buf = bytearray(want + 1)         # + room for a final newline
-    n = source.read_into(start - before, memoryview(buf)[:want])
-    eof = n < want
-    e = before + (end - start)        # index of `end` in buf
-    if not before:
-        lo = len(UTF8_BOM) if buf.startswith(UTF8_BOM) else 0
-    elif buf[0] == 10:
-        lo = 1
-    else:
-        nl = buf.find(b"\n", 1, n)    # the line running into the range belongs to an earlier one
-        if nl < 0:
-            return buf, 0, 0
-        lo = nl + 1
-    if lo >= min(e, n):
-        return buf, 0, 0
-    if buf[e - 1] == 10:
-        return buf, lo, e
-    nl = buf.find(b"\n", e, n)
-    if nl >= 0:
-        return buf, lo, nl + 1
-    last_start = buf.rfind(b"\n", lo, e) + 1 or lo
-    if eof:                           # the file's last line has no newline
-        buf[n] = 10
-        return buf, lo, n + 1
-    buf[last_start + MAX_LINE_BYTES] = 10  # a line longer than the window: cut as _Regions does
-    return buf, lo, last_start + MAX_LINE_BYTES + 1
-
-
 class ShareReader:
     """The bytes of the lines of ``source`` (FileRanges, S3Ranges) that start in [start, end), streamed from one
     read (``source.open_range``: one ranged GET), for a Regions(plain=True) to cut as app.text cuts the whole log:
@@ -368,7 +327,7 @@ class ShareReader:
     ends with the newline of the line that runs across ``end``. That line is read at most to MAX_LINE_BYTES past
     ``end``, where Regions cuts it anyway; ``unscannable`` tells when the cut could differ from the stream's, which
     cuts after removing NUL and ESC bytes: the last line was cut and holds one (the caller then scans the log as a
-    stream, as for _scan_range). ``raw``: read from this stream, at offset ``start`` - 1 (or 0), instead."""
+    stream). ``raw``: read from this stream, at offset ``start`` - 1 (or 0), instead."""
 
     def __init__(self, source, start: int, end: int, raw=None):
         # The byte before `start` tells whether a line starts there; near offset 0, a byte order mark may too.
@@ -456,66 +415,18 @@ class ShareReader:
         self._controls = (self._controls and nl < 0) or b"\0" in rest or b"\x1b" in rest
 
 
-def _scan_range(task: tuple, keep_events: bool) -> ChunkResult | None:
-    """Scans one byte range ``(source, start, end)``; None when it cannot be scanned apart: it holds NUL or ESC bytes
-    and ends in a line cut at MAX_LINE_BYTES, where app.text would cut it later (after removing them). Rare; the
-    parent then reads the file once instead (summarize_stream)."""
-    lines = _range_lines(task)
-    if lines is None:
-        return None
-    chunk = scan_chunk(*lines, keep_events=keep_events, whole=False)
-    chunk.range = task   # (without a resync line the parent reads the range again rather than receive it)
-    return chunk
-
-
-def _range_lines(task: tuple) -> tuple[bytearray, int, int] | None:
-    """The lines of a byte range ``(source, start, end)`` as `buf[lo:hi]`, NUL and ESC bytes removed; None when they
-    cannot be cut apart from the rest of the log (see _scan_range)."""
-    buf, lo, hi = read_lines_in_range(*task)
-    if buf.find(b"\0", lo, hi) >= 0 or buf.find(b"\x1b", lo, hi) >= 0:
-        # app.text removes these before lines are cut; lines inside the range are cut after decoding, so removing
-        # them here gives the same lines, except for a line that ran past the window
-        if hi - lo > 0 and buf[hi - 1] == 10 and hi - 1 - (buf.rfind(b"\n", lo, hi - 1) + 1 or lo) >= MAX_LINE_BYTES:
-            return None
-        return buf, lo, strip_controls_in_place(buf, lo, hi)
-    return buf, lo, hi
-
-
 def _scan_bytes(data: bytes, keep_events: bool) -> ChunkResult:
     return scan_chunk(data, 0, len(data), keep_events=keep_events, whole=False)   # (the parent holds data)
-
-
-def summarize_ranges(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
-                     max_groups: int = 50, chunk_bytes: int | None = None,
-                     progress: Callable[[int], object] | None = None,
-                     reference_time: datetime | None = None) -> dict | None:
-    """An uncompressed log of ``size`` bytes, split into chunks of ``chunk_bytes`` that the workers read themselves
-    from ``source`` (FileRanges: each read is cheap, and the parent reports ``progress`` chunk by chunk).
-
-    Returns None when a range cannot be scanned apart (NUL or ESC bytes in a line cut at MAX_LINE_BYTES, see
-    _scan_range): nothing was handed to ``on_event`` then, and the caller scans the log as a stream. A failed read
-    (OSError) is raised. ``progress`` is called with the bytes of each chunk once it is stitched.
-    ``reference_time``: the year of timestamps without one (app.scan.Totals)."""
-    chunk_bytes = chunk_bytes or CHUNK_BYTES
-    ranges = [(source, s, min(s + chunk_bytes, size)) for s in range(0, size, chunk_bytes)]
-    stitcher = Stitcher(on_event, reference_time=reference_time)
-    with _Workers(processes) as pool:
-        scan = partial(_scan_range, keep_events=on_event is not None)
-        for chunk, (_source, start, end) in zip(pool.map(scan, ranges), ranges):
-            if chunk is None:
-                return None
-            stitcher.add(chunk)
-            if progress is not None:
-                progress(end - start)
-    return stitcher.summary(size, None, max_groups)
 
 
 def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[dict], None] | None = None,
                      max_groups: int = 50, share_bytes: int | None = None, read_bytes: int = SHARE_READ_BYTES,
                      stop: Callable[[int], str | None] | None = None, deadline: float | None = None,
-                     error: str | None = None, reference_time: datetime | None = None, first=None) -> dict | None:
-    """summarize_ranges with one read per worker: the log is cut into ``processes`` shares of SHARE_MIN_BYTES or
-    more (``share_bytes`` each, where given: tests cut many), and each worker streams its share from one read of
+                     error: str | None = None, reference_time: datetime | None = None, first=None,
+                     progress: Callable[[int], object] | None = None) -> dict | None:
+    """An uncompressed log of ``size`` bytes read from ``source`` in large byte ranges, with one read each: the log is
+    cut into ``processes`` shares of SHARE_MIN_BYTES or more (``share_bytes`` each, where given: summarize_file's,
+    and tests cut many), and each worker streams its share from one read of
     ``source`` (one ranged GET of an S3 object, where each GET has a first-byte latency and the embedded S3 copies
     the whole object for each one) and scans it in regions of ``read_bytes``, holding only those. A worker's share
     needs no stitching inside: only the shares' boundaries are stitched, as chunks are.
@@ -524,7 +435,9 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
     then, ``incomplete`` with the reason ``stop`` gives for the offset reached; ``stop`` is also asked after each
     share (a size or time limit). ``error`` marks a summary that covers ``size`` bytes of a longer log. Returns None
     when a share cannot be scanned apart (ShareReader.unscannable): nothing was handed to ``on_event`` then, and
-    the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised.
+    the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised. ``progress`` is called
+    with the bytes of each share once it is stitched; ``reference_time``: the year of timestamps without one
+    (app.scan.Totals).
 
     ``first``: a stream of the log from its start (the body the caller opened to sniff it). The parent then scans
     the first share from it while processes - 1 workers scan the others: one read and one worker less."""
@@ -553,18 +466,23 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
             why = stop(end) if stop is not None and end < size else None
             if why is not None:
                 return stitcher.summary(end, why, max_groups)
+            if progress is not None:
+                progress(end - start)
     return stitcher.summary(size, error, max_groups)
 
 
 def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None] | None = None,
-                   max_groups: int = 50, chunk_bytes: int | None = None,
+                   max_groups: int = 50, share_bytes: int | None = None,
                    progress: Callable[[int], object] | None = None,
                    reference_time: datetime | None = None) -> dict:
-    """An uncompressed regular file, split into byte ranges that the workers read themselves (``progress``,
-    ``reference_time``: see summarize_ranges)."""
-    summary = summarize_ranges(FileRanges(path), os.path.getsize(path), processes=processes, on_event=on_event,
-                               max_groups=max_groups, chunk_bytes=chunk_bytes, progress=progress,
-                               reference_time=reference_time)
+    """An uncompressed regular file, cut into FILE_SHARES_PER_CORE shares a core (none under SHARE_MIN_BYTES; or
+    of ``share_bytes``) that the workers read themselves (summarize_shares; ``progress``, ``reference_time``: see
+    there). A file whose shares cannot be scanned apart (ShareReader.unscannable, rare) is read once as a stream."""
+    size = os.path.getsize(path)
+    if share_bytes is None:
+        share_bytes = max(SHARE_MIN_BYTES, -(-size // (FILE_SHARES_PER_CORE * max(1, processes))))
+    summary = summarize_shares(FileRanges(path), size, processes=processes, on_event=on_event, max_groups=max_groups,
+                               share_bytes=share_bytes, progress=progress, reference_time=reference_time)
     if summary is not None:
         return summary
     with open(path, "rb") as f:  # nothing was handed to on_event yet: nothing is reported twice
@@ -577,7 +495,7 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
                      stop: Callable[[int], str | None] | None = None,
                      reference_time: datetime | None = None) -> dict:
     """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers. ``stop``: as
-    app.log_parser.summarize's, asked before each chunk is read (``reference_time``: see summarize_ranges)."""
+    app.log_parser.summarize's, asked before each chunk is read (``reference_time``: see summarize_shares)."""
     stitcher = Stitcher(on_event, reference_time=reference_time)
     regions = Regions(stream, chunk_bytes or CHUNK_BYTES, stop, fill=True)
     pending: deque = deque()
@@ -616,21 +534,19 @@ class ChunkResult:
 
     A share (scan_share) is a chunk too, read from its source: ``share`` is ``(source, start, end, read_bytes)``,
     and ``prefix`` is None when it has no resync line (the parent reads the share again rather than hold it);
-    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached. A byte range of a file
-    (_scan_range) has ``range``, ``(source, start, end)``, and no prefix without a resync line either (the parent
-    reads the range again); nor has a chunk of a stream (the parent holds its bytes). Sending a 4 MiB chunk back
-    through the pipe for each chunk without a resync line cost more than the parallel scan saved on logs that
-    have none (syslog)."""
+    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached. Nor has a chunk of a stream a
+    prefix without a resync line (the parent holds its bytes). Sending a 4 MiB chunk back through the pipe for each
+    chunk without a resync line cost more than the parallel scan saved on logs that have none (syslog)."""
 
     __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail", "first_switch",
-                 "resync_switch", "share", "range", "stopped_at")
+                 "resync_switch", "share", "stopped_at")
 
     def __init__(self, lines, sums, sums_from_resync, events, resync_line, prefix, tail, first_switch,
                  resync_switch):
         self.lines, self.sums, self.sums_from_resync, self.events = lines, sums, sums_from_resync, events
         self.resync_line, self.prefix, self.tail = resync_line, prefix, tail
         self.first_switch, self.resync_switch = first_switch, resync_switch
-        self.share, self.range, self.stopped_at = None, None, None
+        self.share, self.stopped_at = None, None
 
 
 def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, int, tuple | None] | None:
@@ -689,7 +605,9 @@ class _ChunkScan:
         resync = _find_resync(first_lines, lo, hi, switch_log)
         resync_line, resync_pos, resync_switch = resync if resync is not None else (None, hi, None)
         sums_from_resync = GroupSums()
-        if resync_line is not None:
+        if resync_line is not None and all(event[0] >= resync_line for event in self._sink.early):
+            sums_from_resync = self.sums   # (no event before it: the same sums, pickled once for the parent)
+        elif resync_line is not None:
             for event in self._sink.early:
                 if event[0] >= resync_line:
                     sums_from_resync.add(*event)
@@ -795,8 +713,6 @@ class Stitcher:
                 buf, lo, hi = chunk.prefix, 0, len(chunk.prefix)
             elif lines is not None:      # a stream's chunk, held by the parent
                 buf, lo, hi = lines, 0, len(lines)
-            elif chunk.range is not None:   # a file's range: read again (it was scanned apart: _range_lines gives it)
-                buf, lo, hi = _range_lines(chunk.range)
             else:                        # a share: read again
                 if not read_again:
                     return False

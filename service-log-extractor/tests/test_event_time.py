@@ -317,7 +317,7 @@ def test_parallel_paths_give_the_sequential_times(tmp_path, chunk_bytes):
     assert sequential["first_time"] and sequential["last_time"]
     path = tmp_path / "mixed.log"
     path.write_bytes(data)
-    ranged = parallel.summarize_file(str(path), processes=2, chunk_bytes=chunk_bytes, reference_time=ref,
+    ranged = parallel.summarize_file(str(path), processes=2, share_bytes=chunk_bytes, reference_time=ref,
                                      max_groups=10_000)
     assert ranged == sequential
     streamed = parallel.summarize_stream(io.BytesIO(data), processes=2, chunk_bytes=chunk_bytes, reference_time=ref,
@@ -332,7 +332,7 @@ def test_parallel_equals_sequential_on_the_realistic_log(tmp_path, make_realisti
     assert sum(g["first_time"] is not None for g in sequential["groups"]) >= 10
     path = tmp_path / "realistic.log"
     path.write_bytes(data)
-    assert parallel.summarize_file(str(path), processes=2, chunk_bytes=65536, reference_time=ref) == sequential
+    assert parallel.summarize_file(str(path), processes=2, share_bytes=65536, reference_time=ref) == sequential
 
 
 # -- the CLI and the service ---------------------------------------------------------------------------------------

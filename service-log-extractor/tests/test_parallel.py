@@ -90,10 +90,10 @@ def sequential(data: bytes):
 
 
 def assert_file_chunks_give_the_sequential_summary(tmp_path, data: bytes) -> None:
-    """``data`` as a file scanned by two processes in ranges of 4,099 bytes: the sequential scan's summary."""
+    """``data`` as a file scanned by two processes in shares of 4,099 bytes: the sequential scan's summary."""
     path = tmp_path / "log"
     path.write_bytes(data)
-    assert parallel.summarize_file(str(path), processes=2, chunk_bytes=4099) == sequential(data)[0]
+    assert parallel.summarize_file(str(path), processes=2, share_bytes=4099) == sequential(data)[0]
 
 
 def stitched_in_chunks(data: bytes, size: int, seen=None):
@@ -133,20 +133,20 @@ def branches(monkeypatch):
 # With on_event (the CLI's --events) workers list each event; without it (the CLI otherwise, the service) they send
 # each chunk's events summed per group, and the parent takes them per group: the same summary either way.
 @pytest.mark.parametrize("per_event", [True, False])
-@pytest.mark.parametrize("chunk_bytes", [257, 4096])
-def test_file_ranges_give_the_sequential_result(tmp_path, branches, chunk_bytes, per_event, cases):
+@pytest.mark.parametrize("share_bytes", [257, 4096])
+def test_file_shares_give_the_sequential_result(tmp_path, branches, share_bytes, per_event, cases):
     for name, text in cases.items():
         data = text.encode()
         path = tmp_path / f"{name}.log"
         path.write_bytes(data)
         events = []
         summary = parallel.summarize_file(str(path), processes=2, on_event=events.append if per_event else None,
-                                          chunk_bytes=chunk_bytes)
+                                          share_bytes=share_bytes)
         expected, expected_events = sequential(data)
         assert (summary, events) == (expected, expected_events if per_event else []), name
     assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]  # every path taken
     assert (branches["events"] > 0) == per_event   # events one by one only for a parent that hands them on
-    assert branches["sent whole"] == 0   # a range without a resync line is read again by the parent, not sent
+    assert branches["sent whole"] == 0   # a share without a resync line is read again by the parent, not sent
 
 
 @pytest.mark.parametrize("envelope", ["cri", "docker"])
@@ -300,13 +300,13 @@ def realistic_sequential(realistic):
     return sequential(realistic)
 
 
-@pytest.mark.parametrize("chunk_bytes", [65_537, 1 << 20])
-def test_realistic_log_gives_the_sequential_result(tmp_path, branches, realistic, realistic_sequential, chunk_bytes):
+@pytest.mark.parametrize("share_bytes", [65_537, 1 << 20])
+def test_realistic_log_gives_the_sequential_result(tmp_path, branches, realistic, realistic_sequential, share_bytes):
     path = tmp_path / "realistic.log"
     path.write_bytes(realistic)
-    assert parallel.summarize_file(str(path), processes=2, chunk_bytes=chunk_bytes) == realistic_sequential[0]
+    assert parallel.summarize_file(str(path), processes=2, share_bytes=share_bytes) == realistic_sequential[0]
     events = []
-    summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, chunk_bytes=chunk_bytes)
+    summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, share_bytes=share_bytes)
     assert (summary, events) == realistic_sequential
 
 
@@ -400,7 +400,7 @@ def _kill_the_worker_reading(monkeypatch, offset: int) -> None:
     import signal
 
     parent = os.getpid()
-    open_range, read_into = parallel.FileRanges.open_range, parallel.FileRanges.read_into
+    open_range = parallel.FileRanges.open_range
 
     def die_at(start: int) -> None:
         if start == offset and os.getpid() != parent:
@@ -408,11 +408,9 @@ def _kill_the_worker_reading(monkeypatch, offset: int) -> None:
 
     monkeypatch.setattr(parallel.FileRanges, "open_range",
                         lambda self, start, length: die_at(start) or open_range(self, start, length))
-    monkeypatch.setattr(parallel.FileRanges, "read_into",
-                        lambda self, start, view: die_at(start) or read_into(self, start, view))
 
 
-@pytest.mark.parametrize("how", ["shares", "shares_first", "ranges", "stream"])
+@pytest.mark.parametrize("how", ["shares", "shares_first", "file", "stream"])
 def test_a_killed_worker_raises_instead_of_hanging(tmp_path, monkeypatch, realistic, how):
     """A worker killed mid-task is WorkerLost, and the other workers are stopped (multiprocessing.Pool, used before,
     replaced the dead worker and lost its task: the parent waited for it forever)."""
@@ -425,7 +423,7 @@ def test_a_killed_worker_raises_instead_of_hanging(tmp_path, monkeypatch, realis
     assert size > 2 << 20
     # the second share or chunk (the first is the parent's where `first` is given), whose read starts a byte before
     # it (that byte tells whether it starts with a line)
-    _kill_the_worker_reading(monkeypatch, (1 << 20 if how == "ranges" else share) - 1)
+    _kill_the_worker_reading(monkeypatch, (1 << 20 if how == "file" else share) - 1)
     with pytest.raises(parallel.WorkerLost, match="ended without answering"):
         if how == "stream":   # the parent hands the chunks over: a worker dies on its first
             scan_chunk, parent = parallel.scan_chunk, os.getpid()
@@ -433,8 +431,8 @@ def test_a_killed_worker_raises_instead_of_hanging(tmp_path, monkeypatch, realis
                 os.getpid() != parent and os.kill(os.getpid(), signal.SIGKILL)) or scan_chunk(*a, **k))
             with gzip.open(io.BytesIO(gzip.compress(realistic))) as stream:
                 parallel.summarize_stream(stream, processes=2, chunk_bytes=1 << 20)
-        elif how == "ranges":
-            parallel.summarize_ranges(parallel.FileRanges(str(path)), size, processes=2, chunk_bytes=1 << 20)
+        elif how == "file":
+            parallel.summarize_file(str(path), processes=2, share_bytes=1 << 20)
         else:
             with open(path, "rb") as first:
                 parallel.summarize_shares(parallel.FileRanges(str(path)), size, processes=3,
@@ -623,7 +621,7 @@ def test_realistic_log_with_a_reference_time_gives_the_sequential_result(tmp_pat
     years = []
     for reference in (datetime(2027, 1, 3, tzinfo=timezone.utc), datetime(2026, 11, 20, tzinfo=timezone.utc)):
         want = log_parser.summarize(io.BytesIO(realistic), reference_time=reference)
-        got = parallel.summarize_file(str(path), processes=2, chunk_bytes=65_537, reference_time=reference)
+        got = parallel.summarize_file(str(path), processes=2, share_bytes=65_537, reference_time=reference)
         assert got == want
         years.append(sorted({g[key][:4] for g in want["groups"] for key in ("first_time", "last_time")}))
     assert years == [["2026"], ["2025", "2026"]]   # the second puts year-less November lines a year back
@@ -633,7 +631,7 @@ def _stitch(data: bytes, cuts: list[int], on_event) -> dict:
     """Scans data[a:b] for each pair of cuts (line starts) as a worker does, and stitches the chunks in order."""
     stitcher = parallel.Stitcher(on_event)
     for lo, hi in zip(cuts, cuts[1:]):
-        chunk = strip_controls(data[lo:hi])  # (as a worker strips its range, see parallel._scan_range)
+        chunk = strip_controls(data[lo:hi])  # (as a worker's Regions strip its share, see parallel.ShareReader)
         stitcher.add(parallel.scan_chunk(bytearray(chunk), 0, len(chunk), keep_events=on_event is not None))
     return stitcher.summary(len(data), None, 50)
 
@@ -665,10 +663,10 @@ def test_tracked_group_bound_and_distinct_estimate(tmp_path, monkeypatch, realis
     path.write_bytes(realistic)
     want = sequential(realistic)
     assert want[0]["groups_total"] > 300   # both bounds passed
-    for chunk_bytes in (4099, 65_537):
-        assert parallel.summarize_file(str(path), processes=2, chunk_bytes=chunk_bytes) == want[0]
+    for share_bytes in (4099, 65_537):
+        assert parallel.summarize_file(str(path), processes=2, share_bytes=share_bytes) == want[0]
     events = []
-    summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, chunk_bytes=65_537)
+    summary = parallel.summarize_file(str(path), processes=2, on_event=events.append, share_bytes=65_537)
     assert (summary, events) == want
 
 
@@ -801,7 +799,8 @@ def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name
     path = tmp_path / "case.log"
     path.write_bytes(data)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1009)
+    monkeypatch.setattr(parallel, "CHUNK_BYTES", 1009)       # a stream's chunks (compressed, UTF-16)
+    monkeypatch.setattr(parallel, "SHARE_MIN_BYTES", 1009)   # a file's shares
     events = []
     summary = log_parser._summarize_path(str(path), 2, events.append)
     assert (summary, events) == sequential(data)
