@@ -1422,34 +1422,53 @@ typedef struct Twin {
      * listed. substitute() calls the matcher only there (a call at every character was most of its time). */
     unsigned char start_class;
     const char *start_chars;
+    /* The characters before which no match can start (the pattern's look-behind or `\b`, which the matcher tests
+     * first): those of the CLASS bits and those listed. substitute() does not call the matcher after them, so
+     * that a run of word characters costs one call, at its start, instead of one a character. */
+    unsigned char after_class;
+    const char *after_chars;
 } Twin;
 
 /* The compiled twins a Mask.compiled may name (app.grouping.MASKS names each after its mask). */
 static const Twin TWINS[] = {
-    {"url", NULL, m_url, 0, 0, "b9b344c97535", .start_class = C_ALPHA},
-    {"uuid", pf_uuid, m_uuid, 0, 0, "9122fcf384d6", .start_class = C_HEX},
+    {"url", NULL, m_url, 0, 0, "b9b344c97535", .start_class = C_ALPHA,
+     .after_class = C_W},
+    {"uuid", pf_uuid, m_uuid, 0, 0, "9122fcf384d6", .start_class = C_HEX,
+     .after_class = C_W},
     {"double-quoted", NULL, m_double_quoted, 0, 0, "f5a979d9d362", .start_chars = "\""},
-    {"single-quoted", NULL, m_single_quoted, 0, 0, "3489baf54ba4", .start_chars = "'"},
-    {"ipv4", pf_ipv4, m_ipv4, 1, 0, "50e9d51aa719", .start_class = C_D},
+    {"single-quoted", NULL, m_single_quoted, 0, 0, "3489baf54ba4", .start_chars = "'",
+     .after_class = C_W},
+    {"ipv4", pf_ipv4, m_ipv4, 1, 0, "50e9d51aa719", .start_class = C_D,
+     .after_class = C_W},
     {"ipv6", pf_ipv6, NULL, 1, 0, "2f6716f232fc"},
-    {"host", pf_host, m_host, 1, 0, "243ed911f666", .start_class = C_ALPHA | C_D},
-    {"path", pf_path, m_path, 0, 0, "a3f857096677", .start_chars = "./~"},
+    {"host", pf_host, m_host, 1, 0, "243ed911f666", .start_class = C_ALPHA | C_D,
+     .after_class = C_W, .after_chars = ".-"},
+    {"path", pf_path, m_path, 0, 0, "a3f857096677", .start_chars = "./~",
+     .after_class = C_W, .after_chars = ".:/<>-"},
     {"relative-path", pf_relative_path, m_relative_path, 1, 0, "8115b88b850f", .start_class = C_W,
-     .start_chars = "@%+~-"},
+     .start_chars = "@%+~-",
+     .after_class = C_W, .after_chars = ".@%+~-:/<>"},
     {"file", pf_file, NULL, 0, 0, "cfdbb82da326"},
     {"timestamp", pf_timestamp, NULL, 1, 0, "0877d40a3cc9"},
-    {"key-value", NULL, m_key_value, 0, 1, "5e2d66368054", .start_class = C_W, .start_chars = ".-"},
+    {"key-value", NULL, m_key_value, 0, 1, "5e2d66368054", .start_class = C_W, .start_chars = ".-",
+     .after_class = C_W, .after_chars = ".-"},
     {"k8s-pod", pf_k8s_pod, NULL, 1, 0, "cdceeb2109d0"},
     {"prefixed-id", pf_prefixed_id, NULL, 1, 0, "b5937ff0c069"},
-    {"hex", pf_hex, m_hex, 1, 0, "7ce2a355e41b", .start_class = C_HEX},
-    {"long-id", pf_long_id, m_long_id, 0, 0, "e8be3a6b6e07", .start_class = C_W},
-    {"duration", pf_duration, m_duration, 1, 0, "cb25bbf9dbea", .start_class = C_D},
+    {"hex", pf_hex, m_hex, 1, 0, "7ce2a355e41b", .start_class = C_HEX,
+     .after_class = C_W},
+    {"long-id", pf_long_id, m_long_id, 0, 0, "e8be3a6b6e07", .start_class = C_W,
+     .after_class = C_W},
+    {"duration", pf_duration, m_duration, 1, 0, "cb25bbf9dbea", .start_class = C_D,
+     .after_class = C_W},
     {"bgl-location", pf_bgl_location, NULL, 1, 0, "7382339a1425"},
     {"numbered-name", pf_numbered_name, m_numbered_name, 0, 1, "5e1a33ee8834", r_numbered_name, "_numbered_name",
-     .start_class = C_ALPHA},
+     .start_class = C_ALPHA,
+     .after_class = C_W},
     {"kernel-uptime", pf_kernel_uptime, NULL, 1, 0, "a5699dabdd19"},
-    {"number", NULL, m_number, 0, 0, "8df86edbface", .start_class = C_D},
-    {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652", .start_chars = "+-"},
+    {"number", NULL, m_number, 0, 0, "8df86edbface", .start_class = C_D,
+     .after_class = C_W},
+    {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652", .start_chars = "+-",
+     .after_class = C_W, .after_chars = ".+-"},
     {"size", pf_size, NULL, 1, 0, "3a15fad8d4e4"},
     {"ssh-account", pf_ssh_account, NULL, 0, 0, "2a1106e01cf7"},
     {"process-name", pf_process_name, NULL, 1, 0, "a772d7128ebf"},
@@ -1457,15 +1476,21 @@ static const Twin TWINS[] = {
     {"windows-path", pf_windows_path, NULL, 1, 0, "7dc4e76df6dc"},
     {"repeats", pf_repeats, NULL, 0, 0, "1b7e685b2ae0"},
     {"systemd-unit", pf_systemd_unit, m_systemd_unit, 1, 0, "deb66084e021", .start_class = C_W,
-     .start_chars = "@.-"},
+     .start_chars = "@.-",
+     .after_class = C_W, .after_chars = "@.-"},
     {"name-after-keyword", pf_name_after_keyword, m_name_after_keyword, 1, 1, "4e201a1060c8",
-     .start_chars = "uUtTaAcC"},
-    {"email", NULL, m_email, 0, 0, "fb18ac20fcd8", .start_class = C_W, .start_chars = ".+-"},
-    {"java-identity-hash", NULL, m_java_identity_hash, 0, 1, "1eb4cbdb9db6", .start_class = C_ALPHA},
+     .start_chars = "uUtTaAcC",
+     .after_class = C_W},
+    {"email", NULL, m_email, 0, 0, "fb18ac20fcd8", .start_class = C_W, .start_chars = ".+-",
+     .after_class = C_W, .after_chars = ".+-"},
+    {"java-identity-hash", NULL, m_java_identity_hash, 0, 1, "1eb4cbdb9db6", .start_class = C_ALPHA,
+     .after_class = C_W},
 };
 
-/* STARTS[k][c]: a match of TWINS[k]'s matcher can start with the character c (Twin.start_class, start_chars). */
+/* STARTS[k][c]: a match of TWINS[k]'s matcher can start with the character c (Twin.start_class, start_chars);
+ * AFTER[k][c]: none can start just after c (Twin.after_class, after_chars). */
 static unsigned char STARTS[sizeof TWINS / sizeof TWINS[0]][256];
+static unsigned char AFTER[sizeof TWINS / sizeof TWINS[0]][256];
 
 static void fill_starts(void) {
     for (size_t k = 0; k < sizeof TWINS / sizeof TWINS[0]; k++) {
@@ -1474,6 +1499,9 @@ static void fill_starts(void) {
         for (int c = 0; c < 256; c++)
             STARTS[k][c] = any || (CLASS[c] & t->start_class) || (c != 0 && t->start_chars != NULL &&
                                                                    strchr(t->start_chars, c) != NULL);
+        for (int c = 0; c < 256; c++)
+            AFTER[k][c] = (CLASS[c] & t->after_class) || (c != 0 && t->after_chars != NULL &&
+                                                         strchr(t->after_chars, c) != NULL);
     }
 }
 
@@ -1589,12 +1617,13 @@ static char *parse_template(PyObject *repl, Py_ssize_t *len, int group1) {
  * exception. */
 static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_len, PyObject *text) {
     const Matcher matcher = twin->matcher;
-    const unsigned char *starts = STARTS[twin - TWINS];
+    const unsigned char *starts = STARTS[twin - TWINS], *after = AFTER[twin - TWINS];
     const unsigned char *s = PyUnicode_1BYTE_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     Match m = {0, 0, 0};
     Py_ssize_t i = 0;
-    while (i < n && !(starts[s[i]] && matcher(s, n, i, &m)))
+#define MAY_START(i) (starts[s[i]] && ((i) == 0 || !after[s[(i) - 1]]))
+    while (i < n && !(MAY_START(i) && matcher(s, n, i, &m)))
         i++;
     if (i >= n)
         return Py_NewRef(text);
@@ -1603,7 +1632,7 @@ static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_
     Py_ssize_t copied = 0;   /* s[:copied] is in the buffer (or replaced) */
     int failed = 0;
     while (i < n) {
-        if (!(starts[s[i]] && matcher(s, n, i, &m))) {
+        if (!(MAY_START(i) && matcher(s, n, i, &m))) {
             i++;
             continue;
         }
@@ -1624,6 +1653,7 @@ static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_
         PyMem_Free(b.data);
     return out;
 }
+#undef MAY_START
 
 /* For the tests: twins() -> [(name, has_prefilter, has_matcher, replaces_guard)]; prefilter(name, text) -> bool,
  * False when the named twin's pattern cannot match the ASCII text; substitute(name, replacement, text) -> str, the matcher's
