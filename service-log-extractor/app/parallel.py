@@ -92,8 +92,11 @@ class _Workers:
     closing that copy gives the thread an end of file, and the pool is then broken as with any other death."""
 
     POLL_SECONDS = 1.0   # how often a wait for a result looks for a dead worker (see result)
+    TICK_SECONDS = 0.2   # how often it calls ``on_wait`` (a progress bar's refresh)
 
-    def __init__(self, processes: int):
+    def __init__(self, processes: int, on_wait: Callable[[], object] | None = None):
+        """``on_wait``: called about every TICK_SECONDS while the parent waits for a result; ``reads`` then counts
+        the bytes of their shares the workers have read (note_read)."""
         # fork is cheap (~20 ms) and shares the parent's loaded modules, but unsafe once threads run (a gunicorn
         # worker): then a fork server, started from a fresh interpreter, makes the workers. It was started with the
         # environment of its first use: the workers get the AWS settings of now (S3Ranges reads with them).
@@ -107,6 +110,8 @@ class _Workers:
             # later scans start with them loaded. (Read when the server starts: at the process's first pool.)
             context.set_forkserver_preload(["app.parallel", "boto3"])
         aws_env = {k: v for k, v in os.environ.items() if k.startswith("AWS_")}
+        self._on_wait = on_wait
+        self.reads = context.Value("q", 0) if on_wait is not None else None
         # Frozen objects are left alone by the workers' garbage collector, so the pages holding them stay shared
         # with the parent instead of being copied into each worker (CPython's advice for forking servers). The
         # executor forks its workers at the first submit: frozen until then.
@@ -115,7 +120,7 @@ class _Workers:
             gc.freeze()
         try:
             self._executor = ProcessPoolExecutor(processes, mp_context=context, initializer=_worker_env,
-                                                 initargs=(aws_env,))
+                                                 initargs=(aws_env, self.reads))
         except BaseException:
             self._unfreeze()
             raise
@@ -139,15 +144,23 @@ class _Workers:
 
     def result(self, future):
         """The future's result; a worker's exception is raised as is, a dead worker as WorkerLost. While it waits it
-        looks for a dead worker every POLL_SECONDS: one that died sending a result would leave the wait hanging."""
+        looks for a dead worker every POLL_SECONDS (one that died sending a result would leave the wait hanging),
+        and calls ``on_wait`` every TICK_SECONDS."""
+        tick = self.POLL_SECONDS if self._on_wait is None else self.TICK_SECONDS
+        waited = 0.0
         while True:
             with _lost_as_worker_lost():
                 try:
-                    return future.result(timeout=self.POLL_SECONDS)
+                    return future.result(timeout=tick)
                 except TimeoutError:
                     pass
-            if any(p.exitcode is not None for p in self._processes()):   # (workers end only at shutdown)
-                self._kill()   # the executor's thread then fails the futures: WorkerLost on the next turn
+            if self._on_wait is not None:
+                self._on_wait()
+            waited += tick
+            if waited >= self.POLL_SECONDS:
+                waited = 0.0
+                if any(p.exitcode is not None for p in self._processes()):   # (workers end only at shutdown)
+                    self._kill()   # the executor's thread then fails the futures: WorkerLost on the next turn
 
     def map(self, fn, items):
         """``fn(item)`` for each item, run in the workers, yielded in order."""
@@ -189,10 +202,22 @@ class _Workers:
             queue._writer.close()
 
 
-def _worker_env(aws_env: dict) -> None:
+_share_reads = None   # in a worker: _Workers.reads, where the parent shows progress (a multiprocessing Value)
+
+
+def _worker_env(aws_env: dict, reads=None) -> None:
+    global _share_reads
     for key in [k for k in os.environ if k.startswith("AWS_") and k not in aws_env]:
         del os.environ[key]
     os.environ.update(aws_env)
+    _share_reads = reads
+
+
+def _note_read(n: int) -> None:
+    """Adds ``n`` bytes read of a share to the parent's count, where it keeps one (_Workers.reads)."""
+    if _share_reads is not None and n > 0:
+        with _share_reads.get_lock():
+            _share_reads.value += n
 
 
 HEAD_BYTES = len(ZSTD_MAGIC)   # what head_is_plain needs of a log's first bytes
@@ -436,7 +461,8 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
     share (a size or time limit). ``error`` marks a summary that covers ``size`` bytes of a longer log. Returns None
     when a share cannot be scanned apart (ShareReader.unscannable): nothing was handed to ``on_event`` then, and
     the caller scans the log as a stream. A failed read (OSError, RangeReadError) is raised. ``progress`` is called
-    with the bytes of each share once it is stitched; ``reference_time``: the year of timestamps without one
+    with the bytes the workers have read since its last call, while the parent waits for them (and with the rest
+    once all is stitched); ``reference_time``: the year of timestamps without one
     (app.scan.Totals).
 
     ``first``: a stream of the log from its start (the body the caller opened to sniff it). The parent then scans
@@ -448,7 +474,16 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
     stitcher = Stitcher(on_event, reference_time=reference_time, reread_stop=_deadline_stop(deadline))
     scan = partial(scan_share, keep_events=on_event is not None, deadline=deadline)
     rest, workers = (shares[1:], processes - 1) if first is not None else (shares, processes)
-    pool = _Workers(min(workers, len(rest))) if rest and workers > 0 else None
+    shown = 0   # the bytes shown by ``progress``: those the workers have read (their count is polled while waiting)
+
+    def show_reads() -> None:
+        nonlocal shown
+        if pool.reads.value > shown:
+            progress(pool.reads.value - shown)
+            shown = pool.reads.value
+
+    pool = _Workers(min(workers, len(rest)), on_wait=show_reads if progress is not None else None) \
+        if rest and workers > 0 else None
     with pool or contextlib.nullcontext():
         results = pool.map(scan, rest) if pool is not None else map(scan, rest)
         if first is not None and shares:   # (the workers start on the rest meanwhile)
@@ -466,8 +501,8 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
             why = stop(end) if stop is not None and end < size else None
             if why is not None:
                 return stitcher.summary(end, why, max_groups)
-            if progress is not None:
-                progress(end - start)
+    if progress is not None and size > shown:   # (the rest: what was read by then, and any share the parent read)
+        progress(size - shown)
     return stitcher.summary(size, error, max_groups)
 
 
@@ -651,14 +686,20 @@ def scan_share(task: tuple, keep_events: bool, deadline: float | None = None, ra
     scan = _ChunkScan(None, keep_events)
     stop = _deadline_stop(deadline)
     first = None    # the bytes of the first region: the resync line is searched in them once all is scanned
+    counted = start   # the share's bytes counted as read (_note_read), up to its end
     try:
         regions = Regions(reader, read_bytes, stop, plain=True)
         for lo, hi in regions:
             if first is None:
                 first = bytes(memoryview(regions.buf)[lo:hi])
             scan.feed(regions.buf, lo, hi)
+            reached = min(reader.reached, end)
+            _note_read(reached - counted)
+            counted = max(counted, reached)
     finally:
         reader.close()
+    if regions.error is None:
+        _note_read(end - counted)   # (lines may end before the share's last bytes are read: the share is done)
     if reader.unscannable:
         return None
     chunk = scan.result(first or b"", 0, len(first or b""), whole=False)

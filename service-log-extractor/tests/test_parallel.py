@@ -793,6 +793,47 @@ _BYTE_CASES = {  # name -> its bytes, made of the `texts` fixture
 }
 
 
+# -- Progress (the CLI's bar): the workers count the bytes of their shares as they read them; the parent shows the
+# count while it waits for their results. --
+
+def _slow_square(x: int) -> int:
+    import time
+    time.sleep(0.7)   # a task that runs for a while (not a wait for a condition)
+    return x * x
+
+
+def test_the_parent_is_called_while_it_waits_for_a_worker():
+    ticks = []
+    with parallel._Workers(1, on_wait=lambda: ticks.append(1)) as pool:
+        assert list(pool.map(_slow_square, [3])) == [9]
+    assert len(ticks) >= 2   # every TICK_SECONDS (0.2 s) of a 0.7 s task
+
+
+def test_a_share_counts_its_bytes_once_as_it_is_read(tmp_path, monkeypatch, realistic):
+    import multiprocessing
+
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    reads = multiprocessing.Value("q", 0)
+    monkeypatch.setattr(parallel, "_share_reads", reads)
+    counts = []
+    note = parallel._note_read
+    monkeypatch.setattr(parallel, "_note_read", lambda n: counts.append(n) or note(n))
+    start, end = 100_000, 1_300_000   # (neither on a line start: the share's lines run past its end)
+    parallel.scan_share((parallel.FileRanges(str(path)), start, end, 65_536), keep_events=False)
+    assert reads.value == end - start and len([n for n in counts if n > 0]) > 10
+
+
+@pytest.mark.parametrize("share_bytes", [None, 300_007])
+def test_progress_adds_up_to_the_file_size(tmp_path, realistic, realistic_sequential, share_bytes):
+    path = tmp_path / "realistic.log"
+    path.write_bytes(realistic)
+    shown = []
+    summary = parallel.summarize_file(str(path), processes=2, share_bytes=share_bytes, progress=shown.append)
+    assert summary == realistic_sequential[0]
+    assert sum(shown) == len(realistic) and min(shown) > 0
+
+
 @pytest.mark.parametrize("name", sorted(_BYTE_CASES))
 def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name):
     data = _BYTE_CASES[name](texts)
