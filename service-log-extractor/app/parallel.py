@@ -46,8 +46,12 @@ SHARE_READ_BYTES = 1 << 19   # a share is scanned in regions of this many bytes 
 SHARE_MIN_BYTES = 32 << 20   # a smaller share costs more (a worker, a GET, an edge to stitch) than it saves
 # A file's shares a core: more than one, so that a core done early takes another share where part of the log is
 # denser; few, as each share's groups are stitched by the parent (4 MiB chunks, one task each, had the parent
-# stitching ~440 groups 128 times for 512 MiB: ~1 s of its CPU, on a core the workers needed).
+# stitching ~440 groups 128 times for 512 MiB: ~1 s of its CPU, on a core the workers needed). A file's read costs
+# no request, so its shares may be smaller than an S3 object's: a 40 MiB file in 32 + 8 MiB left one core idle.
 FILE_SHARES_PER_CORE = 4
+FILE_SHARE_MIN_BYTES = 8 << 20
+# With each event listed (the CLI's --events) a worker holds its share's event list until it is stitched: bounded.
+FILE_EVENTS_SHARE_MAX_BYTES = 16 << 20
 
 
 def usable_cores() -> int:
@@ -510,12 +514,18 @@ def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None
                    max_groups: int = 50, share_bytes: int | None = None,
                    progress: Callable[[int], object] | None = None,
                    reference_time: datetime | None = None) -> dict:
-    """An uncompressed regular file, cut into FILE_SHARES_PER_CORE shares a core (none under SHARE_MIN_BYTES; or
-    of ``share_bytes``) that the workers read themselves (summarize_shares; ``progress``, ``reference_time``: see
-    there). A file whose shares cannot be scanned apart (ShareReader.unscannable, rare) is read once as a stream."""
+    """An uncompressed regular file, cut into equal shares (``share_bytes`` each, where given) that the workers read
+    themselves (summarize_shares; ``progress``, ``reference_time``: see there): FILE_SHARES_PER_CORE a core, fewer
+    where they would be under FILE_SHARE_MIN_BYTES but one a core at least, and with ``on_event`` none over
+    FILE_EVENTS_SHARE_MAX_BYTES. A file whose shares cannot be scanned apart (ShareReader.unscannable, rare) is read
+    once as a stream."""
     size = os.path.getsize(path)
     if share_bytes is None:
-        share_bytes = max(SHARE_MIN_BYTES, -(-size // (FILE_SHARES_PER_CORE * max(1, processes))))
+        processes = max(1, processes)
+        shares = max(processes, min(FILE_SHARES_PER_CORE * processes, size // FILE_SHARE_MIN_BYTES))
+        if on_event is not None:
+            shares = max(shares, -(-size // FILE_EVENTS_SHARE_MAX_BYTES))
+        share_bytes = max(1, -(-size // shares))
     summary = summarize_shares(FileRanges(path), size, processes=processes, on_event=on_event, max_groups=max_groups,
                                share_bytes=share_bytes, progress=progress, reference_time=reference_time)
     if summary is not None:

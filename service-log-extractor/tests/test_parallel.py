@@ -841,7 +841,7 @@ def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name
     path.write_bytes(data)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1009)       # a stream's chunks (compressed, UTF-16)
-    monkeypatch.setattr(parallel, "SHARE_MIN_BYTES", 1009)   # a file's shares
+    monkeypatch.setattr(parallel, "FILE_SHARE_MIN_BYTES", 1009)   # a file's shares
     events = []
     summary = log_parser._summarize_path(str(path), 2, events.append)
     assert (summary, events) == sequential(data)
