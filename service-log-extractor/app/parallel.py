@@ -100,7 +100,7 @@ class _Workers:
 
     def __init__(self, processes: int, on_wait: Callable[[], object] | None = None):
         """``on_wait``: called about every TICK_SECONDS while the parent waits for a result; ``reads`` then counts
-        the bytes of their shares the workers have read (note_read)."""
+        the bytes of their shares the workers have read (_note_read)."""
         # fork is cheap (~20 ms) and shares the parent's loaded modules, but unsafe once threads run (a gunicorn
         # worker): then a fork server, started from a fresh interpreter, makes the workers. It was started with the
         # environment of its first use: the workers get the AWS settings of now (S3Ranges reads with them).
@@ -482,9 +482,10 @@ def summarize_shares(source, size: int, *, processes: int, on_event: Callable[[d
 
     def show_reads() -> None:
         nonlocal shown
-        if pool.reads.value > shown:
-            progress(pool.reads.value - shown)
-            shown = pool.reads.value
+        done = pool.reads.value   # (read once: the workers go on adding to it)
+        if done > shown:
+            progress(done - shown)
+            shown = done
 
     pool = _Workers(min(workers, len(rest)), on_wait=show_reads if progress is not None else None) \
         if rest and workers > 0 else None
@@ -579,8 +580,8 @@ class ChunkResult:
 
     A share (scan_share) is a chunk too, read from its source: ``share`` is ``(source, start, end, read_bytes)``,
     and ``prefix`` is None when it has no resync line (the parent reads the share again rather than hold it);
-    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached. Nor has a chunk of a stream a
-    prefix without a resync line (the parent holds its bytes). Sending a 4 MiB chunk back through the pipe for each
+    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached. A chunk of a stream has no
+    prefix without a resync line either (the parent holds its bytes). Sending a 4 MiB chunk back through the pipe for each
     chunk without a resync line cost more than the parallel scan saved on logs that have none (syslog)."""
 
     __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail", "first_switch",
