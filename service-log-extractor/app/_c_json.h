@@ -92,9 +92,6 @@ JSON_INLINE Py_ssize_t json_scan_string(const Text *t, Py_ssize_t i, int *escape
     return -1;   /* unterminated */
 }
 
-/* Decodes the body [lo, hi) of a string json_scan_string accepted into out (room for hi - lo characters:
- * decoding never lengthens), dropping NUL characters when drop_nul (strip_controls_text's first step). Returns the length; sets
- * *esc when it wrote an ESC (saves the ANSI step a pass of its own over nearly every line, which has none). */
 /* The character a one-character escape `\c` stands for (c one of json's `"\/bfnrt`; `u` is read apart). */
 JSON_INLINE Py_UCS4 json_short_escape(Py_UCS4 c) {
     switch (c) {
@@ -107,6 +104,9 @@ JSON_INLINE Py_UCS4 json_short_escape(Py_UCS4 c) {
     }
 }
 
+/* Decodes the body [lo, hi) of a string json_scan_string accepted into out (room for hi - lo characters:
+ * decoding never lengthens), dropping NUL characters when drop_nul (strip_controls_text's first step). Returns the length; sets
+ * *esc when it wrote an ESC (saves the ANSI step a pass of its own over nearly every line, which has none). */
 JSON_INLINE Py_ssize_t json_decode(const Text *t, Py_ssize_t lo, Py_ssize_t hi, Py_UCS4 *out, int drop_nul,
                                    int *esc) {
     Py_ssize_t n = 0;

@@ -89,7 +89,7 @@ def sequential(data: bytes):
     return log_parser.summarize(io.BytesIO(data), on_event=events.append), events
 
 
-def assert_file_chunks_give_the_sequential_summary(tmp_path, data: bytes) -> None:
+def assert_file_shares_give_the_sequential_summary(tmp_path, data: bytes) -> None:
     """``data`` as a file scanned by two processes in shares of 4,099 bytes: the sequential scan's summary."""
     path = tmp_path / "log"
     path.write_bytes(data)
@@ -222,7 +222,7 @@ def test_a_docker_json_file_log_has_resync_lines(tmp_path, branches):
                    + "".join(record(f"\tat com.example.Svc.m{k}(Svc.java:{i})", "stderr") for k in range(3))
                    + record(f"2026-11-29 10:00:{i % 60:02d},500 INFO [main] c.e.Svc - request {i} served")
                    for i in range(3000)).encode()
-    assert_file_chunks_give_the_sequential_summary(tmp_path, data)
+    assert_file_shares_give_the_sequential_summary(tmp_path, data)
     # (the one chunk without: the last, two lines, the second after an indented one, which a header could await)
     assert branches[(True, True)] > 300 and branches[(True, False)] == 1
 
@@ -271,7 +271,7 @@ def test_a_json_lines_log_has_resync_lines(tmp_path, branches):
                    + "".join(f"    at f{k} (/app/x.js:{i}:{k})\n" for k in range(3))
                    + json.dumps({"level": 30, "time": i, "msg": f"request {i} served"}) + "\n"
                    for i in range(3000)).encode()
-    assert_file_chunks_give_the_sequential_summary(tmp_path, data)
+    assert_file_shares_give_the_sequential_summary(tmp_path, data)
     assert branches[(True, True)] > 50 and branches[(True, False)] == 0
 
 
