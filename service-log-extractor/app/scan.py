@@ -259,6 +259,12 @@ _INDENT = b" \t"
 _INDENTED_RUN = re.compile(rb"(?:[ \t](?![ \t]*" + INDENTED_HEADER_DATE.encode() + rb")[^\n]*\n)+")
 
 
+def _newlines(buf, lo: int, hi: int) -> int:
+    """``buf.count(b"\\n", lo, hi)``, also for an mmap (app.parallel's ChunkRing), which has no ``count``."""
+    count = getattr(buf, "count", None)
+    return count(b"\n", lo, hi) if count is not None else memoryview(buf)[lo:hi].tobytes().count(b"\n")
+
+
 class LineFeeder:
     """Cuts buffers of whole lines into lines for a LineScanner, handing it only the lines that matter.
 
@@ -283,7 +289,7 @@ class LineFeeder:
             scanner.assembler.feed(self.lines, line)
 
     def feed_lines(self, buf, lo: int, hi: int) -> None:
-        """All complete lines in buf[lo:hi] (hi is just past a newline)."""
+        """All complete lines in buf[lo:hi] (hi is just past a newline); ``buf``: bytes, a bytearray or an mmap."""
         scanner = self.scanner
         assembler, unwrapper = scanner.assembler, scanner.unwrapper
         cursor = self.finder.cursor(buf, lo, hi)
@@ -294,7 +300,7 @@ class LineFeeder:
                     run_end = _INDENTED_RUN.match(buf, pos, hi)
                     if run_end is not None:
                         run_end = run_end.end()
-                        self.lines += buf.count(b"\n", pos, run_end)
+                        self.lines += _newlines(buf, pos, run_end)
                         pos = run_end
                         continue
                 nl = buf.find(b"\n", pos, hi)
@@ -303,11 +309,11 @@ class LineFeeder:
                 continue
             hit = cursor.next(pos)
             if hit < 0:
-                self.lines += buf.count(b"\n", pos, hi)
+                self.lines += _newlines(buf, pos, hi)
                 return
             start = buf.rfind(b"\n", pos, hit) + 1 or pos
             if start > pos:
-                self.lines += buf.count(b"\n", pos, start)
+                self.lines += _newlines(buf, pos, start)
             nl = buf.find(b"\n", start, hi)
             self.feed_line(buf, start, nl)
             pos = nl + 1

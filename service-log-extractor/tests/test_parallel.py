@@ -6,12 +6,13 @@ import os
 import pathlib
 import random
 import signal
+import threading
 from collections import Counter
 from datetime import datetime, timezone
 
 import pytest
 
-from app import grouping, log_parser, parallel
+from app import events, grouping, log_parser, parallel, records
 from app.event_time import line_time
 from app.scan import GroupSums, Totals
 from app.decompress import DecompressionError
@@ -287,6 +288,44 @@ def test_stream_chunks_give_the_sequential_result(branches, per_event, cases):
     assert branches[(True, True)] and branches[(True, False)]
     assert (branches["events"] > 0) == per_event
     assert branches["sent whole"] == 0   # the parent holds a stream's chunk: it is not sent back
+
+
+def test_stream_chunks_scanned_by_the_python_scanner_give_the_sequential_result(monkeypatch, branches, cases):
+    """The reference scanner (no compiled core) reads a chunk where it lies in the shared ring, an mmap: it has no
+    ``count``, which the Python feeder counts skipped lines with."""
+    monkeypatch.setattr(events, "_c_events", None)   # (the workers are forked: they inherit both)
+    monkeypatch.setattr(records, "_c_scan", None)
+    for name in ("overlong", "crlf_bom", "docker_json", "journald", "syslog_wrapped", "bare_traces"):
+        data = cases[name].encode()
+        summary = parallel.summarize_stream(io.BytesIO(data), processes=2, chunk_bytes=997)
+        assert summary == sequential(data)[0], name
+    assert branches[(True, True)] and branches[(True, False)] and branches[(False, True)]
+
+
+def test_workers_started_by_a_fork_server_read_the_ring(cases):
+    """Where threads run (a gunicorn worker), the pool's workers come from a fork server, not from this process: the
+    ring's file descriptor goes along with their start, and they map it again."""
+    ready, done = threading.Event(), threading.Event()
+    thread = threading.Thread(target=lambda: (ready.set(), done.wait(60)))
+    thread.start()
+    try:
+        assert ready.wait(10) and threading.active_count() > 1   # (so that _Workers picks the fork server)
+        data = (cases["docker_json"] + cases["crash_after_lines"]).encode()
+        assert parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2, chunk_bytes=4099) == \
+            sequential(data)[0]
+    finally:
+        done.set()
+        thread.join(10)
+
+
+def test_the_ring_falls_back_to_a_temporary_file(monkeypatch, cases):
+    """Where memfd_create is refused (a seccomp profile) or missing, the ring lives in a deleted temporary file."""
+    def refused(*_args):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    data = cases["docker_json"].encode()
+    assert parallel.summarize_stream(io.BytesIO(data), processes=2, chunk_bytes=997) == sequential(data)[0]
 
 
 @pytest.fixture(scope="module")
