@@ -28,7 +28,6 @@ import gc
 import itertools
 import mmap
 import os
-import tempfile
 import threading
 import time
 from collections import deque
@@ -485,6 +484,8 @@ def _memory_file(size: int) -> int:
     try:
         fd = os.memfd_create("log-chunks", os.MFD_CLOEXEC)
     except (AttributeError, OSError):   # not Linux, or refused (a seccomp profile): a temporary file, deleted
+        import tempfile   # (loaded on use: ~7 ms of the CLI's start)
+
         with tempfile.TemporaryFile() as f:
             fd = os.dup(f.fileno())
     try:

@@ -127,19 +127,26 @@ class Totals:
             raise ValueError("Totals.add_group: on_event needs the events one by one (add)")
         self.counts[level] += count
         self.stack_traces += traces
-        if self.groups.add_group(gid, level, template, count, first_line, last_line, sample, first_raw, last_raw) \
-                and first_raw is not None and self.reference_time is not None and first_raw not in self._times_of:
-            # A tracked group's first raw line stays to the end: its time is read now, while app.parallel's
-            # workers still scan, instead of in summary's serial tail. (Without a reference, summary fixes "now".)
+        if self.groups.add_group(gid, level, template, count, first_line, last_line, sample, first_raw, last_raw):
+            self._read_first_time(first_raw)
+
+    def _read_first_time(self, first_raw: str | None) -> None:
+        """A tracked group's first raw line stays to the end: its time is read now, while app.parallel's workers
+        still scan, instead of in summary's serial tail. (Without a reference, summary fixes "now".)"""
+        if first_raw is not None and self.reference_time is not None and first_raw not in self._times_of:
             self._times_of[first_raw] = line_time(first_raw, self.reference_time)
 
     def add_sums(self, groups: dict[str, list], line_offset: int = 0) -> None:
         """The events of a stretch of the log summed per group (GroupSums.groups; lines shifted by ``line_offset``),
-        as add_group takes them: the stretch follows every event added before."""
-        add_group = self.add_group
-        for gid, (level, template, sample, count, traces, first, last, first_raw, last_raw) in groups.items():
-            add_group(gid, level, template, count, traces, line_offset + first, line_offset + last, sample,
-                      first_raw, last_raw)
+        with exactly the effect of add_group for each: the stretch follows every event added before."""
+        if self._on_event is not None:
+            raise ValueError("Totals.add_sums: on_event needs the events one by one (add)")
+        counts = self.counts
+        for group in groups.values():
+            counts[group[0]] += group[3]
+            self.stack_traces += group[4]
+        for first_raw in self.groups.add_sums(groups, line_offset):
+            self._read_first_time(first_raw)
 
     def summary(self, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
         """The Summary (CONTRACTS.md); hands the kept events to ``on_event`` first, in file order."""

@@ -9,7 +9,7 @@ import sys
 import pytest
 import zstandard
 
-from app import grouping
+from app import grouping, log_parser
 from app.decompress import open_log
 from app.log_parser import MAX_LINE_BYTES, summarize
 
@@ -341,11 +341,14 @@ def sink_kind(request, monkeypatch):
     return request.param
 
 
-def test_summing_per_read_gives_the_summary_of_adding_each_event(sink_kind, monkeypatch, make_realistic_log,
-                                                                  read_only):
-    """Without on_event the events of each read are summed per group and added group by group (Totals.add_sums);
-    with it, one by one: the same summary, on a realistic log of several reads (groups that span them), on every
-    sample, and with the group table's bound reached (which groups are tracked hangs on the order they come in)."""
+@pytest.mark.parametrize("sums_bytes", [1, 2 << 20, log_parser.SUMS_BYTES])
+def test_summing_per_read_gives_the_summary_of_adding_each_event(sink_kind, sums_bytes, monkeypatch,
+                                                                  make_realistic_log, read_only):
+    """Without on_event the events of each stretch of SUMS_BYTES are summed per group and added group by group
+    (Totals.add_sums); with it, one by one: the same summary, on a realistic log of several reads and stretches
+    (groups that span them: added after each read, after two, once), on every sample, and with the group table's
+    bound reached (which groups are tracked hangs on the order they come in)."""
+    monkeypatch.setattr(log_parser, "SUMS_BYTES", sums_bytes)
     texts = [make_realistic_log(3, 11)] + [p.read_bytes() for p in sorted(SAMPLES.glob("*.log"))]
     for data in texts:
         assert summarize(read_only(data)) == summarize(read_only(data), on_event=lambda e: None)
