@@ -6,17 +6,18 @@
  *
  *   - klog lines (_KLOG);
  *   - lines led by a digit: the _NUMERIC_HEADER fast path (timestamp/number tokens, then an upper-case level word
- *     or a `[level]` field) with _message_after, after ruling out logcat and Redis;
+ *     or a `[level]` field) with _message_after, after ruling out logcat;
+ *   - Redis (_REDIS, led by its pid and role or a bracketed pid) and the .NET console logger (_DOTNET);
  *   - logfmt led by its time (_LOGFMT_HEADER), with _logfmt_message;
  *   - JSON lines whose first level field (or MongoDB's "s") is a non-event level: (OTHER, "", 0); event-level JSON
  *     lines (and lines with no level field) that json.loads reads exactly as the parser here does: the level
  *     read again from the fields, _json_message and _json_flags (see "Event-level JSON lines" below);
- *   - then, for any line the branches above leave (after ruling out logcat, Ruby, Redis, .NET), the prefilter:
+ *   - then, for any line the branches above leave (after ruling out logcat, Ruby), the prefilter:
  *     no event hint -> None / OTHER (has_other_hint); with a hint, a logfmt line's level key (_logfmt_level) or
  *     the token scan (_scan_header_tokens), which declines on the rare cases it does not reproduce (a lower-case
  *     level word opening the header, non-ASCII bracket contents, PHP) and where _csv_level would be tried.
  *
- * Declined: syslog <PRI>, logcat, Redis, Ruby, .NET console, JSON that json.loads rejects or reads differently
+ * Declined: syslog <PRI>, logcat, Ruby, JSON that json.loads rejects or reads differently
  * (NaN, huge integers, deep nesting), a JSON key spelling a field name with escapes, a Docker "log" string, CSV,
  * and any line holding one of the four characters that make lower()/re.IGNORECASE differ from ASCII folding.
  * The regexes are matched on code points with the same character classes sre uses for str patterns
@@ -48,6 +49,7 @@ typedef struct {
 } State;
 
 typedef enum { L_NONE = 0, L_OTHER, L_WARN, L_ERROR, L_FATAL } Level;
+#define WANTS_NEXT 2   /* app.severity.WANTS_NEXT (the tests compare the flags with the Python code's) */
 
 /* Outcomes of the sub-parsers besides a tuple: DECLINE (Python must answer) and FALLTHROUGH (the Python branch
  * returned None / did not match, classify goes on to its next branch). */
@@ -1441,16 +1443,91 @@ static int logcat_possible(const Text *t) {
     return is_d(ch(t, j));
 }
 
-/* _REDIS's prefix `\d+:[XCSM] ` or `\[\d+\] ` */
-static int redis_possible(const Text *t) {
-    Py_ssize_t j = ch(t, 0) == '[' ? 1 : 0, s = j;
-    while (is_d(ch(t, j)))
+/* _REDIS `(?:\d+:[XCSM]|\[\d+\]) \d{1,2} [A-Z][a-z]{2} (?:\d{4} )?\d\d:\d\d:\d\d(?:\.\d+)? ([.*#-]) (.*)` (re.S) from
+ * the line's start: (WARN where the mark is `#`, else OTHER; the rest; 0), or FALLTHROUGH. Each greedy part stops
+ * at a character the part after it needs and it cannot take, so backtracking finds no other parse: a shorter run
+ * of digits leaves a digit where a space, `:` or `]` is needed, and without the year (four digits and a space) the
+ * hour's `\d\d:` would meet a digit of the year where it needs the colon. */
+static PyObject *redis(const State *st, PyObject *line, const Text *t) {
+    Py_ssize_t i = ch(t, 0) == '[' ? 1 : 0, s = i;
+    while (is_d(ch(t, i)))
+        i++;
+    if (i == s)
+        return FALLTHROUGH;
+    if (s == 1) {   /* `\[\d+\]` */
+        if (ch(t, i) != ']')
+            return FALLTHROUGH;
+        i++;
+    } else {        /* `\d+:[XCSM]` */
+        if (ch(t, i) != ':' || !in_set(ch(t, i + 1), "XCSM"))
+            return FALLTHROUGH;
+        i += 2;
+    }
+    if (ch(t, i++) != ' ')
+        return FALLTHROUGH;
+    s = i;   /* `\d{1,2} ` */
+    while (i - s < 2 && is_d(ch(t, i)))
+        i++;
+    if (i == s || ch(t, i++) != ' ')
+        return FALLTHROUGH;
+    Py_UCS4 m0 = ch(t, i), m1 = ch(t, i + 1), m2 = ch(t, i + 2);   /* `[A-Z][a-z]{2} ` (no IGNORECASE: ASCII) */
+    if (!(m0 >= 'A' && m0 <= 'Z') || !(m1 >= 'a' && m1 <= 'z') || !(m2 >= 'a' && m2 <= 'z') || ch(t, i + 3) != ' ')
+        return FALLTHROUGH;
+    i += 4;
+    if (is_d(ch(t, i)) && is_d(ch(t, i + 1)) && is_d(ch(t, i + 2)) && is_d(ch(t, i + 3)) && ch(t, i + 4) == ' ')
+        i += 5;   /* `(?:\d{4} )?` */
+    static const char clock[] = "dd:dd:dd";
+    for (int k = 0; clock[k]; k++, i++)
+        if (clock[k] == 'd' ? !is_d(ch(t, i)) : ch(t, i) != ':')
+            return FALLTHROUGH;
+    if (ch(t, i) == '.' && is_d(ch(t, i + 1))) {   /* `(?:\.\d+)?` */
+        i += 2;
+        while (is_d(ch(t, i)))
+            i++;
+    }
+    Py_UCS4 mark = ch(t, i + 1);
+    if (ch(t, i) != ' ' || !in_set(mark, ".*#-") || ch(t, i + 2) != ' ')
+        return FALLTHROUGH;
+    PyObject *msg = substr(line, i + 3, t->n);
+    return msg ? result(st, mark == '#' ? L_WARN : L_OTHER, msg) : NULL;
+}
+
+/* _DOTNET `(fail|crit|warn|info|dbug|trce): (.*)` (re.S) from the line's start: (its level, the rest, WANTS_NEXT
+ * where the rest is a category alone, _DOTNET_CATEGORY_ONLY `[\w.`+<>-]+\[\d+\]\s*$`, else 0), or FALLTHROUGH. The
+ * category's parts stop at `[`, `]` and the end, which the part before cannot take: one parse. (`$` could also
+ * stand before a final newline, which `\s*` takes anyway.) */
+static PyObject *dotnet(const State *st, PyObject *line, const Text *t) {
+    static const char *const words[] = {"fail: ", "crit: ", "warn: ", "info: ", "dbug: ", "trce: "};
+    static const Level levels[] = {L_ERROR, L_FATAL, L_WARN, L_OTHER, L_OTHER, L_OTHER};
+    int k = 0;
+    while (k < 6 && !starts(t, 0, words[k], 0))
+        k++;
+    if (k == 6)
+        return FALLTHROUGH;
+    Py_ssize_t j = 6;
+    Py_UCS4 c;
+    while (is_w(c = ch(t, j)) || in_set(c, ".`+<>-"))
         j++;
-    if (j == s)
-        return 0;
-    if (s == 1)
-        return ch(t, j) == ']' && ch(t, j + 1) == ' ';
-    return ch(t, j) == ':' && in_set(ch(t, j + 1), "XCSM") && ch(t, j + 2) == ' ';
+    int category_only = 0;
+    if (j > 6 && ch(t, j) == '[') {
+        Py_ssize_t d = ++j;
+        while (is_d(ch(t, j)))
+            j++;
+        if (j > d && ch(t, j) == ']') {
+            j++;
+            while (is_s(ch(t, j)))
+                j++;
+            category_only = j == t->n;
+        }
+    }
+    PyObject *msg = substr(line, 6, t->n);
+    if (msg == NULL)
+        return NULL;
+    PyObject *flags = PyLong_FromLong(category_only ? WANTS_NEXT : 0);
+    PyObject *r = flags ? PyTuple_Pack(3, st->level[levels[k]], msg, flags) : NULL;
+    Py_DECREF(msg);
+    Py_XDECREF(flags);
+    return r;
 }
 
 /* ---------------------------------------------------------------------------------------------------------
@@ -1675,8 +1752,16 @@ static PyObject *classify(const State *st, PyObject *line, const Text *t, int co
     if (first >= 128 || first == '<')
         return DECLINE;
     if (first >= '0' && first <= '9') {
-        if (logcat_possible(t) || redis_possible(t))
+        if (logcat_possible(t))
             return DECLINE;
+        Py_ssize_t colon = 1;   /* classify tries _REDIS only with a `:` in line[1:6] */
+        while (colon < 6 && ch(t, colon) != ':')
+            colon++;
+        if (colon < 6) {
+            PyObject *r = redis(st, line, t);
+            if (r != FALLTHROUGH)
+                return r;
+        }
         PyObject *r = numeric_header(st, line, t);
         return r == FALLTHROUGH ? after_prefilter(st, line, t, context) : r;
     }
@@ -1691,14 +1776,17 @@ static PyObject *classify(const State *st, PyObject *line, const Text *t, int co
     }
     Py_UCS4 second = ch(t, 1);
     if ((in_set(first, "VDIWEFAS") && second == '/')                      /* logcat brief */
-        || (in_set(first, "DIWEFAU") && starts(t, 1, ", [", 0))           /* Ruby's Logger */
-        || (first == '[' && redis_possible(t)))
+        || (in_set(first, "DIWEFAU") && starts(t, 1, ", [", 0)))          /* Ruby's Logger */
         return DECLINE;
-    if (in_set(first, "fcwidt")) {                                        /* .NET console */
-        static const char *const dotnet[] = {"fail: ", "crit: ", "warn: ", "info: ", "dbug: ", "trce: "};
-        for (int k = 0; k < 6; k++)
-            if (starts(t, 0, dotnet[k], 0))
-                return DECLINE;
+    if (first == '[') {   /* (classify's `line[1:2].isdigit()` holds wherever _REDIS's `\[\d` does) */
+        PyObject *r = redis(st, line, t);
+        if (r != FALLTHROUGH)
+            return r;
+    }
+    if (in_set(first, "fcwidt")) {
+        PyObject *r = dotnet(st, line, t);
+        if (r != FALLTHROUGH)
+            return r;
     }
     if (in_set(first, "tad")) {
         PyObject *r = logfmt_header(st, line, t);

@@ -228,6 +228,81 @@ def test_generated_token_soup(fast, line):
     check(fast, line)
 
 
+# Redis (`pid:role day Mon [year] hh:mm:ss[.ms] mark message`, or `[pid]` before Redis 3) and the .NET console
+# logger (`level: category[event id]`, the message on the next, indented line): a valid line with at most one part
+# swapped for a near miss, so that each boundary is met.
+_DIGIT_RUN = st.text(st.sampled_from("0123456789\u0663\uff17"), min_size=1, max_size=7)
+_REDIS_PARTS = [   # (valid choices, near misses)
+    (["1:M", "32:S", "9999:C", "7:X", "[4018]", "[1]"], ["1234567:M", "12:A", "12:m", "12M", "[12", "12]", "[\u00b2]",
+                                                          ":M", "[]", "x1:M"]),
+    ([" "], ["", "  ", "\t"]),
+    (["1", "27", "07", "\u0663"], ["127", "", "x", "1 1"]),
+    ([" "], ["", "  "]),
+    (["Nov", "Dec"], ["NOV", "nov", "No", "Novv", "N\u00f6v", "\u00c4pr"]),
+    ([" "], ["", "  "]),
+    (["", "2026 "], ["202 ", "20266 ", "2026", "2026  ", "2026-", "2026:"]),
+    (["08:00:00", "23:59:59.123", "08:00:00.1", "\u0660\u0668:00:00"], ["8:00:00", "08:00:0", "08:00:00.",
+                                                                        "08:00:00,028", "08-00-00", "08:00:00.x"]),
+    ([" "], ["", "  "]),
+    ([".", "*", "#", "-"], ["+", "##", "", "!"]),
+    ([" "], ["", "\t"]),
+]
+_DOTNET_PARTS = [
+    (["fail", "crit", "warn", "info", "dbug", "trce"], ["Fail", "FAIL", "warning", "err", "fai", "debug"]),
+    ([": "], [":", ":  ", " : ", ":\t"]),
+    (["Microsoft.EntityFrameworkCore.Database.Connection", "Acme.Orders.Worker", "A`1+B<T>-x", "Caf\u00e9.\u65e5",
+      "Name_1"], ["", "x y", "a/b", "a[b", "a]b", "\u00b2"]),
+    (["[20004]", "[0]", "[\u0663]"], ["[]", "[x]", "[1", "", "[1][2]", "[\u00b2]", "[1 ]"]),
+    (["", " ", "\t", "\r", "\x1c", "\u3000", " \u2028"], [" x", "\u00a0x", ".", "]"]),
+]
+
+
+def _one_near_miss(parts):
+    @st.composite
+    def lines(draw):
+        miss = draw(st.integers(-1, len(parts) - 1))   # -1: every part valid
+        text = "".join(draw(st.sampled_from(bad if k == miss else good)) for k, (good, bad) in enumerate(parts))
+        return text + draw(st.one_of(st.just(""), _MESSAGE))
+    return lines()
+
+
+def redis_lines():
+    return _one_near_miss(_REDIS_PARTS)
+
+
+def dotnet_lines():
+    return _one_near_miss(_DOTNET_PARTS)
+
+
+@_SETTINGS
+@given(line=redis_lines())
+def test_generated_redis_lines(fast, line):
+    check(fast, line)
+
+
+@_SETTINGS
+@given(line=dotnet_lines())
+def test_generated_dotnet_lines(fast, line):
+    check(fast, line)
+
+
+def test_redis_and_dotnet_lines_answered(fast):
+    """Each form is answered (not only agreed on where answered), with its level and message."""
+    assert fast("32:M 27 Nov 2026 08:00:00.028 # Timeout connecting to the MASTER", True) == (
+        "WARN", "Timeout connecting to the MASTER", 0)
+    assert fast("28:C 27 Nov 08:00:00.435 * 80197 changes in 103 seconds. Saving...", False) == (
+        "OTHER", "80197 changes in 103 seconds. Saving...", 0)
+    assert fast("[4018] 14 Nov 07:01:22 - Accepted 10.0.0.2:52110", True) == ("OTHER", "Accepted 10.0.0.2:52110", 0)
+    assert fast("fail: Microsoft.EntityFrameworkCore.Database.Connection[20004]", True) == (
+        "ERROR", "Microsoft.EntityFrameworkCore.Database.Connection[20004]", severity.WANTS_NEXT)
+    assert fast("crit: Acme.Orders.Worker[0] worker stopped", True) == ("FATAL", "Acme.Orders.Worker[0] worker stopped", 0)
+    assert fast("info: Microsoft.Hosting.Lifetime[14] ", False) == (
+        "OTHER", "Microsoft.Hosting.Lifetime[14] ", severity.WANTS_NEXT)
+    for line in ["1234567:M 27 Nov 08:00:00 # x",   # no `:` in line[1:6]: classify does not try Redis
+                 "32:M 27 Nov 2026 08:00:00.028 + x", "warning: not the console logger"]:
+        check(fast, line)
+
+
 @_SETTINGS
 @given(first=st.sampled_from("0123456789[{tadlTIWEFS<x ("), rest=st.text(max_size=80))
 def test_generated_any_text(fast, first, rest):
