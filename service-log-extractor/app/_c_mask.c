@@ -894,16 +894,54 @@ static int pf_bgl_location(const unsigned char *s, Py_ssize_t n) {
     return 0;
 }
 
-/* k8s-pod `-[bcdfghjklmnpqrstvwxz2456789]{5}(?![a-z0-9])` (app.grouping._K8S, checked by the tests) */
+/* k8s-pod: its guard `-[bcdfghjklmnpqrstvwxz2456789]{5}(?![a-z0-9])` (the alphabet is app.grouping._K8S, checked
+ * by the tests) where the pattern can also end there: a name's [a-z0-9] before the `-`, no `[.-][a-z0-9]` after the
+ * group (`report-45265.pdf`), and a digit in the group (the look-ahead `(?=K*\d)` before it cannot look past it, as
+ * no [a-z0-9] may follow) or else in the 6-10 characters of the ReplicaSet hash before the `-` (the same look-ahead,
+ * stopped by that `-`). The guard alone (`SKU-62962`, `-check`) let the pattern run in vain: a third of the masks
+ * sre still ran on a realistic log. */
 static int is_k8s(unsigned char c) { return c != 0 && strchr("bcdfghjklmnpqrstvwxz2456789", c) != NULL; }
+static int is_lower_or_digit(unsigned char c) { return is_d(c) || (c >= 'a' && c <= 'z'); }
 
 static int pf_k8s_pod(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t i = next_byte(s, 0, n - 5, '-'); i >= 0; i = next_byte(s, i + 1, n - 5, '-')) {
         Py_ssize_t k = 1;
+        int digit = 0;
         while (k <= 5 && is_k8s(s[i + k]))
-            k++;
-        if (k == 6 && !(i + 6 < n && (is_d(s[i + 6]) || (s[i + 6] >= 'a' && s[i + 6] <= 'z'))))
+            digit |= is_d(s[i + k++]);
+        if (k != 6 || (i + 6 < n && is_lower_or_digit(s[i + 6])))
+            continue;   /* not the guard's match */
+        if (i == 0 || !is_lower_or_digit(s[i - 1]) ||
+            (i + 7 < n && (s[i + 6] == '.' || s[i + 6] == '-') && is_lower_or_digit(s[i + 7])))
+            continue;
+        for (Py_ssize_t j = i - 1; !digit && j >= 0 && i - j <= 10 && is_k8s(s[j]); j--)
+            digit = is_d(s[j]);
+        if (digit)
             return 1;
+    }
+    return 0;
+}
+
+/* block-device `(?:(?<=dev )|(?<=device )|(?<=disk )|(?<=\[)|(?<=\())(?:x?[shv]d[a-z]{1,2}|dm-\d+)(?=...)`: a device
+ * name's start right after one of the look-behinds (what follows the name is not looked at), found from its `d`
+ * (`dm-`, or the second or third letter). The guard alone (`sd`, `hd`, `vd`, `dm-` anywhere: `threshold`) let the
+ * pattern run in vain. */
+static int device_context(const unsigned char *s, Py_ssize_t k) {   /* a look-behind holds at k */
+    if (k < 1)
+        return 0;
+    return s[k - 1] == '[' || s[k - 1] == '(' ||
+           (s[k - 1] == ' ' && ((k >= 4 && memcmp(s + k - 4, "dev ", 4) == 0) ||
+                                (k >= 7 && memcmp(s + k - 7, "device ", 7) == 0) ||
+                                (k >= 5 && memcmp(s + k - 5, "disk ", 5) == 0)));
+}
+
+static int pf_block_device(const unsigned char *s, Py_ssize_t n) {
+    for (Py_ssize_t d = next_byte(s, 0, n, 'd'); d >= 0; d = next_byte(s, d + 1, n, 'd')) {
+        if (n - d >= 4 && s[d + 1] == 'm' && s[d + 2] == '-' && is_d(s[d + 3]) && device_context(s, d))
+            return 1;   /* dm-\d */
+        if (d >= 1 && n - d >= 2 && is_in(s[d - 1], "shv") && s[d + 1] >= 'a' && s[d + 1] <= 'z' &&
+            (device_context(s, d - 1) || (d >= 2 && s[d - 2] == 'x' && device_context(s, d - 2))))
+            return 1;   /* x?[shv]d[a-z] */
     }
     return 0;
 }
@@ -1255,6 +1293,47 @@ static int m_java_identity_hash(const unsigned char *s, Py_ssize_t n, Py_ssize_t
     return 1;
 }
 
+/* java-host-address `(?<![\w./-])[A-Za-z][\w.-]*` and `/(?=<IP>)` (one pattern; split here, as its `*` and `/` would
+ * close this comment): at a letter with none of [\w./-] before it, the whole run of [\w.-] (the slash is not in it,
+ * so it cannot give back), the slash, and `<IP>` after it. */
+static int m_java_host_address(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!is_alpha(s[i]) || (i > 0 && (is_w(s[i - 1]) || is_in(s[i - 1], "./-"))))
+        return 0;
+    Py_ssize_t k = i + 1;
+    while (k < n && (is_w(s[k]) || s[k] == '.' || s[k] == '-'))
+        k++;
+    if (n - k < 5 || memcmp(s + k, "/<IP>", 5) != 0)
+        return 0;
+    m->end = k + 1;
+    return 1;
+}
+
+/* ssh-account `\b((?:Failed|Accepted) [\w-]+ for) (?!invalid user )[\w.@+-]+(?= from )`: neither run's class holds
+ * the space that must follow it, so each run is whole (a shorter one leaves a class character where the space is
+ * needed); group 1 ends after `for`. The look-ahead needs no test: at `invalid user ` the name's run is `invalid`,
+ * and ` user` follows it where ` from ` must. */
+static int m_ssh_account(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
+    if (!word_start(s, i))
+        return 0;
+    Py_ssize_t k = prefix_len(s + i, n - i, "Failed ");
+    if (k == 0 && (k = prefix_len(s + i, n - i, "Accepted ")) == 0)
+        return 0;
+    const Py_ssize_t run = k += i;   /* `[\w-]+ for` */
+    while (k < n && (is_w(s[k]) || s[k] == '-'))
+        k++;
+    if (k == run || n - k < 5 || memcmp(s + k, " for ", 5) != 0)
+        return 0;
+    const Py_ssize_t g1_end = k + 4, name = k += 5;
+    while (k < n && (is_w(s[k]) || is_in(s[k], ".@+-")))
+        k++;
+    if (k == name || n - k < 6 || memcmp(s + k, " from ", 6) != 0)
+        return 0;
+    m->g1_start = i;
+    m->g1_end = g1_end;
+    m->end = k;
+    return 1;
+}
+
 /* systemd-unit `(?<![\w.@-])[\w@.-]+\.(?:service|socket|timer|mount)\b(?!\()`: the look-behind puts a match at the
  * start of a run of [\w@.-] only (inside one the character before is in the class). From there `[\w@.-]+` takes the
  * whole run and gives back one character at a time, so the match that sre finds ends at the rightmost dot of the
@@ -1470,7 +1549,8 @@ static const Twin TWINS[] = {
     {"number-sign", pf_number_sign, m_number_sign, 0, 0, "4fcb6b487652", .start_chars = "+-",
      .after_class = C_W, .after_chars = ".+-"},
     {"size", pf_size, NULL, 1, 0, "3a15fad8d4e4"},
-    {"ssh-account", pf_ssh_account, NULL, 0, 0, "2a1106e01cf7"},
+    {"ssh-account", pf_ssh_account, m_ssh_account, 0, 1, "2a1106e01cf7", .start_chars = "FA",
+     .after_class = C_W},
     {"process-name", pf_process_name, NULL, 1, 0, "a772d7128ebf"},
     {"systemd-description", pf_systemd_description, NULL, 1, 0, "0ff87fda166f"},
     {"windows-path", pf_windows_path, NULL, 1, 0, "7dc4e76df6dc"},
@@ -1485,6 +1565,9 @@ static const Twin TWINS[] = {
      .after_class = C_W, .after_chars = ".+-"},
     {"java-identity-hash", NULL, m_java_identity_hash, 0, 1, "1eb4cbdb9db6", .start_class = C_ALPHA,
      .after_class = C_W},
+    {"java-host-address", NULL, m_java_host_address, 0, 0, "f659eb8cc395", .start_class = C_ALPHA,
+     .after_class = C_W, .after_chars = "./-"},
+    {"block-device", pf_block_device, NULL, 0, 0, "fecd5dcf83f2"},
 };
 
 /* STARTS[k][c]: a match of TWINS[k]'s matcher can start with the character c (Twin.start_class, start_chars);

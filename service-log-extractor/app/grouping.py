@@ -118,7 +118,8 @@ MASKS: list[Mask] = [
                             rf"(?:{'|'.join(_HOST_SUFFIXES)})\b(?![.-]?\w)"), "<HOST>",
          re.compile(rf"\.(?:{'|'.join(_HOST_SUFFIXES)})\b"), compiled="host"),
     # Java's InetAddress: `hostname/10.0.0.7:8030` (Hadoop `Old: msra-sa-41/<IP>`, `from MININT-KZH36TW/<IP>`).
-    Mask("java-host-address", re.compile(r"(?<![\w./-])[A-Za-z][\w.-]*/(?=<IP>)"), "<HOST>/", ("/<IP>",)),
+    Mask("java-host-address", re.compile(r"(?<![\w./-])[A-Za-z][\w.-]*/(?=<IP>)"), "<HOST>/", ("/<IP>",),
+         compiled="java-host-address"),
     # Whole paths, whatever their segments hold (`run-a`, `sim.rts`, `2023-11-15`, `//`, a `<UUID>` already masked):
     # Windows (spaces inside a directory name, as in `Program Files`), UNC, absolute, `./` `../` `~/` relative, and
     # bare `a/b/c` with a letter. A lone `/<IP>` (ZooKeeper's `election address /<IP>`) is no path.
@@ -172,7 +173,7 @@ MASKS: list[Mask] = [
     # `[sdb]` (with digits, `sdc1`, `nvme0n1p2`, `mmcblk0p1`, `loop3`, they are numbered names: see below).
     Mask("block-device", re.compile(r"(?:(?<=dev )|(?<=device )|(?<=disk )|(?<=\[)|(?<=\())"
                                     r"(?:x?[shv]d[a-z]{1,2}|dm-\d+)(?=[\]),:\s]|$)"), "<DEV>",
-         ("sd", "hd", "vd", "dm-")),
+         ("sd", "hd", "vd", "dm-"), compiled="block-device"),
     # Blue Gene/L hardware locations: rack, midplane, node/link/service card (hex), card, connector, unit:
     # `R02-M1-N0-C:J12-U11`, `R63-M0-NC-I:J18-U01`, `R02-M1-L0-U00-A`.
     Mask("bgl-location", re.compile(r"\bR[0-9A-F]{2}-M\d(?:[-:][A-Z][0-9A-F]{0,2})*\b"), "<LOC>",
