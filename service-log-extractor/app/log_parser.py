@@ -16,8 +16,9 @@ unwrapped, partial lines joined, physical line numbers kept) -> level and messag
 
 Bounded memory: the input is read in chunks of READ_SIZE and split into lines; a line longer than
 MAX_LINE_BYTES is cut there (the rest is skipped up to the next newline, never buffered) and only the
-cut part is classified and sampled. Groups are bounded as described in app.grouping; with ``on_event`` the
-events are kept (about 13 bytes each) until the groups are merged, so each carries its group's final id.
+cut part is classified and sampled. Groups are bounded as described in app.grouping, and the events summed per group
+before they reach them by SUMS_BYTES and SUMS_MAX_GROUPS; with ``on_event`` the events are kept (about 13 bytes
+each) until the groups are merged, so each carries its group's final id.
 """
 from __future__ import annotations
 
@@ -36,10 +37,13 @@ from .text import MAX_LINE_BYTES, Regions
 
 __all__ = ["summarize", "main", "MAX_LINE_BYTES"]
 
-# How much of the log the summed events of a stretch cover before they are added to the totals. Adding them after
-# each read (1 MiB) cost ~5% of a one-process scan of a realistic log: ~200 groups a MiB, mostly known ones, each a
-# few Python calls. The sums hold two raw lines a group: at most twice this many bytes of lines.
+# When the summed events of a stretch of the log are added to the totals (after the read that reaches either bound).
+# Adding them after each read (1 MiB) cost ~5% of a one-process scan of a realistic log: ~200 groups a MiB, most of
+# them known, each a few Python calls. The sums hold a group's template, sample and two raw lines (at most twice
+# SUMS_BYTES of lines), ~0.5 KiB a group besides: where nearly every line is a group of its own, 16 MiB of short
+# lines held ~225 MiB of sums, hence the bound on groups too (a realistic log reaches it after ~20 MiB).
 SUMS_BYTES = 16 << 20
+SUMS_MAX_GROUPS = 4096
 
 
 def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_groups: int = 50,
@@ -62,7 +66,7 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     """
     totals = Totals(on_event, reference_time)
     # Without on_event, the events are summed per group (in C where the core is built: no Python call per event) and
-    # added to the totals group by group every SUMS_BYTES, as app.parallel adds a chunk's.
+    # added to the totals group by group every SUMS_BYTES or SUMS_MAX_GROUPS, as app.parallel adds a chunk's.
     sink = new_chunk_sink(-1, False) if on_event is None else None
     scanner = LineScanner(totals.add if sink is None else sink)
     feeder = new_feeder(scanner, finder or default_finder())
@@ -70,7 +74,7 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     added = 0   # the bytes read when the sums were last added
     for lo, hi in regions:
         feeder.feed_lines(regions.buf, lo, hi)
-        if sink is not None and regions.total_bytes - added >= SUMS_BYTES:
+        if sink is not None and (regions.total_bytes - added >= SUMS_BYTES or len(sink.groups) >= SUMS_MAX_GROUPS):
             totals.add_sums(sink.groups)
             sink.groups.clear()
             added = regions.total_bytes

@@ -40,7 +40,7 @@ from .decompress import GZIP_MAGIC, ZSTD_MAGIC
 from .scan import GroupSums, LineScanner, Totals, new_chunk_sink, new_feeder
 from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
 
-CHUNK_BYTES = 4 << 20   # a stream's chunk: 4 MiB keeps CLI + 2 workers near 64 MiB PSS, at no measured cost
+CHUNK_BYTES = 4 << 20   # a stream's chunk: 4 MiB kept CLI + 2 workers at ~75 MiB PSS on a gzip'd log, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
 RESYNC_SEARCH_LINES = 256
 RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
@@ -454,15 +454,22 @@ class ChunkRing:
     pipe copied it five times (bytes, pickle, the pipe's two ends, unpickling) and made the workers fault in fresh
     pages for each chunk: a third of the parent's CPU on a gzip'd log and ~0.9 s of the workers' system time per
     512 MiB. The file is a memfd (memory that no path names, and that a container's /dev/shm size, 64 MiB by
-    default, does not bound), or a deleted temporary file where there is none; only the pages written take memory.
+    default, does not bound), or a deleted temporary file where there is none (where memfd_create is refused; the
+    chart's RuntimeDefault seccomp profile allows it, and its /tmp is a 64 MiB emptyDir that several such rings of
+    2 x processes x CHUNK_BYTES could fill); only the pages written take memory.
 
     A forked worker inherits the mapping; a fork server's worker gets the file descriptor along with its start
     (pickled as multiprocessing's own shared heap is: reduction.DupFd) and maps it again."""
 
     def __init__(self, slots: int, slot_bytes: int, fd: int | None = None):
+        """``fd``: the file to map (a fork server's worker's copy, which the ring then owns); None: a new one."""
         self.slots, self.slot_bytes = slots, slot_bytes
         self.fd = _memory_file(slots * slot_bytes) if fd is None else fd
-        self.map = mmap.mmap(self.fd, slots * slot_bytes)
+        try:
+            self.map = mmap.mmap(self.fd, slots * slot_bytes)
+        except BaseException:   # (ENOMEM under an address-space limit): the file is not left open
+            os.close(self.fd)
+            raise
 
     def __reduce__(self):
         from multiprocessing import reduction
@@ -475,8 +482,10 @@ class ChunkRing:
         memoryview(self.map)[start:start + len(data)] = data
 
     def close(self) -> None:
-        self.map.close()
-        os.close(self.fd)
+        try:
+            self.map.close()
+        finally:
+            os.close(self.fd)
 
 
 def _memory_file(size: int) -> int:
@@ -831,7 +840,7 @@ class Stitcher:
             named = chunk.first_switch is not None
             self._take(chunk, base, 1, chunk.sums)
         elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
-            # (the feeder only reads its buffer: the bytes are fed as they are, not copied)
+            # (the compiled feeder only reads its buffer: the bytes are fed as they are, not copied)
             if chunk.prefix is not None:
                 buf, lo, hi = chunk.prefix, 0, len(chunk.prefix)
             elif lines is not None:      # a stream's chunk, held by the parent

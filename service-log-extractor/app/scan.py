@@ -205,7 +205,7 @@ class GroupSums:
 
 class ChunkSink:
     """The emit of an assembler whose events are summed per group (an app.parallel worker's; a sequential scan's
-    without ``on_event``, see sum_regions): every event summed into ``groups`` (as GroupSums.add sums them), one
+    without ``on_event``, see app.log_parser.summarize): every event summed into ``groups`` (as GroupSums.add sums them), one
     past line ``split`` summed into ``late_groups`` too, one up to it kept whole in ``early`` (a tuple of the seven
     arguments; a negative ``split``: neither, the sums alone), and with ``keep_events`` ``(line_no, level, gid,
     trace)`` appended to ``events`` (else None). ``new_chunk_sink`` gives the compiled twin (app/_c_events.c), which costs the compiled

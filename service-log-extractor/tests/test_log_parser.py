@@ -341,14 +341,37 @@ def sink_kind(request, monkeypatch):
     return request.param
 
 
-@pytest.mark.parametrize("sums_bytes", [1, 2 << 20, log_parser.SUMS_BYTES])
-def test_summing_per_read_gives_the_summary_of_adding_each_event(sink_kind, sums_bytes, monkeypatch,
-                                                                  make_realistic_log, read_only):
-    """Without on_event the events of each stretch of SUMS_BYTES are summed per group and added group by group
-    (Totals.add_sums); with it, one by one: the same summary, on a realistic log of several reads and stretches
-    (groups that span them: added after each read, after two, once), on every sample, and with the group table's
-    bound reached (which groups are tracked hangs on the order they come in)."""
+def test_the_summed_groups_of_a_stretch_are_bounded(monkeypatch, read_only):
+    """Where nearly every line is a group of its own, the sums are added once they hold SUMS_MAX_GROUPS groups (after
+    that read), not only every SUMS_BYTES: 16 MiB of such short lines held ~225 MiB of sums."""
+    from app import scan, text
+
+    monkeypatch.setattr(text, "READ_SIZE", 64 << 10)
+    monkeypatch.setattr(log_parser, "SUMS_MAX_GROUPS", 500)
+    sizes = []
+    real = scan.Totals.add_sums
+    monkeypatch.setattr(scan.Totals, "add_sums", lambda self, groups, *a: (sizes.append(len(groups)),
+                                                                          real(self, groups, *a))[1])
+    words = ["alpha", "bravo", "delta", "gamma", "kilo", "lima", "oscar", "tango"]
+    data = "".join(f"2026-11-27 10:00:00 ERROR {words[i % 8]} {words[i // 8 % 8]} {words[i // 64 % 8]} "
+                   f"{words[i // 512 % 8]} {words[i // 4096 % 8]} failed\n" for i in range(32768)).encode()
+    summary = summarize(read_only(data))
+    assert summary["groups_total"] > 10000 and len(data) < log_parser.SUMS_BYTES
+    per_read = (64 << 10) // 40   # groups one read can add (lines of ~60 bytes)
+    assert len(sizes) > 10 and max(sizes) < 500 + per_read, sizes
+
+
+@pytest.mark.parametrize("sums_bytes, sums_groups", [(1, 4096), (2 << 20, 4096), (log_parser.SUMS_BYTES, 4096),
+                                                     (log_parser.SUMS_BYTES, 7)])
+def test_summing_per_stretch_gives_the_summary_of_adding_each_event(sink_kind, sums_bytes, sums_groups, monkeypatch,
+                                                                     make_realistic_log, read_only):
+    """Without on_event the events of each stretch (SUMS_BYTES, SUMS_MAX_GROUPS) are summed per group and added group
+    by group (Totals.add_sums); with it, one by one: the same summary, on a realistic log of several reads and
+    stretches (groups that span them: added after each read, after two, once, after each read past 7 groups), on
+    every sample, and with the group table's bound reached (which groups are tracked hangs on the order they come
+    in)."""
     monkeypatch.setattr(log_parser, "SUMS_BYTES", sums_bytes)
+    monkeypatch.setattr(log_parser, "SUMS_MAX_GROUPS", sums_groups)
     texts = [make_realistic_log(3, 11)] + [p.read_bytes() for p in sorted(SAMPLES.glob("*.log"))]
     for data in texts:
         assert summarize(read_only(data)) == summarize(read_only(data), on_event=lambda e: None)
