@@ -54,6 +54,12 @@ FILE_SHARES_PER_CORE = 4
 FILE_SHARE_MIN_BYTES = 8 << 20
 # With each event listed (the CLI's --events) a worker holds its share's event list until it is stitched: bounded.
 FILE_EVENTS_SHARE_MAX_BYTES = 16 << 20
+# A chunk or share whose events fall into more groups than this is not summed by its worker: the parent scans it
+# itself, into its bounded group table (app.grouping). Sums cost ~1 KiB a group; where nearly every line is a group
+# of its own (free text that no mask generalises), a 16 MiB share held ~420 MiB of them in its worker and more in
+# the parent. A realistic log has a few thousand groups in 512 MiB. Checked every FEED_PIECE_BYTES of a chunk.
+CHUNK_MAX_GROUPS = 16384
+FEED_PIECE_BYTES = 512 << 10
 
 
 def usable_cores() -> int:
@@ -659,19 +665,22 @@ class ChunkResult:
 
     A share (scan_share) is a chunk too, read from its source: ``share`` is ``(source, start, end, read_bytes)``,
     and ``prefix`` is None when it has no resync line (the parent reads the share again rather than hold it);
-    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached. A chunk of a stream has no
+    ``stopped_at`` is set when a deadline stopped it: the offset its reads reached. ``too_many_groups``: the worker
+    stopped summing past CHUNK_MAX_GROUPS groups, and the result holds nothing else: the parent scans the chunk
+    itself, as one without a resync line. A chunk of a stream has no
     prefix without a resync line either (the parent holds its bytes). Sending a 4 MiB chunk back through the pipe for each
     chunk without a resync line cost more than the parallel scan saved on logs that have none (syslog)."""
 
     __slots__ = ("lines", "sums", "sums_from_resync", "events", "resync_line", "prefix", "tail", "first_switch",
-                 "resync_switch", "share", "stopped_at")
+                 "resync_switch", "share", "stopped_at", "too_many_groups")
 
     def __init__(self, lines, sums, sums_from_resync, events, resync_line, prefix, tail, first_switch,
-                 resync_switch):
+                 resync_switch, too_many_groups: bool = False):
         self.lines, self.sums, self.sums_from_resync, self.events = lines, sums, sums_from_resync, events
         self.resync_line, self.prefix, self.tail = resync_line, prefix, tail
         self.first_switch, self.resync_switch = first_switch, resync_switch
         self.share, self.stopped_at = None, None
+        self.too_many_groups = too_many_groups
 
 
 def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, int, tuple | None] | None:
@@ -719,13 +728,27 @@ class _ChunkScan:
         self.scanner = LineScanner(self._sink)
         self.scanner.unwrapper.log_switches(RESYNC_SEARCH_MAX_LINES)
         self.feeder = new_feeder(self.scanner, finder or default_finder())
+        self.too_many_groups = False
 
     def feed(self, buf, lo: int, hi: int) -> None:
-        self.feeder.feed_lines(buf, lo, hi)
+        """Feeds the whole lines buf[lo:hi] in pieces of about FEED_PIECE_BYTES; once the sums hold more than
+        CHUNK_MAX_GROUPS groups, ``too_many_groups`` is set and the rest (and any later feed) is left unread."""
+        while lo < hi and not self.too_many_groups:
+            cut = hi
+            if hi - lo > FEED_PIECE_BYTES:   # at a newline: before the piece's end, or after it for a longer line
+                cut = buf.rfind(b"\n", lo, lo + FEED_PIECE_BYTES) + 1
+                if cut <= lo:
+                    cut = buf.find(b"\n", lo + FEED_PIECE_BYTES, hi) + 1 or hi
+            self.feeder.feed_lines(buf, lo, cut)
+            self.too_many_groups = len(self._sink.groups) > CHUNK_MAX_GROUPS
+            lo = cut
 
     def result(self, first_lines, lo: int, hi: int, *, whole: bool = True) -> ChunkResult:
         """The ChunkResult, with the resync line searched in ``first_lines[lo:hi]``, the chunk's first lines (all of
         it, unless ``whole`` is False: a share, whose prefix without a resync line is read again from its source)."""
+        if self.too_many_groups:   # the parent scans the chunk itself (its prefix: the whole chunk where needed)
+            return ChunkResult(0, GroupSums(), GroupSums(), None, None, bytes(first_lines[lo:hi]) if whole else None,
+                               None, None, None, too_many_groups=True)
         switch_log = self.scanner.unwrapper.switch_log
         resync = _find_resync(first_lines, lo, hi, switch_log)
         resync_line, resync_pos, resync_switch = resync if resync is not None else (None, hi, None)
@@ -782,7 +805,8 @@ def scan_share(task: tuple, keep_events: bool, deadline: float | None = None, ra
         for lo, hi in regions:
             if first is None:
                 first = bytes(memoryview(regions.buf)[lo:hi])
-            scan.feed(regions.buf, lo, hi)
+            scan.feed(regions.buf, lo, hi)   # (past too_many_groups, read on unfed: whether the share can be
+            #                                   scanned apart is known at its end)
             reached = min(reader.reached, end)
             _note_read(reached - counted)
             counted = max(counted, reached)
@@ -835,11 +859,12 @@ class Stitcher:
         stream's chunk, in its ChunkRing slot)."""
         base = self._feeder.lines
         unwrapper = self._scanner.unwrapper
-        if not self._scanner.open and _ends_the_same(chunk.first_switch, unwrapper.export_state()[1]):
+        if not chunk.too_many_groups and not self._scanner.open and \
+                _ends_the_same(chunk.first_switch, unwrapper.export_state()[1]):
             # the chunk's closed start state, with no process known, gave the true events
             named = chunk.first_switch is not None
             self._take(chunk, base, 1, chunk.sums)
-        elif chunk.resync_line is None:  # no resync line: the parent scans the chunk itself
+        elif chunk.resync_line is None:  # no resync line (or too many groups): the parent scans the chunk itself
             # (the compiled feeder only reads its buffer: the bytes are fed as they are, not copied)
             if chunk.prefix is not None:
                 buf, lo, hi = chunk.prefix, 0, len(chunk.prefix)

@@ -290,6 +290,33 @@ def test_stream_chunks_give_the_sequential_result(branches, per_event, cases):
     assert branches["sent whole"] == 0   # the parent holds a stream's chunk: it is not sent back
 
 
+@pytest.mark.parametrize("per_event", [False, True])
+def test_chunks_with_too_many_groups_are_scanned_by_the_parent(tmp_path, monkeypatch, cases, per_event):
+    """A worker stops summing a chunk or share past CHUNK_MAX_GROUPS groups (their sums grew without bound where
+    nearly every line is a group of its own): the parent scans it itself, and the summary and events are still the
+    sequential scan's, for shares (read again) and for a stream's chunks (fed from the ring)."""
+    monkeypatch.setattr(parallel, "CHUNK_MAX_GROUPS", 20)
+    monkeypatch.setattr(parallel, "FEED_PIECE_BYTES", 3000)
+    seen = Counter()
+    add = parallel.Stitcher.add
+    monkeypatch.setattr(parallel.Stitcher, "add",
+                        lambda self, chunk, **how: (seen.update([chunk.too_many_groups]), add(self, chunk, **how))[1])
+    words = ["alpha", "bravo", "delta", "gamma", "kilo", "lima", "oscar", "tango"]
+    diverse = "".join(f"2026-11-27 10:00:{i % 60:02d} ERROR {words[i % 8]} {words[i // 8 % 8]} {words[i // 64 % 8]}"
+                      f" failed\n\tat a.B.c(B.java:{i})\n" for i in range(512))
+    data = (cases["docker_json"] + diverse + cases["crlf_bom"][1:] + diverse + cases["journald"]).encode()
+    path = tmp_path / "log"
+    path.write_bytes(data)
+    for run in (lambda on_event: parallel.summarize_file(str(path), processes=2, share_bytes=40000, on_event=on_event),
+                lambda on_event: parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2,
+                                                           chunk_bytes=20000, on_event=on_event)):
+        events = []
+        summary = run(events.append if per_event else None)
+        expected, expected_events = sequential(data)
+        assert (summary, events) == (expected, expected_events if per_event else [])
+    assert seen[True] >= 4 and seen[False] >= 4   # (both kinds of chunk, in both runs)
+
+
 def test_stream_chunks_scanned_by_the_python_scanner_give_the_sequential_result(monkeypatch, branches, cases):
     """The reference scanner (no compiled core) reads a chunk where it lies in the shared ring, an mmap: it has no
     ``count``, which the Python feeder counts skipped lines with."""
