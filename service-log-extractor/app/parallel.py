@@ -60,6 +60,9 @@ FILE_EVENTS_SHARE_MAX_BYTES = 16 << 20
 # the parent. A realistic log has a few thousand groups in 512 MiB. Checked every FEED_PIECE_BYTES of a chunk.
 CHUNK_MAX_GROUPS = 16384
 FEED_PIECE_BYTES = 512 << 10
+# The parent's own scan (the lines before a resync line, a chunk it scans itself) sums its events as the sequential
+# scan does, and adds them to the totals once they hold this many groups (and before a chunk's sums are taken).
+STITCH_SUMS_MAX_GROUPS = 4096
 
 
 def usable_cores() -> int:
@@ -850,8 +853,32 @@ class Stitcher:
         self._reread_stop = reread_stop   # a share read again stops where this says (raising _Stopped)
         self.totals = Totals(on_event, reference_time)
         self._per_event = on_event is not None   # (then each ChunkResult must hold its events)
-        self._scanner = LineScanner(self.totals.add)
+        # Without on_event, the events the parent scans itself are summed per group in C (as the sequential scan's
+        # are): added one by one, they cost ~3,000 instructions each more, and a log where the parent scans much (no
+        # resync lines, or more groups than a worker sums) ran slower on two processes than on one.
+        self._sink = new_chunk_sink(-1, False) if on_event is None else None
+        self._scanner = LineScanner(self.totals.add if self._sink is None else self._sink)
         self._feeder = new_feeder(self._scanner, finder or default_finder())
+
+    def _feed(self, buf, lo: int, hi: int) -> None:
+        """The parent's scan of the whole lines buf[lo:hi], in pieces of about FEED_PIECE_BYTES, its sums added to
+        the totals once they hold STITCH_SUMS_MAX_GROUPS groups."""
+        while lo < hi:
+            cut = hi
+            if hi - lo > FEED_PIECE_BYTES:   # at a newline: before the piece's end, or after it for a longer line
+                cut = buf.rfind(b"\n", lo, lo + FEED_PIECE_BYTES) + 1
+                if cut <= lo:
+                    cut = buf.find(b"\n", lo + FEED_PIECE_BYTES, hi) + 1 or hi
+            self._feeder.feed_lines(buf, lo, cut)
+            if self._sink is not None and len(self._sink.groups) >= STITCH_SUMS_MAX_GROUPS:
+                self._add_own_sums()
+            lo = cut
+
+    def _add_own_sums(self) -> None:
+        """The events the parent scanned itself so far, added to the totals (they precede any chunk's taken next)."""
+        if self._sink is not None and self._sink.groups:
+            self.totals.add_sums(self._sink.groups)
+            self._sink.groups.clear()
 
     def add(self, chunk: ChunkResult, *, read_again: bool = True, lines: tuple | None = None) -> bool:
         """Stitches the next chunk; False (and nothing done) where a share would have to be read again but
@@ -875,12 +902,12 @@ class Stitcher:
                     return False
                 self._feed_share(*chunk.share)
                 return True
-            self._feeder.feed_lines(buf, lo, hi)
+            self._feed(buf, lo, hi)
             return True
         else:  # re-feed the lines before the resync line with the true state; that line closes what is open
             prefix = chunk.prefix
             if prefix:
-                self._feeder.feed_lines(prefix, 0, len(prefix))
+                self._feed(prefix, 0, len(prefix))
             self._scanner.finish()
             named = chunk.resync_switch is not None
             self._take(chunk, base, chunk.resync_line, chunk.sums_from_resync)
@@ -896,7 +923,7 @@ class Stitcher:
         try:
             regions = Regions(reader, read_bytes, self._reread_stop, plain=True)
             for lo, hi in regions:
-                self._feeder.feed_lines(regions.buf, lo, hi)
+                self._feed(regions.buf, lo, hi)
         finally:
             reader.close()
         if regions.error is not None:
@@ -904,6 +931,7 @@ class Stitcher:
 
     def _take(self, chunk: ChunkResult, base: int, from_line: int, sums: GroupSums) -> None:
         """The chunk's events from ``from_line`` on, summed in ``sums``; one by one when they are handed on."""
+        self._add_own_sums()
         if self._per_event:
             add = self.totals.add
             groups = sums.groups
@@ -918,4 +946,5 @@ class Stitcher:
 
     def summary(self, total_bytes: int, error: str | None, max_groups: int) -> dict:
         self._scanner.finish()
+        self._add_own_sums()
         return self.totals.summary(self._feeder.lines, total_bytes, error, max_groups)
