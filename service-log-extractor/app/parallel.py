@@ -718,6 +718,19 @@ def _find_resync(buf, lo: int, hi: int, switch_log: list[tuple]) -> tuple[int, i
     return None
 
 
+def _pieces(buf, lo: int, hi: int):
+    """``(start, end)`` of consecutive pieces of the whole lines buf[lo:hi] (hi just past a newline), each cut at a
+    newline: the last one before FEED_PIECE_BYTES, or the first after it where a line is longer than a piece."""
+    while lo < hi:
+        cut = hi
+        if hi - lo > FEED_PIECE_BYTES:
+            cut = buf.rfind(b"\n", lo, lo + FEED_PIECE_BYTES) + 1
+            if cut <= lo:
+                cut = buf.find(b"\n", lo + FEED_PIECE_BYTES, hi) + 1 or hi
+        yield lo, cut
+        lo = cut
+
+
 class _ChunkScan:
     """A worker's scan of one chunk from a closed state, fed in regions of whole lines (``feed``), then reported
     (``result``): the events summed per group, those of the first RESYNC_SEARCH_MAX_LINES lines kept one by one
@@ -734,17 +747,13 @@ class _ChunkScan:
         self.too_many_groups = False
 
     def feed(self, buf, lo: int, hi: int) -> None:
-        """Feeds the whole lines buf[lo:hi] in pieces of about FEED_PIECE_BYTES; once the sums hold more than
-        CHUNK_MAX_GROUPS groups, ``too_many_groups`` is set and the rest (and any later feed) is left unread."""
-        while lo < hi and not self.too_many_groups:
-            cut = hi
-            if hi - lo > FEED_PIECE_BYTES:   # at a newline: before the piece's end, or after it for a longer line
-                cut = buf.rfind(b"\n", lo, lo + FEED_PIECE_BYTES) + 1
-                if cut <= lo:
-                    cut = buf.find(b"\n", lo + FEED_PIECE_BYTES, hi) + 1 or hi
-            self.feeder.feed_lines(buf, lo, cut)
+        """Feeds the whole lines buf[lo:hi] in pieces (_pieces); once the sums hold more than CHUNK_MAX_GROUPS
+        groups, ``too_many_groups`` is set and the rest (and any later feed) is left unread."""
+        for start, cut in _pieces(buf, lo, hi):
+            if self.too_many_groups:
+                break
+            self.feeder.feed_lines(buf, start, cut)
             self.too_many_groups = len(self._sink.groups) > CHUNK_MAX_GROUPS
-            lo = cut
 
     def result(self, first_lines, lo: int, hi: int, *, whole: bool = True) -> ChunkResult:
         """The ChunkResult, with the resync line searched in ``first_lines[lo:hi]``, the chunk's first lines (all of
@@ -861,18 +870,12 @@ class Stitcher:
         self._feeder = new_feeder(self._scanner, finder or default_finder())
 
     def _feed(self, buf, lo: int, hi: int) -> None:
-        """The parent's scan of the whole lines buf[lo:hi], in pieces of about FEED_PIECE_BYTES, its sums added to
-        the totals once they hold STITCH_SUMS_MAX_GROUPS groups."""
-        while lo < hi:
-            cut = hi
-            if hi - lo > FEED_PIECE_BYTES:   # at a newline: before the piece's end, or after it for a longer line
-                cut = buf.rfind(b"\n", lo, lo + FEED_PIECE_BYTES) + 1
-                if cut <= lo:
-                    cut = buf.find(b"\n", lo + FEED_PIECE_BYTES, hi) + 1 or hi
-            self._feeder.feed_lines(buf, lo, cut)
+        """The parent's scan of the whole lines buf[lo:hi], in pieces (_pieces), its sums added to the totals once
+        they hold STITCH_SUMS_MAX_GROUPS groups."""
+        for start, cut in _pieces(buf, lo, hi):
+            self._feeder.feed_lines(buf, start, cut)
             if self._sink is not None and len(self._sink.groups) >= STITCH_SUMS_MAX_GROUPS:
                 self._add_own_sums()
-            lo = cut
 
     def _add_own_sums(self) -> None:
         """The events the parent scanned itself so far, added to the totals (they precede any chunk's taken next)."""
