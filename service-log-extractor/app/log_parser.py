@@ -32,18 +32,15 @@ from typing import Callable
 
 from . import parallel, text   # (one way: parallel never imports this module; it loads multiprocessing on use)
 from .candidates import default_finder
-from .scan import LineScanner, Totals, new_chunk_sink, new_feeder
+from .scan import SUMS_MAX_GROUPS, LineScanner, Totals, new_chunk_sink, new_feeder
 from .text import MAX_LINE_BYTES, Regions
 
 __all__ = ["summarize", "main", "MAX_LINE_BYTES"]
 
-# When the summed events of a stretch of the log are added to the totals (after the read that reaches either bound).
-# Adding them after each read (1 MiB) cost ~5% of a one-process scan of a realistic log: ~200 groups a MiB, most of
-# them known, each a few Python calls. The sums hold a group's template, sample and two raw lines (at most twice
-# SUMS_BYTES of lines), ~0.5 KiB a group besides: where nearly every line is a group of its own, 16 MiB of short
-# lines held ~225 MiB of sums, hence the bound on groups too (a realistic log reaches it after ~20 MiB).
+# The summed events of a stretch of the log are added to the totals after the read that reaches SUMS_BYTES or
+# app.scan.SUMS_MAX_GROUPS. Adding them after each read (1 MiB) cost ~5% of a one-process scan of a realistic log:
+# ~200 groups a MiB, most of them known, each a few Python calls.
 SUMS_BYTES = 16 << 20
-SUMS_MAX_GROUPS = 4096
 
 
 def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_groups: int = 50,
@@ -75,12 +72,11 @@ def summarize(stream, *, on_event: Callable[[dict], None] | None = None, max_gro
     for lo, hi in regions:
         feeder.feed_lines(regions.buf, lo, hi)
         if sink is not None and (regions.total_bytes - added >= SUMS_BYTES or len(sink.groups) >= SUMS_MAX_GROUPS):
-            totals.add_sums(sink.groups)
-            sink.groups.clear()
+            totals.take_sums(sink)
             added = regions.total_bytes
     scanner.finish()
     if sink is not None:
-        totals.add_sums(sink.groups)
+        totals.take_sums(sink)
     return totals.summary(feeder.lines, regions.total_bytes, regions.error, max_groups)
 
 

@@ -37,7 +37,7 @@ from typing import Callable
 
 from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
-from .scan import GroupSums, LineScanner, Totals, new_chunk_sink, new_feeder
+from .scan import SUMS_MAX_GROUPS, GroupSums, LineScanner, Totals, new_chunk_sink, new_feeder
 from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a stream's chunk: 4 MiB kept CLI + 2 workers at ~75 MiB PSS on a gzip'd log, at no measured cost
@@ -60,9 +60,6 @@ FILE_EVENTS_SHARE_MAX_BYTES = 16 << 20
 # the parent. A realistic log has a few thousand groups in 512 MiB. Checked every FEED_PIECE_BYTES of a chunk.
 CHUNK_MAX_GROUPS = 16384
 FEED_PIECE_BYTES = 512 << 10
-# The parent's own scan (the lines before a resync line, a chunk it scans itself) sums its events as the sequential
-# scan does, and adds them to the totals once they hold this many groups (and before a chunk's sums are taken).
-STITCH_SUMS_MAX_GROUPS = 4096
 
 
 def usable_cores() -> int:
@@ -871,17 +868,16 @@ class Stitcher:
 
     def _feed(self, buf, lo: int, hi: int) -> None:
         """The parent's scan of the whole lines buf[lo:hi], in pieces (_pieces), its sums added to the totals once
-        they hold STITCH_SUMS_MAX_GROUPS groups."""
+        they hold app.scan.SUMS_MAX_GROUPS groups."""
         for start, cut in _pieces(buf, lo, hi):
             self._feeder.feed_lines(buf, start, cut)
-            if self._sink is not None and len(self._sink.groups) >= STITCH_SUMS_MAX_GROUPS:
+            if self._sink is not None and len(self._sink.groups) >= SUMS_MAX_GROUPS:
                 self._add_own_sums()
 
     def _add_own_sums(self) -> None:
         """The events the parent scanned itself so far, added to the totals (they precede any chunk's taken next)."""
-        if self._sink is not None and self._sink.groups:
-            self.totals.add_sums(self._sink.groups)
-            self._sink.groups.clear()
+        if self._sink is not None:
+            self.totals.take_sums(self._sink)
 
     def add(self, chunk: ChunkResult, *, read_again: bool = True, lines: tuple | None = None) -> bool:
         """Stitches the next chunk; False (and nothing done) where a share would have to be read again but

@@ -28,6 +28,11 @@ from .severity import ERROR, FATAL, WARN, classify
 from .text import MAX_LINE_BYTES, line_text
 
 _LEVEL_CODES = {FATAL: 0, ERROR: 1, WARN: 2}
+# Events summed per group in a sink (new_chunk_sink) are added to the totals once the sink holds this many groups
+# (app.log_parser's scan, app.parallel's parent): the sums hold a group's template, sample and two raw lines, ~0.5 KiB
+# a group besides; where nearly every line is a group of its own, unbounded sums of 16 MiB of short lines held
+# ~225 MiB. A realistic log reaches it after ~20 MiB.
+SUMS_MAX_GROUPS = 4096
 _LEVELS = (FATAL, ERROR, WARN)
 
 
@@ -147,6 +152,12 @@ class Totals:
             self.stack_traces += group[4]
         for first_raw in self.groups.add_sums(groups, line_offset):
             self._read_first_time(first_raw)
+
+    def take_sums(self, sink) -> None:
+        """add_sums of what a sink (new_chunk_sink) summed so far, and the sink emptied for what follows."""
+        if sink.groups:
+            self.add_sums(sink.groups)
+            sink.groups.clear()
 
     def summary(self, lines: int, total_bytes: int, error: str | None, max_groups: int) -> dict:
         """The Summary (CONTRACTS.md); hands the kept events to ``on_event`` first, in file order."""

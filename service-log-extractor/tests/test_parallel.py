@@ -294,11 +294,11 @@ def test_stream_chunks_give_the_sequential_result(branches, per_event, cases):
 def test_chunks_with_too_many_groups_are_scanned_by_the_parent(tmp_path, monkeypatch, cases, per_event):
     """A worker stops summing a chunk or share past CHUNK_MAX_GROUPS groups (their sums grew without bound where
     nearly every line is a group of its own): the parent scans it itself, summing its events as the sequential scan
-    does (added once they hold STITCH_SUMS_MAX_GROUPS groups, and before a chunk's sums), and the summary and events
+    does (added once they hold app.scan.SUMS_MAX_GROUPS groups, and before a chunk's sums), and the summary and events
     are still the sequential scan's, for shares (read again) and for a stream's chunks (fed from the ring)."""
     monkeypatch.setattr(parallel, "CHUNK_MAX_GROUPS", 20)
     monkeypatch.setattr(parallel, "FEED_PIECE_BYTES", 3000)
-    monkeypatch.setattr(parallel, "STITCH_SUMS_MAX_GROUPS", 5)   # (the parent's own sums added piece by piece)
+    monkeypatch.setattr(parallel, "SUMS_MAX_GROUPS", 5)   # (the parent's own sums added piece by piece)
     seen = Counter()
     add = parallel.Stitcher.add
     monkeypatch.setattr(parallel.Stitcher, "add",
