@@ -31,7 +31,6 @@ bp = Blueprint("extractor", __name__)
 # below it, starting the worker processes (~1 s) costs more than the second core saves. A compressed one this large
 # (~100 MiB of text and more) is decompressed by the service process and its chunks scanned by as many workers.
 RANGED_MIN_BYTES = 64 << 20
-STREAM_PARALLEL_MIN_BYTES = 16 << 20
 
 
 class Metrics:
@@ -197,7 +196,7 @@ def _scan(state: ExtractorState, obj: S3Object) -> dict:
     cfg = state.config
     stop = _Limits(cfg)
     body = obj.body
-    if cfg.scan_threads > 1 and obj.size is not None and obj.size >= STREAM_PARALLEL_MIN_BYTES:
+    if cfg.scan_threads > 1 and obj.size is not None and obj.size >= parallel.STREAM_PARALLEL_MIN_BYTES:
         head, body = peek(obj.body, parallel.HEAD_BYTES)
         if not parallel.head_is_plain(head):   # compressed (or UTF-16): decoded here, its chunks scanned by workers
             return parallel.summarize_stream(body, processes=cfg.scan_threads, stop=stop,

@@ -42,6 +42,12 @@ from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a stream's chunk: 4 MiB kept CLI + 2 workers at ~75 MiB PSS on a gzip'd log, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
+# The same for a log read once from the start (summarize_stream: compressed or UTF-16), in bytes of the file. Logs
+# compress 3-20x (3.3x the bench's realistic log, whose values are fresh random ones): 16 MiB of gzip is 50 MiB of log
+# or more, which the workers scan faster than one process (a realistic 9 MiB gzip of 29 MiB: 0.39 -> 0.33 s on 2
+# cores; one of 30 MiB, 95 MiB of log: 1.09 -> 0.73 s). Where decompression bounds the time (a sparse log, 0.3 s for
+# 22 MiB of gzip) the workers gain nothing and cost ~0.03 s.
+STREAM_PARALLEL_MIN_BYTES = 16 << 20
 RESYNC_SEARCH_LINES = 256
 RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
 SHARE_READ_BYTES = 1 << 19   # a share is scanned in regions of this many bytes (a worker holds about two)

@@ -908,11 +908,36 @@ def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name
     path = tmp_path / "case.log"
     path.write_bytes(data)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "STREAM_PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1009)       # a stream's chunks (compressed, UTF-16)
     monkeypatch.setattr(parallel, "FILE_SHARE_MIN_BYTES", 1009)   # a file's shares
     events = []
     summary = log_parser._summarize_path(str(path), 2, events.append)
     assert (summary, events) == sequential(data)
+
+
+@pytest.mark.parametrize("compress, size, path_taken", [
+    (False, 2999, "sequential"), (False, 3000, "sequential"), (False, 9000, "shares"),
+    (True, 2999, "sequential"), (True, 3000, "stream"), (True, 9000, "stream")])
+def test_cli_scans_a_compressed_file_on_all_cores_from_a_smaller_size(tmp_path, monkeypatch, compress, size,
+                                                                       path_taken):
+    """A compressed file holds several times its size of log: the CLI hands it to the workers from
+    STREAM_PARALLEL_MIN_BYTES of the file on, an uncompressed one from PARALLEL_MIN_BYTES."""
+    monkeypatch.setattr(parallel, "STREAM_PARALLEL_MIN_BYTES", 3000)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 9000)
+    taken = []
+    for name, label in (("summarize_stream", "stream"), ("summarize_file", "shares")):
+        monkeypatch.setattr(parallel, name, lambda *a, label=label, **k: taken.append(label) or {"counts": None})
+    monkeypatch.setattr(log_parser, "summarize", lambda *a, **k: taken.append("sequential") or {"counts": None})
+    data = (b"plain log line\n" * size)[:size]
+    if compress:   # a gzip stream of stored blocks, cut to the size (only its head is looked at)
+        data = gzip.compress(data, 0)[:size]
+    path = tmp_path / "x.log"
+    path.write_bytes(data)
+    assert path.stat().st_size == size
+    log_parser._summarize_path(str(path), 2, None)
+    log_parser._summarize_path(str(path), 1, None)
+    assert taken == [path_taken, "sequential"]
 
 
 def test_ranges_are_independent_unless_compressed_or_utf16(tmp_path):
