@@ -5,10 +5,10 @@ API
   (the Summary of CONTRACTS.md)
 CLI
   python -m app.log_parser [--events] [--processes N] FILE [FILE ...]   (FILE may be `-` for stdin; files of
-  32 MiB and more, compressed ones of 16 MiB and more, are scanned on all usable cores by app.parallel, with the same
-  result; when stderr is a terminal, a file of PROGRESS_MIN_BYTES or more shows a progress bar there, in bytes of the
-  file; stdout is the same; timestamps without a year take it from the file's modification time, or from now for
-  stdin)
+  32 MiB and more, and compressed files, pipes and stdin once they prove to hold more than 8 MiB of log, are scanned
+  on all usable cores by app.parallel, with the same result; when stderr is a terminal, a file of PROGRESS_MIN_BYTES
+  or more shows a progress bar there, in bytes of the file; stdout is the same; timestamps without a year take it
+  from the file's modification time, or from now for stdin)
 
 The scan is a pipeline of layers, each a module of its own: bytes -> text lines (app.text: decompression,
 UTF-16, BOM, NUL, ANSI, CR, the line limit) -> records (app.records: Docker, CRI, journald and syslog envelopes
@@ -145,18 +145,29 @@ def _summarize_path(name: str, processes: int | None, on_event) -> dict:
             on_event = _after_closing(bar, on_event)
         try:
             source = f if bar is None else _Counting(f, bar.update)
-            if processes == 1 or not stat.S_ISREG(st.st_mode) or st.st_size < parallel.STREAM_PARALLEL_MIN_BYTES:
+            if processes == 1:
                 return summarize(source, on_event=on_event, reference_time=reference)
-            if not parallel.ranges_are_independent(name):  # compressed or UTF-16: read once, from the start
-                return parallel.summarize_stream(source, processes=processes, on_event=on_event,
-                                                 reference_time=reference)
-            if st.st_size < parallel.PARALLEL_MIN_BYTES:
-                return summarize(source, on_event=on_event, reference_time=reference)
-            return parallel.summarize_file(name, processes=processes, on_event=on_event,
-                                           progress=None if bar is None else bar.update, reference_time=reference)
+            # (a pipe is not read ahead: its first bytes are the scan's)
+            if stat.S_ISREG(st.st_mode) and parallel.ranges_are_independent(name):
+                if st.st_size < parallel.PARALLEL_MIN_BYTES:
+                    return summarize(source, on_event=on_event, reference_time=reference)
+                return parallel.summarize_file(name, processes=processes, on_event=on_event,
+                                               progress=None if bar is None else bar.update, reference_time=reference)
+            # compressed, UTF-16 or a pipe: read once, from the start; the workers start once it proves long
+            return parallel.summarize_stream(source, processes=processes, on_event=on_event, reference_time=reference,
+                                             solo_bytes=parallel.STREAM_SOLO_BYTES)
         finally:
             if bar is not None:
                 bar.close()
+
+
+def _summarize_stdin(processes: int | None, on_event) -> dict:
+    """stdin, read once: on all usable cores (``processes``) once it proves longer than STREAM_SOLO_BYTES."""
+    processes = processes or parallel.usable_cores()
+    if processes == 1:
+        return summarize(sys.stdin.buffer, on_event=on_event)
+    return parallel.summarize_stream(sys.stdin.buffer, processes=processes, on_event=on_event,
+                                     solo_bytes=parallel.STREAM_SOLO_BYTES)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", action="store_true",
                         help='print one JSON object per event ({"line", "level", "group"}) instead of summaries')
     parser.add_argument("--processes", type=int, metavar="N", default=None,
-                        help="scan files of 32 MiB and more (compressed: 16 MiB) on N cores (default: all usable cores; "
-                             "1: sequential)")
+                        help="scan files of 32 MiB and more (compressed ones and stdin: past 8 MiB of log) on N cores "
+                             "(default: all usable cores; 1: sequential)")
     parser.add_argument("files", nargs="+", metavar="FILE", help="log file, or - for stdin")
     args = parser.parse_args(argv)  # usage errors: message on stderr, exit 2
     if args.processes is not None and args.processes < 1:
@@ -181,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.files:
         try:
             if name == "-":
-                summary = summarize(sys.stdin.buffer, on_event=on_event)
+                summary = _summarize_stdin(args.processes, on_event)
             else:
                 summary = _summarize_path(name, args.processes, on_event)
         except BrokenPipeError:

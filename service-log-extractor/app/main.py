@@ -189,18 +189,18 @@ def _extract():
 
 def _scan(state: ExtractorState, obj: S3Object) -> dict:
     """The object's summary: a large uncompressed object in concurrent byte ranges on EXTRACTOR_SCAN_THREADS cores, a
-    large compressed one decompressed here and scanned on as many (the same summary as one stream gives), anything
-    else as one stream; the object's LastModified gives the year
+    compressed one decompressed here and scanned on as many once it proves to hold more than STREAM_SOLO_BYTES of
+    log (the same summary as one stream gives), anything else as one stream; the object's LastModified gives the year
     of log timestamps without one. Raises OSError/BotoCoreError when a read fails, parallel.WorkerLost when a
     worker process dies (nothing is stored; the receiver retries)."""
     cfg = state.config
     stop = _Limits(cfg)
     body = obj.body
-    if cfg.scan_threads > 1 and obj.size is not None and obj.size >= parallel.STREAM_PARALLEL_MIN_BYTES:
+    if cfg.scan_threads > 1 and obj.size is not None:
         head, body = peek(obj.body, parallel.HEAD_BYTES)
         if not parallel.head_is_plain(head):   # compressed (or UTF-16): decoded here, its chunks scanned by workers
-            return parallel.summarize_stream(body, processes=cfg.scan_threads, stop=stop,
-                                             reference_time=obj.last_modified)
+            return parallel.summarize_stream(body, processes=cfg.scan_threads, stop=stop,   # once past 8 MiB of log
+                                             reference_time=obj.last_modified, solo_bytes=parallel.STREAM_SOLO_BYTES)
         if obj.size >= RANGED_MIN_BYTES:   # the workers read their shares themselves; this one the first
             summary = _scan_ranges(state, obj, stop, body)
             if summary is not None:

@@ -42,12 +42,12 @@ from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a stream's chunk: 4 MiB kept CLI + 2 workers at ~75 MiB PSS on a gzip'd log, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
-# The same for a log read once from the start (summarize_stream: compressed or UTF-16), in bytes of the file. Logs
-# compress 3-20x (3.3x the bench's realistic log, whose values are fresh random ones): 16 MiB of gzip is 50 MiB of log
-# or more, which the workers scan faster than one process (a realistic 9 MiB gzip of 29 MiB: 0.39 -> 0.33 s on 2
-# cores; one of 30 MiB, 95 MiB of log: 1.09 -> 0.73 s). Where decompression bounds the time (a sparse log, 0.3 s for
-# 22 MiB of gzip) the workers gain nothing and cost ~0.03 s.
-STREAM_PARALLEL_MIN_BYTES = 16 << 20
+# A log read once from the start (summarize_stream: compressed, UTF-16, a pipe) has no size to go by before it ends
+# (and a compressed file holds 3-20x its size of log): the parent scans its first STREAM_SOLO_BYTES of log itself and
+# starts the workers only if more follows. On 2 cores, after 16 MiB alone, a gzip'd realistic log of 19 MB took
+# 0.32-0.34 s on one process and 0.37-0.42 s so (the pool's cost, and the last chunk's worker waited for), 29 MB even,
+# 57 MB 0.74-0.80 -> 0.65-0.76 s, 95 MB 1.20-1.24 -> 0.93-1.03 s; after 8 MiB alone, a log of 12 MB lost ~0.07 s.
+STREAM_SOLO_BYTES = 16 << 20
 RESYNC_SEARCH_LINES = 256
 RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
 SHARE_READ_BYTES = 1 << 19   # a share is scanned in regions of this many bytes (a worker holds about two)
@@ -619,11 +619,20 @@ def summarize_file(path: str, *, processes: int, on_event: Callable[[dict], None
 def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None] | None = None,
                      max_groups: int = 50, chunk_bytes: int | None = None,
                      stop: Callable[[int], str | None] | None = None,
-                     reference_time: datetime | None = None) -> dict:
+                     reference_time: datetime | None = None, solo_bytes: int = 0) -> dict:
     """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers. ``stop``: as
-    app.log_parser.summarize's, asked before each chunk is read (``reference_time``: see summarize_shares)."""
+    app.log_parser.summarize's, asked before each chunk is read (``reference_time``: see summarize_shares).
+    ``solo_bytes``: the parent scans the chunks itself until it has read this many bytes of log (uncompressed;
+    STREAM_SOLO_BYTES where the length is not known) and starts the workers only if more follows."""
     stitcher = Stitcher(on_event, reference_time=reference_time)
     regions = Regions(stream, chunk_bytes or CHUNK_BYTES, stop, fill=True)
+    chunks = iter(regions)   # (one iterator for both phases: it carries a partial line from one region to the next)
+    region = next(chunks, None)
+    while region is not None and regions.total_bytes <= solo_bytes:
+        stitcher.scan_lines(regions.buf, *region)
+        region = next(chunks, None)
+    if region is None:   # the whole log was scanned alone: no worker started
+        return stitcher.summary(regions.total_bytes, regions.error, max_groups)
     ring = ChunkRing(2 * processes, len(regions.buf))   # (a region is never longer than the buffer it is cut from)
     try:
         free = list(range(ring.slots))
@@ -636,12 +645,14 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
             free.append(slot)
 
         with _Workers(processes, ring=ring) as pool:
-            for lo, hi in regions:
+            while region is not None:
+                lo, hi = region
                 if not free:
                     stitch_oldest()
                 slot = free.pop()
                 ring.put(slot, memoryview(regions.buf)[lo:hi])
                 pending.append((pool.submit(_scan_slot, slot, hi - lo, on_event is not None), slot, hi - lo))
+                region = next(chunks, None)
             while pending:
                 stitch_oldest()
     finally:
@@ -872,9 +883,9 @@ class Stitcher:
         self._scanner = LineScanner(self.totals.add if self._sink is None else self._sink)
         self._feeder = new_feeder(self._scanner, finder or default_finder())
 
-    def _feed(self, buf, lo: int, hi: int) -> None:
-        """The parent's scan of the whole lines buf[lo:hi], in pieces (_pieces), its sums added to the totals once
-        they hold app.scan.SUMS_MAX_GROUPS groups."""
+    def scan_lines(self, buf, lo: int, hi: int) -> None:
+        """The parent's own scan of the whole lines buf[lo:hi], which follow those of every chunk added before, in
+        pieces (_pieces), its sums added to the totals once they hold app.scan.SUMS_MAX_GROUPS groups."""
         for start, cut in _pieces(buf, lo, hi):
             self._feeder.feed_lines(buf, start, cut)
             if self._sink is not None and len(self._sink.groups) >= SUMS_MAX_GROUPS:
@@ -907,12 +918,12 @@ class Stitcher:
                     return False
                 self._feed_share(*chunk.share)
                 return True
-            self._feed(buf, lo, hi)
+            self.scan_lines(buf, lo, hi)
             return True
         else:  # re-feed the lines before the resync line with the true state; that line closes what is open
             prefix = chunk.prefix
             if prefix:
-                self._feed(prefix, 0, len(prefix))
+                self.scan_lines(prefix, 0, len(prefix))
             self._scanner.finish()
             named = chunk.resync_switch is not None
             self._take(chunk, base, chunk.resync_line, chunk.sums_from_resync)
@@ -928,7 +939,7 @@ class Stitcher:
         try:
             regions = Regions(reader, read_bytes, self._reread_stop, plain=True)
             for lo, hi in regions:
-                self._feed(regions.buf, lo, hi)
+                self.scan_lines(regions.buf, lo, hi)
         finally:
             reader.close()
         if regions.error is not None:

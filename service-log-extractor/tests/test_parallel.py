@@ -6,6 +6,7 @@ import os
 import pathlib
 import random
 import signal
+import sys
 import threading
 from collections import Counter
 from datetime import datetime, timezone
@@ -902,13 +903,14 @@ def test_progress_adds_up_to_the_file_size(tmp_path, realistic, realistic_sequen
     assert sum(shown) == len(realistic) and min(shown) > 0
 
 
+@pytest.mark.parametrize("solo_bytes", [0, 2500])
 @pytest.mark.parametrize("name", sorted(_BYTE_CASES))
-def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name):
+def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name, solo_bytes):
     data = _BYTE_CASES[name](texts)
     path = tmp_path / "case.log"
     path.write_bytes(data)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "STREAM_PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "STREAM_SOLO_BYTES", solo_bytes)   # (a stream's first chunks scanned alone)
     monkeypatch.setattr(parallel, "CHUNK_BYTES", 1009)       # a stream's chunks (compressed, UTF-16)
     monkeypatch.setattr(parallel, "FILE_SHARE_MIN_BYTES", 1009)   # a file's shares
     events = []
@@ -916,28 +918,72 @@ def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name
     assert (summary, events) == sequential(data)
 
 
-@pytest.mark.parametrize("compress, size, path_taken", [
-    (False, 2999, "sequential"), (False, 3000, "sequential"), (False, 9000, "shares"),
-    (True, 2999, "sequential"), (True, 3000, "stream"), (True, 9000, "stream")])
-def test_cli_scans_a_compressed_file_on_all_cores_from_a_smaller_size(tmp_path, monkeypatch, compress, size,
-                                                                       path_taken):
-    """A compressed file holds several times its size of log: the CLI hands it to the workers from
-    STREAM_PARALLEL_MIN_BYTES of the file on, an uncompressed one from PARALLEL_MIN_BYTES."""
-    monkeypatch.setattr(parallel, "STREAM_PARALLEL_MIN_BYTES", 3000)
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 9000)
+@pytest.mark.parametrize("solo_bytes", [0, 1, 5000, 20_000, 10 ** 9])
+def test_a_stream_scanned_alone_at_first_gives_the_sequential_result(realistic, realistic_sequential, monkeypatch,
+                                                                     solo_bytes):
+    """summarize_stream scans the first ``solo_bytes`` of log itself (several chunks, then workers for the rest), and
+    starts no worker where the log ends within them; with each event handed on too."""
+    data = realistic[:60_000]
+    started = []
+    real_workers = parallel._Workers
+    monkeypatch.setattr(parallel, "_Workers", lambda *a, **k: started.append(1) or real_workers(*a, **k))
+    events = []
+    summary = parallel.summarize_stream(io.BytesIO(gzip.compress(data)), processes=2, chunk_bytes=4099,
+                                        on_event=events.append, solo_bytes=solo_bytes)
+    assert (summary, events) == sequential(data)
+    assert len(started) == (solo_bytes < len(data))
+    empty = parallel.summarize_stream(io.BytesIO(b""), processes=2, solo_bytes=solo_bytes)
+    assert empty == sequential(b"")[0] and len(started) == (solo_bytes < len(data))
+
+
+def _route(monkeypatch) -> list:
+    """Replaces the CLI's three scans with recorders of which one ran (and with which solo_bytes)."""
     taken = []
-    for name, label in (("summarize_stream", "stream"), ("summarize_file", "shares")):
-        monkeypatch.setattr(parallel, name, lambda *a, label=label, **k: taken.append(label) or {"counts": None})
-    monkeypatch.setattr(log_parser, "summarize", lambda *a, **k: taken.append("sequential") or {"counts": None})
+    monkeypatch.setattr(parallel, "summarize_stream",
+                        lambda *a, solo_bytes=0, **k: taken.append(("stream", solo_bytes)) or {"counts": None})
+    monkeypatch.setattr(parallel, "summarize_file", lambda *a, **k: taken.append(("shares",)) or {"counts": None})
+    monkeypatch.setattr(log_parser, "summarize", lambda *a, **k: taken.append(("sequential",)) or {"counts": None})
+    return taken
+
+
+@pytest.mark.parametrize("compress, size, path_taken", [
+    (False, 8999, ("sequential",)), (False, 9000, ("shares",)),
+    (True, 100, ("stream", 777)), (True, 9000, ("stream", 777))])
+def test_cli_reads_a_compressed_file_as_a_stream_whatever_its_size(tmp_path, monkeypatch, compress, size,
+                                                                    path_taken):
+    """A compressed file holds several times its size of log: the CLI reads it as a stream, which starts workers
+    past STREAM_SOLO_BYTES of log; an uncompressed file is cut into shares from PARALLEL_MIN_BYTES on."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 9000)
+    monkeypatch.setattr(parallel, "STREAM_SOLO_BYTES", 777)
+    taken = _route(monkeypatch)
     data = (b"plain log line\n" * size)[:size]
     if compress:   # a gzip stream of stored blocks, cut to the size (only its head is looked at)
         data = gzip.compress(data, 0)[:size]
     path = tmp_path / "x.log"
     path.write_bytes(data)
-    assert path.stat().st_size == size
     log_parser._summarize_path(str(path), 2, None)
     log_parser._summarize_path(str(path), 1, None)
-    assert taken == [path_taken, "sequential"]
+    assert taken == [path_taken, ("sequential",)]
+
+
+def test_cli_reads_stdin_and_a_pipe_as_streams(tmp_path, monkeypatch):
+    """stdin and a named pipe have no size: read as streams (workers past STREAM_SOLO_BYTES), one process with
+    --processes 1; the pipe's first bytes are not read ahead to sniff it (they reach the scan)."""
+    monkeypatch.setattr(parallel, "STREAM_SOLO_BYTES", 777)
+    taken = _route(monkeypatch)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"x\n")))
+    log_parser._summarize_stdin(2, None)
+    log_parser._summarize_stdin(1, None)
+    assert taken == [("stream", 777), ("sequential",)]
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_bytes, args=(b"ERROR one\n",))
+    writer.start()
+    monkeypatch.setattr(parallel, "summarize_stream",
+                        lambda stream, **k: taken.append(("stream", k["solo_bytes"], stream.read())) or {})
+    log_parser._summarize_path(str(fifo), 2, None)
+    writer.join(timeout=60)
+    assert taken[-1] == ("stream", 777, b"ERROR one\n")
 
 
 def test_ranges_are_independent_unless_compressed_or_utf16(tmp_path):

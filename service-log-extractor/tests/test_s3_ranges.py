@@ -125,7 +125,7 @@ def ranged_app(s3, storage, monkeypatch):
     """The extractor app with the parallel paths from 1 byte on, 2 cores; records each ranged scan in
     ``calls["shares"]``, each parallel scan of a stream (a compressed object) in ``calls["streams"]``."""
     monkeypatch.setattr(main, "RANGED_MIN_BYTES", 1)
-    monkeypatch.setattr(parallel, "STREAM_PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(parallel, "STREAM_SOLO_BYTES", 0)
     monkeypatch.setattr(parallel, "SHARE_MIN_BYTES", 1)
     calls = {"shares": [], "streams": []}
     real, real_stream = parallel.summarize_shares, parallel.summarize_stream
