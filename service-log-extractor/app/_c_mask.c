@@ -78,19 +78,25 @@ static int has_digit(PyObject *text) {
     return 0;
 }
 
-/* needle in haystack, both Latin-1 (1-byte kind: equal bytes are equal code points). memchr for the first
- * character does most of the work: guards are a few characters long. */
+/* needle in haystack, both Latin-1 (1-byte kind: equal bytes are equal code points). memchr for one character of
+ * the needle does most of the work (guards are a few characters long): not a space, which most texts hold at every
+ * word (" for ", " HTTP/"), each place then a memcmp call. (glibc's memmem took three times as long here.) */
 static int contains_ucs1(const Py_UCS1 *h, Py_ssize_t n, const Py_UCS1 *s, Py_ssize_t m) {
     if (m == 0)
         return 1;
     if (m > n)
         return 0;
-    const Py_UCS1 *p = h, *last = h + (n - m);   /* last: the last possible start */
+    if (m == 1)
+        return memchr(h, s[0], (size_t)n) != NULL;
+    Py_ssize_t a = 0;   /* the anchor: the needle's first character that is not a space, if any */
+    while (a < m - 1 && s[a] == ' ')
+        a++;
+    const Py_UCS1 *p = h + a, *last = h + (n - m) + a;   /* where the anchor may stand */
     while (p <= last) {
-        p = memchr(p, s[0], (size_t)(last - p) + 1);
+        p = memchr(p, s[a], (size_t)(last - p) + 1);
         if (p == NULL)
             return 0;
-        if (memcmp(p + 1, s + 1, (size_t)m - 1) == 0)
+        if (memcmp(p - a, s, (size_t)m) == 0)
             return 1;
         p++;
     }
@@ -136,12 +142,13 @@ static int any_substring(PyObject *text, PyObject *tuple) {
  * \b lies between a \w and a non-\w character. Non-ASCII text never reaches them (\w, \s, \d are Unicode there).
  * tests/test_compiled_twins.py checks each against its mask on generated and real texts. */
 /* One table lookup per test (these run on every character of every message, some forty times over). */
-enum { C_D = 1, C_ALPHA = 2, C_W = 4, C_HEX = 8 };
+enum { C_D = 1, C_ALPHA = 2, C_W = 4, C_HEX = 8, C_SPACE = 16 };
 static const unsigned char CLASS[256] = {
     ['0' ... '9'] = C_D | C_W | C_HEX,
     ['a' ... 'f'] = C_ALPHA | C_W | C_HEX, ['A' ... 'F'] = C_ALPHA | C_W | C_HEX,
     ['g' ... 'z'] = C_ALPHA | C_W, ['G' ... 'Z'] = C_ALPHA | C_W,
     ['_'] = C_W,
+    [' '] = C_SPACE, ['\t' ... '\r'] = C_SPACE, [0x1c ... 0x1f] = C_SPACE,   /* sre's \s on ASCII str */
 };
 static inline int is_d(unsigned char c) { return (CLASS[c] & C_D) != 0; }
 static inline int is_alpha(unsigned char c) { return (CLASS[c] & C_ALPHA) != 0; }
@@ -303,9 +310,30 @@ static const char *const FILE_EXTENSIONS[] = {
     "p12", "rpm", "deb", "apk", "parquet", "avro", "orc", "htm", "html", "css", "png", "jpg", "jpeg", "gif", "pdf",
     "dmp", "out", "err", "trc", "dbf", "wal", NULL};
 
+/* EXTENSIONS_BY_FIRST[c]: the indexes + 1 in FILE_EXTENSIONS of the extensions starting with c, 0 after the last
+ * (fill_extensions). A dotted word is compared with those few, not with all ninety. */
+#define EXTENSIONS_A_LETTER 15
+static unsigned char EXTENSIONS_BY_FIRST[128][EXTENSIONS_A_LETTER + 1];
+
+static int fill_extensions(void) {
+    memset(EXTENSIONS_BY_FIRST, 0, sizeof EXTENSIONS_BY_FIRST);
+    for (size_t k = 0; FILE_EXTENSIONS[k] != NULL; k++) {
+        unsigned char *bucket = EXTENSIONS_BY_FIRST[(unsigned char)FILE_EXTENSIONS[k][0] & 127];
+        size_t used = strlen((const char *)bucket);
+        if (used == EXTENSIONS_A_LETTER || k + 1 > 255) {
+            PyErr_SetString(PyExc_SystemError, "_c_mask: FILE_EXTENSIONS outgrew EXTENSIONS_BY_FIRST");
+            return -1;
+        }
+        bucket[used] = (unsigned char)(k + 1);
+    }
+    return 0;
+}
+
 static int is_file_extension(const unsigned char *w, Py_ssize_t len) {
-    for (const char *const *e = FILE_EXTENSIONS; *e; e++)
-        if (len > 0 && equals_word(w, len, *e))
+    if (len <= 0 || w[0] >= 128)
+        return 0;
+    for (const unsigned char *k = EXTENSIONS_BY_FIRST[w[0]]; *k; k++)
+        if (equals_word(w, len, FILE_EXTENSIONS[*k - 1]))
             return 1;
     return 0;
 }
@@ -385,7 +413,7 @@ static int pf_ipv4(const unsigned char *s, Py_ssize_t n) {
  * backtracks from the one to the other); every unit letter is a word character, so the `\b` after it is the text's
  * end or a non-word character; `\s` on str is also \x1c-\x1f. Answering for the guard spares its regex search,
  * which sre runs at every character (no literal to look for first): ~12,000 instructions a message. */
-static int is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+static inline int is_space(unsigned char c) { return (CLASS[c] & C_SPACE) != 0; }
 
 
 static int pf_duration(const unsigned char *s, Py_ssize_t n) {
@@ -1199,6 +1227,7 @@ static int pf_systemd_unit(const unsigned char *s, Py_ssize_t n) {
 
 /* The keywords of name-after-keyword, lower case (its prefilter and its matcher). */
 static const char *const NAME_KEYWORDS[] = {"user", "username", "tenant", "account", "customer"};
+static const Py_ssize_t NAME_KEYWORD_LENGTHS[] = {4, 8, 6, 7, 8};
 
 /* s[i:i+len(word)] is `word` (lower case letters) in any case */
 static int ieq_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, const char *word, Py_ssize_t len) {
@@ -1223,10 +1252,12 @@ static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
          p = memchr(p + 1, ' ', (size_t)(n - (p + 1 - s)))) {
         const Py_ssize_t i = p - s;
         /* each word ends in r, t or e: most spaces follow none of them */
-        if (i == 0 || !is_in(s[i - 1] | 0x20, "rte") || i + 1 >= n || !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
+        const unsigned char last = i == 0 ? 0 : s[i - 1] | 0x20;
+        if ((last != 'r' && last != 't' && last != 'e') || i + 1 >= n ||
+            !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
             continue;
         for (size_t k = 0; k < sizeof NAME_KEYWORDS / sizeof NAME_KEYWORDS[0] && !found; k++) {
-            const Py_ssize_t len = (Py_ssize_t)strlen(NAME_KEYWORDS[k]), at = i - len;
+            const Py_ssize_t len = NAME_KEYWORD_LENGTHS[k], at = i - len;
             found = at >= 0 && word_start(s, at) && ieq_word(s, n, at, NAME_KEYWORDS[k], len);
         }
     }
@@ -1447,7 +1478,7 @@ static int m_name_after_keyword(const unsigned char *s, Py_ssize_t n, Py_ssize_t
         return 0;
     Py_ssize_t k = -1;
     for (size_t w = 0; w < sizeof NAME_KEYWORDS / sizeof NAME_KEYWORDS[0] && k < 0; w++) {
-        const Py_ssize_t len = (Py_ssize_t)strlen(NAME_KEYWORDS[w]);
+        const Py_ssize_t len = NAME_KEYWORD_LENGTHS[w];
         if (ieq_word(s, n, i, NAME_KEYWORDS[w], len) && i + len < n && s[i + len] == ' ')
             k = i + len + 1;
     }
@@ -2264,6 +2295,8 @@ static PyType_Spec templater_spec = {
  * Module: the type is created per module (a heap type), so nothing is shared between interpreters */
 static int exec_module(PyObject *module) {
     fill_starts();
+    if (fill_extensions() < 0)
+        return -1;
     PyObject *type = PyType_FromModuleAndSpec(module, &masker_spec, NULL);
     if (type == NULL)
         return -1;

@@ -211,6 +211,21 @@ def test_custom_list(masker, text):
             assert Masker(masks)(text) == python_mask(text, masks), (text, [m.name for m in masks])
 
 
+# Substring guards as the compiled loop searches them (memchr for a character of the needle that is not a space,
+# then the whole needle compared): needles led by spaces, all spaces, one character; texts of few characters, so
+# that near misses and matches at either end are common.
+SUBSTRING_GUARDS = [Mask(f"guard-{k}", re.compile(r"\A"), f"<{k}>", (needle,))
+                    for k, needle in enumerate([" for ", "  x", " ", "   ", "ab", "a b", "x", " fo", "or "])]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=st.text(st.sampled_from(" abfoxr\té"), max_size=14))
+def test_substring_guards(masker, text):
+    for mask in SUBSTRING_GUARDS:   # (each alone: the replacement marks whether its guard let it run)
+        assert Masker([mask])(text) == python_mask(text, [mask]) == (f"{mask.replacement}{text}" if mask.guard[0] in
+                                                                      text else text), (text, mask.guard)
+
+
 def test_digit_flag_follows_mask(masker):
     """The original text's digits decide the flag; a digit guard that finds none turns it off for good."""
     adds = [Mask("adds", re.compile(r"^"), "7", None), Mask("n", re.compile(r"\d"), "<N>", "digit")]
