@@ -26,8 +26,9 @@ class Config:
                              limit rounded up); an uncompressed object of RANGED_MIN_BYTES (64 MiB) or more is cut
                              into that many shares scanned at once: the first from the GET that opened the object,
                              each other by a worker process (the Python scan holds the GIL) from its own ranged GET;
-                             a compressed one is decompressed once and, past its first STREAM_SOLO_BYTES (8 MiB) of
-                             log, its chunks scanned by that many workers; 1 reads every object as one stream
+                             a compressed (or UTF-16) one is decompressed once and, past its first
+                             STREAM_SOLO_BYTES (16 MiB) of log, its chunks scanned by that many workers; 1 reads
+                             every object as one stream
     STORAGE_URL              base URL of the result-storage service (default http://127.0.0.1:8082)
     STORAGE_TIMEOUT_SECONDS  read timeout of the POST to storage (default 30)
     S3_CONNECT_TIMEOUT_SECONDS  connect timeout of S3 calls (default 5)

@@ -5,8 +5,8 @@ API
   (the Summary of CONTRACTS.md)
 CLI
   python -m app.log_parser [--events] [--processes N] FILE [FILE ...]   (FILE may be `-` for stdin; files of
-  32 MiB and more, and compressed files, pipes and stdin once they prove to hold more than 8 MiB of log, are scanned
-  on all usable cores by app.parallel, with the same result; when stderr is a terminal, a file of PROGRESS_MIN_BYTES
+  32 MiB and more, and compressed or UTF-16 files, pipes and stdin once they prove to hold more than 16 MiB of log,
+  are scanned on all usable cores by app.parallel, with the same result; when stderr is a terminal, a file of PROGRESS_MIN_BYTES
   or more shows a progress bar there, in bytes of the file; stdout is the same; timestamps without a year take it
   from the file's modification time, or from now for stdin)
 
@@ -177,8 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", action="store_true",
                         help='print one JSON object per event ({"line", "level", "group"}) instead of summaries')
     parser.add_argument("--processes", type=int, metavar="N", default=None,
-                        help="scan files of 32 MiB and more (compressed ones and stdin: past 8 MiB of log) on N cores "
-                             "(default: all usable cores; 1: sequential)")
+                        help="scan files of 32 MiB and more (compressed or UTF-16 files, pipes and stdin: past their "
+                             "first 16 MiB of log) on N cores (default: all usable cores; 1: sequential)")
     parser.add_argument("files", nargs="+", metavar="FILE", help="log file, or - for stdin")
     args = parser.parse_args(argv)  # usage errors: message on stderr, exit 2
     if args.processes is not None and args.processes < 1:

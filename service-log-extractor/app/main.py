@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("extractor", __name__)
 
 # An uncompressed object this large is read as concurrent ranged GETs and scanned on EXTRACTOR_SCAN_THREADS cores;
-# below it, starting the worker processes (~1 s) costs more than the second core saves. A compressed one this large
-# (~100 MiB of text and more) is decompressed by the service process and its chunks scanned by as many workers.
+# below it, starting the worker processes (~1 s) costs more than the second core saves. A compressed one is
+# decompressed by the service process, which hands its chunks to as many workers past app.parallel.STREAM_SOLO_BYTES.
 RANGED_MIN_BYTES = 64 << 20
 
 
@@ -199,7 +199,7 @@ def _scan(state: ExtractorState, obj: S3Object) -> dict:
     if cfg.scan_threads > 1 and obj.size is not None:
         head, body = peek(obj.body, parallel.HEAD_BYTES)
         if not parallel.head_is_plain(head):   # compressed (or UTF-16): decoded here, its chunks scanned by workers
-            return parallel.summarize_stream(body, processes=cfg.scan_threads, stop=stop,   # once past 8 MiB of log
+            return parallel.summarize_stream(body, processes=cfg.scan_threads, stop=stop,
                                              reference_time=obj.last_modified, solo_bytes=parallel.STREAM_SOLO_BYTES)
         if obj.size >= RANGED_MIN_BYTES:   # the workers read their shares themselves; this one the first
             summary = _scan_ranges(state, obj, stop, body)

@@ -38,15 +38,16 @@ from typing import Callable
 from .candidates import default_finder
 from .decompress import GZIP_MAGIC, ZSTD_MAGIC
 from .scan import SUMS_MAX_GROUPS, GroupSums, LineScanner, Totals, new_chunk_sink, new_feeder
-from .text import MAX_LINE_BYTES, UTF8_BOM, Regions, line_text, utf16_encoding
+from .text import MAX_LINE_BYTES, READ_SIZE, UTF8_BOM, Regions, line_text, utf16_encoding
 
 CHUNK_BYTES = 4 << 20   # a stream's chunk: 4 MiB kept CLI + 2 workers at ~75 MiB PSS on a gzip'd log, at no measured cost
 PARALLEL_MIN_BYTES = 32 << 20   # below this, starting workers costs more than it saves
 # A log read once from the start (summarize_stream: compressed, UTF-16, a pipe) has no size to go by before it ends
 # (and a compressed file holds 3-20x its size of log): the parent scans its first STREAM_SOLO_BYTES of log itself and
-# starts the workers only if more follows. On 2 cores, after 16 MiB alone, a gzip'd realistic log of 19 MB took
-# 0.32-0.34 s on one process and 0.37-0.42 s so (the pool's cost, and the last chunk's worker waited for), 29 MB even,
-# 57 MB 0.74-0.80 -> 0.65-0.76 s, 95 MB 1.20-1.24 -> 0.93-1.03 s; after 8 MiB alone, a log of 12 MB lost ~0.07 s.
+# starts the workers only if more follows (UTF-16: 16 MiB of its bytes). Measured on 2 cores, gzip'd realistic logs,
+# one process against two with 16 MiB scanned alone: 19 MB 0.32-0.34 s against 0.37-0.42 s (the pool's cost, and a
+# last chunk the parent waits for), 29 MB 0.44-0.50 s against 0.45-0.49 s, 57 MB 0.74-0.80 -> 0.65-0.76 s, 95 MB
+# 1.20-1.24 -> 0.93-1.03 s. With 8 MiB alone, a log of 12 MB took ~0.07 s more than on one process.
 STREAM_SOLO_BYTES = 16 << 20
 RESYNC_SEARCH_LINES = 256
 RESYNC_SEARCH_MAX_LINES = 16 * RESYNC_SEARCH_LINES   # searched only when none of the first lines will do
@@ -622,15 +623,22 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
                      reference_time: datetime | None = None, solo_bytes: int = 0) -> dict:
     """Any log stream (plain, gzip or zstd); the parent reads it and hands chunks to the workers. ``stop``: as
     app.log_parser.summarize's, asked before each chunk is read (``reference_time``: see summarize_shares).
-    ``solo_bytes``: the parent scans the chunks itself until it has read this many bytes of log (uncompressed;
-    STREAM_SOLO_BYTES where the length is not known) and starts the workers only if more follows."""
+    ``solo_bytes``: the parent scans the log itself until it has read this many bytes of it (uncompressed), reading as
+    app.log_parser.summarize does, and starts the workers only if more follows (callers pass STREAM_SOLO_BYTES
+    where the log's length is not known; 0: workers from the first chunk on)."""
     stitcher = Stitcher(on_event, reference_time=reference_time)
     regions = Regions(stream, chunk_bytes or CHUNK_BYTES, stop, fill=True)
-    chunks = iter(regions)   # (one iterator for both phases: it carries a partial line from one region to the next)
+    # Alone, the parent reads as app.log_parser.summarize does (a limit's ``stop`` cuts the log where that does);
+    # then in chunks. One iterator for both phases: it carries a partial line from one region to the next.
+    chunk_size = regions.read_size
+    if solo_bytes > 0:
+        regions.read_size, regions.fill = min(READ_SIZE, chunk_size), False
+    chunks = iter(regions)
     region = next(chunks, None)
     while region is not None and regions.total_bytes <= solo_bytes:
         stitcher.scan_lines(regions.buf, *region)
         region = next(chunks, None)
+    regions.read_size, regions.fill = chunk_size, True
     if region is None:   # the whole log was scanned alone: no worker started
         return stitcher.summary(regions.total_bytes, regions.error, max_groups)
     ring = ChunkRing(2 * processes, len(regions.buf))   # (a region is never longer than the buffer it is cut from)

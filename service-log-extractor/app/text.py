@@ -210,17 +210,19 @@ class Regions:
     reason to stop (a size or time limit); the regions so far are still good. ``plain``: the stream is plain UTF-8
     text that starts at a line of a log (app.parallel's shares), so nothing is sniffed: no compression and no byte
     order mark looked for. ``fill``: read until ``read_size`` bytes are in (a decompressor gives less a read), so
-    that each region holds about that much (app.parallel's chunks: fewer of them, less stitching)."""
+    that each region holds about that much (app.parallel's chunks: fewer of them, less stitching). Both are
+    attributes the reads follow as they change between regions (``read_size`` no larger than it was made with: the
+    buffer's size): app.parallel.summarize_stream reads as app.log_parser.summarize does before it hands out chunks."""
 
     def __init__(self, stream, read_size: int | None = None, stop: Callable[[int], str | None] | None = None,
                  plain: bool = False, fill: bool = False):
         self._stream = stream
         self._plain = plain
-        self._fill = fill
-        self._read_size = read_size or READ_SIZE
+        self.fill = fill
+        self.read_size = read_size or READ_SIZE
         self._stop = stop         # before each read: stop(bytes read so far) -> why to stop now, or None
         # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
-        self.buf = bytearray(MAX_LINE_BYTES + 2 * self._read_size + 1)
+        self.buf = bytearray(MAX_LINE_BYTES + 2 * self.read_size + 1)
         self._text: TextStream | None = None
         self.error: str | None = None
 
@@ -229,7 +231,7 @@ class Regions:
         return self._text.raw_bytes if self._text is not None else 0
 
     def __iter__(self):
-        buf, read_size = self.buf, self._read_size
+        buf, largest = self.buf, self.read_size
         filled = 0            # bytes in buf: the carried partial line, then the new read
         skipping = False      # inside a line longer than MAX_LINE_BYTES, already cut: drop bytes up to its newline
         stopped = False       # stopped by the caller's limit: a line cut there is not scanned
@@ -243,11 +245,12 @@ class Regions:
                     if why is not None:  # a limit of the caller's: the whole lines read so far are the summary
                         self.error, stopped = why, True
                         break
+                read_size = min(self.read_size, largest)
                 n = text.readinto(buf, filled, read_size)
                 if not n:
                     break
                 failed = None    # an error while filling: raised once what was read before it is handed on
-                while self._fill and n < read_size:
+                while self.fill and n < read_size:
                     try:
                         more = text.readinto(buf, filled + n, read_size - n)
                     except _READ_ERRORS as exc:

@@ -858,6 +858,7 @@ _BYTE_CASES = {  # name -> its bytes, made of the `texts` fixture
     "nul_run_over_the_line_limit": lambda texts: texts["shuffled-0"].encode() + b"\0" * 150_000
     + texts["shuffled-1"].encode(),
     "ansi": lambda texts: texts["shuffled-0"].encode().replace(b" ERROR ", b" \x1b[31mERROR\x1b[0;39m "),
+    "gzip": lambda texts: gzip.compress((texts["shuffled-1"] + texts["shuffled-2"]).encode()),   # (read as a stream)
     **{p.name: lambda texts, p=p: p.read_bytes() * 40 for p in sorted(FIELD_CASES.glob("*.log"))},
 }
 
@@ -918,9 +919,8 @@ def test_cli_path_gives_the_sequential_result(tmp_path, monkeypatch, texts, name
     assert (summary, events) == sequential(data)
 
 
-@pytest.mark.parametrize("solo_bytes", [0, 1, 5000, 20_000, 10 ** 9])
-def test_a_stream_scanned_alone_at_first_gives_the_sequential_result(realistic, realistic_sequential, monkeypatch,
-                                                                     solo_bytes):
+@pytest.mark.parametrize("solo_bytes", [0, 1, 5000, 20_000, 59_999, 60_000, 10 ** 9])
+def test_a_stream_scanned_alone_at_first_gives_the_sequential_result(realistic, monkeypatch, solo_bytes):
     """summarize_stream scans the first ``solo_bytes`` of log itself (several chunks, then workers for the rest), and
     starts no worker where the log ends within them; with each event handed on too."""
     data = realistic[:60_000]
@@ -977,13 +977,13 @@ def test_cli_reads_stdin_and_a_pipe_as_streams(tmp_path, monkeypatch):
     assert taken == [("stream", 777), ("sequential",)]
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=fifo.write_bytes, args=(b"ERROR one\n",))
+    writer = threading.Thread(target=fifo.write_bytes, args=(b"ERROR one\n",), daemon=True)
     writer.start()
     monkeypatch.setattr(parallel, "summarize_stream",
                         lambda stream, **k: taken.append(("stream", k["solo_bytes"], stream.read())) or {})
     log_parser._summarize_path(str(fifo), 2, None)
     writer.join(timeout=60)
-    assert taken[-1] == ("stream", 777, b"ERROR one\n")
+    assert not writer.is_alive() and taken[-1] == ("stream", 777, b"ERROR one\n")
 
 
 def test_ranges_are_independent_unless_compressed_or_utf16(tmp_path):

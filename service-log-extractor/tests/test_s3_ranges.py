@@ -177,6 +177,31 @@ def test_extract_streams_a_compressed_object_once_to_the_workers(ranged_app, s3,
     assert {k: storage.posted[-1][k] for k in expected} == expected
 
 
+def test_a_compressed_object_holding_little_log_is_scanned_as_one_stream(ranged_app, s3, storage, log_bytes,
+                                                                          monkeypatch):
+    """With STREAM_SOLO_BYTES as shipped, the service process scans a compressed object of less log alone, reading
+    as the sequential scan does: no worker starts, and under a size limit too the stored summary is the one the
+    sequential scan gives (EXTRACTOR_SCAN_THREADS=1)."""
+    import gzip
+
+    make, calls = ranged_app
+    monkeypatch.setattr(parallel, "STREAM_SOLO_BYTES", 16 << 20)
+    data = log_bytes * 4   # (over the sequential scan's 1 MiB reads: where a limit stops it shows)
+    assert 1 << 20 < len(data) < parallel.STREAM_SOLO_BYTES
+    started = []
+    monkeypatch.setattr(parallel, "_Workers", lambda *args, **kwargs: started.append(args))
+    s3.put_object(Bucket=BUCKET, Key="svc/small.log.gz", Body=gzip.compress(data))
+    expected, _ = _sequential(data)
+    stored = []
+    for settings in ({"scan_threads": 2, "extract_max_bytes": 200_000}, {"scan_threads": 1, "extract_max_bytes": 200_000},
+                     {"scan_threads": 2}, {"scan_threads": 1}):
+        resp = make(**settings).post("/extract", json={"bucket": BUCKET, "key": "svc/small.log.gz"})
+        assert resp.status_code == 201, resp.get_json()
+        stored.append({k: storage.posted[-1][k] for k in expected})
+    assert stored[0] == stored[1] and stored[0]["incomplete"] and stored[2] == stored[3] == expected
+    assert calls["streams"] == [2, 2] and started == []
+
+
 def test_extract_of_a_compressed_object_stops_at_the_size_limit(ranged_app, s3, storage, log_bytes, monkeypatch):
     import gzip
 
