@@ -222,6 +222,7 @@ class Regions:
         self.read_size = read_size or READ_SIZE
         self._stop = stop         # before each read: stop(bytes read so far) -> why to stop now, or None
         # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
+        self._largest_read = self.read_size   # what the buffer is made for
         self.buf = bytearray(MAX_LINE_BYTES + 2 * self.read_size + 1)
         self._text: TextStream | None = None
         self.error: str | None = None
@@ -231,7 +232,7 @@ class Regions:
         return self._text.raw_bytes if self._text is not None else 0
 
     def __iter__(self):
-        buf, largest = self.buf, self.read_size
+        buf, largest = self.buf, self._largest_read
         filled = 0            # bytes in buf: the carried partial line, then the new read
         skipping = False      # inside a line longer than MAX_LINE_BYTES, already cut: drop bytes up to its newline
         stopped = False       # stopped by the caller's limit: a line cut there is not scanned

@@ -835,6 +835,24 @@ def test_regions_filled_hand_on_what_came_before_an_error(after, overlong):
         assert plain[0] == data[:after] + (b"" if data[:after].endswith(b"\n") else b"\n")
 
 
+def test_regions_read_size_may_change_between_regions():
+    """summarize_stream's solo phase reads in the sequential scan's reads, then in its chunks: Regions follows
+    read_size and fill as they change, up to the size its buffer was made for."""
+    data = b"".join(b"line %d ERROR x\n" % i for i in range(3000))
+    regions = Regions(_BreaksOff(data, len(data)), 4000, fill=True)
+    regions.read_size, regions.fill = 1000, False
+    sizes = []
+    for lo, hi in regions:
+        sizes.append(hi - lo)
+        if len(sizes) == 3:
+            regions.read_size, regions.fill = 4000, True
+        if len(sizes) == 6:
+            regions.read_size = 10 ** 6   # (more than the buffer holds: the largest it was made for)
+    # (a region is what was read, 50 bytes a read here, plus the partial line carried from the one before)
+    assert all(s <= 50 + 20 for s in sizes[:3]) and all(3900 < s <= 4000 + 20 for s in sizes[3:-1])
+    assert regions.error == "truncated here" and sum(sizes) == len(data)
+
+
 def test_truncated_stream_is_flagged_incomplete(texts):
     data = gzip.compress(texts["shuffled-0"].encode())[:-100]
     summary = parallel.summarize_stream(io.BytesIO(data), processes=2, chunk_bytes=997)
