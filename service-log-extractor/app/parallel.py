@@ -627,12 +627,12 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
     app.log_parser.summarize does, and starts the workers only if more follows (callers pass STREAM_SOLO_BYTES
     where the log's length is not known; 0: workers from the first chunk on)."""
     stitcher = Stitcher(on_event, reference_time=reference_time)
-    regions = Regions(stream, chunk_bytes or CHUNK_BYTES, stop, fill=True)
-    # Alone, the parent reads as app.log_parser.summarize does (a limit's ``stop`` cuts the log where that does);
-    # then in chunks. One iterator for both phases: it carries a partial line from one region to the next.
-    chunk_size = regions.read_size
-    if solo_bytes > 0:
-        regions.read_size, regions.fill = min(READ_SIZE, chunk_size), False
+    # Alone, the parent reads as app.log_parser.summarize does (a limit's ``stop`` cuts the log where that does, and a
+    # small log needs no larger buffer); then in chunks. One iterator for both phases: it carries a partial line from
+    # one region to the next.
+    chunk_size = chunk_bytes or CHUNK_BYTES
+    regions = Regions(stream, min(READ_SIZE, chunk_size), stop) if solo_bytes > 0 else \
+        Regions(stream, chunk_size, stop, fill=True)
     chunks = iter(regions)
     region = next(chunks, None)
     while region is not None and regions.total_bytes <= solo_bytes:
@@ -641,7 +641,8 @@ def summarize_stream(stream, *, processes: int, on_event: Callable[[dict], None]
     regions.read_size, regions.fill = chunk_size, True
     if region is None:   # the whole log was scanned alone: no worker started
         return stitcher.summary(regions.total_bytes, regions.error, max_groups)
-    ring = ChunkRing(2 * processes, len(regions.buf))   # (a region is never longer than the buffer it is cut from)
+    # (a region is never longer than the buffer it is cut from)
+    ring = ChunkRing(2 * processes, Regions.buffer_bytes(chunk_size))
     try:
         free = list(range(ring.slots))
         pending: deque = deque()   # (future, slot, length): a slot is reused once its chunk is stitched

@@ -211,8 +211,9 @@ class Regions:
     text that starts at a line of a log (app.parallel's shares), so nothing is sniffed: no compression and no byte
     order mark looked for. ``fill``: read until ``read_size`` bytes are in (a decompressor gives less a read), so
     that each region holds about that much (app.parallel's chunks: fewer of them, less stitching). Both are
-    attributes the reads follow as they change between regions (``read_size`` no larger than it was made with: the
-    buffer's size): app.parallel.summarize_stream reads as app.log_parser.summarize does before it hands out chunks."""
+    attributes the reads follow as they change between regions (a larger ``read_size`` gets a larger buffer, the
+    partial line carried moved into it: read ``buf`` anew for each region): app.parallel.summarize_stream reads as
+    app.log_parser.summarize does before it hands out chunks."""
 
     def __init__(self, stream, read_size: int | None = None, stop: Callable[[int], str | None] | None = None,
                  plain: bool = False, fill: bool = False):
@@ -222,17 +223,22 @@ class Regions:
         self.read_size = read_size or READ_SIZE
         self._stop = stop         # before each read: stop(bytes read so far) -> why to stop now, or None
         # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
-        self._largest_read = self.read_size   # what the buffer is made for
-        self.buf = bytearray(MAX_LINE_BYTES + 2 * self.read_size + 1)
+        self.buf = bytearray(self.buffer_bytes(self.read_size))
         self._text: TextStream | None = None
         self.error: str | None = None
+
+    @staticmethod
+    def buffer_bytes(read_size: int) -> int:
+        """The buffer reads of ``read_size`` need: a partial line carried (up to MAX_LINE_BYTES), the read, room for
+        transcoded UTF-16 (up to 1.5x the bytes read) and a final newline."""
+        return MAX_LINE_BYTES + 2 * read_size + 1
 
     @property
     def total_bytes(self) -> int:
         return self._text.raw_bytes if self._text is not None else 0
 
     def __iter__(self):
-        buf, largest = self.buf, self._largest_read
+        buf = self.buf
         filled = 0            # bytes in buf: the carried partial line, then the new read
         skipping = False      # inside a line longer than MAX_LINE_BYTES, already cut: drop bytes up to its newline
         stopped = False       # stopped by the caller's limit: a line cut there is not scanned
@@ -246,7 +252,11 @@ class Regions:
                     if why is not None:  # a limit of the caller's: the whole lines read so far are the summary
                         self.error, stopped = why, True
                         break
-                read_size = min(self.read_size, largest)
+                read_size = self.read_size
+                if len(buf) < self.buffer_bytes(read_size):   # raised since the last read
+                    grown = bytearray(self.buffer_bytes(read_size))
+                    grown[:filled] = buf[:filled]
+                    self.buf = buf = grown
                 n = text.readinto(buf, filled, read_size)
                 if not n:
                     break

@@ -837,20 +837,23 @@ def test_regions_filled_hand_on_what_came_before_an_error(after, overlong):
 
 def test_regions_read_size_may_change_between_regions():
     """summarize_stream's solo phase reads in the sequential scan's reads, then in its chunks: Regions follows
-    read_size and fill as they change, up to the size its buffer was made for."""
+    read_size and fill as they change, and a larger read_size gets a larger buffer with the partial line carried."""
     data = b"".join(b"line %d ERROR x\n" % i for i in range(3000))
-    regions = Regions(_BreaksOff(data, len(data)), 4000, fill=True)
-    regions.read_size, regions.fill = 1000, False
-    sizes = []
+    regions = Regions(_BreaksOff(data, len(data)), 1000)
+    small = len(regions.buf)
+    sizes, bufs = [], []
     for lo, hi in regions:
         sizes.append(hi - lo)
+        bufs.append(bytes(regions.buf[lo:hi]))
         if len(sizes) == 3:
             regions.read_size, regions.fill = 4000, True
         if len(sizes) == 6:
-            regions.read_size = 10 ** 6   # (more than the buffer holds: the largest it was made for)
+            regions.read_size = 10 ** 6
     # (a region is what was read, 50 bytes a read here, plus the partial line carried from the one before)
-    assert all(s <= 50 + 20 for s in sizes[:3]) and all(3900 < s <= 4000 + 20 for s in sizes[3:-1])
-    assert regions.error == "truncated here" and sum(sizes) == len(data)
+    assert all(s <= 50 + 20 for s in sizes[:3]) and all(3900 < s <= 4000 + 20 for s in sizes[3:6])
+    assert len(sizes) == 7 and sizes[6] > 40_000   # the rest in one read
+    assert b"".join(bufs) == data and len(regions.buf) == Regions.buffer_bytes(10 ** 6) > small
+    assert regions.error == "truncated here"
 
 
 def test_truncated_stream_is_flagged_incomplete(texts):
