@@ -161,12 +161,27 @@ def _summarize_path(name: str, processes: int | None, on_event) -> dict:
                 bar.close()
 
 
+class _Unclosed:
+    """stdin for one FILE argument: the readers that wrap a stream close it once they are done with it, and stdin may
+    be named again (`- -`: the second reads what is left, nothing, as `/dev/stdin` twice does)."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def read(self, n: int = -1) -> bytes:
+        return self._f.read(n)
+
+    def readinto(self, buf) -> int:
+        return self._f.readinto(buf)
+
+
 def _summarize_stdin(processes: int | None, on_event) -> dict:
     """stdin, read once: on all usable cores (``processes``) once it proves longer than STREAM_SOLO_BYTES."""
     processes = processes or parallel.usable_cores()
+    stdin = _Unclosed(sys.stdin.buffer)
     if processes == 1:
-        return summarize(sys.stdin.buffer, on_event=on_event)
-    return parallel.summarize_stream(sys.stdin.buffer, processes=processes, on_event=on_event,
+        return summarize(stdin, on_event=on_event)
+    return parallel.summarize_stream(stdin, processes=processes, on_event=on_event,
                                      solo_bytes=parallel.STREAM_SOLO_BYTES)
 
 
@@ -218,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The CLI's entry: main() and its exit status, with the exits of an output error (2), a reader that went away
+    (1) and Ctrl-C (130, without a traceback)."""
     try:
         sys.exit(main())
     except OutputError as exc:
@@ -227,3 +244,10 @@ if __name__ == "__main__":
     except BrokenPipeError:  # e.g. `| head`: the reader went away, nothing left to report
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
+    except KeyboardInterrupt:   # Ctrl-C: the workers got it too and are gone
+        print("log_parser: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -71,3 +71,27 @@ def test_a_killed_scan_worker_fails_that_file_and_the_others_are_summarised(tmp_
     assert cli.returncode == 2 and err.startswith(f"log_parser: cannot scan {big}: a scan worker process ended"), err
     assert "Traceback" not in err
     assert [line["lines"] for line in map(json.loads, out.decode().splitlines())] == [16]
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_stdin_named_twice_reads_what_is_left(processes):
+    """`- -`: the first reads stdin to its end, the second what is left, nothing (as `/dev/stdin` twice does): the
+    readers that wrap stdin once closed it, and the second read failed with a traceback."""
+    data = b"".join(SAMPLE_LINES.splitlines(keepends=True)[:70])
+    p = subprocess.run([sys.executable, "-m", "app.log_parser", "--processes", processes, "-", "-"],
+                       input=data, capture_output=True, timeout=120)
+    summaries = [json.loads(line) for line in p.stdout.splitlines()]
+    assert p.returncode == 0 and p.stderr == b"", p.stderr.decode()
+    assert [(s["lines"], s["counts"]["ERROR"]) for s in summaries] == [(70, 70), (0, 0)]
+
+
+def test_ctrl_c_exits_130_without_a_traceback(monkeypatch, capsys):
+    from app import log_parser
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(log_parser, "main", interrupted)
+    with pytest.raises(SystemExit) as exit_:
+        log_parser.run()
+    assert exit_.value.code == 130 and capsys.readouterr().err == "log_parser: interrupted\n"
