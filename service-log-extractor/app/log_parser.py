@@ -6,9 +6,9 @@ API
 CLI
   python -m app.log_parser [--events] [--processes N] FILE [FILE ...]   (FILE may be `-` for stdin; files of
   32 MiB and more, and compressed or UTF-16 files, pipes and stdin once they prove to hold more than 16 MiB of log,
-  are scanned on all usable cores by app.parallel, with the same result; when stderr is a terminal, a file of PROGRESS_MIN_BYTES
-  or more shows a progress bar there, in bytes of the file; stdout is the same; timestamps without a year take it
-  from the file's modification time, or from now for stdin)
+  are scanned on all usable cores by app.parallel, with the same result; when stderr is a terminal, a file of
+  PROGRESS_MIN_BYTES or more shows a progress bar there, in bytes of the file; stdout is the same; timestamps without
+  a year take it from the file's modification time, or from now for stdin)
 
 The scan is a pipeline of layers, each a module of its own: bytes -> text lines (app.text: decompression,
 UTF-16, BOM, NUL, ANSI, CR, the line limit) -> records (app.records: Docker, CRI, journald and syslog envelopes

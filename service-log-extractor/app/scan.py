@@ -28,12 +28,12 @@ from .severity import ERROR, FATAL, WARN, classify
 from .text import MAX_LINE_BYTES, line_text
 
 _LEVEL_CODES = {FATAL: 0, ERROR: 1, WARN: 2}
+_LEVELS = (FATAL, ERROR, WARN)
 # Events summed per group in a sink (new_chunk_sink) are added to the totals once the sink holds this many groups
 # (app.log_parser's scan, app.parallel's parent): the sums hold a group's template, sample and two raw lines, ~0.5 KiB
 # a group besides; where nearly every line is a group of its own, unbounded sums of 16 MiB of short lines held
 # ~225 MiB. A realistic log reaches it after ~20 MiB.
 SUMS_MAX_GROUPS = 4096
-_LEVELS = (FATAL, ERROR, WARN)
 
 
 class LineScanner:

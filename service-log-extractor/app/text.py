@@ -222,7 +222,6 @@ class Regions:
         self.fill = fill
         self.read_size = read_size or READ_SIZE
         self._stop = stop         # before each read: stop(bytes read so far) -> why to stop now, or None
-        # + room for transcoded UTF-16 (up to 1.5x the bytes read) and a final newline
         self.buf = bytearray(self.buffer_bytes(self.read_size))
         self._text: TextStream | None = None
         self.error: str | None = None
