@@ -1226,8 +1226,12 @@ static int pf_systemd_unit(const unsigned char *s, Py_ssize_t n) {
 }
 
 /* The keywords of name-after-keyword, lower case (its prefilter and its matcher). */
-static const char *const NAME_KEYWORDS[] = {"user", "username", "tenant", "account", "customer"};
-static const Py_ssize_t NAME_KEYWORD_LENGTHS[] = {4, 8, 6, 7, 8};
+#define WORD(w) {w, sizeof(w) - 1}
+static const struct {
+    const char *word;
+    Py_ssize_t len;
+} NAME_KEYWORDS[] = {WORD("user"), WORD("username"), WORD("tenant"), WORD("account"), WORD("customer")};
+#undef WORD
 
 /* s[i:i+len(word)] is `word` (lower case letters) in any case */
 static int ieq_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, const char *word, Py_ssize_t len) {
@@ -1257,8 +1261,8 @@ static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
             !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
             continue;
         for (size_t k = 0; k < sizeof NAME_KEYWORDS / sizeof NAME_KEYWORDS[0] && !found; k++) {
-            const Py_ssize_t len = NAME_KEYWORD_LENGTHS[k], at = i - len;
-            found = at >= 0 && word_start(s, at) && ieq_word(s, n, at, NAME_KEYWORDS[k], len);
+            const Py_ssize_t len = NAME_KEYWORDS[k].len, at = i - len;
+            found = at >= 0 && word_start(s, at) && ieq_word(s, n, at, NAME_KEYWORDS[k].word, len);
         }
     }
     if (!found)
@@ -1478,8 +1482,8 @@ static int m_name_after_keyword(const unsigned char *s, Py_ssize_t n, Py_ssize_t
         return 0;
     Py_ssize_t k = -1;
     for (size_t w = 0; w < sizeof NAME_KEYWORDS / sizeof NAME_KEYWORDS[0] && k < 0; w++) {
-        const Py_ssize_t len = NAME_KEYWORD_LENGTHS[w];
-        if (ieq_word(s, n, i, NAME_KEYWORDS[w], len) && i + len < n && s[i + len] == ' ')
+        const Py_ssize_t len = NAME_KEYWORDS[w].len;
+        if (ieq_word(s, n, i, NAME_KEYWORDS[w].word, len) && i + len < n && s[i + len] == ' ')
             k = i + len + 1;
     }
     if (k < 0)
