@@ -142,11 +142,11 @@ static int any_substring(PyObject *text, PyObject *tuple) {
  * \b lies between a \w and a non-\w character. Non-ASCII text never reaches them (\w, \s, \d are Unicode there).
  * tests/test_compiled_twins.py checks each against its mask on generated and real texts. */
 /* One table lookup per test (these run on every character of every message, some forty times over). */
-enum { C_D = 1, C_ALPHA = 2, C_W = 4, C_HEX = 8, C_SPACE = 16 };
+enum { C_D = 1, C_ALPHA = 2, C_W = 4, C_HEX = 8, C_SPACE = 16, C_ALNUM = 32 };
 static const unsigned char CLASS[256] = {
-    ['0' ... '9'] = C_D | C_W | C_HEX,
-    ['a' ... 'f'] = C_ALPHA | C_W | C_HEX, ['A' ... 'F'] = C_ALPHA | C_W | C_HEX,
-    ['g' ... 'z'] = C_ALPHA | C_W, ['G' ... 'Z'] = C_ALPHA | C_W,
+    ['0' ... '9'] = C_D | C_W | C_HEX | C_ALNUM,
+    ['a' ... 'f'] = C_ALPHA | C_W | C_HEX | C_ALNUM, ['A' ... 'F'] = C_ALPHA | C_W | C_HEX | C_ALNUM,
+    ['g' ... 'z'] = C_ALPHA | C_W | C_ALNUM, ['G' ... 'Z'] = C_ALPHA | C_W | C_ALNUM,
     ['_'] = C_W,
     [' '] = C_SPACE, ['\t' ... '\r'] = C_SPACE, [0x1c ... 0x1f] = C_SPACE,   /* sre's \s on ASCII str */
 };
@@ -434,6 +434,62 @@ static int pf_duration(const unsigned char *s, Py_ssize_t n) {
         }
     }
     return 0;
+}
+
+/* The four prefilters above that look at whole words (hex, long-id, numbered-name, duration), answered in one pass
+ * over the text's words: a bit each (WORD_FACTS) where that prefilter answers 1. Each alone walks every word again;
+ * the masker asks all four of the same text whenever no mask between them changed it (Masker's `version`), so this
+ * pass is what those four cost (the tests compare every bit with its prefilter). At a word's end:
+ * - hex: all hex digits, 6 or more, a digit and a letter among them; or `0x` and hex digits after it;
+ * - long-id: 16 or more characters, a digit and a letter among them;
+ * - numbered-name: letters and digits only, a letter first and a digit last;
+ * - duration: the word ends in a digit and `[nuµm]?s`, `m` or `h` (the unit is all word characters, so `\b` after
+ *   it is the word's end), or in a digit followed by one blank and a spelled-out unit (pf_duration at that digit). */
+enum { WF_HEX = 1, WF_LONG_ID = 2, WF_NUMBERED_NAME = 4, WF_DURATION = 8 };
+
+static unsigned word_facts(const unsigned char *s, Py_ssize_t n) {
+    unsigned facts = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        unsigned cls = CLASS[s[i]];
+        if (!(cls & C_W)) {
+            i++;
+            continue;
+        }
+        const Py_ssize_t start = i;
+        unsigned all = cls, any = cls;   /* the classes every character / some character of the word has */
+        for (i++; i < n && ((cls = CLASS[s[i]]) & C_W); i++) {
+            all &= cls;
+            any |= cls;
+        }
+        const Py_ssize_t len = i - start;
+        const int digit = (any & C_D) != 0, letter = (any & C_ALPHA) != 0;
+        if (digit && letter) {
+            if ((all & C_HEX) && len >= 6)
+                facts |= WF_HEX;
+            if (len >= 16)
+                facts |= WF_LONG_ID;
+        }
+        if (len >= 3 && s[start] == '0' && (s[start + 1] | 0x20) == 'x' && hex_run(s, n, start + 2, len - 2))
+            facts |= WF_HEX;
+        const unsigned char last = s[i - 1];
+        if ((all & C_ALNUM) && is_alpha(s[start]) && is_d(last))
+            facts |= WF_NUMBERED_NAME;
+        if (len >= 2 && (((last == 's' || last == 'm' || last == 'h') && is_d(s[i - 2])) ||
+                         (len >= 3 && last == 's' && (s[i - 2] == 'n' || s[i - 2] == 'u' || s[i - 2] == 'm') &&
+                          is_d(s[i - 3]))))
+            facts |= WF_DURATION;
+        else if (is_d(last) && i + 1 < n && is_space(s[i])) {   /* pf_duration's `\d\s(?:ms|sec|min|hour|day)` */
+            const unsigned char *u = s + i + 1;
+            const Py_ssize_t left = n - (i + 1);
+            if ((left >= 2 && memcmp(u, "ms", 2) == 0) || (left >= 3 && (memcmp(u, "sec", 3) == 0 ||
+                memcmp(u, "min", 3) == 0 || memcmp(u, "day", 3) == 0)) || (left >= 4 && memcmp(u, "hour", 4) == 0))
+                facts |= WF_DURATION;
+        }
+        if (facts == (WF_HEX | WF_LONG_ID | WF_NUMBERED_NAME | WF_DURATION))
+            break;
+    }
+    return facts;
 }
 
 static int contains(const unsigned char *s, Py_ssize_t n, const char *needle) {
@@ -1541,6 +1597,7 @@ typedef struct Twin {
      * that a run of word characters costs one call, at its start, instead of one a character. */
     unsigned char after_class;
     const char *after_chars;
+    unsigned word_fact;    /* its prefilter's bit in word_facts (0: none); the masker asks word_facts instead */
 } Twin;
 
 /* The compiled twins a Mask.compiled may name (app.grouping.MASKS names each after its mask). */
@@ -1569,15 +1626,15 @@ static const Twin TWINS[] = {
     {"k8s-pod", pf_k8s_pod, NULL, 1, 0, "cdceeb2109d0"},
     {"prefixed-id", pf_prefixed_id, NULL, 1, 0, "b5937ff0c069"},
     {"hex", pf_hex, m_hex, 1, 0, "7ce2a355e41b", .start_class = C_HEX,
-     .after_class = C_W},
+     .after_class = C_W, .word_fact = WF_HEX},
     {"long-id", pf_long_id, m_long_id, 0, 0, "e8be3a6b6e07", .start_class = C_W,
-     .after_class = C_W},
+     .after_class = C_W, .word_fact = WF_LONG_ID},
     {"duration", pf_duration, m_duration, 1, 0, "cb25bbf9dbea", .start_class = C_D,
-     .after_class = C_W},
+     .after_class = C_W, .word_fact = WF_DURATION},
     {"bgl-location", pf_bgl_location, NULL, 1, 0, "7382339a1425"},
     {"numbered-name", pf_numbered_name, m_numbered_name, 0, 1, "5e1a33ee8834", r_numbered_name, "_numbered_name",
      .start_class = C_ALPHA,
-     .after_class = C_W},
+     .after_class = C_W, .word_fact = WF_NUMBERED_NAME},
     {"kernel-uptime", pf_kernel_uptime, NULL, 1, 0, "a5699dabdd19"},
     {"number", NULL, m_number, 0, 0, "8df86edbface", .start_class = C_D,
      .after_class = C_W},
@@ -1815,6 +1872,26 @@ static PyObject *prefilter_call(PyObject *module, PyObject *const *args, Py_ssiz
                                                           PyUnicode_GET_LENGTH(args[1])));
 }
 
+/* word_facts(text) -> [name]: the twins whose bit word_facts sets for the ASCII text (the masker's answer for their
+ * prefilters), in TWINS' order. */
+static PyObject *word_facts_call(PyObject *module, PyObject *text) {
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text)) {
+        PyErr_SetString(PyExc_TypeError, "word_facts(text): an ASCII str");
+        return NULL;
+    }
+    const unsigned facts = word_facts(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text));
+    PyObject *out = PyList_New(0);
+    for (size_t k = 0; out != NULL && k < sizeof TWINS / sizeof TWINS[0]; k++) {
+        if (!(TWINS[k].word_fact & facts))
+            continue;
+        PyObject *name = PyUnicode_FromString(TWINS[k].name);
+        if (name == NULL || PyList_Append(out, name) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(name);
+    }
+    return out;
+}
+
 static PyObject *substitute_call(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     if (nargs != 3) {
         PyErr_SetString(PyExc_TypeError, "substitute(name, replacement, text)");
@@ -1886,6 +1963,9 @@ static PyMethodDef module_methods[] = {
      "twins() -> [(name, has_prefilter, has_matcher, replaces_guard)]: the compiled twins."},
     {"prefilter", (PyCFunction)(void (*)(void))prefilter_call, METH_FASTCALL,
      "prefilter(name, text) -> bool: False when the named twin's pattern cannot match the ASCII text."},
+    {"word_facts", word_facts_call, METH_O,
+     "word_facts(text) -> [name]: the twins (hex, long-id, numbered-name, duration) whose prefilter the masker "
+     "answers by one pass over the ASCII text's words, where that pass says the pattern may match."},
     {"substitute", (PyCFunction)(void (*)(void))substitute_call, METH_FASTCALL,
      "substitute(name, replacement, text) -> str: the named twin's pattern.sub(replacement, text), ASCII text."},
     {"numbered_name_data", numbered_name_data, METH_NOARGS,
@@ -1906,6 +1986,7 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
         return NULL;
 #endif
     int digits = has_digit(text);   /* as mask(): decided on the original text, then only ever turned off */
+    unsigned version = 0, facts_version = (unsigned)-1, facts = 0;   /* word_facts of the text when it had facts_version */
     Py_INCREF(text);                /* from here on, text is our own reference to the current text */
     PyObject *args[3] = {NULL};     /* args[0]: the slot PY_VECTORCALL_ARGUMENTS_OFFSET lets the callee use */
     for (Py_ssize_t i = 0; i < Py_SIZE(self); i++) {
@@ -1915,8 +1996,18 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
             continue;
         const int ascii = e->twin != NULL && PyUnicode_IS_ASCII(text);
         if (ascii && e->twin->prefilter != NULL) {
-            if (!e->twin->prefilter(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)))
+            const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+            const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+            if (e->twin->word_fact != 0) {
+                if (facts_version != version) {
+                    facts = word_facts(s, n);
+                    facts_version = version;
+                }
+                if (!(facts & e->twin->word_fact))
+                    continue;
+            } else if (!e->twin->prefilter(s, n)) {
                 continue;
+            }
             if (e->twin->replaces_guard)
                 goto substitute;
         }
@@ -1960,6 +2051,7 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
         }
         if (out == NULL)
             goto error;
+        version += out != text;   /* (both alive here: a new text cannot have the old one's address) */
         Py_SETREF(text, out);
         if (!PyUnicode_Check(text)) {   /* only a pattern-like object of a custom list could: the guards need str */
             PyErr_Format(PyExc_TypeError, "Masker: mask %zd: sub returned %.100s, not str", i, Py_TYPE(text)->tp_name);

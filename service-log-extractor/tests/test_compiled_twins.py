@@ -53,12 +53,19 @@ def guard_passes(mask, text: str) -> bool:
     return guard is None or guard.search(text) is not None
 
 
+# Twins whose prefilter the masker answers from one pass over the words (_c_mask.word_facts): that pass must answer as
+# each of their prefilters does.
+WORD_FACTS = {"hex", "long-id", "numbered-name", "duration"}
+
+
 def check_twin(twins, name: str, text: str) -> None:
     """The twin's promises for one ASCII text."""
     mask = BY_TWIN[name]
     has_prefilter, has_matcher, replaces_guard = twins[name]
     if has_prefilter:
         may_match = _c_mask.prefilter(name, text)
+        if name in WORD_FACTS:
+            assert (name in _c_mask.word_facts(text)) == may_match, (name, text)
         if not may_match:
             assert not guard_passes(mask, text) or mask.pattern.search(text) is None, (name, text)
         elif replaces_guard:
@@ -214,6 +221,17 @@ def test_twin_on_long_texts(twins, name):
                   "123e4567-e89b-12d3-a456-426614174000 ", "a1b2c3d4e5f6a7b8c9 "):
         for repeat in (1, 100, 1000):
             check_twin(twins, name, piece * repeat)
+
+
+def test_word_facts_name_those_twins_only(twins):
+    text = "deadbeef42 a1b2c3d4e5f6g7h8i9 vol1 5ms"   # all four at once (the pass stops there)
+    assert sorted(_c_mask.word_facts(text)) == sorted(WORD_FACTS)
+    assert WORD_FACTS <= {name for name, (has_prefilter, _, _) in twins.items() if has_prefilter}
+    for text, names in (("", []), ("no words with digits", []), ("0x1f", ["hex"]), ("took 5 sec", ["duration"]),
+                        ("eth0", ["numbered-name"]), ("abcdefghij0123456x", ["long-id"])):
+        assert _c_mask.word_facts(text) == names, text
+    with pytest.raises(TypeError):
+        _c_mask.word_facts("caf\u00e9 5ms")
 
 
 def masked_texts(mask_inputs, data: bytes) -> list[tuple[int, str]]:
