@@ -27,7 +27,6 @@
  * threads (each call holds the GIL, as the re calls need it anyway).
  */
 #define PY_SSIZE_T_CLEAN
-#define _GNU_SOURCE   /* memmem */
 #include <Python.h>
 #include <stddef.h>   /* offsetof */
 #include <string.h>
@@ -2257,7 +2256,8 @@ static PyObject *templater_make(Templater *self, PyObject *message) {
         Py_RETURN_NONE;
     const Py_ssize_t n = PyUnicode_GET_LENGTH(message);
     const Py_ssize_t window = n < KLOG_WINDOW ? n : KLOG_WINDOW;
-    if (window >= 3 && memmem(PyUnicode_1BYTE_DATA(message), (size_t)window, "] \"", 3) != NULL)
+    if (contains_ucs1(PyUnicode_1BYTE_DATA(message), window, (const Py_UCS1 *)"] \"", 3))   /* (memmem's set-up
+                                                                  cost more than this search of 120 characters) */
         Py_RETURN_NONE;   /* (a window within the first message_max characters: message_max is far above it) */
     PyObject *text = n > self->message_max ? PyUnicode_Substring(message, 0, self->message_max) : Py_NewRef(message);
     if (text == NULL)
