@@ -29,6 +29,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stddef.h>   /* offsetof */
+#include <stdint.h>
 #include <string.h>
 #include "structmember.h"   /* PyMemberDef, T_PYSSIZET, READONLY (3.11 has no Py_T_* names yet) */
 
@@ -1910,6 +1911,30 @@ static PyObject *substitute_call(PyObject *module, PyObject *const *args, Py_ssi
     return out;
 }
 
+/* Whether s[lo:hi] (no blank at either end) holds a blank other than a lone space: a blank below 0x20 or two
+ * spaces in a row. Eight bytes at a time: most texts hold neither, and the byte-wise test was most of squeeze. */
+static int has_blank_run(const unsigned char *s, Py_ssize_t lo, Py_ssize_t hi) {
+    const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80, low7 = ones * 0x7f;
+    Py_ssize_t i = lo;
+    for (; hi - i >= 9; i += 8) {   /* the 8 bytes at i, and the one after them for a pair across */
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if ((x - ones * 0x20) & ~x & highs) {   /* a byte below 0x20 (ASCII text): look at each */
+            for (int k = 0; k < 8; k++)
+                if (s[i + k] < 0x20 && is_space(s[i + k]))
+                    return 1;
+        }
+        const uint64_t y = x ^ (ones * ' ');
+        const uint64_t space = ~(((y & low7) + low7) | y | low7);   /* 0x80 in each byte that is a space */
+        if ((space & (space >> 8)) || (s[i + 7] == ' ' && s[i + 8] == ' '))
+            return 1;
+    }
+    for (; i < hi; i++)
+        if (is_space(s[i]) && (s[i] != ' ' || is_space(s[i + 1])))   /* (s[hi - 1] is no blank: i + 1 < hi here) */
+            return 1;
+    return 0;
+}
+
 /* squeeze(text) -> str or None: `_SPACES.sub(" ", text).strip()` of app.grouping for an ASCII text (every run of
  * blanks one space, none at either end; _SPACES is `\s{2,}|[^\S ]`, so a lone space stays as it is and any other
  * run becomes one space), None for any other text (the Python expression answers it). */
@@ -1927,20 +1952,14 @@ static PyObject *squeeze_call(PyObject *module, PyObject *text) {
         lo++;
     while (hi > lo && is_space(s[hi - 1]))
         hi--;
-    int unchanged = lo == 0 && hi == n;
-    for (Py_ssize_t i = lo; i < hi; i++) {   /* the length out, and whether any run changes */
-        if (is_space(s[i])) {
-            Py_ssize_t j = i;
-            while (j + 1 < hi && is_space(s[j + 1]))
-                j++;
-            if (j > i || s[i] != ' ')
-                unchanged = 0;
-            i = j;
-        }
+    if (lo == 0 && hi == n && !has_blank_run(s, lo, hi))
+        return Py_NewRef(text);
+    for (Py_ssize_t i = lo; i < hi; i++) {   /* the length out */
+        if (is_space(s[i]))
+            while (i + 1 < hi && is_space(s[i + 1]))
+                i++;
         len++;
     }
-    if (unchanged)
-        return Py_NewRef(text);
     PyObject *out = PyUnicode_New(len, 127);
     if (out == NULL)
         return NULL;

@@ -353,7 +353,9 @@ _BLANKS = st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003ab<>"), 
 
 
 @_SETTINGS
-@given(text=st.one_of(_BLANKS, st.text(st.characters(codec="ascii"), max_size=40)))
+@given(text=st.one_of(_BLANKS, st.text(st.characters(codec="ascii"), max_size=40),
+                     # words and single spaces, now and then two (an empty word) or another blank: squeeze's 8-byte test
+                     st.lists(st.sampled_from(["ab", "", "x7=<N>", "\t", "longerword"]), max_size=30).map(" ".join)))
 def test_squeeze_is_the_spaces_expression(twins, text):
     """squeeze() is _make_template's `_SPACES.sub(" ", text).strip()` on ASCII text, and declines any other."""
     squeezed = _c_mask.squeeze(text)
