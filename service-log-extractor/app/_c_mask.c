@@ -65,7 +65,16 @@ static int has_digit(PyObject *text) {
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     if (kind == PyUnicode_1BYTE_KIND) {   /* Latin-1 holds no decimal digit besides 0-9 (², ¹, ³ are not) */
         const Py_UCS1 *s = data;
-        for (Py_ssize_t i = 0; i < n; i++)
+        const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80, low7 = ones * 0x7f;
+        Py_ssize_t i = 0;
+        for (; n - i >= 8; i += 8) {   /* 8 bytes a test: the masks' guard asks for each text, most have none */
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            const uint64_t x7 = x & low7;   /* (no carry between bytes: each is below 0x80 here) */
+            if ((x7 + ones * (0x80 - '0')) & ~(x7 + ones * (0x80 - '9' - 1)) & ~x & highs)   /* '0' <= byte <= '9' */
+                return 1;
+        }
+        for (; i < n; i++)
             if (s[i] - (unsigned)'0' < 10u)
                 return 1;
         return 0;

@@ -170,6 +170,11 @@ def test_every_code_point_digit_guard(masker):
         wider = ("\u0100" + ch, "\U00010000" + ch) if c < 256 else ("\U00010000" + ch,) if c < 0x10000 else ()
         for text in (ch,) + wider:
             assert (m(text) != text) == (digit.search(text) is not None), hex(c)
+    for c in range(256):   # a 1-byte text is tested 8 bytes at a time: c at each place, among the digits' neighbours
+        for k in range(16):
+            for filler in ("/:" * 8, "\xff\x80" * 8):
+                text = filler[:k] + chr(c) + filler[k:]
+                assert (m(text) != text) == (digit.search(text) is not None), (hex(c), k, filler)
 
 
 # --- custom mask lists ----------------------------------------------------------------------------------------
