@@ -125,19 +125,20 @@ static inline int starts(const Text *t, Py_ssize_t i, const char *w, int fold) {
     return 1;
 }
 
-/* The first index from i on of the ASCII character c in t, or t->n when there is none: memchr on a 1-byte text (a
- * loop through ch() costs several instructions a character). */
-static inline Py_ssize_t next_ch(const Text *t, Py_ssize_t i, char c) {
-    if (i >= t->n)
-        return t->n;
+/* The first index in [i, end) of the ASCII character c in t, or end when there is none (end <= t->n): memchr on a
+ * 1-byte text (a loop through ch() costs several instructions a character). next_ch: up to the text's end. */
+static inline Py_ssize_t find_ch(const Text *t, Py_ssize_t i, Py_ssize_t end, char c) {
+    if (i >= end)
+        return end;
     if (t->kind == PyUnicode_1BYTE_KIND) {
-        const Py_UCS1 *b = t->data, *p = memchr(b + i, c, (size_t)(t->n - i));
-        return p != NULL ? p - b : t->n;
+        const Py_UCS1 *b = t->data, *p = memchr(b + i, c, (size_t)(end - i));
+        return p != NULL ? p - b : end;
     }
-    while (i < t->n && ch(t, i) != (Py_UCS4)(unsigned char)c)
+    while (i < end && ch(t, i) != (Py_UCS4)(unsigned char)c)
         i++;
     return i;
 }
+static inline Py_ssize_t next_ch(const Text *t, Py_ssize_t i, char c) { return find_ch(t, i, t->n, c); }
 
 /* _LEVELS.get(t[s:e].lower()), L_NONE when absent. */
 static Level level_of(const Text *t, Py_ssize_t s, Py_ssize_t e) {
@@ -245,14 +246,16 @@ static int in_other_upper(const Text *t, Py_ssize_t s, Py_ssize_t e) {
 
 static int has_other_hint(const Text *t, Py_ssize_t len) {
     /* _OTHER_HINT_BRACKET: `[info]`, `:debug]`, ... (case-insensitive, no word boundaries) */
-    for (Py_ssize_t i = 0; i + 1 < len; i++) {
-        Py_UCS4 c = ch(t, i);
-        if ((c != '[' && c != ':') || !in_set(lc(ch(t, i + 1)), "idnt"))
-            continue;
-        static const char *const words[] = {"info]", "debug]", "notice]", "trace]", "note]"};
-        for (int k = 0; k < (c == '[' ? 5 : 4); k++)   /* `:note]` is not in the pattern */
-            if (i + 1 + (Py_ssize_t)strlen(words[k]) <= len && starts(t, i + 1, words[k], 1))
-                return 1;
+    for (int opener = 0; opener < 2; opener++) {   /* the `[` places, then the `:` ones */
+        const char c = opener == 0 ? '[' : ':';
+        for (Py_ssize_t i = find_ch(t, 0, len - 1, c); i + 1 < len; i = find_ch(t, i + 1, len - 1, c)) {
+            if (!in_set(lc(ch(t, i + 1)), "idnt"))
+                continue;
+            static const char *const words[] = {"info]", "debug]", "notice]", "trace]", "note]"};
+            for (int k = 0; k < (c == '[' ? 5 : 4); k++)   /* `:note]` is not in the pattern */
+                if (i + 1 + (Py_ssize_t)strlen(words[k]) <= len && starts(t, i + 1, words[k], 1))
+                    return 1;
+        }
     }
     /* _OTHER_HINT_KEY `\b(?i:level|lvl|severity)=` and _OTHER_HINT_UPPER `\b(?:INFO|...)\b|\bLOG:`: each needs a
      * word boundary before and a non-word character after the word, so the word is a whole maximal \w run. */
@@ -1750,10 +1753,7 @@ static PyObject *after_prefilter(const State *st, PyObject *line, const Text *t,
     Py_ssize_t head = t->n < HEAD_CHARS ? t->n : HEAD_CHARS;
     if (!has_event_hint(t, head))
         return no_hint_result(st, t, context);
-    int eq = 0;
-    for (Py_ssize_t i = 0; i < head && !eq; i++)
-        eq = ch(t, i) == '=';
-    if (!eq || !logfmt_line(t))
+    if (find_ch(t, 0, head, '=') == head || !logfmt_line(t))
         return scan_tokens(st, line, t);
     PyObject *r = logfmt_level(st, line, t);
     return r != FALLTHROUGH ? r : no_level(st, t);
