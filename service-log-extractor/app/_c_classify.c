@@ -244,6 +244,14 @@ static int in_other_upper(const Text *t, Py_ssize_t s, Py_ssize_t e) {
     return 0;
 }
 
+/* WORD_1BYTE[c]: is_w(c) for each character of a 1-byte text (fill_word_1byte, at import). */
+static unsigned char WORD_1BYTE[256];
+
+static void fill_word_1byte(void) {
+    for (unsigned c = 0; c < 256; c++)
+        WORD_1BYTE[c] = (unsigned char)is_w((Py_UCS4)c);
+}
+
 static int has_other_hint(const Text *t, Py_ssize_t len) {
     /* _OTHER_HINT_BRACKET: `[info]`, `:debug]`, ... (case-insensitive, no word boundaries) */
     for (int opener = 0; opener < 2; opener++) {   /* the `[` places, then the `:` ones */
@@ -260,14 +268,17 @@ static int has_other_hint(const Text *t, Py_ssize_t len) {
     /* _OTHER_HINT_KEY `\b(?i:level|lvl|severity)=` and _OTHER_HINT_UPPER `\b(?:INFO|...)\b|\bLOG:`: each needs a
      * word boundary before and a non-word character after the word, so the word is a whole maximal \w run. */
     Py_ssize_t i = 0;
+    const Py_UCS1 *b = t->kind == PyUnicode_1BYTE_KIND ? t->data : NULL;   /* a 1-byte text: its bytes looked up */
+#define IS_W_AT(k) (b != NULL ? WORD_1BYTE[b[k]] : is_w(ch(t, k)))
     while (i < len) {
-        if (!is_w(ch(t, i))) {
+        if (!IS_W_AT(i)) {
             i++;
             continue;
         }
         Py_ssize_t s = i;
-        while (i < len && is_w(ch(t, i)))
+        while (i < len && IS_W_AT(i))
             i++;
+#undef IS_W_AT
         Py_UCS4 next = i < len ? ch(t, i) : END_CH;   /* the head ends here: `\b` holds, `=`/`:` does not */
         if (next == '=' && (eq_word(t, s, i, "level", 1) || eq_word(t, s, i, "lvl", 1) ||
                             eq_word(t, s, i, "severity", 1)))
@@ -1837,6 +1848,7 @@ static PyObject *fast(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
  * Module */
 static int exec_module(PyObject *module) {
     fill_hint_pairs();
+    fill_word_1byte();
     State *st = PyModule_GetState(module);
     static const char *const names[5] = {NULL, "OTHER", "WARN", "ERROR", "FATAL"};
     for (int k = 1; k < 5; k++)
