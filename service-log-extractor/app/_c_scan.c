@@ -516,12 +516,15 @@ static int docker(Unwrapper *u, long long line_no, PyObject *line) {
  * [\d:.]+ cannot hold Z, + or -, so it must end right before one; `:?` then `\d` cannot swap (a colon is not a
  * digit); ` ?` before `.*` (which takes anything) keeps the space. Returns 1 with *stdout, *complete and *text_at
  * (where group 4 starts) set, 0 without a match. */
+/* Py_UNICODE_ISDECIMAL, ASCII answered inline (the Unicode predicate is two calls a character). */
+static inline int is_decimal(Py_UCS4 c) { return c < 128 ? c - (Py_UCS4)'0' < 10u : Py_UNICODE_ISDECIMAL(c); }
+
 static int cri(PyObject *line, bool *is_stdout, bool *complete, Py_ssize_t *text_at) {
     int kind = PyUnicode_KIND(line);
     const void *d = PyUnicode_DATA(line);
     Py_ssize_t n = PyUnicode_GET_LENGTH(line), i = 0;
 #define AT(k) ((k) < n ? PyUnicode_READ(kind, d, (k)) : (Py_UCS4)0xFFFFFFFFu)
-#define DEC(k) ((k) < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, d, (k))))
+#define DEC(k) ((k) < n && is_decimal(PyUnicode_READ(kind, d, (k))))
     static const char shape[] = "dddd-dd-ddT";
     for (; shape[i]; i++)
         if (shape[i] == 'd' ? !DEC(i) : AT(i) != (Py_UCS4)shape[i])
