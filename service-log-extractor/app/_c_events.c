@@ -279,6 +279,8 @@ static int classify(Assembler *self, PyObject *line, bool context, PyObject **le
 }
 
 /* The body of Assembler.feed after the indented-line and traceback handling: classify and act on the level. */
+static int frame_message_may_match(int kind, const void *d, Py_ssize_t n);   /* (below, with the special lines) */
+
 static int feed_classified(Assembler *self, long long line_no, PyObject *line, PyObject *envelope_level,
                            PyObject *tag, PyObject *raw, Py_ssize_t after) {
     Event *cur = self->has_cur ? &self->cur : NULL;
@@ -349,7 +351,8 @@ static int feed_classified(Assembler *self, long long line_no, PyObject *line, P
         goto done;
     }
     if (same_level) {
-        int frame = matches(self->frame_message, message);
+        int frame = frame_message_may_match(PyUnicode_KIND(message), PyUnicode_DATA(message),
+                                            PyUnicode_GET_LENGTH(message)) ? matches(self->frame_message, message) : 0;
         if (frame < 0)
             goto done;
         if (frame) {   /* a backtrace line under the same level header: Ruby's Logger, one line a frame */
@@ -423,6 +426,29 @@ static int special_may_match(int kind, const void *d, Py_ssize_t n) {
             if (starts_with_at(kind, d, end, i, EXCEPTION_NAMES[k]))   /* (inside the first word: bounded by end) */
                 return 1;
     }
+    return 0;
+}
+
+/* app.events._FRAME_MESSAGE (re.match, at the message's start); frame_message_may_match is written from it. */
+#define FRAME_MESSAGE_SOURCE "(?:[\\w-]+ \\([\\w.-]+\\) )?\\S+:\\d+:in [`'\\w]|at [\\w$.<>/]+\\(|File \\\""
+
+/* Whether _FRAME_MESSAGE.match can succeed on the text: only where it starts with `at ` or `File "` (the second and
+ * third alternatives) or holds `:in ` (the first one's `:\d+:in `). Most messages hold none of them; the regex, whose
+ * `\S+` backtracks over the message, is then not asked. */
+static int frame_message_may_match(int kind, const void *d, Py_ssize_t n) {
+    if (starts_with_at(kind, d, n, 0, "at ") || starts_with_at(kind, d, n, 0, "File \""))
+        return 1;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *b = d;
+        for (const Py_UCS1 *p = memchr(b, ':', (size_t)n); p != NULL && p + 4 <= b + n;
+             p = memchr(p + 1, ':', (size_t)(b + n - (p + 1))))
+            if (p[1] == 'i' && p[2] == 'n' && p[3] == ' ')
+                return 1;
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i + 4 <= n; i++)
+        if (PyUnicode_READ(kind, d, i) == ':' && starts_with_at(kind, d, n, i + 1, "in "))
+            return 1;
     return 0;
 }
 
@@ -540,6 +566,16 @@ static PyObject *special_may_match_call(PyObject *module, PyObject *line) {
     return PyBool_FromLong(special_may_match(PyUnicode_KIND(line), PyUnicode_DATA(line), PyUnicode_GET_LENGTH(line)));
 }
 
+/* For the tests: frame_message_may_match(text) -> bool. */
+static PyObject *frame_message_may_match_call(PyObject *module, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "frame_message_may_match(text): text must be a str");
+        return NULL;
+    }
+    return PyBool_FromLong(frame_message_may_match(PyUnicode_KIND(text), PyUnicode_DATA(text),
+                                                   PyUnicode_GET_LENGTH(text)));
+}
+
 /* -- the Python type -- */
 
 static int Assembler_init(Assembler *self, PyObject *args, PyObject *kwds) {
@@ -551,6 +587,8 @@ static int Assembler_init(Assembler *self, PyObject *args, PyObject *kwds) {
                    "app/_c_events.c") < 0)
         return -1;
     if (same_regex(deps, "SPECIAL", SPECIAL_SOURCE, 0, "app/_c_events.c (special_may_match)") < 0)
+        return -1;
+    if (same_regex(deps, "FRAME_MESSAGE", FRAME_MESSAGE_SOURCE, 0, "app/_c_events.c (frame_message_may_match)") < 0)
         return -1;
     struct { const char *name; PyObject **slot; } objects[] = {
         {"classify", &self->classify}, {"fast", &self->fast}, {"make_template", &self->make_template},
@@ -997,6 +1035,8 @@ static EventsCAPI capi = {&AssemblerType, capi_feed, capi_boundary, capi_is_open
 static PyMethodDef module_methods[] = {
     {"special_may_match", special_may_match_call, METH_O,
      "special_may_match(line) -> bool: False where app.events._SPECIAL cannot match at the line's start."},
+    {"frame_message_may_match", frame_message_may_match_call, METH_O,
+     "frame_message_may_match(text) -> bool: False where app.events._FRAME_MESSAGE cannot match at the text's start."},
     {NULL, NULL, 0, NULL},
 };
 

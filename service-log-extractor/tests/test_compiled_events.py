@@ -293,6 +293,27 @@ def test_the_special_prefilter_on_every_corpus_line(twin, all_lines, tricky_line
     assert passed   # (the corpus has special lines: the test is not vacuous)
 
 
+# Pieces of stack-frame messages (_FRAME_MESSAGE: Ruby's `file:line:in`, Java's `at x.Y(`, Python's `File "`) and
+# their near misses.
+_FRAME_PIECES = ["at ", "at x.Y(", "at", "File \"", "File ", "app.rb:12:in `x'", ":12:in ", ":in ", ":in", "in ", ":",
+                 "12", "gem-1 (1.2.3) ", "x ", "(", "`", "'", "é", "\u0130", " ", "\t"]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.sampled_from(_FRAME_PIECES), st.text(max_size=3)), min_size=1, max_size=8).map("".join))
+def test_the_frame_message_prefilter_never_hides_a_frame(twin, text):
+    if not events._c_events.frame_message_may_match(text):
+        assert events._FRAME_MESSAGE.match(text) is None, text
+
+
+def test_a_changed_frame_message_regex_is_refused(twin, monkeypatch):
+    import re
+
+    monkeypatch.setattr(events, "_FRAME_MESSAGE", re.compile(events._FRAME_MESSAGE.pattern.replace(":in ", ":at ")))
+    with pytest.raises(ValueError, match="FRAME_MESSAGE.*frame_message_may_match"):
+        events.new_assembler(lambda *event: None)
+
+
 # -- ChunkSink: a parallel worker's emit (app.scan.ChunkSink is the reference) --
 
 _sink_event = st.tuples(
