@@ -278,7 +278,6 @@ static int has_other_hint(const Text *t, Py_ssize_t len) {
         Py_ssize_t s = i;
         while (i < len && IS_W_AT(i))
             i++;
-#undef IS_W_AT
         Py_UCS4 next = i < len ? ch(t, i) : END_CH;   /* the head ends here: `\b` holds, `=`/`:` does not */
         if (next == '=' && (eq_word(t, s, i, "level", 1) || eq_word(t, s, i, "lvl", 1) ||
                             eq_word(t, s, i, "severity", 1)))
@@ -287,6 +286,7 @@ static int has_other_hint(const Text *t, Py_ssize_t len) {
             return 1;
     }
     return 0;
+#undef IS_W_AT
 }
 
 /* ---------------------------------------------------------------------------------------------------------

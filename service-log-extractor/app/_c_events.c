@@ -407,7 +407,8 @@ static int starts_with_at(int kind, const void *d, Py_ssize_t n, Py_ssize_t i, c
 }
 
 static int special_may_match(int kind, const void *d, Py_ssize_t n) {
-    const Py_UCS4 first = n > 0 ? PyUnicode_READ(kind, d, 0) : 0;   /* (no start is empty: its first character first) */
+    const Py_UCS4 first = n > 0 ? PyUnicode_READ(kind, d, 0) : 0;   /* every start is non-empty ASCII: its first
+                                                                        character is compared first */
     for (size_t k = 0; k < sizeof SPECIAL_STARTS / sizeof SPECIAL_STARTS[0]; k++)
         if ((unsigned char)SPECIAL_STARTS[k][0] == first && starts_with_at(kind, d, n, 0, SPECIAL_STARTS[k]))
             return 1;

@@ -13,8 +13,9 @@ static inline PyObject *dep(PyObject *deps, const char *name) {
     return v;
 }
 
-/* 0 when deps[name] is a compiled pattern whose source is `source` (str or bytes) and whose flags hold `flags`;
- * -1 with ValueError naming the C file to update otherwise. */
+/* 0 when deps[name] is a compiled pattern whose source is `source` (str or bytes) and whose flags are `flags` (and
+ * re.UNICODE, which a str pattern always has: any other flag, re.I or re.X, changes what it matches); -1 with
+ * ValueError naming the C file to update otherwise. */
 static inline int same_regex(PyObject *deps, const char *name, const char *source, long flags, const char *where) {
     PyObject *pattern = dep(deps, name);
     if (pattern == NULL)
@@ -28,7 +29,7 @@ static inline int same_regex(PyObject *deps, const char *name, const char *sourc
             same = PyUnicode_CompareWithASCIIString(text, source) == 0;
         else if (PyBytes_Check(text))
             same = strcmp(PyBytes_AS_STRING(text), source) == 0 && (size_t)PyBytes_GET_SIZE(text) == strlen(source);
-        same = same && f != -1 && (f & flags) == flags;
+        same = same && f != -1 && (f & ~32L) == flags;   /* 32: re.UNICODE */
     }
     Py_XDECREF(text);
     Py_XDECREF(have_flags);

@@ -306,10 +306,15 @@ def test_the_frame_message_prefilter_never_hides_a_frame(twin, text):
         assert events._FRAME_MESSAGE.match(text) is None, text
 
 
-def test_a_changed_frame_message_regex_is_refused(twin, monkeypatch):
+@pytest.mark.parametrize("change", ["source", "flags"])
+def test_a_changed_frame_message_regex_is_refused(twin, monkeypatch, change):
+    """Its prefilter (frame_message_may_match) was written from _FRAME_MESSAGE: another source, or another flag (re.I
+    would match `AT x.Y(` where the prefilter looks for `at `), is refused."""
     import re
 
-    monkeypatch.setattr(events, "_FRAME_MESSAGE", re.compile(events._FRAME_MESSAGE.pattern.replace(":in ", ":at ")))
+    pattern = events._FRAME_MESSAGE.pattern
+    changed = re.compile(pattern.replace(":in ", ":at ")) if change == "source" else re.compile(pattern, re.I)
+    monkeypatch.setattr(events, "_FRAME_MESSAGE", changed)
     with pytest.raises(ValueError, match="FRAME_MESSAGE.*frame_message_may_match"):
         events.new_assembler(lambda *event: None)
 

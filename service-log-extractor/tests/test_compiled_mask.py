@@ -241,6 +241,17 @@ def test_digit_flag_follows_mask(masker):
     assert python_mask("x1", masks) == "5x" == Masker(masks)("x1")
 
 
+def test_word_facts_are_read_again_after_a_mask_changes_the_text(masker):
+    """hex, long-id and duration's prefilters share one pass over the words (word_facts), kept while no mask changes
+    the text: a mask between them that writes one of their words must make the later ones look again."""
+    by = {m.compiled: m for m in MASKS if m.compiled is not None}
+    writes = Mask("writes", re.compile(r"X"), "5ms", None)
+    for masks, text, expected in (([by["hex"], writes, by["duration"]], "X y", "<DUR> y"),
+                                  ([by["long-id"], Mask("writes", re.compile(r"X"), "deadbeef42", None), by["hex"]],
+                                   "X y", "<HEX> y")):
+        assert python_mask(text, masks) == expected == Masker(masks)(text), (masks, text)
+
+
 def test_masker_accepts_any_sequence_of_masks(masker):
     masks = tuple((m.name, m.pattern, m.replacement, m.guard) for m in CUSTOM)
     assert Masker(masks)("bob@host 42 abc") == python_mask("bob@host 42 abc", CUSTOM)

@@ -224,7 +224,7 @@ def test_twin_on_long_texts(twins, name):
 
 
 def test_word_facts_name_those_twins_only(twins):
-    text = "deadbeef42 a1b2c3d4e5f6g7h8i9 vol1 5ms"   # all four at once (the pass stops there)
+    text = "deadbeef42 a1b2c3d4e5f6g7h8i9 vol1 5ms"   # all four at once
     assert sorted(_c_mask.word_facts(text)) == sorted(WORD_FACTS)
     assert WORD_FACTS <= {name for name, (has_prefilter, _, _) in twins.items() if has_prefilter}
     for text, names in (("", []), ("no words with digits", []), ("0x1f", ["hex"]), ("took 5 sec", ["duration"]),
