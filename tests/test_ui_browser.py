@@ -13,10 +13,9 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -96,7 +95,21 @@ def _follow(driver, element) -> None:
     form's response has loaded: elements found right after it may still be the old page's)."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 30).until(staleness_of(page))
+    WebDriverWait(driver, 30).until(lambda _: _replaced(page))
+
+
+def _replaced(page) -> bool:
+    """Whether the element's page is gone: stale, or (Chrome asked while the next page loads) a node that "does not
+    belong to the document" any more, an error selenium's staleness_of does not take for staleness."""
+    try:
+        page.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def test_without_a_token_the_browser_gets_the_login_form_and_the_form_logs_in(browser, stack, seeded):
