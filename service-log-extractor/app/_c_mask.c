@@ -425,6 +425,12 @@ static int pf_ipv4(const unsigned char *s, Py_ssize_t n) {
 static inline int is_space(unsigned char c) { return (CLASS[c] & C_SPACE) != 0; }
 
 
+/* u[:left] starts with a unit the duration guard spells out after a blank: `ms|sec|min|hour|day`. */
+static int spelled_unit(const unsigned char *u, Py_ssize_t left) {
+    return (left >= 2 && memcmp(u, "ms", 2) == 0) || (left >= 3 && (memcmp(u, "sec", 3) == 0 ||
+           memcmp(u, "min", 3) == 0 || memcmp(u, "day", 3) == 0)) || (left >= 4 && memcmp(u, "hour", 4) == 0);
+}
+
 static int pf_duration(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i + 1 < n; i++) {
         if (!is_d(s[i]))
@@ -434,13 +440,8 @@ static int pf_duration(const unsigned char *s, Py_ssize_t n) {
             return 1;
         if ((c == 's' || c == 'm' || c == 'h') && word_end(s, n, i + 2))
             return 1;
-        if (is_space(c)) {
-            const unsigned char *u = s + i + 2;
-            const Py_ssize_t left = n - (i + 2);
-            if ((left >= 2 && (memcmp(u, "ms", 2) == 0)) || (left >= 3 && (memcmp(u, "sec", 3) == 0 ||
-                memcmp(u, "min", 3) == 0 || memcmp(u, "day", 3) == 0)) || (left >= 4 && memcmp(u, "hour", 4) == 0))
-                return 1;
-        }
+        if (is_space(c) && spelled_unit(s + i + 2, n - (i + 2)))
+            return 1;
     }
     return 0;
 }
@@ -488,13 +489,8 @@ static unsigned word_facts(const unsigned char *s, Py_ssize_t n) {
                          (len >= 3 && last == 's' && (s[i - 2] == 'n' || s[i - 2] == 'u' || s[i - 2] == 'm') &&
                           is_d(s[i - 3]))))
             facts |= WF_DURATION;
-        else if (is_d(last) && i + 1 < n && is_space(s[i])) {   /* pf_duration's `\d\s(?:ms|sec|min|hour|day)` */
-            const unsigned char *u = s + i + 1;
-            const Py_ssize_t left = n - (i + 1);
-            if ((left >= 2 && memcmp(u, "ms", 2) == 0) || (left >= 3 && (memcmp(u, "sec", 3) == 0 ||
-                memcmp(u, "min", 3) == 0 || memcmp(u, "day", 3) == 0)) || (left >= 4 && memcmp(u, "hour", 4) == 0))
-                facts |= WF_DURATION;
-        }
+        else if (is_d(last) && i + 1 < n && is_space(s[i]) && spelled_unit(s + i + 1, n - (i + 1)))
+            facts |= WF_DURATION;   /* pf_duration's `\d\s(?:ms|sec|min|hour|day)` */
         if (facts == (WF_HEX | WF_LONG_ID | WF_NUMBERED_NAME | WF_DURATION))
             break;
     }
