@@ -47,13 +47,35 @@ typedef struct {
     PyObject *guard;   /* G_SUBSTR: the tuple of str; G_SEARCH: the bound guard.search; else NULL */
     PyObject *sub;     /* the bound pattern.sub */
     PyObject *repl;    /* its first argument: a str template or a callable */
+    uint64_t need;     /* its bit in needs_found() (Mask.needs), or 0: never skipped for its needs */
 } Entry;
+
+/* Mask.needs, for one pass over a 1-byte text (needs_found): for each character c, the bits of the masks with a
+ * need that starts with c (`first`) and those with a need that ends with c (`second`); a need of one character c
+ * is c followed by anything, the text's end (its NUL) too: its bit is in c's `first` and in every `second`. A mask's
+ * pairs are so read crossed (`ab` and `cd` also as `ad` and `cb`): more texts pass, none is refused that holds one
+ * of its needs. The first 64 masks with needs get a bit; any after them are never skipped. */
+typedef struct {
+    uint64_t first, second;
+} NeedRow;
 
 typedef struct {
     PyObject_VAR_HEAD   /* ob_size: the number of entries */
     vectorcallfunc vectorcall;   /* masker(text) without an argument tuple */
+    NeedRow needs[256];
     Entry entries[];
 } Masker;
+
+/* The bits of the masks whose needs occur in the 1-byte text s[:n] (and s[n], which must be readable: the
+ * str's NUL, or the character after a part of one): a pair where one of the mask's first characters is followed
+ * by one of its second ones, or one of its single characters. One pass, whatever the number of masks: the guards
+ * and prefilters of the masks it rules out each read the text again. */
+static uint64_t needs_found(const Masker *m, const Py_UCS1 *s, Py_ssize_t n) {
+    uint64_t found = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        found |= m->needs[s[i]].first & m->needs[s[i + 1]].second;
+    return found;
+}
 
 /* ---------------------------------------------------------------------------------------------------------
  * Guards */
@@ -1794,8 +1816,14 @@ static char *parse_template(PyObject *repl, Py_ssize_t *len, int group1) {
 
 /* pattern.sub(replacement, text) for an ASCII text, by the twin's matcher, the replacement the template `tmpl` or,
  * where the twin has one, its replacer: a new reference (text itself when nothing matches), or NULL with an
- * exception. */
-static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_len, PyObject *text) {
+ * exception. With `needs` (those of the old text, found with `masker`'s rows): what it wrote, each replacement
+ * with a character either side, is looked at too (needs_found) and added to *needs. The text around them is the
+ * old text's, whose needs *needs holds already (and a need a replacement took away stays: a superset, as the
+ * masker may use), so *needs then covers the new text without a pass over all of it. */
+enum { NOTED_SPANS = 32 };   /* replacements noted for `needs`; past them, the whole output is looked at */
+
+static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_len, PyObject *text,
+                            const Masker *masker, uint64_t *needs) {
     const Matcher matcher = twin->matcher;
     const unsigned char *starts = STARTS[twin - TWINS], *after = AFTER[twin - TWINS];
     const unsigned char *s = PyUnicode_1BYTE_DATA(text);
@@ -1810,13 +1838,15 @@ static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_
     char stack[1024];
     Buffer b = {stack, 0, sizeof stack, stack};
     Py_ssize_t copied = 0;   /* s[:copied] is in the buffer (or replaced) */
-    int failed = 0;
+    Py_ssize_t spans[NOTED_SPANS][2];   /* where the first replacements went in the buffer */
+    int noted = 0, failed = 0;
     while (i < n) {
         if (!(MAY_START(i) && matcher(s, n, i, &m))) {
             i++;
             continue;
         }
         failed = buffer_put(&b, s + copied, i - copied);
+        const Py_ssize_t at = b.len;
         if (twin->replacer != NULL && !failed)
             failed = twin->replacer(&b, s, i, &m);
         for (Py_ssize_t t = 0; twin->replacer == NULL && t < tmpl_len && !failed; t++)
@@ -1824,11 +1854,25 @@ static PyObject *substitute(const Twin *twin, const char *tmpl, Py_ssize_t tmpl_
                                      : buffer_put(&b, tmpl + t, 1);
         if (failed)
             break;
+        if (noted < NOTED_SPANS) {
+            spans[noted][0] = at;
+            spans[noted][1] = b.len;
+        }
+        noted++;
         i = copied = m.end;
     }
     PyObject *out = NULL;
-    if (!failed && buffer_put(&b, s + copied, n - copied) == 0 && (out = PyUnicode_New(b.len, 127)) != NULL)
+    if (!failed && buffer_put(&b, s + copied, n - copied) == 0 && (out = PyUnicode_New(b.len, 127)) != NULL) {
         memcpy(PyUnicode_1BYTE_DATA(out), b.data, (size_t)b.len);
+        const Py_UCS1 *o = PyUnicode_1BYTE_DATA(out);
+        if (needs != NULL && noted > NOTED_SPANS)
+            *needs |= needs_found(masker, o, b.len);
+        for (int k = 0; needs != NULL && k < noted && k < NOTED_SPANS; k++) {   /* a character either side */
+            const Py_ssize_t lo = spans[k][0] > 0 ? spans[k][0] - 1 : 0, hi = spans[k][1] < b.len ? spans[k][1] + 1
+                                                                                                 : b.len;
+            *needs |= needs_found(masker, o + lo, hi - lo);
+        }
+    }
     if (b.data != stack)
         PyMem_Free(b.data);
     return out;
@@ -1906,12 +1950,12 @@ static PyObject *substitute_call(PyObject *module, PyObject *const *args, Py_ssi
     if (twin == NULL)
         return NULL;
     if (twin->replacer != NULL)
-        return check_replacer(twin, args[1]) < 0 ? NULL : substitute(twin, NULL, 0, args[2]);
+        return check_replacer(twin, args[1]) < 0 ? NULL : substitute(twin, NULL, 0, args[2], NULL, NULL);
     Py_ssize_t len;
     char *tmpl = parse_template(args[1], &len, twin->group1);
     if (tmpl == NULL)
         return NULL;
-    PyObject *out = substitute(twin, tmpl, len, args[2]);
+    PyObject *out = substitute(twin, tmpl, len, args[2], NULL, NULL);
     PyMem_Free(tmpl);
     return out;
 }
@@ -2010,10 +2054,21 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
 #endif
     int digits = has_digit(text);   /* as mask(): decided on the original text, then only ever turned off */
     unsigned version = 0, facts_version = (unsigned)-1, facts = 0;   /* word_facts of the text when it had facts_version */
+    unsigned needs_version = (unsigned)-1;
+    uint64_t needs = 0;             /* needs_found() of the text when it had needs_version */
     Py_INCREF(text);                /* from here on, text is our own reference to the current text */
     PyObject *args[3] = {NULL};     /* args[0]: the slot PY_VECTORCALL_ARGUMENTS_OFFSET lets the callee use */
     for (Py_ssize_t i = 0; i < Py_SIZE(self); i++) {
         const Entry *e = &self->entries[i];
+        if (e->need != 0) {   /* none of the mask's needs occurs: it cannot change the text (Mask.needs) */
+            if (needs_version != version) {
+                needs = PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND
+                        ? needs_found(self, PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)) : ~(uint64_t)0;
+                needs_version = version;
+            }
+            if (!(needs & e->need))
+                continue;
+        }
         /* (Skipping a digit-guarded mask here leaves `digits` as it was: it only ever spares a has_digit call.) */
         if (e->kind == G_DIGIT && !digits)   /* no digit left: spares the prefilter (the guard would refuse) */
             continue;
@@ -2066,7 +2121,11 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
     substitute:;
         PyObject *out;
         if (ascii && e->twin->matcher != NULL) {
-            out = substitute(e->twin, e->tmpl, e->tmpl_len, text);
+            /* (the needs of the old text hold for the new one with those of what the substitution wrote) */
+            const int keep_needs = needs_version == version;
+            out = substitute(e->twin, e->tmpl, e->tmpl_len, text, self, keep_needs ? &needs : NULL);
+            if (out != NULL && out != text && keep_needs)
+                needs_version = version + 1;
         } else {
             args[1] = e->repl;   /* pattern.sub(repl, string) */
             args[2] = text;
@@ -2102,19 +2161,48 @@ static PyObject *masker_vectorcall(PyObject *self, PyObject *const *args, size_t
 
 /* ---------------------------------------------------------------------------------------------------------
  * Construction: every mask is inspected here, once */
-static int entry_init(Entry *e, PyObject *mask, Py_ssize_t index) {
+/* Mask.needs of entry `index`: its bit set in the masker's rows (the first 64 masks with needs get one). */
+static int needs_init(Masker *self, Entry *e, PyObject *needs, Py_ssize_t index, int *next_bit) {
+    if (!PyTuple_Check(needs)) {
+        PyErr_Format(PyExc_TypeError, "Masker: mask %zd: needs must be a tuple of str, not %.100s", index,
+                     Py_TYPE(needs)->tp_name);
+        return -1;
+    }
+    const uint64_t bit = PyTuple_GET_SIZE(needs) > 0 && *next_bit < 64 ? (uint64_t)1 << *next_bit : 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needs); k++) {
+        PyObject *need = PyTuple_GET_ITEM(needs, k);
+        Py_ssize_t len = PyUnicode_Check(need) ? PyUnicode_GetLength(need) : -1;
+        Py_UCS4 a = len >= 1 ? PyUnicode_ReadChar(need, 0) : 0, b = len == 2 ? PyUnicode_ReadChar(need, 1) : 0;
+        if (len < 1 || len > 2 || a > 255 || b > 255) {
+            if (!PyErr_Occurred())
+                PyErr_Format(PyExc_ValueError, "Masker: mask %zd: each of its needs must be one or two characters "
+                             "below U+0100, not %R", index, need);
+            return -1;
+        }
+        self->needs[a].first |= bit;
+        for (unsigned c = len == 1 ? 0 : b; c <= (len == 1 ? 255 : b); c++)   /* one character: then anything */
+            self->needs[c].second |= bit;
+    }
+    e->need = bit;
+    *next_bit += bit != 0;
+    return 0;
+}
+
+static int entry_init(Masker *self, PyObject *mask, Py_ssize_t index, int *next_bit) {
+    Entry *e = &self->entries[index];
     PyObject *seq = PySequence_Fast(mask, "Masker: each mask must be a (name, pattern, replacement, guard) sequence");
     if (seq == NULL)
         return -1;
     int rc = -1;
     const Py_ssize_t items = PySequence_Fast_GET_SIZE(seq);
-    if (items != 4 && items != 5) {
-        PyErr_Format(PyExc_ValueError,
-                     "Masker: mask %zd has %zd items, not 4 or 5 (name, pattern, replacement, guard[, compiled])",
-                     index, items);
+    if (items < 4 || items > 6) {
+        PyErr_Format(PyExc_ValueError, "Masker: mask %zd has %zd items, not 4 to 6 (name, pattern, replacement, "
+                     "guard[, compiled[, needs]])", index, items);
         goto done;
     }
-    if (items == 5 && PySequence_Fast_GET_ITEM(seq, 4) != Py_None) {
+    if (items == 6 && needs_init(self, e, PySequence_Fast_GET_ITEM(seq, 5), index, next_bit) < 0)
+        goto done;
+    if (items >= 5 && PySequence_Fast_GET_ITEM(seq, 4) != Py_None) {
         if ((e->twin = find_twin(PySequence_Fast_GET_ITEM(seq, 4))) == NULL)
             goto done;
         if (check_fingerprint(e->twin, PySequence_Fast_GET_ITEM(seq, 1), PySequence_Fast_GET_ITEM(seq, 3)) < 0)
@@ -2184,8 +2272,9 @@ static PyObject *masker_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
     if (self == NULL)
         goto error;
     self->vectorcall = masker_vectorcall;
+    int next_bit = 0;
     for (Py_ssize_t i = 0; i < n; i++)
-        if (entry_init(&self->entries[i], PySequence_Fast_GET_ITEM(seq, i), i) < 0)
+        if (entry_init(self, PySequence_Fast_GET_ITEM(seq, i), i, &next_bit) < 0)
             goto error;
     Py_DECREF(seq);
     return (PyObject *)self;
@@ -2228,6 +2317,36 @@ static void masker_dealloc(Masker *self) {
     Py_DECREF(type);
 }
 
+/* For the tests: masker.needs_met(text) -> [index]: the masks with needs (Mask.needs) that the masker would not
+ * skip for them on this text, by their index in the list; a text that is not 1-byte is never skipped. */
+static PyObject *masker_needs_met(Masker *self, PyObject *text) {
+    if (!PyUnicode_Check(text))
+        return PyErr_Format(PyExc_TypeError, "needs_met() argument must be str, not %.100s", Py_TYPE(text)->tp_name);
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0)
+        return NULL;
+#endif
+    const uint64_t found = PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND
+                           ? needs_found(self, PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)) : ~(uint64_t)0;
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t i = 0; out != NULL && i < Py_SIZE(self); i++) {
+        if (self->entries[i].need == 0 || !(found & self->entries[i].need))
+            continue;
+        PyObject *index = PyLong_FromSsize_t(i);
+        if (index == NULL || PyList_Append(out, index) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(index);
+    }
+    return out;
+}
+
+static PyMethodDef masker_methods[] = {
+    {"needs_met", (PyCFunction)masker_needs_met, METH_O,
+     "needs_met(text) -> list[int]\n\nThe indices of the masks with needs (Mask.needs) that this masker's one pass "
+     "finds met in text\n(the others it skips there). A text that is not 1-byte meets all."},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyMemberDef masker_members[] = {
     {"__vectorcalloffset__", T_PYSSIZET, offsetof(Masker, vectorcall), READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
@@ -2235,13 +2354,15 @@ static PyMemberDef masker_members[] = {
 
 static PyType_Slot masker_slots[] = {
     {Py_tp_doc, "Masker(masks): masker(text) -> text with every mask applied in order, as app.grouping.mask does.\n\n"
-                "masks: (name, pattern, replacement, guard) sequences (app.grouping.Mask), read once."},
+                "masks: (name, pattern, replacement, guard[, compiled[, needs]]) sequences (app.grouping.Mask), read\n"
+                "once."},
     {Py_tp_new, masker_new},
     {Py_tp_call, PyVectorcall_Call},
     {Py_tp_traverse, masker_traverse},
     {Py_tp_clear, masker_clear},
     {Py_tp_dealloc, masker_dealloc},
     {Py_tp_members, masker_members},
+    {Py_tp_methods, masker_methods},
     {0, NULL},
 };
 

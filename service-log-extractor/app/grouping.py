@@ -46,12 +46,19 @@ class Mask(NamedTuple):
     as a template of text and ``\\1``). The Python loop ignores it; the results are the same either way
     (tests/test_compiled_twins.py compares each twin with its mask). A twin records the pattern and guard it was
     written for: the compiled masker refuses a mask whose regex changed until its twin is looked at again.
+
+    ``needs``: strings of one or two characters, one of which occurs in every text the mask changes (where its guard
+    passes and its pattern matches); empty: no such promise. The compiled masker finds the needs of all masks in one
+    pass over a text and skips each mask none of whose needs occurs, before its guard and prefilter (it may read two
+    needs `ab` and `cd` of one mask as also `ad` and `cb`: a mask is then tried where it need not be, never skipped
+    where it must not be). The Python loop ignores them; tests/test_compiled_twins.py checks every mask's promise.
     """
     name: str
     pattern: re.Pattern
     replacement: Union[str, Callable[[re.Match], str]]
     guard: Union[tuple, re.Pattern, str, None] = None
     compiled: Union[str, None] = None
+    needs: tuple[str, ...] = ()
 
 
 _DIGIT = re.compile(r"\d")
@@ -85,58 +92,74 @@ def _numbered_name(m: re.Match) -> str:
     return "<DEV>" if _BLOCK_DEVICE.fullmatch(letters) else letters + "<N>"
 
 
+def _pairs(firsts: str, seconds: str) -> tuple[str, ...]:
+    """Every character of ``firsts`` followed by one of ``seconds``: a mask's needs (Mask.needs) in short."""
+    return tuple(a + b for a in firsts for b in seconds)
+
+
+_DIGITS = "0123456789"
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+_HOST_STARTS = "".join(sorted({suffix[0] for suffix in _HOST_SUFFIXES}))
+_EXTENSION_STARTS = "".join(sorted({alternative[0] for alternative in _FILE_EXTENSIONS.split("|")}))
+
+
 # Order matters: composite values (URLs, e-mails, UUIDs, quoted strings, IPs, host names, paths, dates) before the
 # numbers they contain; numbers, then rules that read placeholders (`process <N> (java)`), last. A mask replaces a
 # whole token (or the value after `key=`) with a `<KIND>` placeholder, the same way wherever it stands.
 MASKS: list[Mask] = [
-    Mask("url", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]+"), "<URL>", ("://",), compiled="url"),
+    Mask("url", re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s\"'<>]+"), "<URL>", ("://",), compiled="url",
+         needs=(":/",)),
     # `nginx.service`, `postgresql@14-main.service`
     Mask("systemd-unit", re.compile(r"(?<![\w.@-])[\w@.-]+\.(?:service|socket|timer|mount)\b(?!\()"), "<UNIT>",
-         (".service", ".socket", ".timer", ".mount"), compiled="systemd-unit"),
+         (".service", ".socket", ".timer", ".mount"), compiled="systemd-unit", needs=_pairs(".", "stm")),
     # (Starts only where a name starts, and never gives back: trying it inside every word was 5x slower.)
-    Mask("email", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "<EMAIL>", ("@",), compiled="email"),
+    Mask("email", re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]+(?:\.[\w-]+)+"), "<EMAIL>", ("@",), compiled="email",
+         needs=("@",)),
     Mask("uuid", re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"),
-         "<UUID>", ("-",), compiled="uuid"),
+         "<UUID>", ("-",), compiled="uuid", needs=_pairs(_HEX_DIGITS, "-")),
     # oslo.log's request context: `[req-<UUID> <user> <project> - - -]`, `[req-<UUID> - - - - -]`, or `[-]` outside a
     # request: which one a line has does not make it another event.
     Mask("openstack-context", re.compile(r"\[req-<UUID>(?: [^\]\s]{1,64}){0,6}\]|(?<!\S)\[-\](?= )"), "[<CTX>]",
-         ("[req-<UUID>", "[-] ")),
-    Mask("double-quoted", re.compile(r'"(?:[^"\\]|\\.){0,400}"'), "<STR>", ('"',), compiled="double-quoted"),
-    Mask("single-quoted", re.compile(r"(?<!\w)'[^'\n]{0,400}'(?!\w)"), "<STR>", ("'",), compiled="single-quoted"),
-    Mask("backquoted", re.compile(r"`[^`\n]{0,400}`"), "<STR>", ("`",)),
+         ("[req-<UUID>", "[-] "), needs=("[r", "[-")),
+    Mask("double-quoted", re.compile(r'"(?:[^"\\]|\\.){0,400}"'), "<STR>", ('"',), compiled="double-quoted",
+         needs=('"',)),
+    Mask("single-quoted", re.compile(r"(?<!\w)'[^'\n]{0,400}'(?!\w)"), "<STR>", ("'",), compiled="single-quoted",
+         needs=("'",)),
+    Mask("backquoted", re.compile(r"`[^`\n]{0,400}`"), "<STR>", ("`",), needs=("`",)),
     # An unquoted HTTP request line (Apache `Invalid URI in request GET /x HTTP/1.1`): nginx quotes the same.
-    Mask("http-request", re.compile(rf"\b(?:{_HTTP_METHODS}) +\S+ +HTTP/\d(?:\.\d)?\b"), "<REQ>", (" HTTP/",)),
+    Mask("http-request", re.compile(rf"\b(?:{_HTTP_METHODS}) +\S+ +HTTP/\d(?:\.\d)?\b"), "<REQ>", (" HTTP/",),
+         needs=("P/",)),
     # Guards that start with a literal character (`.`, `:`) are found by a fast scan: far cheaper than the mask.
     Mask("ipv4", re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?\b"), "<IP>",   # with its port
-         re.compile(r"\.\d{1,3}\.\d"), compiled="ipv4"),
+         re.compile(r"\.\d{1,3}\.\d"), compiled="ipv4", needs=_pairs(".", _DIGITS)),
     # IPv6, compressed too (`fe80::1ff:fe23:4567:890a`, `::1`, `::`, `::ffff:<IP>`): hex groups and colons with `::`
     # or 3+ colons, not inside a name (`std::map`), not a time (`10:22:33`).
     Mask("ipv6", re.compile(r"(?<![\w:])(?=[0-9a-fA-F:]*::|(?:[0-9a-fA-F]{1,4}:){3})[0-9a-fA-F]{0,4}"
                             r"(?::[0-9a-fA-F]{0,4}){2,7}(?:<IP>)?(?![\w:])"), "<IP>",
-         re.compile(r":[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:|::"), compiled="ipv6"),
+         re.compile(r":[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:|::"), compiled="ipv6", needs=_pairs(":", _HEX_DIGITS + ":")),
     Mask("host", re.compile(r"(?<![\w.-])(?!(?:com|org|net|io)\.)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
                             rf"(?:{'|'.join(_HOST_SUFFIXES)})\b(?![.-]?\w)"), "<HOST>",
-         re.compile(rf"\.(?:{'|'.join(_HOST_SUFFIXES)})\b"), compiled="host"),
+         re.compile(rf"\.(?:{'|'.join(_HOST_SUFFIXES)})\b"), compiled="host", needs=_pairs(".", _HOST_STARTS)),
     # Java's InetAddress: `hostname/10.0.0.7:8030` (Hadoop `Old: msra-sa-41/<IP>`, `from MININT-KZH36TW/<IP>`).
     Mask("java-host-address", re.compile(r"(?<![\w./-])[A-Za-z][\w.-]*/(?=<IP>)"), "<HOST>/", ("/<IP>",),
-         compiled="java-host-address"),
+         compiled="java-host-address", needs=("/<",)),
     # Whole paths, whatever their segments hold (`run-a`, `sim.rts`, `2023-11-15`, `//`, a `<UUID>` already masked):
     # Windows (spaces inside a directory name, as in `Program Files`), UNC, absolute, `./` `../` `~/` relative, and
     # bare `a/b/c` with a letter. A lone `/<IP>` (ZooKeeper's `election address /<IP>`) is no path.
     Mask("windows-path", re.compile(
         r"\b[A-Za-z]:[\\/](?:[^\s\"'<>|\\/*?:]+(?: [^\s\"'<>|\\/*?:]+)*[\\/])*[^\s\"'<>|\\/*?:]*"
         r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\"'<>|\\/*?:]+)+"), "<PATH>", (":\\", ":/", "\\\\"),
-         compiled="windows-path"),
+         compiled="windows-path", needs=(":\\", ":/", "\\\\")),
     Mask("path", re.compile(r"(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+(?:/+(?:[\w.@%+~-]|<[A-Z]+>)+)*/?"), "<PATH>",
-         ("/",), compiled="path"),
+         ("/",), compiled="path", needs=("/",)),
     Mask("relative-path", re.compile(r"(?<![\w.:/<>@%+~-])(?=[\w.@%+~/-]*[A-Za-z_])[\w@%+~-][\w.@%+~-]*+"
                                      r"(?:/(?:[\w.@%+~-]|<[A-Z]+>)+){2,}/?"), "<PATH>", re.compile(r"/[^\s/]+/"),
-         compiled="relative-path"),
+         compiled="relative-path", needs=("/",)),
     # A file name alone or under one directory (`app.log`, `conf/app-prod.yaml`, `libssl.so.3`); not `file.go:123`
     # (a source location names the call site: it is part of the event).
     Mask("file", re.compile(rf"(?<![\w./\\:<>@-])(?:[\w@%+~-][\w.@%+~-]*/)?[\w@%+~-][\w.@%+~-]*\.(?:{_FILE_EXTENSIONS})"
                             r"(?:\.\d+)*(?![\w.-]*\w)(?!:\d)"), "<PATH>", re.compile(rf"\.(?:{_FILE_EXTENSIONS})\b"),
-         compiled="file"),
+         compiled="file", needs=_pairs(".", _EXTENSION_STARTS)),
     # ISO 8601 (and BG/L's `2005-06-03-15.42.50.675872`), syslog/ctime/Java `Sun Jul 24 02:38:22 [CET] 2005`,
     # Apache `10/Oct/2000:13:55:36 -0700`: a date in the message, as timestamps in headers are already cut.
     Mask("timestamp", re.compile(
@@ -145,53 +168,56 @@ MASKS: list[Mask] = [
         rf"|\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? )?(?:{_MONTHS}) +[0-3]?\d,?(?: \d{{4}})? [0-2]\d:[0-5]\d:[0-5]\d"
         r"(?:[.,]\d+)?(?: (?:[A-Z]{2,5}|[+-]\d{4})(?= \d{4}\b))?(?: \d{4})?\b"
         rf"|\b[0-3]\d/(?:{_MONTHS})/\d{{4}}:[0-2]\d:[0-5]\d:[0-5]\d(?: [+-]\d{{4}})?"), "<DATE>",
-         re.compile(r":[0-5]\d:|-[01]\d-"), compiled="timestamp"),
+         re.compile(r":[0-5]\d:|-[01]\d-"), compiled="timestamp", needs=_pairs(":", "012345") + _pairs("-", "01")),
     Mask("key-value", re.compile(r"(?<![\w.-])([\w.-]++)=(?:<[A-Z]+>|[^\s,;&)\]]+)"), r"\1=<*>", ("=",),
-         compiled="key-value"),
+         compiled="key-value", needs=("=",)),
     # Java's Object.toString(): `Class@1b6d3586` (the hash has 1 to 8 hex digits, letters only or digits only too).
     Mask("java-identity-hash", re.compile(r"\b([A-Z][\w$]*)@[0-9a-f]{1,8}\b"), r"\1@<HEX>", ("@",),
-         compiled="java-identity-hash"),
+         compiled="java-identity-hash", needs=("@",)),
     Mask("k8s-pod", re.compile(
         rf"(?<![\w.-])[a-z][a-z0-9]*(?:-[a-z0-9]+)*?-(?:(?={_K8S}*\d){_K8S}{{6,10}}-{_K8S}{{5}}"   # deployment
         rf"|{_K8S}{{6,10}}-(?={_K8S}*\d){_K8S}{{5}}|(?={_K8S}*\d){_K8S}{{5}})(?![a-z0-9]|[.-][a-z0-9])"), "<POD>",
-         re.compile(rf"-{_K8S}{{5}}(?![a-z0-9])"), compiled="k8s-pod"),
+         re.compile(rf"-{_K8S}{{5}}(?![a-z0-9])"), compiled="k8s-pod", needs=_pairs("-", _K8S[1:-1])),
     # Ids made of a word prefix and (signed) numbers: HDFS `blk_-6952295868487656571`, Hadoop `job_1445144423722_0020`,
     # `attempt_..._m_000000_0`, `DFSClient_NONMAPREDUCE_1537864556_1`, Spark `rdd_2_3`, `broadcast_0_piece0`.
     Mask("prefixed-id", re.compile(r"\b([A-Za-z]+(?:_[A-Za-z][A-Za-z0-9]*)*_)[-+]?\d+"
                                    r"(?:_[A-Za-z]{0,8}_?\d+)*\b"), r"\1<N>", re.compile(r"_[-+]?\d"),
-         compiled="prefixed-id"),
+         compiled="prefixed-id", needs=_pairs("_", _DIGITS + "+-")),
     # Hex from 6 digits (short commit ids, Java/Android identity hashes) when it mixes letters and digits.
     Mask("hex", re.compile(r"\b0[xX][0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*[a-fA-F])(?=[0-9a-fA-F]*\d)[0-9a-fA-F]{6,}\b"),
-         "<HEX>", re.compile(r"[0-9a-fA-F]{6}|0[xX]"), compiled="hex"),
+         "<HEX>", re.compile(r"[0-9a-fA-F]{6}|0[xX]"), compiled="hex", needs=tuple(_DIGITS)),
     Mask("long-id", re.compile(r"\b(?=\w{16})(?=\w*\d)(?=\w*[a-zA-Z])\w{16,}\b"), "<ID>", "digit",
-         compiled="long-id"),
+         compiled="long-id", needs=tuple(_DIGITS)),
     # Durations, Go's composite ones too (`5m0s`, `1h2m3.5s`).
     Mask("duration", re.compile(r"\b(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+\b"
                                 r"|\b\d+(?:\.\d+)?\s(?:ms|secs?|seconds?|mins?|minutes?|hours?|days?)\b"), "<DUR>",
-         re.compile(r"\d(?:[nuµm]?s|[mh])\b|\d\s(?:ms|sec|min|hour|day)"), compiled="duration"),
+         re.compile(r"\d(?:[nuµm]?s|[mh])\b|\d\s(?:ms|sec|min|hour|day)"), compiled="duration", needs=tuple(_DIGITS)),
     # Linux block devices without a partition number where the kernel names one: `dev sda`, `(device dm-0)`,
     # `[sdb]` (with digits, `sdc1`, `nvme0n1p2`, `mmcblk0p1`, `loop3`, they are numbered names: see below).
     Mask("block-device", re.compile(r"(?:(?<=dev )|(?<=device )|(?<=disk )|(?<=\[)|(?<=\())"
                                     r"(?:x?[shv]d[a-z]{1,2}|dm-\d+)(?=[\]),:\s]|$)"), "<DEV>",
-         ("sd", "hd", "vd", "dm-"), compiled="block-device"),
+         ("sd", "hd", "vd", "dm-"), compiled="block-device", needs=("sd", "hd", "vd", "dm")),
     # Blue Gene/L hardware locations: rack, midplane, node/link/service card (hex), card, connector, unit:
     # `R02-M1-N0-C:J12-U11`, `R63-M0-NC-I:J18-U01`, `R02-M1-L0-U00-A`.
     Mask("bgl-location", re.compile(r"\bR[0-9A-F]{2}-M\d(?:[-:][A-Z][0-9A-F]{0,2})*\b"), "<LOC>",
-         re.compile(r"R[0-9A-F]{2}-M\d"), compiled="bgl-location"),
+         re.compile(r"R[0-9A-F]{2}-M\d"), compiled="bgl-location", needs=("-M",)),
     # Numbered instances: `vol1`, `eth0`, `node7`, BG/L `bglio11` -> `vol<N>`, `eth<N>` ...; block devices `sdb1`,
     # `nvme1n1` -> `<DEV>`.
     Mask("numbered-name", re.compile(r"\b([A-Za-z]++)\d++(?:[A-Za-z]++\d++)*+\b"), _numbered_name, "digit",
-         compiled="numbered-name"),
+         compiled="numbered-name", needs=tuple(_DIGITS)),
     # dmesg pads its uptime stamp: `[    5.123456]`, `[12345.123456]`.
-    Mask("kernel-uptime", re.compile(r"\[ *\d+\.\d+\]"), "[<N>]", re.compile(r"\[ *\d+\.\d"), compiled="kernel-uptime"),
+    Mask("kernel-uptime", re.compile(r"\[ *\d+\.\d+\]"), "[<N>]", re.compile(r"\[ *\d+\.\d"), compiled="kernel-uptime",
+         needs=_pairs("[", " " + _DIGITS)),
     # Numbers; one glued to a short unit keeps the unit: `8733793kB`, `512MiB` -> `<N>kB`, `<N>MiB`.
-    Mask("number", re.compile(r"\b\d+(?:[.:]\d+)*(?:\b|(?=[a-zA-Z]{1,3}\b))"), "<N>", "digit", compiled="number"),
+    Mask("number", re.compile(r"\b\d+(?:[.:]\d+)*(?:\b|(?=[a-zA-Z]{1,3}\b))"), "<N>", "digit", compiled="number",
+         needs=tuple(_DIGITS)),
     # The sign of a number that starts its token (`offset -4096`, `error -110`), not a dash within a name (`SKU-12`).
-    Mask("number-sign", re.compile(r"(?<![\w.+-])[-+](?=<N>)"), "", ("-<N>", "+<N>"), compiled="number-sign"),
+    Mask("number-sign", re.compile(r"(?<![\w.+-])[-+](?=<N>)"), "", ("-<N>", "+<N>"), compiled="number-sign",
+         needs=("-<", "+<")),
     # A size printed with the unit that suits it (Spark `computed 1.5 MB so far`, YARN `1.0 GB of 2 GB`): the unit
     # varies with the value. (A unit glued to the number, `8733793kB`, is kept: the format fixes it.)
     Mask("size", re.compile(r"<N> (?:[KMGTPE]i?B|kB|bytes)\b"), "<SIZE>",
-         re.compile(r"<N> (?:[KMGTPEk]i?B|bytes)\b"), compiled="size"),
+         re.compile(r"<N> (?:[KMGTPEk]i?B|bytes)\b"), compiled="size", needs=_pairs(" ", "KMGTPEkb")),
     # A name after `user`/`tenant`/`account`/`customer` (`User bob not found`, `invalid user admin from <IP>`) when
     # what follows shows it is a name: a verb or preposition, punctuation or the end of the message. Status words
     # (`user not found`, `account locked`, `user deleted`, `customer exists`) are not names.
@@ -203,30 +229,31 @@ MASKS: list[Mask] = [
         r"(?=$|[,:;)\]]|\.(?:\s|$)| (?:not|is|was|has|had|does|did|doesn't|cannot|can't|from|in|on|at|to|for|with"
         r"|without|after|before|via|because)\b)"), r"\1 <NAME>",
          ("ser ", "SER ", "enant ", "ENANT ", "ccount ", "CCOUNT ", "ustomer ", "USTOMER "),
-         compiled="name-after-keyword"),
+         compiled="name-after-keyword", needs=("r ", "R ", "t ", "T ")),
     # sshd names the account without the word user: `Failed password for root from <IP>`, `Accepted publickey for
     # deploy from <IP>` (`for invalid user x` is the rule above).
     Mask("ssh-account", re.compile(r"\b((?:Failed|Accepted) [\w-]+ for) (?!invalid user )[\w.@+-]+(?= from )"),
-         r"\1 <NAME>", ("Failed ", "Accepted "), compiled="ssh-account"),
+         r"\1 <NAME>", ("Failed ", "Accepted "), compiled="ssh-account", needs=("Fa", "Ac")),
     # sudo's log line names the invoking user, and ends with the command and its arguments (any number of tokens).
-    Mask("sudo-user", re.compile(r"\b(sudo(?:\[<N>\])?:) +[\w.@-]+ :"), r"\1 <NAME> :", ("sudo",)),
-    Mask("sudo-command", re.compile(r"\b(COMMAND=)<\*>.*"), r"\1<*>", ("COMMAND=<*>",)),
+    Mask("sudo-user", re.compile(r"\b(sudo(?:\[<N>\])?:) +[\w.@-]+ :"), r"\1 <NAME> :", ("sudo",), needs=("ud",)),
+    Mask("sudo-command", re.compile(r"\b(COMMAND=)<\*>.*"), r"\1<*>", ("COMMAND=<*>",), needs=("D=",)),
     # systemd's job messages name the unit by its Description, free text of any length.
     Mask("systemd-description", re.compile(
         r"\b(systemd(?:\[<N>\])?: (?:Failed to start|Failed to stop|Started|Starting|Stopped|Stopping|Reloading"
         r"|Reloaded|Dependency failed for|Reached target|Stopped target)) \S.*\.$"), r"\1 <UNIT>.", ("systemd",),
-         compiled="systemd-description"),
+         compiled="systemd-description", needs=("md",)),
     # The kernel names the current process `comm NAME:` (ext4, xfs) and a hung task `task NAME:PID blocked`.
     Mask("kernel-comm", re.compile(r"\b(comm) [^\s:]{1,16}:|\b(task) \S{1,40}?:(?=<N> blocked)"), r"\1\2 <NAME>:",
-         ("comm ", " blocked")),
+         ("comm ", " blocked"), needs=("m ", "bl")),
     # Android's uncaught-exception handler names the thread: `FATAL EXCEPTION: OkHttp Dispatcher`.
-    Mask("android-crash-thread", re.compile(r"\b(FATAL EXCEPTION:) \S.*"), r"\1 <NAME>", ("FATAL EXCEPTION: ",)),
+    Mask("android-crash-thread", re.compile(r"\b(FATAL EXCEPTION:) \S.*"), r"\1 <NAME>", ("FATAL EXCEPTION: ",),
+         needs=("N:",)),
     # A process named after its pid, Linux style: `Killed process 4242 (java)`, `pid 17 (nginx)`.
     Mask("process-name", re.compile(r"\b((?i:process|pid|task) <N>) \([\w./:<>-]{1,64}\)"), r"\1 (<NAME>)",
-         ("<N> (",), compiled="process-name"),
+         ("<N> (",), compiled="process-name", needs=(" (",)),
     # Lists of one kind of value (`[<N>, <N>, <N>]`, `<IP> <IP>`) become one placeholder: their length varies.
     Mask("repeats", re.compile(r"(<[A-Z]+>)(?:(?:\s*[,;|]\s*|\s+)\1)+"), r"\1", (", <", "> <", ",<", ";<", "|<"),
-         compiled="repeats"),
+         compiled="repeats", needs=_pairs(" ,;|", "<")),
 ]
 # klog structured logging: `file.go:123] "Message" key="value" ...`; the quoted message is the template.
 _KLOG_STRUCTURED = re.compile(r'([\w.-]+\.go:\d+\] )("(?:[^"\\]|\\.){1,400}")(?= |$)')

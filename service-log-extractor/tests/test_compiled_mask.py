@@ -252,6 +252,42 @@ def test_word_facts_are_read_again_after_a_mask_changes_the_text(masker):
         assert python_mask(text, masks) == expected == Masker(masks)(text), (masks, text)
 
 
+def test_a_mask_none_of_whose_needs_occurs_is_skipped(masker):
+    """Mask.needs is a promise the masker takes at its word: where none of them occurs it does not try the mask.
+    (The promise here is false on purpose: the Python loop, which ignores needs, still masks.)"""
+    masks = [Mask("x", re.compile(r"x"), "#", None, None, ("Q",)),
+             Mask("y", re.compile(r"y"), "#", None, None, ("ab",))]
+    assert Masker(masks)("x y") == "x y" != python_mask("x y", masks)
+    assert Masker(masks)("xQ y") == "#Q y"   # `Q` then the text's end
+    assert Masker(masks)("x yab") == "x #ab"
+    assert Masker(masks)("x yaQ") == "# yaQ"
+    assert Masker(masks)("cb y") == "cb y"   # neither `ab` nor its crossed forms
+    crossed = [Mask("z", re.compile(r"z"), "#", None, None, ("ab", "cd"))]
+    assert Masker(crossed)("z ad") == "# ad" and Masker(crossed)("z cb") == "# cb"   # read crossed: tried in vain
+    assert Masker(crossed)("z ac") == "z ac"
+
+
+def test_needs_of_what_a_substitution_writes_are_found(masker):
+    """The needs found in the text are kept across a substitution, with those of what it wrote (a character either
+    side of each replacement): a need that a replacement makes, inside it or across its edges, must be found."""
+    number = next(m for m in MASKS if m.name == "number")
+    for need, text, expected in (("<N", "abc 5", "abc #"), (" <", "a 5!", "a #!"), (">!", "a 5!", "a #!"),
+                                 (">!", "5 " * 40 + "5!", "<N> " * 40 + "#!")):   # past the 32 noted replacements
+        masks = [number, Mask("after", re.compile(r"<N>(?=!)" if need == ">!" else r"<N>"), "#", None, None, (need,))]
+        assert python_mask(text, masks) == expected == Masker(masks)(text), (need, text)
+
+
+def test_needs_met_reads_each_mask_once(masker):
+    masks = [Mask("a", re.compile(r"a"), "", None, None, ("a",)), Mask("none", re.compile(r"b"), "", None),
+             Mask("pair", re.compile(r"c"), "", None, None, ("c:", "d-"))]
+    m = Masker(masks)
+    assert m.needs_met("") == [] and m.needs_met("a") == [0] and m.needs_met("c:a") == [0, 2]
+    assert m.needs_met("d:") == [2] and m.needs_met("c-") == [2] and m.needs_met("c d") == []
+    assert m.needs_met("\u0101 c") == [0, 2]   # not a 1-byte text: every mask is tried
+    with pytest.raises(TypeError):
+        m.needs_met(b"a")
+
+
 def test_masker_accepts_any_sequence_of_masks(masker):
     masks = tuple((m.name, m.pattern, m.replacement, m.guard) for m in CUSTOM)
     assert Masker(masks)("bob@host 42 abc") == python_mask("bob@host 42 abc", CUSTOM)
@@ -278,6 +314,13 @@ def test_bad_masks_are_refused(masker):
         Masker([("name", re.compile("x"), "y")])
     with pytest.raises(TypeError):
         Masker([Mask("t", re.compile("x"), "y", ("x", 1))])
+    for needs in (("",), ("abc",), ("\u0101",), ("a\u0101",), (1,)):
+        with pytest.raises(ValueError, match="needs"):
+            Masker([Mask("n", re.compile("x"), "y", None, None, needs)])
+    with pytest.raises(TypeError, match="needs"):
+        Masker([Mask("n", re.compile("x"), "y", None, None, ["x"])])
+    with pytest.raises(ValueError):
+        Masker([("name", re.compile("x"), "y", None, None, (), "seventh")])
     with pytest.raises(AttributeError):
         Masker([Mask("g", re.compile("x"), "y", 42)])        # no .search
     with pytest.raises(AttributeError):

@@ -234,6 +234,49 @@ def test_word_facts_name_those_twins_only(twins):
         _c_mask.word_facts("caf\u00e9 5ms")
 
 
+# --- Mask.needs: the compiled masker skips a mask where none of its needs occurs (one pass for all masks) ---------
+
+def crossed(needs: tuple, text: str) -> bool:
+    """Where the compiled masker finds a mask's needs (Masker.needs_met): its pairs read crossed, a one-character
+    need followed by anything (the text's end too)."""
+    firsts = {need[0] for need in needs}
+    if any(len(need) == 1 for need in needs):
+        return any(c in firsts for c in text)
+    seconds = {need[1] for need in needs}
+    return any(a in firsts and b in seconds for a, b in zip(text, text[1:]))
+
+
+def check_needs(index: int, text: str) -> None:
+    """Mask.needs' promise for one text (where the mask changes it, one of its needs occurs), and where the
+    compiled masker finds them."""
+    mask = MASKS[index]
+    if guard_passes(mask, text) and mask.pattern.sub(mask.replacement, text) != text:
+        assert any(need in text for need in mask.needs), (mask.name, text)
+    if len(text) == 0 or max(text) <= "\xff":
+        assert (index in grouping._masker.needs_met(text)) == crossed(mask.needs, text), (mask.name, text)
+
+
+def test_every_mask_has_needs():
+    """(A mask without them is tried on every text: MASKS gives each one.)"""
+    assert all(mask.needs for mask in MASKS)
+
+
+_LATIN1 = st.text(st.sampled_from(_ALPHABET + "\xa0\x85\xe9\xff\xb2"), max_size=40)
+
+
+@pytest.mark.parametrize("index", range(len(MASKS)), ids=[mask.name for mask in MASKS])
+def test_needs_on_generated_texts(twins, index):
+    @_SETTINGS
+    @given(text=st.one_of(_TEXTS, _LATIN1))
+    def run(text):
+        check_needs(index, text)
+
+    run()
+    for texts in BOUNDARY_TEXTS.values():
+        for text in texts:
+            check_needs(index, text)
+
+
 def masked_texts(mask_inputs, data: bytes) -> list[tuple[int, str]]:
     """(mask index, text) for every mask that the texts the scan masks in data reach: each text as that mask gets
     it, after the earlier masks."""
@@ -248,6 +291,7 @@ def masked_texts(mask_inputs, data: bytes) -> list[tuple[int, str]]:
 def _check_real(twins, mask_inputs, data: bytes) -> int:
     checked = 0
     for index, text in masked_texts(mask_inputs, data):
+        check_needs(index, text)
         name = MASKS[index].compiled
         if name is not None and text.isascii():
             check_twin(twins, name, text)
