@@ -228,6 +228,24 @@ def test_generated_token_soup(fast, line):
     check(fast, line)
 
 
+# Lines inside an event (no event hint) that may or may not hold a hint of another level (`[info]`, `level=`, `INFO`,
+# `LOG:`) and near misses: with context, the fast path must tell OTHER from a continuation as classify does.
+_OTHER_VOCAB = ["[info]", "[INFO]", ":debug]", "[note]", ":note]", "[trace]", ":Notice]", "[info", "info]", "]", "[",
+                ":", "level=", "LEVEL=", "Lvl=", "severity=", "xlevel=", "level =", "=", "==", "INFO", "INFOS", "xINFO",
+                "DEBUG", "DEBU", "TRACE", "TRAC", "NOTICE", "VERBOSE", "FINEST", "FINER", "FINE", "CONFIG", "INF",
+                "DBG", "VRB", "TRC", "LOG:", "LOG", "LOG :", "Info", "iNFO", "NX", "CX", "IX", "LX", "ID", "at",
+                "com.acme.Foo.bar(Foo.java:12)", "File", '"x.py",', "line", "12", "_", "-", "é", "\u0130NFO",
+                "\u212aelvin", "ſeverity=", "İNFO", "INFO_", "_INFO", "LOG_", "9INFO"]
+
+
+@_SETTINGS
+@given(tokens=st.lists(st.sampled_from(_OTHER_VOCAB), min_size=1, max_size=12), space=_SPACE, pad=st.integers(0, 170))
+def test_generated_lines_with_and_without_other_hints(fast, tokens, space, pad):
+    line = space.join(tokens)
+    check(fast, line)
+    check(fast, "x" * pad + " " + line)   # (the hint counts only within the head)
+
+
 # Redis (`pid:role day Mon [year] hh:mm:ss[.ms] mark message`, or `[pid]` before Redis 3) and the .NET console
 # logger (`level: category[event id]`, the message on the next, indented line): a valid line with at most one part
 # swapped for a near miss, so that each boundary is met.
