@@ -80,27 +80,29 @@ static uint64_t needs_found(const Masker *m, const Py_UCS1 *s, Py_ssize_t n) {
 /* ---------------------------------------------------------------------------------------------------------
  * Guards */
 
+/* The first ASCII digit of the 1-byte text s[:n] at or after i, n when none: eight bytes a test (SWAR, byte-order
+ * free), then one at a time. Latin-1 holds no decimal digit besides 0-9 (², ¹, ³ are not). */
+static Py_ssize_t next_digit(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+    const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80, low7 = ones * 0x7f;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        const uint64_t x7 = x & low7;   /* (no carry between bytes: each is below 0x80 here) */
+        if ((x7 + ones * (0x80 - '0')) & ~(x7 + ones * (0x80 - '9' - 1)) & ~x & highs)   /* '0' <= byte <= '9' */
+            break;
+    }
+    while (i < n && s[i] - (unsigned)'0' >= 10u)
+        i++;
+    return i;
+}
+
 /* sre's \d on str is Py_UNICODE_ISDECIMAL; the ASCII test first keeps the usual text off the Unicode tables. */
 static int has_digit(PyObject *text) {
     const int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    if (kind == PyUnicode_1BYTE_KIND) {   /* Latin-1 holds no decimal digit besides 0-9 (², ¹, ³ are not) */
-        const Py_UCS1 *s = data;
-        const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80, low7 = ones * 0x7f;
-        Py_ssize_t i = 0;
-        for (; n - i >= 8; i += 8) {   /* 8 bytes a test: the masks' guard asks for each text, most have none */
-            uint64_t x;
-            memcpy(&x, s + i, 8);
-            const uint64_t x7 = x & low7;   /* (no carry between bytes: each is below 0x80 here) */
-            if ((x7 + ones * (0x80 - '0')) & ~(x7 + ones * (0x80 - '9' - 1)) & ~x & highs)   /* '0' <= byte <= '9' */
-                return 1;
-        }
-        for (; i < n; i++)
-            if (s[i] - (unsigned)'0' < 10u)
-                return 1;
-        return 0;
-    }
+    if (kind == PyUnicode_1BYTE_KIND)   /* the masks' guard asks for each text; most have none */
+        return next_digit(data, 0, n) < n;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
         if (c < 128 ? c - (Py_UCS4)'0' < 10u : Py_UNICODE_ISDECIMAL(c))
@@ -469,7 +471,8 @@ static int pf_duration(const unsigned char *s, Py_ssize_t n) {
 }
 
 /* The four prefilters above that look at whole words (hex, long-id, numbered-name, duration), answered in one pass
- * over the text's words: a bit each (WORD_FACTS) where that prefilter answers 1. Each alone walks every word again;
+ * over the text's words that hold a digit (each of the four needs one): a bit each (WORD_FACTS) where that
+ * prefilter answers 1. Each alone walks every word again;
  * the masker asks all four of the same text whenever no mask between them changed it (Masker's `version`), so this
  * pass is what those four cost (the tests compare every bit with its prefilter). At a word's end:
  * - hex: all hex digits, 6 or more, a digit and a letter among them; or `0x` and hex digits after it;
@@ -481,22 +484,21 @@ enum { WF_HEX = 1, WF_LONG_ID = 2, WF_NUMBERED_NAME = 4, WF_DURATION = 8 };
 
 static unsigned word_facts(const unsigned char *s, Py_ssize_t n) {
     unsigned facts = 0;
-    Py_ssize_t i = 0;
-    while (i < n) {
-        unsigned cls = CLASS[s[i]];
-        if (!(cls & C_W)) {
-            i++;
-            continue;
-        }
-        const Py_ssize_t start = i;
+    /* Each fact needs a digit in its word (`0x` has one too): only the words holding one are looked at, found
+     * from their digits (next_digit reads eight bytes a test; most words hold none). */
+    for (Py_ssize_t d = next_digit(s, 0, n), i; d < n; d = next_digit(s, i, n)) {
+        Py_ssize_t start = d;
+        while (start > 0 && is_w(s[start - 1]))   /* (back to the word's start: after the last word looked at) */
+            start--;
+        unsigned cls = CLASS[s[start]];
         unsigned all = cls, any = cls;   /* the classes every character / some character of the word has */
-        for (i++; i < n && ((cls = CLASS[s[i]]) & C_W); i++) {
+        for (i = start + 1; i < n && ((cls = CLASS[s[i]]) & C_W); i++) {
             all &= cls;
             any |= cls;
         }
         const Py_ssize_t len = i - start;
-        const int digit = (any & C_D) != 0, letter = (any & C_ALPHA) != 0;
-        if (digit && letter) {
+        const int letter = (any & C_ALPHA) != 0;   /* (a digit it has) */
+        if (letter) {
             if ((all & C_HEX) && len >= 6)
                 facts |= WF_HEX;
             if (len >= 16)
