@@ -33,6 +33,8 @@
 #include <string.h>
 #include "structmember.h"   /* PyMemberDef, T_PYSSIZET, READONLY (3.11 has no Py_T_* names yet) */
 
+#include "_c_twin.h"   /* same_regex: the klog pattern the templater stands for */
+
 typedef enum { G_ALWAYS, G_DIGIT, G_SUBSTR, G_SEARCH } GuardKind;
 
 typedef int (*Prefilter)(const unsigned char *s, Py_ssize_t n);
@@ -2379,22 +2381,75 @@ static PyType_Spec masker_spec = {
 /* ---------------------------------------------------------------------------------------------------------
  * Templater: app.grouping.make_template (the memo and _make_template) without its Python frames
  *
- * Templater(masker, cache, cache_size, message_max, template_max, reference): templater(message) -> template.
- * As make_template: the template from `cache` (a dict, app.grouping._template_cache; cleared when it holds
- * cache_size), else made and stored. Made here for an ASCII message without klog's `] "` in its first 120
- * characters: masked by `masker` (the first message_max characters), squeezed, cut to template_max, as
- * _make_template does; any other message is answered by `reference` (app.grouping._make_template). app.grouping
- * builds it from its own constants and memo, once: the limits given here must be the reference's (it reads the
- * module's), and rebinding the module's names later (a test's monkeypatch) does not reach a templater built before. */
+ * Templater(masker, cache, cache_size, message_max, template_max, reference, klog=None): templater(message) ->
+ * template. As make_template: the template from `cache` (a dict, app.grouping._template_cache; cleared when it holds
+ * cache_size), else made and stored. Made here for an ASCII message: masked by `masker` (the first message_max
+ * characters), squeezed, cut to template_max, as _make_template does; where klog's `] "` stands in its first 120
+ * characters, with klog's structured form (`file.go:12] "msg" k="v"`: the quoted message kept, the rest masked)
+ * when `klog` is given (app.grouping._KLOG_STRUCTURED, refused if its source changed: klog_match), else by the
+ * reference. Any other message is answered by `reference` (app.grouping._make_template). app.grouping builds it
+ * from its own constants and memo, once: the limits given here must be the reference's (it reads the module's),
+ * and rebinding the module's names later (a test's monkeypatch) does not reach a templater built before. */
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
     Masker *masker;
     PyObject *cache, *reference;
     Py_ssize_t cache_size, message_max, template_max;
+    int klog;   /* klog's structured form is made here (the klog pattern was given and is the one below) */
 } Templater;
 
 #define KLOG_WINDOW 120   /* _make_template looks for `] "` in text[:120] */
+
+/* app.grouping._KLOG_STRUCTURED, as written there (a raw str literal) */
+static const char KLOG_SOURCE[] = "([\\w.-]+\\.go:\\d+\\] )(\"(?:[^\"\\\\]|\\\\.){1,400}\")(?= |$)";
+
+/* _KLOG_STRUCTURED.match(s[:n]) on ASCII text: 1 with group 1 s[:*g1_end] and group 2 s[*g1_end:*end], else 0.
+ * Deterministic (no backtracking can change the answer):
+ * - `[\w.-]+\.go:`: `:` is not in the class, so the run from 0 must end at the `:` and with `.go`, one
+ *   character or more before it;
+ * - `\d+\] `: the whole run of digits (a digit cannot stand for the `]`), then `] `;
+ * - `"(?:[^"\\]|\\.){1,400}"`: a backslash is only ever `\\.` with the next character (not a newline: `.`),
+ *   anything else but `"` one item; the first `"` not so taken ends it, after 1 to 400 items (with more, no `"`
+ *   stands where the {1,400} can stop; a backslash before a newline or at the end leaves none either);
+ * - `(?= |$)`: a space, the end, or a newline that ends the text. */
+static int klog_match(const unsigned char *s, Py_ssize_t n, Py_ssize_t *g1_end, Py_ssize_t *end) {
+    Py_ssize_t i = 0;
+    while (i < n && (is_w(s[i]) || s[i] == '.' || s[i] == '-'))
+        i++;
+    if (i < 4 || i >= n || s[i] != ':' || memcmp(s + i - 3, ".go", 3) != 0)
+        return 0;
+    Py_ssize_t k = ++i;
+    while (k < n && is_d(s[k]))
+        k++;
+    if (k == i || n - k < 3 || s[k] != ']' || s[k + 1] != ' ' || s[k + 2] != '"')
+        return 0;
+    *g1_end = k + 2;
+    Py_ssize_t items = 0;
+    for (k += 3; k < n && s[k] != '"'; items++) {
+        if (s[k] == '\\') {
+            if (k + 1 >= n || s[k + 1] == '\n')
+                return 0;
+            k += 2;
+        } else {
+            k++;
+        }
+    }
+    if (k >= n || items < 1 || items > 400)
+        return 0;
+    *end = ++k;
+    return k == n || s[k] == ' ' || (s[k] == '\n' && k + 1 == n);
+}
+
+/* masker(s[lo:hi]) of a str: a new reference, or NULL with an exception. */
+static PyObject *mask_part(Templater *self, PyObject *text, Py_ssize_t lo, Py_ssize_t hi) {
+    PyObject *part = PyUnicode_Substring(text, lo, hi);
+    if (part == NULL)
+        return NULL;
+    PyObject *masked = masker_mask(self->masker, part);
+    Py_DECREF(part);
+    return masked;
+}
 
 /* The template of an ASCII message made here: a new reference, Py_None (a new reference) where the reference must
  * answer, or NULL with an exception. */
@@ -2403,13 +2458,37 @@ static PyObject *templater_make(Templater *self, PyObject *message) {
         Py_RETURN_NONE;
     const Py_ssize_t n = PyUnicode_GET_LENGTH(message);
     const Py_ssize_t window = n < KLOG_WINDOW ? n : KLOG_WINDOW;
-    if (contains_ucs1(PyUnicode_1BYTE_DATA(message), window, (const Py_UCS1 *)"] \"", 3))   /* (memmem's set-up
-                                                                  cost more than this search of 120 characters) */
-        Py_RETURN_NONE;   /* (a window within the first message_max characters: message_max is far above it) */
+    /* (a window within the first message_max characters: message_max is far above it; memmem's set-up cost more
+     * than this search of 120 characters) */
+    const int klog_window = contains_ucs1(PyUnicode_1BYTE_DATA(message), window, (const Py_UCS1 *)"] \"", 3);
+    if (klog_window && !self->klog)
+        Py_RETURN_NONE;
     PyObject *text = n > self->message_max ? PyUnicode_Substring(message, 0, self->message_max) : Py_NewRef(message);
     if (text == NULL)
         return NULL;
-    PyObject *masked = masker_mask(self->masker, text);
+    Py_ssize_t g1_end, end;
+    PyObject *masked;
+    if (klog_window && klog_match(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text), &g1_end, &end)) {
+        /* mask(group 1) + group 2 + mask(the rest) */
+        PyObject *parts[3] = {mask_part(self, text, 0, g1_end), NULL, NULL};
+        if (parts[0] != NULL && (parts[1] = PyUnicode_Substring(text, g1_end, end)) != NULL)
+            parts[2] = mask_part(self, text, end, PyUnicode_GET_LENGTH(text));
+        masked = NULL;
+        if (parts[2] != NULL && PyUnicode_IS_ASCII(parts[0]) && PyUnicode_IS_ASCII(parts[2])) {   /* (ASCII in) */
+            const Py_ssize_t lens[3] = {PyUnicode_GET_LENGTH(parts[0]), end - g1_end, PyUnicode_GET_LENGTH(parts[2])};
+            if ((masked = PyUnicode_New(lens[0] + lens[1] + lens[2], 127)) != NULL) {
+                Py_UCS1 *w = PyUnicode_1BYTE_DATA(masked);
+                for (int k = 0; k < 3; w += lens[k], k++)
+                    memcpy(w, PyUnicode_1BYTE_DATA(parts[k]), (size_t)lens[k]);
+            }
+        } else if (parts[2] != NULL) {
+            masked = PyUnicode_FromFormat("%U%U%U", parts[0], parts[1], parts[2]);
+        }
+        for (int k = 0; k < 3; k++)
+            Py_XDECREF(parts[k]);
+    } else {
+        masked = masker_mask(self->masker, text);
+    }
     Py_DECREF(text);
     if (masked == NULL)
         return NULL;
@@ -2449,12 +2528,20 @@ static PyObject *templater_vectorcall(PyObject *self, PyObject *const *args, siz
 }
 
 static PyObject *templater_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
-    PyObject *masker, *cache, *reference;
+    PyObject *masker, *cache, *reference, *klog = Py_None;
     Py_ssize_t cache_size, message_max, template_max;
-    static char *kwlist[] = {"masker", "cache", "cache_size", "message_max", "template_max", "reference", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!nnnO:Templater", kwlist, &masker, &PyDict_Type, &cache,
-                                     &cache_size, &message_max, &template_max, &reference))
+    static char *kwlist[] = {"masker", "cache", "cache_size", "message_max", "template_max", "reference", "klog",
+                             NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!nnnO|$O:Templater", kwlist, &masker, &PyDict_Type, &cache,
+                                     &cache_size, &message_max, &template_max, &reference, &klog))
         return NULL;
+    if (klog != Py_None) {   /* the pattern klog_match stands for: refused once it changed */
+        PyObject *deps = Py_BuildValue("{sO}", "KLOG_STRUCTURED", klog);
+        const int rc = deps == NULL ? -1 : same_regex(deps, "KLOG_STRUCTURED", KLOG_SOURCE, 0, "app/_c_mask.c");
+        Py_XDECREF(deps);
+        if (rc < 0)
+            return NULL;
+    }
     if (PyType_GetSlot(Py_TYPE(masker), Py_tp_new) != (void *)masker_new)
         return PyErr_Format(PyExc_TypeError, "Templater: masker must be a Masker, not %.100s",
                             Py_TYPE(masker)->tp_name);
@@ -2473,6 +2560,7 @@ static PyObject *templater_new(PyTypeObject *type, PyObject *args, PyObject *kwd
     self->cache_size = cache_size;
     self->message_max = message_max;
     self->template_max = template_max;
+    self->klog = klog != Py_None;
     return (PyObject *)self;
 }
 
@@ -2515,7 +2603,8 @@ static PyMemberDef templater_members[] = {
 };
 
 static PyType_Slot templater_slots[] = {
-    {Py_tp_doc, "Templater(masker, cache, cache_size, message_max, template_max, reference): templater(message) -> "
+    {Py_tp_doc, "Templater(masker, cache, cache_size, message_max, template_max, reference, klog=None): "
+                "templater(message) -> "
                 "its template, as app.grouping.make_template gives it (see the comment in _c_mask.c)."},
     {Py_tp_new, templater_new},
     {Py_tp_call, PyVectorcall_Call},

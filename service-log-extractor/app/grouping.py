@@ -325,7 +325,7 @@ make_template_python = make_template   # the reference; the compiled templater (
 
 
 def _make_template(message: str) -> str:
-    # (app/_c_mask.c's Templater does these steps itself for ASCII messages: a change here goes there too)
+    # (app/_c_mask.c's Templater does these steps itself for ASCII messages, klog's form too: a change here goes there)
     text = message[:MESSAGE_MAX_CHARS]
     m = _KLOG_STRUCTURED.match(text) if '] "' in text[:120] else None
     if m:
@@ -340,7 +340,7 @@ def _make_template(message: str) -> str:
 
 if _Templater is not None:   # make_template with its memo and _make_template's steps in C (~1 us a message less)
     make_template = _Templater(_masker, _template_cache, TEMPLATE_CACHE_SIZE, MESSAGE_MAX_CHARS,  # noqa: F811
-                               TEMPLATE_MAX_CHARS, _make_template)
+                               TEMPLATE_MAX_CHARS, _make_template, klog=_KLOG_STRUCTURED)
 
 
 _group_id_cache: dict[tuple[str, str], str] = {}

@@ -457,7 +457,8 @@ def templater(masker):
 def templater_with_cache(size: int = 4096):
     """A Templater like grouping's, with a cache of its own (the module's memo would answer from earlier tests)."""
     return type(grouping.make_template)(grouping._masker, {}, size, grouping.MESSAGE_MAX_CHARS,
-                                        grouping.TEMPLATE_MAX_CHARS, grouping._make_template)
+                                        grouping.TEMPLATE_MAX_CHARS, grouping._make_template,
+                                        klog=grouping._KLOG_STRUCTURED)
 
 
 def check_templates(messages):
@@ -482,6 +483,49 @@ _TEMPLATE_PIECES = ['main.go:42] "Failed to sync pod" pod="kube-system/x-7f9c8d6
 @given(st.lists(st.one_of(st.sampled_from(_TEMPLATE_PIECES), st.text(max_size=12)), max_size=8).map("".join))
 def test_templater_on_generated_messages(templater, message):
     check_templates([message, message.encode("ascii", "ignore").decode()])
+
+
+# klog's structured form made in C (klog_match): where the regex stops matching — the name before `.go`, the line
+# number, `] `, the quoted message's escapes and its 400 items, what follows the quote — and `] "` past the window.
+_KLOG_BODY = st.one_of(st.text(st.sampled_from('ab \\"\n\tx1'), max_size=24),
+                       st.builds(lambda k, e: "a" * k + e, st.integers(395, 402), st.sampled_from(["", "\\x", "\\"])),
+                       st.builds(lambda k: '\\"' * k, st.integers(398, 401)),
+                       st.builds(lambda a, b: a + "\\\n" + b, st.text("ab x", max_size=5), st.text("ab x", max_size=5)))
+
+
+# Each part valid (the first of its list) but at most one: most messages are klog's form, each break is tried.
+_KLOG_PARTS = {"name": ["main.go", "a.go", "x.go.go", "x-y_z.1.go", "v1.2.go", ".go", "x.g", "go", "a.GO"],
+               "line": ["42", "1", "", "x", "4x"], "close": ["] ", "]", "]  ", ") "], "quote": ['"', "", "'"]}
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pad=st.sampled_from(["", "k8s.io/", "x" * 110, "x" * 114, "x" * 125, "a b "]), body=_KLOG_BODY,
+       broken=st.sampled_from([None, None, None, *_KLOG_PARTS]), data=st.data(),
+       tail=st.sampled_from(["", " ", ' err="e 1" pod=p-7f9c8d6b5-x2k4q', "\n", "\n\n", "x", "\t", " 10.0.0.7"]))
+def test_templater_on_klog_messages(templater, pad, body, broken, data, tail):
+    part = {key: data.draw(st.sampled_from(values if key == broken else values[:5 if key == "name" else 2]), key)
+            for key, values in _KLOG_PARTS.items()}
+    message = f'{pad}{part["name"]}:{part["line"]}{part["close"]}"{body}{part["quote"]}{tail}'
+    check_templates([message, message.replace("\n", " ")])
+
+
+def test_templater_makes_klog_messages_itself(templater):
+    """With the klog pattern, a message in klog's structured form is made in C (the failing reference is not
+    asked); without it, the reference answers it; a changed pattern is refused."""
+    def failing(message):
+        raise RuntimeError("reference failed")
+
+    Templater = type(templater)
+    made = Templater(grouping._masker, {}, 8, 2000, 500, failing, klog=grouping._KLOG_STRUCTURED)
+    message = 'controller.go:217] "Observed a panic" err="boom 42" pod="ns/web-7f9c8d6b5-x2k4q"'
+    assert made(message) == grouping._make_template(message) == 'controller.go:<N>] "Observed a panic" err=<*> pod=<*>'
+    assert made('x.go:1] "a" b') == 'x.go:<N>] "a" b' and made('a b] "c" d') == "a b] <STR> d"   # (no match: masked)
+    with pytest.raises(RuntimeError, match="reference failed"):
+        Templater(grouping._masker, {}, 8, 2000, 500, failing)(message)
+    with pytest.raises(ValueError, match="KLOG_STRUCTURED"):
+        Templater(grouping._masker, {}, 8, 2000, 500, failing, klog=re.compile(grouping._KLOG_STRUCTURED.pattern + "x"))
+    with pytest.raises(ValueError, match="KLOG_STRUCTURED"):
+        Templater(grouping._masker, {}, 8, 2000, 500, failing, klog=re.compile(grouping._KLOG_STRUCTURED.pattern, re.I))
 
 
 def test_templater_cache_is_the_module_memo_bounded(templater):
