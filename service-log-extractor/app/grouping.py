@@ -47,8 +47,9 @@ class Mask(NamedTuple):
     (tests/test_compiled_twins.py compares each twin with its mask). A twin records the pattern and guard it was
     written for: the compiled masker refuses a mask whose regex changed until its twin is looked at again.
 
-    ``needs``: strings of one or two characters, one of which occurs in every text the mask changes (where its guard
-    passes and its pattern matches); empty: no such promise. The compiled masker finds the needs of all masks in one
+    ``needs``: strings of one or two characters, one of which occurs in every text below U+0100 the mask changes
+    (where its guard passes and its pattern matches: a need may rest on the guard, as name-after-keyword's and
+    repeats' do); empty: no such promise. Wider text is never skipped. The compiled masker finds the needs of all masks in one
     pass over a text and skips each mask none of whose needs occurs, before its guard and prefilter (it may read two
     needs `ab` and `cd` of one mask as also `ad` and `cb`: a mask is then tried where it need not be, never skipped
     where it must not be). The Python loop ignores them; tests/test_compiled_twins.py checks every mask's promise.

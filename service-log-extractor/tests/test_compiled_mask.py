@@ -258,9 +258,9 @@ def test_a_mask_none_of_whose_needs_occurs_is_skipped(masker):
     masks = [Mask("x", re.compile(r"x"), "#", None, None, ("Q",)),
              Mask("y", re.compile(r"y"), "#", None, None, ("ab",))]
     assert Masker(masks)("x y") == "x y" != python_mask("x y", masks)
-    assert Masker(masks)("xQ y") == "#Q y"   # `Q` then the text's end
+    assert Masker(masks)("xQ y") == "#Q y"   # a one-character need: followed by anything
     assert Masker(masks)("x yab") == "x #ab"
-    assert Masker(masks)("x yaQ") == "# yaQ"
+    assert Masker(masks)("x yaQ") == "# yaQ"   # ... the text's end too
     assert Masker(masks)("cb y") == "cb y"   # neither `ab` nor its crossed forms
     crossed = [Mask("z", re.compile(r"z"), "#", None, None, ("ab", "cd"))]
     assert Masker(crossed)("z ad") == "# ad" and Masker(crossed)("z cb") == "# cb"   # read crossed: tried in vain
@@ -493,7 +493,8 @@ _KLOG_BODY = st.one_of(st.text(st.sampled_from('ab \\"\n\tx1'), max_size=24),
                        st.builds(lambda a, b: a + "\\\n" + b, st.text("ab x", max_size=5), st.text("ab x", max_size=5)))
 
 
-# Each part valid (the first of its list) but at most one: most messages are klog's form, each break is tried.
+# Each part drawn from its valid choices (the first of its list; `]` and an empty quote among them, which break the
+# form too) except at most one, drawn from all: many messages are klog's form, and each break is tried.
 _KLOG_PARTS = {"name": ["main.go", "a.go", "x.go.go", "x-y_z.1.go", "v1.2.go", ".go", "x.g", "go", "a.GO"],
                "line": ["42", "1", "", "x", "4x"], "close": ["] ", "]", "]  ", ") "], "quote": ['"', "", "'"]}
 
