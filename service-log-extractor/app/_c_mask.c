@@ -79,6 +79,12 @@ static uint64_t needs_found(const Masker *m, const Py_UCS1 *s, Py_ssize_t n) {
     return found;
 }
 
+/* needs_found() of a str, which the masker uses: all bits for a text that is not 1-byte (never skipped). */
+static uint64_t text_needs(const Masker *m, PyObject *text) {
+    return PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND
+           ? needs_found(m, PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)) : ~(uint64_t)0;
+}
+
 /* ---------------------------------------------------------------------------------------------------------
  * Guards */
 
@@ -2066,8 +2072,7 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
         const Entry *e = &self->entries[i];
         if (e->need != 0) {   /* none of the mask's needs occurs: it cannot change the text (Mask.needs) */
             if (needs_version != version) {
-                needs = PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND
-                        ? needs_found(self, PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)) : ~(uint64_t)0;
+                needs = text_needs(self, text);
                 needs_version = version;
             }
             if (!(needs & e->need))
@@ -2330,8 +2335,7 @@ static PyObject *masker_needs_met(Masker *self, PyObject *text) {
     if (PyUnicode_READY(text) < 0)
         return NULL;
 #endif
-    const uint64_t found = PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND
-                           ? needs_found(self, PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text)) : ~(uint64_t)0;
+    const uint64_t found = text_needs(self, text);   /* (as the masker finds them) */
     PyObject *out = PyList_New(0);
     for (Py_ssize_t i = 0; out != NULL && i < Py_SIZE(self); i++) {
         if (self->entries[i].need == 0 || !(found & self->entries[i].need))
