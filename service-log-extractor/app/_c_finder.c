@@ -414,111 +414,12 @@ static int check(Line *L, P p)
 }
 
 
-/* The vector pretest (x86-64 with AVX2, chosen at import; elsewhere the scalar loop alone). In the manner of
- * Hyperscan's Teddy: each trigger group is a bucket, and a byte's buckets at each of the three places of a triple
- * (the pair and the character after it) are LO[place][x & 15] & HI[place][x >> 4], 16 bytes at a time by a
- * shuffle. The nibble tables take a superset of each group's bytes, and the third place every character that
- * THIRD lets through after some pair of the group, so a triple that can pass pair_at() and
- * third_letter_fits() always has a bucket bit: the pretest only skips positions whose check() would answer 0
- * before reading anything else. Two table sets, as a shuffle yields 8 bits and there are 16 groups. */
-enum { N_GROUPS = 16 };
-static unsigned char VLO[3][2][16], VHI[3][2][16];   /* [place][group / 8][nibble] -> bucket bits */
-
-static int fill_tables(void)
-{
-    int masks = 0;
-    for (unsigned a = 0; a < 256; a++)
-        for (unsigned b = 0; b < 256; b++) {
-            if (!(FIRST[a] & SECOND[b]))
-                continue;
-            uint32_t third[8] = {0};
-            for (unsigned c = 0; c < 256; c++)
-                third[c >> 5] |= (uint32_t)(third_fits(a, b, c) != 0) << (c & 31);
-            int k = 0;
-            while (k < masks && memcmp(THIRD[k], third, sizeof third) != 0)
-                k++;
-            if (k == masks) {
-                if (masks == 255)
-                    return -1;   /* (a few dozen are made) */
-                memcpy(THIRD[masks++], third, sizeof third);
-            }
-            PAIR[a | b << 8] = (unsigned char)(k + 1);
-        }
-    for (int g = 0; g < N_GROUPS; g++) {
-        const unsigned bit = 1u << g, set = g / 8;
-        const unsigned char v = (unsigned char)(1u << (g % 8));
-        uint32_t third[8] = {0};   /* the THIRD sets of the group's pairs, joined */
-        for (unsigned a = 0; a < 256; a++) {
-            if (!(FIRST[a] & bit))
-                continue;
-            VLO[0][set][a & 15] |= v, VHI[0][set][a >> 4] |= v;
-            for (unsigned b = 0; b < 256; b++)
-                for (int w = 0; w < 8 && (SECOND[b] & bit); w++)
-                    third[w] |= THIRD[PAIR[a | b << 8] - 1][w];
-        }
-        for (unsigned b = 0; b < 256; b++)
-            if (SECOND[b] & bit)
-                VLO[1][set][b & 15] |= v, VHI[1][set][b >> 4] |= v;
-        for (unsigned c = 0; c < 256; c++)
-            if (third[c >> 5] >> (c & 31) & 1)
-                VLO[2][set][c & 15] |= v, VHI[2][set][c >> 4] |= v;
-    }
-    return 0;
-}
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(FINDER_SCALAR_ONLY)   /* (the define: to build the fallback here) */
-#include <immintrin.h>
-#define HAVE_VECTOR 1
-static int use_vector;   /* set at import: the CPU has AVX2 */
-
-static inline __attribute__((target("avx2"))) __m256i table(const unsigned char t[16])
-{
-    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
-}
-
-/* Runs of 32 triples from *pp, each third character inside the line (so that third_letter_fits reads the same
- * one): 1 at the first whose check() answers; else 0, *pp left where fewer than 34 bytes remain. */
-__attribute__((target("avx2"))) static int vector_blocks(Line *L, P *pp)
-{
-    const __m256i low4 = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256();
-    __m256i lo_t[3][2], hi_t[3][2];
-    for (int k = 0; k < 3; k++)
-        for (int set = 0; set < 2; set++)
-            lo_t[k][set] = table(VLO[k][set]), hi_t[k][set] = table(VHI[k][set]);
-    P p = *pp, le = L->le;
-    for (; le - p > 33; p += 32) {
-        __m256i hit0 = _mm256_set1_epi8(-1), hit1 = hit0;
-        for (int k = 0; k < 3; k++) {
-            const __m256i x = _mm256_loadu_si256((const __m256i *)(p + k));
-            const __m256i lo = _mm256_and_si256(x, low4), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low4);
-            hit0 = _mm256_and_si256(hit0, _mm256_and_si256(_mm256_shuffle_epi8(lo_t[k][0], lo),
-                                                           _mm256_shuffle_epi8(hi_t[k][0], hi)));
-            hit1 = _mm256_and_si256(hit1, _mm256_and_si256(_mm256_shuffle_epi8(lo_t[k][1], lo),
-                                                           _mm256_shuffle_epi8(hi_t[k][1], hi)));
-        }
-        const __m256i none = _mm256_cmpeq_epi8(_mm256_or_si256(hit0, hit1), zero);
-        for (uint32_t m = ~(uint32_t)_mm256_movemask_epi8(none); m; m &= m - 1) {
-            const int i = __builtin_ctz(m);
-            if (pair_at(p + i) && check(L, p + i))
-                return 1;
-        }
-    }
-    *pp = p;
-    return 0;
-}
-#else
-#define HAVE_VECTOR 0
-static const int use_vector = 0;
-static int vector_blocks(Line *L, P *pp) { (void)L, (void)pp; return 0; }
-#endif
-
-/* Whether the line matches in itself (carries aside): the first hit ends the scan of the line. */
-static int scan_line(P lo, P ls, P le, int vector)
+/* Whether the line [ls, le) matches in itself (carries aside), its pairs read from `from` on: the first hit ends the
+ * scan of the line. Byte pair by byte pair (find_vector reads 32 positions at a time where it can). */
+static int scan_line(P lo, P ls, P from, P le)
 {
     Line L = {lo, ls, le, ls, 0};   /* (a stem ends past ls: the empty cached run never answers) */
-    P p = ls;
-    if (vector && vector_blocks(&L, &p))
-        return 1;
+    P p = from;
     /* 8 pairs per test: most blocks hold no trigger, and one branch per block is predicted better */
     for (; le - p > 8; p += 8) {
         if (!(pair_at(p) | pair_at(p + 1) | pair_at(p + 2) | pair_at(p + 3) | pair_at(p + 4) | pair_at(p + 5) |
@@ -594,43 +495,190 @@ static int push(Offsets *o, Py_ssize_t x)
 
 enum { CARRY_ANY = 1, CARRY_VWS = 2 };
 
-/* The candidate lines of [lo, hi) into o; -1 when out of memory. Runs without the GIL. */
-static int find(P base, Py_ssize_t lo, Py_ssize_t hi, int vector, Offsets *o)
+/* The end of the line [ls, le) (le at its `\n`, or at the range's end: `newline` 0): the line goes into o when it is
+ * a hit (`hit`: it matched in itself) or when the line before carried into it, and *carry becomes what it carries
+ * into the next. -1 when out of memory. */
+static int end_line(P base, P ls, P le, int newline, int hit, int *carry, Offsets *o)
 {
-    P lo_p = base + lo, hi_p = base + hi, ls = lo_p;
-    int carry = 0;
-    while (ls < hi_p) {
-        P nl = memchr(ls, '\n', (size_t)(hi_p - ls));
-        P le = nl ? nl : hi_p;
-        int hit = 0, next = 0;
-        if (carry & CARRY_ANY)
-            hit = 1;
-        if (carry & CARRY_VWS) {   /* `error` + `\v` ran into this line: a hit if all of it is whitespace */
-            P t = ls;
-            while (t < le && is_vws(*t))
-                t++;
-            if (t == le) {
-                hit = 1;
-                next |= CARRY_VWS;
-            }
-        }
-        if (ends_with_error(ls, le)) {
+    int next = 0;
+    if (*carry & CARRY_ANY)
+        hit = 1;
+    if (*carry & CARRY_VWS) {   /* `error` + `\v` ran into this line: a hit if all of it is whitespace */
+        P t = ls;
+        while (t < le && is_vws(*t))
+            t++;
+        if (t == le) {
             hit = 1;
             next |= CARRY_VWS;
         }
-        if (nl && le > ls && (unsigned)le[-1] - '0' < 5u && c3_carry(ls, le)) {
-            hit = 1;
-            next |= CARRY_ANY;
-        }
-        if (hit || scan_line(lo_p, ls, le, vector))
-            if (push(o, ls - base) < 0)
-                return -1;
+    }
+    if (ends_with_error(ls, le)) {
+        hit = 1;
+        next |= CARRY_VWS;
+    }
+    if (newline && le > ls && (unsigned)le[-1] - '0' < 5u && c3_carry(ls, le)) {
+        hit = 1;
+        next |= CARRY_ANY;
+    }
+    *carry = next;
+    return hit ? push(o, ls - base) : 0;
+}
+
+/* The candidate lines of [ls, hi_p) into o, line by line, as find() gives them: ls a line start, `carry` what the
+ * line before it carries into it, and the pairs of that first line read from `from` on (the ones before it were,
+ * and did not match). -1 when out of memory. */
+static int find_scalar(P base, P lo_p, P from, P ls, int carry, P hi_p, Offsets *o)
+{
+    while (ls < hi_p) {
+        P nl = memchr(ls, '\n', (size_t)(hi_p - ls));
+        P le = nl ? nl : hi_p;
+        /* (a line the carry makes a hit is scanned too: rare, and the same lines come out) */
+        if (end_line(base, ls, le, nl != NULL, scan_line(lo_p, ls, from > ls ? from : ls, le), &carry, o) < 0)
+            return -1;
         if (nl == NULL)
             break;   /* (a carry past hi: Hyperscan's hit at hi, which is no line of the range) */
-        carry = next;
         ls = nl + 1;
     }
     return 0;
+}
+
+/* The vector pretest (x86-64 with AVX2, chosen at import; elsewhere the scalar loop alone). In the manner of
+ * Hyperscan's Teddy: each trigger group is a bucket, and a byte's buckets at each of the three places of a triple
+ * (the pair and the character after it) are LO[place][x & 15] & HI[place][x >> 4], 16 bytes at a time by a
+ * shuffle. The nibble tables take a superset of each group's bytes, and the third place every character that
+ * THIRD lets through after some pair of the group, so a triple that can pass pair_at() and
+ * third_letter_fits() always has a bucket bit: the pretest only skips positions whose check() would answer 0
+ * before reading anything else. Two table sets, as a shuffle yields 8 bits and there are 16 groups. */
+enum { N_GROUPS = 16 };
+static unsigned char VLO[3][2][16], VHI[3][2][16];   /* [place][group / 8][nibble] -> bucket bits */
+
+static int fill_tables(void)
+{
+    int masks = 0;
+    for (unsigned a = 0; a < 256; a++)
+        for (unsigned b = 0; b < 256; b++) {
+            if (!(FIRST[a] & SECOND[b]))
+                continue;
+            uint32_t third[8] = {0};
+            for (unsigned c = 0; c < 256; c++)
+                third[c >> 5] |= (uint32_t)(third_fits(a, b, c) != 0) << (c & 31);
+            int k = 0;
+            while (k < masks && memcmp(THIRD[k], third, sizeof third) != 0)
+                k++;
+            if (k == masks) {
+                if (masks == 255)
+                    return -1;   /* (a few dozen are made) */
+                memcpy(THIRD[masks++], third, sizeof third);
+            }
+            PAIR[a | b << 8] = (unsigned char)(k + 1);
+        }
+    for (int g = 0; g < N_GROUPS; g++) {
+        const unsigned bit = 1u << g, set = g / 8;
+        const unsigned char v = (unsigned char)(1u << (g % 8));
+        uint32_t third[8] = {0};   /* the THIRD sets of the group's pairs, joined */
+        for (unsigned a = 0; a < 256; a++) {
+            if (!(FIRST[a] & bit))
+                continue;
+            VLO[0][set][a & 15] |= v, VHI[0][set][a >> 4] |= v;
+            for (unsigned b = 0; b < 256; b++)
+                for (int w = 0; w < 8 && (SECOND[b] & bit); w++)
+                    third[w] |= THIRD[PAIR[a | b << 8] - 1][w];
+        }
+        for (unsigned b = 0; b < 256; b++)
+            if (SECOND[b] & bit)
+                VLO[1][set][b & 15] |= v, VHI[1][set][b >> 4] |= v;
+        for (unsigned c = 0; c < 256; c++)
+            if (third[c >> 5] >> (c & 31) & 1)
+                VLO[2][set][c & 15] |= v, VHI[2][set][c >> 4] |= v;
+    }
+    return 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(FINDER_SCALAR_ONLY)   /* (the define: to build the fallback here) */
+#include <immintrin.h>
+#define HAVE_VECTOR 1
+static int use_vector;   /* set at import: the CPU has AVX2 */
+
+static inline __attribute__((target("avx2"))) __m256i table(const unsigned char t[16])
+{
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
+}
+
+/* The candidate lines of [lo, hi) into o, as find() finds them, 32 positions of the whole range at a time: each block
+ * yields the positions whose triple passes the pretest and the newlines, walked in order, so that no line is
+ * searched for its end unless one of its triggers is checked (a line that has none only ends) and no line is cut
+ * into a vector part and a scalar tail. A pair at the end of its line has the `\n` for its third character: the
+ * pairs check() can take without a third character (logcat's `W ` and `E/`) hold a non-letter, and third_fits lets
+ * any character follow those. Where fewer than 34 bytes remain, the line under way and the rest go to the scalar
+ * scan. -1 when out of memory. */
+__attribute__((target("avx2"))) static int find_vector(P base, Py_ssize_t lo, Py_ssize_t hi, Offsets *o)
+{
+    const __m256i low4 = _mm256_set1_epi8(0x0f), zero = _mm256_setzero_si256(), nl = _mm256_set1_epi8('\n');
+    __m256i lo_t[3][2], hi_t[3][2];
+    for (int k = 0; k < 3; k++)
+        for (int set = 0; set < 2; set++)
+            lo_t[k][set] = table(VLO[k][set]), hi_t[k][set] = table(VHI[k][set]);
+    P lo_p = base + lo, hi_p = base + hi, p = lo_p;
+    Line L = {lo_p, lo_p, NULL, lo_p, 0};   /* the line under way; le NULL until a check needs it */
+    int carry = 0;
+    while (hi_p - p > 33) {
+        __m256i hit0 = _mm256_set1_epi8(-1), hit1 = hit0;
+        for (int k = 0; k < 3; k++) {
+            const __m256i x = _mm256_loadu_si256((const __m256i *)(p + k));
+            __m256i lo = _mm256_and_si256(x, low4), hi = _mm256_and_si256(_mm256_srli_epi16(x, 4), low4);
+            __m256i b0 = _mm256_and_si256(_mm256_shuffle_epi8(lo_t[k][0], lo), _mm256_shuffle_epi8(hi_t[k][0], hi));
+            __m256i b1 = _mm256_and_si256(_mm256_shuffle_epi8(lo_t[k][1], lo), _mm256_shuffle_epi8(hi_t[k][1], hi));
+            hit0 = _mm256_and_si256(hit0, b0), hit1 = _mm256_and_si256(hit1, b1);
+        }
+        const __m256i none = _mm256_cmpeq_epi8(_mm256_or_si256(hit0, hit1), zero);
+        uint32_t t = ~(uint32_t)_mm256_movemask_epi8(none);
+        uint32_t n = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)p), nl));
+        P next = p + 32;
+        while (t | n) {
+            const int it = t ? __builtin_ctz(t) : 32, in = n ? __builtin_ctz(n) : 32;
+            if (in < it) {   /* the line ends */
+                if (end_line(base, L.ls, p + in, 1, 0, &carry, o) < 0)
+                    return -1;
+                n &= n - 1;
+                L.ls = L.run_end = p + in + 1, L.le = NULL, L.run_hit = 0;
+                continue;
+            }
+            P q = p + it;
+            t &= t - 1;
+            if (!pair_at(q))
+                continue;
+            if (L.le == NULL) {   /* (the newlines before q are taken: n's lowest is the line's end) */
+                P e = n ? p + __builtin_ctz(n) : memchr(p + 32, '\n', (size_t)(hi_p - (p + 32)));
+                L.le = e ? e : hi_p;
+            }
+            if (!check(&L, q))
+                continue;
+            /* the line is a candidate: on from its end */
+            if (L.le == hi_p)
+                return end_line(base, L.ls, hi_p, 0, 1, &carry, o);
+            if (end_line(base, L.ls, L.le, 1, 1, &carry, o) < 0)
+                return -1;
+            next = L.le + 1;
+            L.ls = L.run_end = next, L.le = NULL, L.run_hit = 0;
+            break;
+        }
+        p = next;
+    }
+    /* the rest: the line under way from p (its positions before p were read above), then line by line */
+    return find_scalar(base, lo_p, p, L.ls, carry, hi_p, o);
+}
+#else
+#define HAVE_VECTOR 0
+static const int use_vector = 0;
+static int find_vector(P base, Py_ssize_t lo, Py_ssize_t hi, Offsets *o) { (void)base, (void)lo, (void)hi, (void)o; return 0; }
+#endif
+
+/* The candidate lines of [lo, hi) into o; -1 when out of memory. Runs without the GIL. */
+static int find(P base, Py_ssize_t lo, Py_ssize_t hi, int vector, Offsets *o)
+{
+    if (vector)
+        return find_vector(base, lo, hi, o);
+    return find_scalar(base, base + lo, base + lo, base + lo, 0, base + hi, o);
 }
 
 static PyObject *find_lines(PyObject *Py_UNUSED(self), PyObject *args)

@@ -226,17 +226,38 @@ def test_vector_pretest_same_lines_as_the_scalar_scan(lines, pads, cut):
 
 
 def test_vector_pretest_at_every_place_of_a_block():
-    """Each trigger fragment at every offset 0..70 of a line whose length runs across the block edges."""
+    """Each trigger fragment at every offset 0..70 of a line whose length runs across the block edges. `7 W ` and
+    ` A/` (logcat) are hits with nothing after their pair: at the end of a line, its `\n` is their third character."""
     fragments = ["ERROR", "err:", "Warn]", "fatal\t", "level=error", '"level":"warn"', '"severity": 4,', "<3>",
                  "W1127 ", " E ", "E/Tag", "1:M 27 Nov 2026 10:00:00.123 # x", "Traceback", "panicked", "Uncaught",
                  "exception", "Throwable", "Fault", " stdout P ", 'x","stream"', "critical", "alert:", "severe]",
-                 "emerg>", "wrn\t", "FTL:", "Error,", "10:00:00Z err x"]
+                 "emerg>", "wrn\t", "FTL:", "Error,", "10:00:00Z err x", "7 W ", " A/"]
     lines = [("x" * at + frag + "y" * tail)[:at + len(frag) + tail] for frag in fragments for at in range(71)
              for tail in (0, 1, 2, 3, 31, 32, 33)]
     data = "\n".join(lines).encode()
     got = find_lines(data, 0, len(data))
     assert got == find_lines(data, 0, len(data), True)
     assert len(got) > len(lines) * 0.75   # (most fragments are a hit on their own: the test reaches check())
+
+
+def test_vector_scan_carries_into_the_next_line():
+    """The two patterns that run into the next line (a JSON level `[0-4]` ending its line; `error` and vertical
+    whitespace), at every place of the range: the carrying line and the one it carries into fall in the vector
+    part, across its end and in the scalar rest; a line the carry makes a hit is found, also after a carrying line
+    that is a hit in itself (the vector scan leaves such a line at its first hit)."""
+    carriers = ['{"level": 3', '"severity":"4', 'ERROR {"level": 3', "x error", "ERROR \t"]
+    followers = ["plain words here", "   ", "\x0b", ""]
+    for carrier in carriers:
+        for follower in followers:
+            for pad in range(70):
+                data = "\n".join(["filler line of forty bytes, no trigger..", "q" * pad + carrier, follower,
+                                  "z" * (pad % 37)]).encode()
+                follower_start = data.index(b"\n", 41) + 1
+                for hi in (len(data), follower_start + len(follower), follower_start, follower_start - 1):
+                    got = find_lines(data, 0, hi)
+                    assert got == find_lines(data, 0, hi, True), (carrier, follower, pad, hi)
+                    if carrier[-1] in "34" and hi > follower_start:   # (the JSON carry takes any next line)
+                        assert follower_start in got
 
 
 def test_vector_pretest_same_lines_on_files(sample_path, realistic):
