@@ -286,6 +286,21 @@ def test_feeder_counts_lines_it_skips_and_takes_a_new_count(c_scan):
         feeder.feed_lines(buf, 0, len(buf) + 1)
 
 
+@pytest.mark.parametrize("period", [1, 2, 8, 16, 17, 200])
+def test_feeder_counts_long_skipped_runs(c_scan, period):
+    """Runs the feeder skips, long enough that one of count_newlines's 16 byte-sized counters would wrap if they
+    were not summed in time (lines of 16 bytes or a divisor of it put every newline in one counter), around an
+    event and an inert trace, at offsets that cut the count's 16-byte steps anywhere."""
+    skipped = (b"p" * (period - 1) + b"\n") * (8192 // period + 3)
+    for head in range(17):
+        scanner = scan.LineScanner(lambda *event: None)
+        feeder = scan.new_feeder(scanner, candidates.default_finder())
+        buf = bytearray(b"h" * head + b"\n" + skipped + b"2026-11-27 10:00:00 ERROR x - boom\n" +
+                        b"\tat a.B(B.java:1)\n" * 300 + skipped)
+        feeder.feed_lines(buf, 0, len(buf))
+        assert feeder.lines == buf.count(b"\n"), (period, head)
+
+
 def test_a_changed_regex_is_refused(c_scan):
     """The CRI regex and the feeder's indented-run regex are written out in C: a twin built from another source (or
     without re.S for CRI) refuses to start, rather than reading lines the old way."""
