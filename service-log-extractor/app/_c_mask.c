@@ -50,6 +50,9 @@ typedef struct {
     PyObject *sub;     /* the bound pattern.sub */
     PyObject *repl;    /* its first argument: a str template or a callable */
     uint64_t need;     /* its bit in needs_found() (Mask.needs), or 0: never skipped for its needs */
+    int guard_in_needs;   /* G_SUBSTR whose one-character strings every text its needs let through holds (see
+                             guard_in_needs): it passes untested on an exact str of 1-byte characters whose needs
+                             were found in it (not added up across a substitution) */
 } Entry;
 
 /* Mask.needs, for one pass over a 1-byte text (needs_found): for each character c, the bits of the masks with a
@@ -2066,6 +2069,7 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
     unsigned version = 0, facts_version = (unsigned)-1, facts = 0;   /* word_facts of the text when it had facts_version */
     unsigned needs_version = (unsigned)-1;
     uint64_t needs = 0;             /* needs_found() of the text when it had needs_version */
+    int needs_exact = 0;            /* needs is needs_found() of the text itself, not a superset (see substitute) */
     Py_INCREF(text);                /* from here on, text is our own reference to the current text */
     PyObject *args[3] = {NULL};     /* args[0]: the slot PY_VECTORCALL_ARGUMENTS_OFFSET lets the callee use */
     for (Py_ssize_t i = 0; i < Py_SIZE(self); i++) {
@@ -2074,6 +2078,7 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
             if (needs_version != version) {
                 needs = text_needs(self, text);
                 needs_version = version;
+                needs_exact = 1;
             }
             if (!(needs & e->need))
                 continue;
@@ -2106,6 +2111,9 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
             }
             break;
         case G_SUBSTR: {
+            if (e->guard_in_needs && needs_exact && PyUnicode_CheckExact(text) &&
+                PyUnicode_KIND(text) == PyUnicode_1BYTE_KIND)
+                break;   /* (its needs were found in this very text, just above) */
             int found = any_substring(text, e->guard);
             if (found < 0)
                 goto error;
@@ -2133,8 +2141,10 @@ static PyObject *masker_mask(Masker *self, PyObject *text) {
             /* (the needs of the old text hold for the new one with those of what the substitution wrote) */
             const int keep_needs = needs_version == version;
             out = substitute(e->twin, e->tmpl, e->tmpl_len, text, self, keep_needs ? &needs : NULL);
-            if (out != NULL && out != text && keep_needs)
+            if (out != NULL && out != text && keep_needs) {
                 needs_version = version + 1;
+                needs_exact = 0;
+            }
         } else {
             args[1] = e->repl;   /* pattern.sub(repl, string) */
             args[2] = text;
@@ -2197,6 +2207,30 @@ static int needs_init(Masker *self, Entry *e, PyObject *needs, Py_ssize_t index,
     return 0;
 }
 
+/* Whether a text of one-byte characters whose needs_found() has the entry's bit holds one of the guard's
+ * one-character strings: the needs are read crossed (any first character of a need with any second one; a
+ * one-character need takes any second), so that is so when all their first characters are among those strings, or
+ * all their second ones. (`"` of double-quoted, `=` of key-value, `-` after a hex digit of uuid.) */
+static int guard_in_needs(PyObject *guard, PyObject *needs) {
+    int firsts = 1, seconds = 1;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needs); k++) {
+        PyObject *need = PyTuple_GET_ITEM(needs, k);
+        const Py_ssize_t len = PyUnicode_GET_LENGTH(need);
+        int first = 0, second = 0;
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(guard); i++) {
+            PyObject *g = PyTuple_GET_ITEM(guard, i);
+            if (PyUnicode_GET_LENGTH(g) != 1)
+                continue;
+            const Py_UCS4 c = PyUnicode_READ_CHAR(g, 0);
+            first |= PyUnicode_READ_CHAR(need, 0) == c;
+            second |= len == 2 && PyUnicode_READ_CHAR(need, 1) == c;
+        }
+        firsts &= first;
+        seconds &= second;
+    }
+    return PyTuple_GET_SIZE(needs) > 0 && (firsts || seconds);
+}
+
 static int entry_init(Masker *self, PyObject *mask, Py_ssize_t index, int *next_bit) {
     Entry *e = &self->entries[index];
     PyObject *seq = PySequence_Fast(mask, "Masker: each mask must be a (name, pattern, replacement, guard) sequence");
@@ -2254,6 +2288,7 @@ static int entry_init(Masker *self, PyObject *mask, Py_ssize_t index, int *next_
         }
         e->kind = G_SUBSTR;
         e->guard = Py_NewRef(guard);
+        e->guard_in_needs = e->need != 0 && guard_in_needs(guard, PySequence_Fast_GET_ITEM(seq, 5));
     } else if (guard == Py_None) {
         e->kind = G_ALWAYS;
     } else {

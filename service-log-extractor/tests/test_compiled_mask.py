@@ -277,6 +277,33 @@ def test_needs_of_what_a_substitution_writes_are_found(masker):
         assert python_mask(text, masks) == expected == Masker(masks)(text), (need, text)
 
 
+def test_a_guard_its_needs_imply_is_answered_by_them(masker):
+    """A substring guard whose one-character strings every text the mask's needs let through holds (all the needs'
+    first characters among them, or all their second ones) is not searched for where the needs were found in the
+    text itself; elsewhere (a pair read crossed, a longer guard string, needs added up across a substitution) it is.
+    The masks below apply wherever they are tried (their pattern matches any text), so the result shows whether
+    the needs and the guard let them: their needs are not what they change, on purpose (see above)."""
+    for guard, needs, texts in (
+            (("a",), ("ab",), ["ab", "xab", "ba", "b"]),                # all first characters: implied
+            (("b", "zz"), ("ab", "cb"), ["cb", "ab", "ac", "zzab"]),    # all second characters: implied
+            (("a",), ("ab", "cd"), ["cd", "ab", "cb", "ad"]),           # `cd`: no `a`, the guard says no
+            (("a", "d"), ("ab", "cd"), ["cb", "ab", "cd", "ad"]),       # `cb` is let through crossed: no `a` or `d`
+            (("ab",), ("a",), ["a", "ab", "ba"]),                        # a longer guard string: searched
+            (('"',), ('"',), ['x"y', "xy", '"'])):
+        masks = [Mask("marks", re.compile(r"\A"), "#", guard, None, needs)]
+        m = Masker(masks)
+        for text in texts:
+            tried = m.needs_met(text) == [0] and any(g in text for g in guard)
+            assert m(text) == ("#" + text if tried else text), (guard, needs, text)
+    # the email twin writes `<EMAIL>` over the `@`: the needs added up across that still hold the `@`'s, so the
+    # guard of the next mask is searched in the new text
+    email = next(m for m in MASKS if m.name == "email")
+    masks = [email, Mask("marks", re.compile(r"\A"), "#", ("@",), None, ("@",))]
+    for text, expected in (("mail a@b.com now", "mail <EMAIL> now"), ("a@b.com and x@", "#<EMAIL> and x@"),
+                           ("no at sign", "no at sign")):
+        assert Masker(masks)(text) == python_mask(text, masks) == expected, text
+
+
 def test_needs_met_reads_each_mask_once(masker):
     masks = [Mask("a", re.compile(r"a"), "", None, None, ("a",)), Mask("none", re.compile(r"b"), "", None),
              Mask("pair", re.compile(r"c"), "", None, None, ("c:", "d-"))]
