@@ -33,6 +33,7 @@
 #include <string.h>
 #include "structmember.h"   /* PyMemberDef, T_PYSSIZET, READONLY (3.11 has no Py_T_* names yet) */
 
+#include "_c_charset.h"   /* in_set */
 #include "_c_twin.h"   /* same_regex: the klog pattern the templater stands for */
 
 typedef enum { G_ALWAYS, G_DIGIT, G_SUBSTR, G_SEARCH } GuardKind;
@@ -201,7 +202,6 @@ static inline int is_w(unsigned char c) { return (CLASS[c] & C_W) != 0; }
 static inline int word_start(const unsigned char *s, Py_ssize_t i) { return i == 0 || !is_w(s[i - 1]); }
 static inline int word_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t e) { return e == n || !is_w(s[e]); }
 static inline int is_hex(unsigned char c) { return (CLASS[c] & C_HEX) != 0; }
-static inline int is_in(unsigned char c, const char *set) { return c != 0 && strchr(set, c) != NULL; }
 
 /* The length of the word w when s[:n] starts with it, else 0 (w is not empty). No strlen: most words fail at their
  * first character. */
@@ -314,7 +314,7 @@ static int pf_number_sign(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t j = next_byte(s, 1, n - 2, '<'); j >= 0; j = next_byte(s, j + 1, n - 2, '<')) {
         const Py_ssize_t i = j - 1;   /* the sign */
         if ((s[i] == '-' || s[i] == '+') && s[i + 2] == 'N' && s[i + 3] == '>' &&
-            (i == 0 || !(is_w(s[i - 1]) || is_in(s[i - 1], ".+-"))))
+            (i == 0 || !(is_w(s[i - 1]) || in_set(s[i - 1], ".+-"))))
             return 1;
     }
     return 0;
@@ -323,7 +323,7 @@ static int pf_number_sign(const unsigned char *s, Py_ssize_t n) {
 /* path `(?<![\w.:/<>-])(?:\.\.?|~)?/+[\w.@%+~-]+...`: a run of slashes followed by a name character, led by nothing,
  * `.`, `..` or `~`, before which stands none of the lookbehind's characters (exact as to where a match starts). */
 static int path_start_ok(const unsigned char *s, Py_ssize_t at) {   /* at: where the match would start */
-    return at == 0 || !(is_w(s[at - 1]) || is_in(s[at - 1], ".:/<>-"));
+    return at == 0 || !(is_w(s[at - 1]) || in_set(s[at - 1], ".:/<>-"));
 }
 
 static int pf_path(const unsigned char *s, Py_ssize_t n) {
@@ -333,7 +333,7 @@ static int pf_path(const unsigned char *s, Py_ssize_t n) {
         Py_ssize_t end = k;
         while (end < n && s[end] == '/')
             end++;
-        if (end == n || !(is_w(s[end]) || is_in(s[end], ".@%+~-")))
+        if (end == n || !(is_w(s[end]) || in_set(s[end], ".@%+~-")))
             continue;
         if (path_start_ok(s, k))
             return 1;
@@ -387,7 +387,7 @@ static int is_file_extension(const unsigned char *w, Py_ssize_t len) {
  * lookahead refuses), then `.digits` groups, after which neither a word (through `.` and `-`) nor `:digit` follows. */
 static int pf_file(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t p = next_byte(s, 1, n - 1, '.'); p >= 0; p = next_byte(s, p + 1, n - 1, '.')) {
-        if (!is_w(s[p + 1]) || !(is_w(s[p - 1]) || is_in(s[p - 1], ".@%+~-")))
+        if (!is_w(s[p + 1]) || !(is_w(s[p - 1]) || in_set(s[p - 1], ".@%+~-")))
             continue;
         Py_ssize_t q = p + 1;
         while (q < n && is_w(s[q]))
@@ -797,7 +797,7 @@ static int m_key_value(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match
         return 1;
     }
     Py_ssize_t u = j + 1;
-    while (u < n && !is_space(s[u]) && !is_in(s[u], ",;&)]"))
+    while (u < n && !is_space(s[u]) && !in_set(s[u], ",;&)]"))
         u++;
     if (u == j + 1)
         return 0;
@@ -835,7 +835,7 @@ static int m_long_id(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *
 /* number-sign `(?<![\w.+-])[-+](?=<N>)`. */
 static int m_number_sign(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
     if (!(s[i] == '-' || s[i] == '+') || i + 3 >= n || memcmp(s + i + 1, "<N>", 3) != 0 ||
-        (i > 0 && (is_w(s[i - 1]) || is_in(s[i - 1], ".+-"))))
+        (i > 0 && (is_w(s[i - 1]) || in_set(s[i - 1], ".+-"))))
         return 0;
     m->end = i + 1;
     return 1;
@@ -901,7 +901,7 @@ static int is_block_device(const unsigned char *w, Py_ssize_t len) {
         (len == 4 && memcmp(w, "loop", 4) == 0))
         return 1;
     const Py_ssize_t p = len > 0 && w[0] == 'x';   /* `x?` is greedy, and no [shv] is an `x`: one way to read it */
-    if (len - p < 3 || len - p > 4 || !is_in(w[p], "shv") || w[p + 1] != 'd')
+    if (len - p < 3 || len - p > 4 || !in_set(w[p], "shv") || w[p + 1] != 'd')
         return 0;
     for (Py_ssize_t t = p + 2; t < len; t++)
         if (w[t] < 'a' || w[t] > 'z')
@@ -994,7 +994,7 @@ static int pf_size(const unsigned char *s, Py_ssize_t n) {
         if (memcmp(s + i, "<N> ", 4) != 0)
             continue;
         const Py_ssize_t j = i + 4;
-        if (is_in(s[j], "KMGTPEk")) {
+        if (in_set(s[j], "KMGTPEk")) {
             if (j + 2 < n && s[j + 1] == 'i' && s[j + 2] == 'B' && word_end(s, n, j + 3))
                 return 1;
             if (j + 1 < n && s[j + 1] == 'B' && word_end(s, n, j + 2))
@@ -1063,7 +1063,7 @@ static int pf_block_device(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t d = next_byte(s, 0, n, 'd'); d >= 0; d = next_byte(s, d + 1, n, 'd')) {
         if (n - d >= 4 && s[d + 1] == 'm' && s[d + 2] == '-' && is_d(s[d + 3]) && device_context(s, d))
             return 1;   /* dm-\d */
-        if (d >= 1 && n - d >= 2 && is_in(s[d - 1], "shv") && s[d + 1] >= 'a' && s[d + 1] <= 'z' &&
+        if (d >= 1 && n - d >= 2 && in_set(s[d - 1], "shv") && s[d + 1] >= 'a' && s[d + 1] <= 'z' &&
             (device_context(s, d - 1) || (d >= 2 && s[d - 2] == 'x' && device_context(s, d - 2))))
             return 1;   /* x?[shv]d[a-z] */
     }
@@ -1230,7 +1230,7 @@ static int pf_process_name(const unsigned char *s, Py_ssize_t n) {
         if (!word)
             continue;
         Py_ssize_t k = j + 5;
-        while (k < n && (is_w(s[k]) || is_in(s[k], "./:<>-")))
+        while (k < n && (is_w(s[k]) || in_set(s[k], "./:<>-")))
             k++;
         if (k - (j + 5) >= 1 && k - (j + 5) <= 64 && k < n && s[k] == ')')
             return 1;
@@ -1259,9 +1259,9 @@ static int pf_windows_path(const unsigned char *s, Py_ssize_t n) {
     for (Py_ssize_t i = next_byte(s, 0, n - 2, '\\'); i >= 0; i = next_byte(s, i + 1, n - 2, '\\')) {   /* \\host */
         if (s[i + 1] == '\\' && (i == 0 || !(is_w(s[i - 1]) || s[i - 1] == '\\'))) {
             Py_ssize_t k = i + 2;
-            while (k < n && (is_w(s[k]) || is_in(s[k], ".$-")))
+            while (k < n && (is_w(s[k]) || in_set(s[k], ".$-")))
                 k++;
-            if (k > i + 2 && k + 1 < n && s[k] == '\\' && !is_space(s[k + 1]) && !is_in(s[k + 1], "\"'<>|\\/*?:"))
+            if (k > i + 2 && k + 1 < n && s[k] == '\\' && !is_space(s[k + 1]) && !in_set(s[k + 1], "\"'<>|\\/*?:"))
                 return 1;
         }
     }
@@ -1289,7 +1289,7 @@ static int pf_repeats(const unsigned char *s, Py_ssize_t n) {
         Py_ssize_t k = e;
         while (k < n && is_space(s[k]))
             k++;
-        if (k < n && is_in(s[k], ",;|")) {
+        if (k < n && in_set(s[k], ",;|")) {
             Py_ssize_t k2 = k + 1;
             while (k2 < n && is_space(s[k2]))
                 k2++;
@@ -1310,7 +1310,7 @@ static int pf_systemd_unit(const unsigned char *s, Py_ssize_t n) {
     for (const unsigned char *p = memchr(s, '.', (size_t)n); p != NULL;
          p = memchr(p + 1, '.', (size_t)(n - (p + 1 - s)))) {
         const Py_ssize_t i = p - s;
-        if (i == 0 || !(is_w(s[i - 1]) || is_in(s[i - 1], "@.-")))
+        if (i == 0 || !(is_w(s[i - 1]) || in_set(s[i - 1], "@.-")))
             continue;
         for (int k = 0; k < 4; k++) {
             const Py_ssize_t len = prefix_len(s + i + 1, n - i - 1, kinds[k]);
@@ -1354,7 +1354,7 @@ static int pf_name_after_keyword(const unsigned char *s, Py_ssize_t n) {
         /* each word ends in r, t or e: most spaces follow none of them */
         const unsigned char last = i == 0 ? 0 : s[i - 1] | 0x20;
         if ((last != 'r' && last != 't' && last != 'e') || i + 1 >= n ||
-            !(is_w(s[i + 1]) || is_in(s[i + 1], "@+-")))
+            !(is_w(s[i + 1]) || in_set(s[i + 1], "@+-")))
             continue;
         for (size_t k = 0; k < sizeof NAME_KEYWORDS / sizeof NAME_KEYWORDS[0] && !found; k++) {
             const Py_ssize_t len = NAME_KEYWORDS[k].len, at = i - len;
@@ -1428,7 +1428,7 @@ static int m_java_identity_hash(const unsigned char *s, Py_ssize_t n, Py_ssize_t
  * close this comment): at a letter with none of [\w./-] before it, the whole run of [\w.-] (the slash is not in it,
  * so it cannot give back), the slash, and `<IP>` after it. */
 static int m_java_host_address(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Match *m) {
-    if (!is_alpha(s[i]) || (i > 0 && (is_w(s[i - 1]) || is_in(s[i - 1], "./-"))))
+    if (!is_alpha(s[i]) || (i > 0 && (is_w(s[i - 1]) || in_set(s[i - 1], "./-"))))
         return 0;
     Py_ssize_t k = i + 1;
     while (k < n && (is_w(s[k]) || s[k] == '.' || s[k] == '-'))
@@ -1455,7 +1455,7 @@ static int m_ssh_account(const unsigned char *s, Py_ssize_t n, Py_ssize_t i, Mat
     if (k == run || n - k < 5 || memcmp(s + k, " for ", 5) != 0)
         return 0;
     const Py_ssize_t g1_end = k + 4, name = k += 5;
-    while (k < n && (is_w(s[k]) || is_in(s[k], ".@+-")))
+    while (k < n && (is_w(s[k]) || in_set(s[k], ".@+-")))
         k++;
     if (k == name || n - k < 6 || memcmp(s + k, " from ", 6) != 0)
         return 0;
@@ -1603,7 +1603,7 @@ static int m_name_after_keyword(const unsigned char *s, Py_ssize_t n, Py_ssize_t
         while (e < n && is_name_char(s[e]))
             e++;
     }
-    int ok = e == n || (e == n - 1 && s[e] == '\n') || is_in(s[e], ",:;)]") ||
+    int ok = e == n || (e == n - 1 && s[e] == '\n') || in_set(s[e], ",:;)]") ||
              (s[e] == '.' && (e + 1 == n || is_space(s[e + 1])));
     for (size_t w = 0; !ok && s[e] == ' ' && w < sizeof NAME_NEXT / sizeof NAME_NEXT[0]; w++) {
         const Py_ssize_t len = (Py_ssize_t)strlen(NAME_NEXT[w]);
